@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "gridwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gridwatch", targets: ["gridwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // libmosquitto from Debian's libmosquitto-dev.
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        .target(name: "MQTT", dependencies: [
+            "CMosquitto",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Journal"),
+        .target(name: "Devices", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Simulation"),
+        .target(name: "Storage", dependencies: [
+            "Devices",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "HTTPAPI", dependencies: [
+            "Storage",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .target(name: "Gateway", dependencies: [
+            "MQTT", "Journal", "Devices", "Storage", "HTTPAPI",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "gridwatch", dependencies: [
+            "Gateway", "Simulation", "MQTT", "Storage", "Devices",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices"], exclude: ["Fixtures"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices"]),
+    ]
+)

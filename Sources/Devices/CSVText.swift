@@ -1,0 +1,59 @@
+/// A small RFC 4180 reader that keeps each cell's line and column for error messages.
+enum CSVText {
+    struct Cell { var text: String; var column: Int }
+    struct Row { var line: Int; var cells: [Cell] }
+
+    static func rows(_ text: String) -> [Row] {
+        var rows: [Row] = []
+        var cells: [Cell] = []
+        var current = ""
+        var quoted = false
+        var line = 1
+        var column = 1
+        var cellColumn = 1
+        var rowLine = 1
+        var iterator = Array(text.unicodeScalars)[...]
+        func endCell() {
+            cells.append(Cell(text: current, column: cellColumn))
+            current = ""
+        }
+        while let scalar = iterator.popFirst() {
+            column += 1
+            if quoted {
+                if scalar == "\"" {
+                    if iterator.first == "\"" { current.unicodeScalars.append("\""); _ = iterator.popFirst(); column += 1 } else { quoted = false }
+                } else {
+                    if scalar == "\n" { line += 1; column = 1 }
+                    current.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where current.isEmpty: quoted = true
+            case ",":
+                endCell()
+                cellColumn = column
+            case "\r": continue
+            case "\n":
+                endCell()
+                rows.append(Row(line: rowLine, cells: cells))
+                cells = []
+                line += 1
+                column = 1
+                cellColumn = 1
+                rowLine = line
+            default: current.unicodeScalars.append(scalar)
+            }
+        }
+        if !current.isEmpty || !cells.isEmpty {
+            endCell()
+            rows.append(Row(line: rowLine, cells: cells))
+        }
+        return rows.filter { !($0.cells.count == 1 && $0.cells[0].text.isEmpty && $0.line > 1) || $0.line == 1 }
+    }
+
+    static func escape(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,61 @@
+/// A kind of device (door sensor, smoke detector, ...) as declared by a file in `devices/`:
+/// its payload fields, how often it reports, and which of its fields are personal data.
+public struct DeviceType: Sendable, Hashable {
+    /// The value a payload field carries.
+    public enum ValueKind: String, Sendable, Hashable, CaseIterable {
+        case number, integer, bool, string, `enum`
+    }
+
+    /// One declared payload field.
+    public struct Field: Sendable, Hashable {
+        public var name: String
+        public var kind: ValueKind
+        public var unit: String?
+        /// Plausible range: a value outside is stored but flagged `out_of_range`.
+        public var range: ClosedRange<Double>?
+        /// Allowed values of an `enum` field.
+        public var values: [String]
+        public var description: String?
+        /// Personal data (a resident's heart rate, location): hidden from viewers, kept shorter.
+        public var personal: Bool
+
+        public init(name: String, kind: ValueKind, unit: String? = nil, range: ClosedRange<Double>? = nil,
+                    values: [String] = [], description: String? = nil, personal: Bool = false) {
+            self.name = name
+            self.kind = kind
+            self.unit = unit
+            self.range = range
+            self.values = values
+            self.description = description
+            self.personal = personal
+        }
+    }
+
+    public var name: String
+    public var description: String
+    /// Expected time between two reports, in seconds.
+    public var reportingInterval: Double
+    /// Longest silence that is still healthy, in seconds (the device's keep-alive).
+    public var heartbeat: Double
+    public var fields: [String: Field]
+
+    public init(name: String, description: String, reportingInterval: Double, heartbeat: Double, fields: [Field]) {
+        self.name = name
+        self.description = description
+        self.reportingInterval = reportingInterval
+        self.heartbeat = heartbeat
+        var table = Self.commonFields
+        for field in fields { table[field.name] = field }
+        self.fields = table
+    }
+
+    /// Fields every type carries (DESIGN §1): device time, per-device counter, battery.
+    public static let commonFields: [String: Field] = [
+        "ts": Field(name: "ts", kind: .string, description: "device time: epoch ms, epoch s or RFC 3339"),
+        "seq": Field(name: "seq", kind: .integer, range: 0...Double(UInt32.max) * 65536, description: "per-device counter"),
+        "battery": Field(name: "battery", kind: .number, unit: "%", range: 0...100, description: "battery level"),
+    ]
+
+    /// Names of fields that hold personal data.
+    public var personalFields: Set<String> { Set(fields.values.filter(\.personal).map(\.name)) }
+}

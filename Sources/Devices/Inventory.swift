@@ -1,0 +1,85 @@
+import Foundation
+
+/// The community's device inventory, read from CSV with a header line
+/// `id,type,community,building,unit,resident,installed` (columns in any order; the first
+/// three required). Every bad row is reported with its line and column.
+public enum Inventory {
+    public static let requiredColumns = ["id", "type", "community"]
+    public static let columns = ["id", "type", "community", "building", "unit", "resident", "installed"]
+
+    /// Parses `text`; device types are checked against `catalog` when given.
+    public static func parse(_ text: String, path: String, catalog: DeviceTypeCatalog?, diagnostics: inout DiagnosticList) -> [Device] {
+        let rows = CSVText.rows(text)
+        guard let header = rows.first else {
+            diagnostics.append(Diagnostic(file: path, line: 1, column: 1, message: "inventory is empty: expected a header line \(columns.joined(separator: ","))"))
+            return []
+        }
+        var index: [String: Int] = [:]
+        for (position, cell) in header.cells.enumerated() {
+            let name = cell.text.trimmingCharacters(in: .whitespaces).lowercased()
+            if !columns.contains(name) {
+                diagnostics.append(Diagnostic(file: path, line: header.line, column: cell.column, severity: .warning, message: "unknown column '\(name)' is ignored"))
+            }
+            index[name] = position
+        }
+        for column in requiredColumns where index[column] == nil {
+            diagnostics.append(Diagnostic(file: path, line: header.line, column: 1, message: "inventory header lacks required column '\(column)'"))
+        }
+        guard requiredColumns.allSatisfy({ index[$0] != nil }) else { return [] }
+
+        var devices: [Device] = []
+        var firstLine: [String: Int] = [:]
+        for row in rows.dropFirst() {
+            if row.cells.count == 1 && row.cells[0].text.isEmpty { continue }
+            func cell(_ name: String) -> CSVText.Cell? { index[name].flatMap { $0 < row.cells.count ? row.cells[$0] : nil } }
+            func value(_ name: String) -> String { cell(name)?.text.trimmingCharacters(in: .whitespaces) ?? "" }
+            if row.cells.count != header.cells.count {
+                diagnostics.append(Diagnostic(file: path, line: row.line, column: 1, message: "row has \(row.cells.count) columns, header has \(header.cells.count)"))
+                continue
+            }
+            let device = Device(id: value("id"), type: value("type"), community: value("community"), building: value("building"),
+                                unit: value("unit"), resident: value("resident"), installed: value("installed"))
+            var valid = true
+            for name in requiredColumns where value(name).isEmpty {
+                diagnostics.append(Diagnostic(file: path, line: row.line, column: cell(name)?.column ?? 1, message: "'\(name)' must not be empty"))
+                valid = false
+            }
+            if !device.id.isEmpty, !TopicLayout.isValidSegment(device.id) {
+                diagnostics.append(Diagnostic(file: path, line: row.line, column: cell("id")?.column ?? 1, message: "device id '\(device.id)' may not contain '/', '+', '#' or spaces"))
+                valid = false
+            }
+            if let catalog, !device.type.isEmpty, catalog[device.type] == nil {
+                diagnostics.append(Diagnostic(file: path, line: row.line, column: cell("type")?.column ?? 1,
+                                              message: "unknown device type '\(device.type)' (known: \(catalog.names.joined(separator: ", ")))"))
+                valid = false
+            }
+            if !device.installed.isEmpty, device.installed.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
+                diagnostics.append(Diagnostic(file: path, line: row.line, column: cell("installed")?.column ?? 1, message: "'installed' must be a date YYYY-MM-DD"))
+                valid = false
+            }
+            if let earlier = firstLine[device.id] {
+                diagnostics.append(Diagnostic(file: path, line: row.line, column: cell("id")?.column ?? 1, message: "device '\(device.id)' is already listed on line \(earlier)"))
+                valid = false
+            }
+            guard valid else { continue }
+            firstLine[device.id] = row.line
+            devices.append(device)
+        }
+        return devices
+    }
+
+    /// Reads and parses the inventory file at `path`.
+    public static func load(path: String, catalog: DeviceTypeCatalog?, diagnostics: inout DiagnosticList) -> [Device] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            diagnostics.append(Diagnostic(file: path, line: 1, column: 1, message: "cannot read inventory file (missing or not UTF-8)"))
+            return []
+        }
+        return parse(text, path: path, catalog: catalog, diagnostics: &diagnostics)
+    }
+
+    /// One CSV line for `device`, in `columns` order.
+    public static func csvLine(_ device: Device) -> String {
+        [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed]
+            .map(CSVText.escape).joined(separator: ",")
+    }
+}

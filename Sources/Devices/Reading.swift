@@ -1,0 +1,89 @@
+/// One validated telemetry message, ready to store and to evaluate rules on.
+public struct Reading: Sendable {
+    public var deviceID: String
+    public var deviceType: String
+    public var community: String
+    /// When the gateway received it (epoch ms): the time rules and SLA clocks trust.
+    public var receivedAtMs: Int64
+    /// The device's own clock (epoch ms), normalised from seconds, ms or RFC 3339.
+    public var deviceTimeMs: Int64
+    /// False when the device clock is further off than the configured tolerance.
+    public var deviceTimeTrusted: Bool
+    public var seq: Int64?
+    public var values: [String: JSONValue]
+    /// The payload exactly as received (valid UTF-8 JSON); unknown extra fields are kept.
+    public var payloadText: String
+    /// Plausibility findings: `out_of_range:FIELD`, `unknown_value:FIELD`, `clock_skew`.
+    public var flags: [String]
+    /// Hash of the raw payload: the duplicate key with the device id (QoS 1 redelivery).
+    public var contentHash: Int64
+
+    public init(deviceID: String, deviceType: String, community: String, receivedAtMs: Int64, deviceTimeMs: Int64,
+                deviceTimeTrusted: Bool, seq: Int64?, values: [String: JSONValue], payloadText: String, flags: [String], contentHash: Int64) {
+        self.deviceID = deviceID
+        self.deviceType = deviceType
+        self.community = community
+        self.receivedAtMs = receivedAtMs
+        self.deviceTimeMs = deviceTimeMs
+        self.deviceTimeTrusted = deviceTimeTrusted
+        self.seq = seq
+        self.values = values
+        self.payloadText = payloadText
+        self.flags = flags
+        self.contentHash = contentHash
+    }
+}
+
+/// Why a message was not stored as a reading; stored in `rejected` with the first bytes.
+public enum RejectionReason: String, Sendable, CaseIterable, Codable {
+    case payloadTooLarge = "payload_too_large"
+    case invalidUTF8 = "invalid_utf8"
+    case notJSON = "not_json"
+    case notObject = "not_object"
+    case missingTimestamp = "missing_ts"
+    case invalidTimestamp = "invalid_ts"
+    case wrongType = "wrong_type"
+    case unknownDevice = "unknown_device"
+    case unknownType = "unknown_type"
+    case typeMismatch = "type_mismatch"
+    case topicMismatch = "topic_mismatch"
+    case invalidStatus = "invalid_status"
+}
+
+/// A message that failed decoding or validation. Nothing is dropped: it is kept with its reason.
+public struct Rejection: Sendable {
+    public var topic: String
+    public var reason: RejectionReason
+    public var detail: String
+    public var receivedAtMs: Int64
+    public var deviceID: String?
+    /// The first bytes of the payload (at most `Rejection.keptBytes`), for diagnosis.
+    public var payloadPrefix: [UInt8]
+    public var payloadSize: Int
+
+    public static let keptBytes = 512
+
+    public init(topic: String, reason: RejectionReason, detail: String, receivedAtMs: Int64, deviceID: String?,
+                payloadPrefix: [UInt8], payloadSize: Int) {
+        self.topic = topic
+        self.reason = reason
+        self.detail = detail
+        self.receivedAtMs = receivedAtMs
+        self.deviceID = deviceID
+        self.payloadPrefix = payloadPrefix
+        self.payloadSize = payloadSize
+    }
+}
+
+/// A device announcing itself on its availability topic (`online` / `offline`, retained).
+public struct AvailabilityChange: Sendable {
+    public var deviceID: String
+    public var online: Bool
+    public var receivedAtMs: Int64
+
+    public init(deviceID: String, online: Bool, receivedAtMs: Int64) {
+        self.deviceID = deviceID
+        self.online = online
+        self.receivedAtMs = receivedAtMs
+    }
+}

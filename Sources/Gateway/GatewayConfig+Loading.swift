@@ -1,0 +1,145 @@
+import Devices
+import Foundation
+import MQTT
+
+extension GatewayConfig {
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log"]
+
+    /// Reads `path`, reporting every error with its line and column.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            diagnostics: inout DiagnosticList) -> GatewayConfig {
+        var config = GatewayConfig(configPath: path)
+        let base = (path as NSString).deletingLastPathComponent
+        func resolve(_ relative: String) -> String {
+            if relative.hasPrefix("/") { return relative }
+            let directory = URL(fileURLWithPath: base.isEmpty ? "." : base, isDirectory: true)
+            return URL(fileURLWithPath: relative, relativeTo: directory).standardizedFileURL.path
+        }
+        config.databasePath = resolve("../data/gridwatch.db")
+        config.deviceTypesPath = resolve("../devices")
+        config.inventoryPath = resolve("../devices/demo-community.csv")
+
+        let source = YAMLSource.load(path: path, into: &diagnostics)
+        if let root = source.root, let top = YAMLMapping(root, in: source, what: "the configuration", diagnostics: &diagnostics) {
+            top.rejectUnknownKeys(sections, what: "the configuration", diagnostics: &diagnostics)
+            if let mqtt = YAMLMapping(top["mqtt"], in: source, what: "'mqtt'", diagnostics: &diagnostics) {
+                config.readMQTT(mqtt, resolve: resolve, environment: environment, diagnostics: &diagnostics)
+            }
+            if let topics = YAMLMapping(top["topics"], in: source, what: "'topics'", diagnostics: &diagnostics) {
+                topics.rejectUnknownKeys(["telemetry", "status"], what: "'topics'", diagnostics: &diagnostics)
+                for key in ["telemetry", "status"] {
+                    guard let pattern = topics.string(key, diagnostics: &diagnostics) else { continue }
+                    do {
+                        _ = try TopicLayout(pattern)
+                        if key == "telemetry" { config.telemetryPattern = pattern } else { config.statusPattern = pattern }
+                    } catch {
+                        diagnostics.append(source.diagnostic(at: topics[key], error.message))
+                    }
+                }
+            }
+            if let storage = YAMLMapping(top["storage"], in: source, what: "'storage'", diagnostics: &diagnostics) {
+                storage.rejectUnknownKeys(["database", "journal", "journal_max_backlog", "journal_fsync"], what: "'storage'", diagnostics: &diagnostics)
+                if let value = storage.string("database", diagnostics: &diagnostics) { config.databasePath = resolve(value) }
+                if let value = storage.string("journal", diagnostics: &diagnostics) { config.journalPath = resolve(value) }
+                if let value = storage.byteSize("journal_max_backlog", diagnostics: &diagnostics) { config.journalMaxBacklogBytes = value }
+                if let value = storage.bool("journal_fsync", diagnostics: &diagnostics) { config.journalSyncEveryAppend = value }
+            }
+            if let devices = YAMLMapping(top["devices"], in: source, what: "'devices'", diagnostics: &diagnostics) {
+                devices.rejectUnknownKeys(["types", "inventory", "auto_register"], what: "'devices'", diagnostics: &diagnostics)
+                if let value = devices.string("types", diagnostics: &diagnostics) { config.deviceTypesPath = resolve(value) }
+                if devices["inventory"]?.null != nil { config.inventoryPath = nil } else if let value = devices.string("inventory", diagnostics: &diagnostics) {
+                    config.inventoryPath = value.isEmpty ? nil : resolve(value)
+                }
+                if let value = devices.bool("auto_register", diagnostics: &diagnostics) { config.autoRegister = value }
+            }
+            if let ingest = YAMLMapping(top["ingest"], in: source, what: "'ingest'", diagnostics: &diagnostics) {
+                ingest.rejectUnknownKeys(["max_payload", "clock_skew_tolerance", "batch_size"], what: "'ingest'", diagnostics: &diagnostics)
+                if let value = ingest.byteSize("max_payload", diagnostics: &diagnostics) { config.maxPayloadBytes = value }
+                if let value = ingest.duration("clock_skew_tolerance", diagnostics: &diagnostics) { config.clockSkewToleranceSeconds = value }
+                if let value = ingest.int("batch_size", diagnostics: &diagnostics) {
+                    if (1...100_000).contains(value) { config.batchSize = value } else {
+                        diagnostics.append(source.diagnostic(at: ingest["batch_size"], "'batch_size' must be between 1 and 100000"))
+                    }
+                }
+            }
+            if let http = YAMLMapping(top["http"], in: source, what: "'http'", diagnostics: &diagnostics) {
+                http.rejectUnknownKeys(["listen"], what: "'http'", diagnostics: &diagnostics)
+                if let value = http.string("listen", diagnostics: &diagnostics) {
+                    config.httpListen = value
+                    if config.httpHostPort == nil { diagnostics.append(source.diagnostic(at: http["listen"], "'listen' must be HOST:PORT")) }
+                }
+            }
+            if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) {
+                log.rejectUnknownKeys(["level"], what: "'log'", diagnostics: &diagnostics)
+                if let value = log.string("level", diagnostics: &diagnostics) {
+                    if ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value) { config.logLevel = value } else {
+                        diagnostics.append(source.diagnostic(at: log["level"], "unknown log level '\(value)'"))
+                    }
+                }
+            }
+        }
+        if let password = environment["GRIDWATCH_MQTT_PASSWORD"] { config.password = password }
+        if let username = environment["GRIDWATCH_MQTT_USERNAME"] { config.username = username }
+        return config
+    }
+
+    private mutating func readMQTT(_ mqtt: YAMLMapping, resolve: (String) -> String, environment: [String: String], diagnostics: inout DiagnosticList) {
+        let source = mqtt.source
+        mqtt.rejectUnknownKeys(["url", "client_id", "username", "password_file", "keepalive", "reconnect", "tls", "availability_topic"],
+                               what: "'mqtt'", diagnostics: &diagnostics)
+        if let value = mqtt.string("url", diagnostics: &diagnostics) {
+            if MQTTOptions.parseURL(value) == nil {
+                diagnostics.append(source.diagnostic(at: mqtt["url"], "'url' must look like mqtt://HOST:PORT or mqtts://HOST:PORT"))
+            } else {
+                mqttURL = value
+            }
+        }
+        if let value = mqtt.string("client_id", diagnostics: &diagnostics) { clientID = value }
+        if let value = mqtt.string("username", diagnostics: &diagnostics) { username = value }
+        if let value = mqtt.string("password_file", diagnostics: &diagnostics) {
+            let file = resolve(value)
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                password = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else if environment["GRIDWATCH_MQTT_PASSWORD"] == nil {
+                diagnostics.append(source.diagnostic(at: mqtt["password_file"], "cannot read password file \(file)"))
+            }
+        }
+        if let value = mqtt.duration("keepalive", diagnostics: &diagnostics) { keepAliveSeconds = max(5, value) }
+        if let value = mqtt.string("availability_topic", diagnostics: &diagnostics) { availabilityTopic = value }
+        if let reconnect = YAMLMapping(mqtt["reconnect"], in: source, what: "'reconnect'", diagnostics: &diagnostics) {
+            reconnect.rejectUnknownKeys(["min", "max"], what: "'reconnect'", diagnostics: &diagnostics)
+            if let value = reconnect.duration("min", diagnostics: &diagnostics) { reconnectMinSeconds = value }
+            if let value = reconnect.duration("max", diagnostics: &diagnostics) { reconnectMaxSeconds = value }
+        }
+        if let tls = YAMLMapping(mqtt["tls"], in: source, what: "'tls'", diagnostics: &diagnostics) {
+            tls.rejectUnknownKeys(["ca_file", "cert_file", "key_file", "insecure"], what: "'tls'", diagnostics: &diagnostics)
+            for key in ["ca_file", "cert_file", "key_file"] {
+                guard let value = tls.string(key, diagnostics: &diagnostics) else { continue }
+                let file = resolve(value)
+                if !FileManager.default.isReadableFile(atPath: file) {
+                    diagnostics.append(source.diagnostic(at: tls[key], "cannot read \(key) \(file)"))
+                }
+                switch key {
+                case "ca_file": tlsCAFile = file
+                case "cert_file": tlsCertFile = file
+                default: tlsKeyFile = file
+                }
+            }
+            if let value = tls.bool("insecure", diagnostics: &diagnostics) { tlsInsecure = value }
+        }
+    }
+
+    /// libmosquitto options for the gateway's own persistent session.
+    public func mqttOptions(subscriptions: [String]) throws -> MQTTOptions {
+        guard let (host, port, useTLS) = MQTTOptions.parseURL(mqttURL) else { throw MQTTError("invalid MQTT URL \(mqttURL)") }
+        var tls: MQTTOptions.TLS?
+        if useTLS || tlsCAFile != nil {
+            tls = MQTTOptions.TLS(caFile: tlsCAFile, caPath: tlsCAFile == nil ? "/etc/ssl/certs" : nil, certFile: tlsCertFile,
+                                  keyFile: tlsKeyFile, insecureSkipHostnameCheck: tlsInsecure)
+        }
+        return MQTTOptions(host: host, port: port, clientID: clientID, cleanSession: false, keepAliveSeconds: Int(keepAliveSeconds),
+                           username: username, password: password, tls: tls,
+                           availability: MQTTOptions.Availability(topic: resolvedAvailabilityTopic), subscriptions: subscriptions,
+                           subscriptionQoS: 1, maxInflight: 1000, reconnectMinSeconds: reconnectMinSeconds, reconnectMaxSeconds: reconnectMaxSeconds)
+    }
+}

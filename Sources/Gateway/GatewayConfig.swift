@@ -1,0 +1,50 @@
+import Devices
+import Foundation
+
+/// Everything `gridwatch run` needs, from `config/gridwatch.yaml`. Every setting has a
+/// default; relative paths are relative to the configuration file; secrets come from files
+/// or the environment, never only from the YAML.
+public struct GatewayConfig: Sendable {
+    public var configPath: String
+    public var mqttURL = "mqtt://127.0.0.1:1883"
+    public var clientID = "gridwatch"
+    public var username: String?
+    public var password: String?
+    public var keepAliveSeconds = 30.0
+    public var reconnectMinSeconds = 0.5
+    public var reconnectMaxSeconds = 30.0
+    public var tlsCAFile: String?
+    public var tlsCertFile: String?
+    public var tlsKeyFile: String?
+    public var tlsInsecure = false
+    public var availabilityTopic = "gridwatch/gateway/{client_id}/status"
+    public var telemetryPattern = "gridwatch/{community}/{type}/{device}/telemetry"
+    public var statusPattern: String? = "gridwatch/{community}/{type}/{device}/status"
+    public var databasePath = "data/gridwatch.db"
+    /// Journal directory; nil means next to the database (`<database>.journal`).
+    public var journalPath: String?
+    public var journalMaxBacklogBytes = 1 << 30
+    public var journalSyncEveryAppend = false
+    public var deviceTypesPath = "devices"
+    public var inventoryPath: String? = "devices/demo-community.csv"
+    public var autoRegister = false
+    public var maxPayloadBytes = 16_384
+    public var clockSkewToleranceSeconds = 300.0
+    public var batchSize = 2000
+    public var httpListen = "127.0.0.1:8080"
+    public var logLevel = "info"
+
+    public init(configPath: String) { self.configPath = configPath }
+
+    /// The journal directory actually used.
+    public var resolvedJournalPath: String { journalPath ?? databasePath + ".journal" }
+
+    public var resolvedAvailabilityTopic: String { availabilityTopic.replacingOccurrences(of: "{client_id}", with: clientID) }
+
+    /// `host` and `port` of `httpListen`.
+    public var httpHostPort: (host: String, port: Int)? {
+        guard let colon = httpListen.lastIndex(of: ":"), let port = Int(httpListen[httpListen.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        let host = String(httpListen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

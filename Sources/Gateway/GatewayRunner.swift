@@ -1,0 +1,25 @@
+import Foundation
+import HTTPAPI
+import Logging
+import ServiceLifecycle
+
+/// Wires the ingest service and the HTTP server into one service group that stops cleanly
+/// on SIGTERM or SIGINT.
+public enum GatewayRunner {
+    public static func run(setup: GatewaySetup, logger: Logger) async throws {
+        let ingest = try IngestService(setup: setup, logger: logger)
+        guard let (host, port) = setup.config.httpHostPort else { throw GatewayError("invalid http listen address \(setup.config.httpListen)") }
+        let http = GatewayHTTPServer.make(host: host, port: port, logger: logger) { ingest.readiness() }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: ingest), .init(service: http)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+/// A startup failure with a message for the operator.
+public struct GatewayError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

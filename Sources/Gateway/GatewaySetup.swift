@@ -1,0 +1,38 @@
+import Devices
+import Foundation
+
+/// The configuration, device types and inventory read together, with every problem found in
+/// any of them: what `run` starts from and what `check` reports.
+public struct GatewaySetup: Sendable {
+    public var config: GatewayConfig
+    public var catalog: DeviceTypeCatalog
+    public var inventory: [Device]
+    public var diagnostics: [Diagnostic]
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Loads everything `configPath` names; `overrides` apply command-line options on top.
+    public static func load(configPath: String, overrides: (inout GatewayConfig) -> Void = { _ in }) -> GatewaySetup {
+        var diagnostics = DiagnosticList()
+        var config = GatewayConfig.load(path: configPath, diagnostics: &diagnostics)
+        overrides(&config)
+        let catalog = DeviceTypeCatalog.load(directory: config.deviceTypesPath, diagnostics: &diagnostics)
+        var inventory: [Device] = []
+        if let inventoryPath = config.inventoryPath {
+            inventory = Inventory.load(path: inventoryPath, catalog: catalog, diagnostics: &diagnostics)
+        }
+        for pattern in [config.telemetryPattern] + (config.statusPattern.map { [$0] } ?? []) {
+            do { _ = try TopicLayout(pattern) } catch {
+                diagnostics.append(Diagnostic(file: configPath, line: 1, column: 1, message: error.message))
+            }
+        }
+        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, diagnostics: diagnostics.items)
+    }
+
+    /// The decoder for this setup's topics, types and limits.
+    public func makeDecoder() throws -> PayloadDecoder {
+        PayloadDecoder(telemetry: try TopicLayout(config.telemetryPattern), status: try config.statusPattern.map { try TopicLayout($0) },
+                       catalog: catalog, maxPayloadBytes: config.maxPayloadBytes,
+                       clockSkewToleranceMs: Int64(config.clockSkewToleranceSeconds * 1000))
+    }
+}

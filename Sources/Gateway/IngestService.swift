@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Devices
+import Foundation
+import HTTPAPI
+import Journal
+import Logging
+import MQTT
+import ServiceLifecycle
+import Storage
+
+/// The long-running ingest: the MQTT client appends every message to the journal on its
+/// network thread, the pipeline stores them. On graceful shutdown (SIGTERM) it stops reading,
+/// disconnects, drains the journal into the database and returns.
+public final class IngestService: Service, Sendable {
+    public let client: MQTTClient
+    public let pipeline: IngestPipeline
+    public let database: GatewayDatabase
+    public let journal: Journal
+    public let statistics: IngestStatistics
+    let logger: Logger
+
+    public init(setup: GatewaySetup, logger: Logger) throws {
+        let config = setup.config
+        self.logger = logger
+        statistics = IngestStatistics()
+        database = try GatewayDatabase(path: config.databasePath)
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let changes = try database.upsertDevices(setup.inventory, source: "inventory", nowMs: nowMs)
+        logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
+        journal = try Journal(directory: config.resolvedJournalPath,
+                              options: Journal.Options(syncEveryAppend: config.journalSyncEveryAppend))
+        let registry = DeviceRegistry(try database.devices().map(\.device), autoRegister: config.autoRegister)
+        let decoder = try setup.makeDecoder()
+        var subscriptions = [decoder.telemetry.subscriptionFilter]
+        if let status = decoder.status { subscriptions.append(status.subscriptionFilter) }
+        let journal = journal
+        let statistics = statistics
+        let handlerLogger = logger
+        client = try MQTTClient(options: try config.mqttOptions(subscriptions: subscriptions), logger: logger) { message in
+            let receivedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
+            guard journal.append(topic: message.topic, payload: message.payload, receivedAtMs: receivedAtMs) else {
+                // The PUBACK is already queued and would go out when we return: end the process
+                // now so the broker redelivers instead of us acknowledging what is not on disk.
+                handlerLogger.critical("journal append failed; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
+                _exit(75)
+            }
+            statistics.received.add(1, ordering: .relaxed)
+        }
+        let client = client
+        pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,
+                                  logger: logger, batchSize: config.batchSize, maxBacklogBytes: config.journalMaxBacklogBytes,
+                                  onBackpressure: { paused in client.setPaused(paused) })
+    }
+
+    public func run() async throws {
+        try pipeline.start()
+        client.start()
+        logger.info("gridwatch ingest running", metadata: ["journal": "\(journal.directory)", "database": "\(database.path)"])
+        try? await gracefulShutdown()
+        logger.info("shutting down: disconnecting from the broker and draining the journal")
+        client.stop()
+        let drained = pipeline.drainAndStop(timeout: 120)
+        let totals = try? database.ingestTotals()
+        logger.info("ingest stopped", metadata: ["drained": "\(drained)", "stored_total": "\(totals?.stored ?? -1)",
+                                                  "duplicates_total": "\(totals?.duplicates ?? -1)", "rejected_total": "\(totals?.rejected ?? -1)"])
+    }
+
+    /// What `/readyz` reports: broker connected, database writable, pipeline healthy.
+    public func readiness() -> ReadinessReport {
+        var checks: [String: String] = [:]
+        switch client.state {
+        case .connected: checks["broker"] = "ok"
+        case .connecting: checks["broker"] = "connecting"
+        case let .disconnected(reason): checks["broker"] = reason
+        }
+        checks["database"] = database.checkWritable() ?? "ok"
+        checks["pipeline"] = statistics.pipelineFailure ?? "ok"
+        checks["journal"] = journal.failure ?? "ok"
+        return ReadinessReport(checks: checks, stats: [
+            "received": statistics.received.load(ordering: .relaxed),
+            "stored": statistics.stored.load(ordering: .relaxed),
+            "duplicates": statistics.duplicates.load(ordering: .relaxed),
+            "rejected": statistics.rejected.load(ordering: .relaxed),
+            "backlog_bytes": statistics.backlogBytes.load(ordering: .relaxed),
+            "last_commit_us": statistics.lastCommitMicroseconds.load(ordering: .relaxed),
+        ])
+    }
+}

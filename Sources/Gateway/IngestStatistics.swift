@@ -1,0 +1,28 @@
+import Synchronization
+
+/// Live counters of the ingest path, shared by the network thread, the pipeline and `/readyz`.
+public final class IngestStatistics: Sendable {
+    public let received = Atomic<Int>(0)
+    public let stored = Atomic<Int>(0)
+    public let duplicates = Atomic<Int>(0)
+    public let rejected = Atomic<Int>(0)
+    public let backlogBytes = Atomic<Int>(0)
+    public let batches = Atomic<Int>(0)
+    public let lastCommitMicroseconds = Atomic<Int>(0)
+    private let rejectedByReason = Mutex<[String: Int]>([:])
+    private let failure = Mutex<String?>(nil)
+
+    public init() {}
+
+    public func countRejected(_ reason: String) {
+        rejectedByReason.withLock { $0[reason, default: 0] += 1 }
+    }
+
+    public var rejectedReasons: [String: Int] { rejectedByReason.withLock { $0 } }
+
+    /// Set when the pipeline stops on an error it cannot pass (database unwritable).
+    public var pipelineFailure: String? {
+        get { failure.withLock { $0 } }
+        set { failure.withLock { $0 = newValue } }
+    }
+}

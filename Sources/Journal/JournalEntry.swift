@@ -1,0 +1,88 @@
+/// One raw MQTT message as it was written to the journal, before any decoding.
+public struct JournalEntry: Sendable {
+    /// Journal position just after this record: committing it means "everything up to here is stored".
+    public var endPosition: UInt64
+    public var receivedAtMs: Int64
+    public var topic: String
+    public var payload: [UInt8]
+
+    public init(endPosition: UInt64, receivedAtMs: Int64, topic: String, payload: [UInt8]) {
+        self.endPosition = endPosition
+        self.receivedAtMs = receivedAtMs
+        self.topic = topic
+        self.payload = payload
+    }
+}
+
+/// The on-disk record layout: `[u32 body length][u32 CRC-32 of body]` then the body
+/// `[i64 received ms][u16 topic length][topic][payload]`, little-endian. The checksum finds a
+/// record torn by a crash; such a record was never acknowledged, so it is cut off on recovery.
+enum JournalRecord {
+    static let headerSize = 8
+    static let fixedBodySize = 10
+    /// A record larger than this is corruption, not a message (the MQTT payload limit is far lower).
+    static let maxBodySize = 16 << 20
+
+    static func encode(topic: String, payload: UnsafeRawBufferPointer, receivedAtMs: Int64, into buffer: inout [UInt8]) {
+        let topicBytes = Array(topic.utf8.prefix(Int(UInt16.max)))
+        let bodySize = fixedBodySize + topicBytes.count + payload.count
+        buffer.removeAll(keepingCapacity: true)
+        buffer.reserveCapacity(headerSize + bodySize)
+        appendLE(UInt32(bodySize), to: &buffer)
+        appendLE(UInt32(0), to: &buffer)
+        appendLE(UInt64(bitPattern: receivedAtMs), to: &buffer)
+        appendLE(UInt16(topicBytes.count), to: &buffer)
+        buffer.append(contentsOf: topicBytes)
+        buffer.append(contentsOf: payload)
+        let checksum = buffer.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[headerSize...])) }
+        withUnsafeBytes(of: checksum.littleEndian) { raw in
+            for index in 0..<4 { buffer[4 + index] = raw[index] }
+        }
+    }
+
+    /// Decodes the record at `offset` of `bytes`: the entry and its total size, or nil when
+    /// the bytes there are incomplete or fail the checksum.
+    static func decode(_ bytes: UnsafeRawBufferPointer, at offset: Int, basePosition: UInt64) -> (JournalEntry, Int)? {
+        guard offset + headerSize <= bytes.count else { return nil }
+        let bodySize = Int(readLE(UInt32.self, bytes, offset))
+        guard bodySize >= fixedBodySize, bodySize <= maxBodySize, offset + headerSize + bodySize <= bytes.count else { return nil }
+        let storedChecksum = readLE(UInt32.self, bytes, offset + 4)
+        let body = UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + headerSize + bodySize)])
+        guard CRC32.checksum(body.assumingMemoryBound(to: UInt8.self)) == storedChecksum else { return nil }
+        let receivedAtMs = Int64(bitPattern: readLE(UInt64.self, body, 0))
+        let topicLength = Int(readLE(UInt16.self, body, 8))
+        guard fixedBodySize + topicLength <= bodySize else { return nil }
+        let topic = String(decoding: body[fixedBodySize..<(fixedBodySize + topicLength)], as: UTF8.self)
+        let payload = Array(body[(fixedBodySize + topicLength)...])
+        let total = headerSize + bodySize
+        let entry = JournalEntry(endPosition: basePosition + UInt64(offset + total), receivedAtMs: receivedAtMs, topic: topic, payload: payload)
+        return (entry, total)
+    }
+
+    private static func appendLE<T: FixedWidthInteger>(_ value: T, to buffer: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    }
+
+    private static func readLE<T: FixedWidthInteger>(_: T.Type, _ bytes: UnsafeRawBufferPointer, _ offset: Int) -> T {
+        var value: T = 0
+        withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + MemoryLayout<T>.size)])) }
+        return T(littleEndian: value)
+    }
+}
+
+/// CRC-32 (IEEE), table-driven.
+enum CRC32 {
+    private static let table: [UInt32] = (0..<256).map { index in
+        var crc = UInt32(index)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        return crc
+    }
+
+    static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        table.withUnsafeBufferPointer { table in
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+}

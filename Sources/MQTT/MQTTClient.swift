@@ -1,0 +1,152 @@
+import CMosquitto
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// libmosquitto's handle. `@unchecked Sendable` is safe because libmosquitto is built with
+/// threading support (Debian's is) and the client puts it in threaded mode
+/// (`mosquitto_threaded_set`) before any thread but the creator touches it: its publish,
+/// subscribe and disconnect calls then take libmosquitto's own mutexes, and the handle is
+/// destroyed only after the loop thread has ended (`MQTTClient.stop`).
+final class MosquittoHandle: @unchecked Sendable {
+    let raw: OpaquePointer
+    init(_ raw: OpaquePointer) { self.raw = raw }
+}
+
+/// Runs libmosquitto's init exactly once per process.
+private let mosquittoLibraryReady: Bool = { mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue }()
+
+/// An MQTT client on libmosquitto, in threaded mode with a network loop thread of its own.
+/// In threaded mode libmosquitto only queues the QoS 1 PUBACK before calling `on_message` and
+/// writes it after the callback returns, so whatever the message handler makes durable is
+/// durable before the broker hears "received" (DESIGN §2).
+public final class MQTTClient: Sendable {
+    /// Called on the network thread for every message; must return within microseconds.
+    public typealias MessageHandler = @Sendable (MQTTMessageView) -> Void
+
+    let options: MQTTOptions
+    let logger: Logger
+    let handle: MosquittoHandle
+    let events: MQTTClientEvents
+    private let loopDone = DispatchSemaphore(value: 0)
+
+    public init(options: MQTTOptions, logger: Logger, onMessage: MessageHandler? = nil) throws(MQTTError) {
+        guard mosquittoLibraryReady else { throw MQTTError("libmosquitto failed to initialise") }
+        self.options = options
+        self.logger = logger
+        self.events = MQTTClientEvents(options: options, logger: logger, onMessage: onMessage)
+        let context = Unmanaged.passUnretained(events).toOpaque()
+        guard let raw = mosquitto_new(options.clientID, options.cleanSession, context) else {
+            throw MQTTError("mosquitto_new failed: \(String(cString: strerror(errno)))")
+        }
+        handle = MosquittoHandle(raw)
+        events.handle = handle
+        try configure()
+    }
+
+    deinit {
+        mosquitto_destroy(handle.raw)
+    }
+
+    private func configure() throws(MQTTError) {
+        let raw = handle.raw
+        mosquitto_threaded_set(raw, true)
+        mosquitto_int_option(raw, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311)
+        mosquitto_max_inflight_messages_set(raw, UInt32(max(1, options.maxInflight)))
+        if let username = options.username {
+            try check(mosquitto_username_pw_set(raw, username, options.password), "username/password")
+        }
+        if let tls = options.tls {
+            try check(mosquitto_tls_set(raw, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil), "TLS settings")
+            if tls.insecureSkipHostnameCheck { mosquitto_tls_insecure_set(raw, true) }
+        }
+        if let availability = options.availability {
+            let payload = Array(availability.offline.utf8)
+            try check(mosquitto_will_set(raw, availability.topic, Int32(payload.count), payload, 1, true), "last will")
+        }
+        mosquitto_connect_callback_set(raw) { _, context, rc in MQTTClientEvents.from(context).connected(rc: rc) }
+        mosquitto_disconnect_callback_set(raw) { _, context, rc in MQTTClientEvents.from(context).disconnected(rc: rc) }
+        mosquitto_message_callback_set(raw) { _, context, message in
+            guard let message else { return }
+            MQTTClientEvents.from(context).received(message.pointee)
+        }
+        mosquitto_publish_callback_set(raw) { _, context, _ in MQTTClientEvents.from(context).acknowledged() }
+    }
+
+    private func check(_ rc: Int32, _ what: String) throws(MQTTError) {
+        guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("\(what): \(String(cString: mosquitto_strerror(rc)))") }
+    }
+
+    public var state: MQTTConnectionState { events.state }
+    public var isConnected: Bool { events.isConnected }
+
+    /// Starts the network loop thread: connect, reconnect with backoff, deliver messages.
+    public func start() {
+        let thread = Thread { [self] in
+            runLoop()
+            loopDone.signal()
+        }
+        thread.name = "mqtt-\(options.clientID)"
+        thread.start()
+    }
+
+    /// While paused the loop stops reading from the socket, so the broker queues for us.
+    public func setPaused(_ paused: Bool) { events.paused.store(paused, ordering: .relaxed) }
+
+    /// Publishes the offline availability, disconnects cleanly and ends the loop thread.
+    public func stop(timeout: Double = 5) {
+        if events.stopping.exchange(true, ordering: .acquiringAndReleasing) { return }
+        if isConnected, let availability = options.availability {
+            _ = publish(topic: availability.topic, payload: Array(availability.offline.utf8), qos: 1, retain: true)
+        }
+        _ = waitForAcknowledgements(timeout: min(timeout, 2))
+        mosquitto_disconnect(handle.raw)
+        _ = loopDone.wait(timeout: .now() + timeout)
+    }
+
+    /// Queues a message; returns false when libmosquitto refuses it (too large, bad topic).
+    /// While disconnected a QoS 1 message is still queued: libmosquitto answers NO_CONN but
+    /// keeps it in its outgoing queue and sends it after reconnecting, so that answer counts
+    /// as queued here (publishing it again would send it twice).
+    @discardableResult
+    public func publish(topic: String, payload: [UInt8], qos: Int32 = 1, retain: Bool = false) -> Bool {
+        if qos > 0 { events.outstanding.add(1, ordering: .relaxed) }
+        let rc = payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle.raw, nil, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
+        }
+        if rc == MOSQ_ERR_SUCCESS.rawValue || (qos > 0 && rc == MOSQ_ERR_NO_CONN.rawValue) { return true }
+        if qos > 0 { events.outstanding.subtract(1, ordering: .relaxed) }
+        logger.error("publish refused", metadata: ["topic": "\(topic)", "error": "\(String(cString: mosquitto_strerror(rc)))"])
+        return false
+    }
+
+    /// QoS 1 messages published and not yet acknowledged by the broker.
+    public var outstandingCount: Int { events.outstanding.load(ordering: .relaxed) }
+
+    /// Waits until every published QoS 1 message is acknowledged; false on timeout.
+    public func waitForAcknowledgements(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while outstandingCount > 0 {
+            if Date() > deadline { return false }
+            usleep(2_000)
+        }
+        return true
+    }
+
+    /// Blocks until connected (CONNACK received) or `timeout` passes.
+    public func waitUntilConnected(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !isConnected {
+            if Date() > deadline { return false }
+            usleep(5_000)
+        }
+        return true
+    }
+}
+
+/// An error from libmosquitto or the client's configuration.
+public struct MQTTError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

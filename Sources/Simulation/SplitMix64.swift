@@ -1,0 +1,94 @@
+import Foundation
+
+/// A small, fast, seedable pseudo-random generator (Steele, Lea & Flood's SplitMix64).
+///
+/// The simulator gives every device its own generator, seeded from the run's seed and the
+/// device id, so a device behaves the same whichever other devices share the fleet. The
+/// system generator is never used: a replayed seed must give byte-identical captures.
+struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+    private var state: UInt64
+
+    /// Creates a generator; equal seeds give equal sequences on every platform.
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    /// Creates a generator from a seed and a label, so streams for different purposes differ.
+    init(seed: UInt64, label: String) {
+        state = seed ^ StableHash.fnv1a(label)
+        // Warm up once so that nearby seeds do not start with correlated first outputs.
+        _ = next()
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform double in [0, 1) using the top 53 bits.
+    @inline(__always)
+    mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A uniform double in the given range.
+    @inline(__always)
+    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+        range.lowerBound + unit() * (range.upperBound - range.lowerBound)
+    }
+
+    /// A uniform integer in the given range; the modulo bias is negligible for small ranges.
+    @inline(__always)
+    mutating func int(_ range: ClosedRange<Int64>) -> Int64 {
+        let width = UInt64(range.upperBound - range.lowerBound) &+ 1
+        if width == 0 { return Int64(bitPattern: next()) }
+        return range.lowerBound + Int64(next() % width)
+    }
+
+    /// True with the given probability.
+    @inline(__always)
+    mutating func chance(_ probability: Double) -> Bool {
+        unit() < probability
+    }
+
+    /// Roughly normal noise with mean 0 and standard deviation 1.
+    ///
+    /// A sum of uniforms (Irwin–Hall) is used rather than Box–Muller: it costs no
+    /// logarithm or cosine, and sensor noise does not need true Gaussian tails.
+    @inline(__always)
+    mutating func noise() -> Double {
+        (unit() + unit() + unit() + unit() - 2.0) * 1.732_050_807_568_877
+    }
+
+    /// An exponentially distributed wait with mean 1.
+    @inline(__always)
+    mutating func exponential() -> Double {
+        -log(1.0 - unit())
+    }
+}
+
+/// Deterministic 64-bit hashing for seeds and per-device choices.
+///
+/// Swift's `Hasher` is randomly seeded per process, so it cannot be used where the
+/// same input must give the same fleet on every run.
+enum StableHash {
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// Mixes two values into one well-distributed value (the SplitMix64 finaliser).
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var z = a ^ (b &* 0x9E37_79B9_7F4A_7C15)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

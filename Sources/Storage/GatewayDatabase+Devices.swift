@@ -1,0 +1,72 @@
+import Devices
+import Foundation
+import GRDB
+
+/// A device as stored, with what the gateway has seen of it.
+public struct StoredDevice: Sendable, Codable {
+    public var device: Device
+    public var source: String
+    public var registeredAtMs: Int64
+    public var lastSeenAtMs: Int64?
+    public var availability: String?
+    public var availabilityAtMs: Int64?
+}
+
+extension GatewayDatabase {
+    /// Adds or updates devices; returns how many were new and how many changed.
+    @discardableResult
+    public func upsertDevices(_ devices: [Device], source: String, nowMs: Int64) throws -> (inserted: Int, updated: Int) {
+        try pool.write { db in
+            var inserted = 0
+            var updated = 0
+            for device in devices {
+                let existing = try Row.fetchOne(db, sql: "SELECT type, community, building, unit, resident, installed FROM devices WHERE id = ?", arguments: [device.id])
+                if let existing {
+                    let same = existing["type"] as String == device.type && existing["community"] as String == device.community
+                        && existing["building"] as String == device.building && existing["unit"] as String == device.unit
+                        && existing["resident"] as String == device.resident && existing["installed"] as String == device.installed
+                    if same { continue }
+                    try db.execute(sql: """
+                        UPDATE devices SET type = ?, community = ?, building = ?, unit = ?, resident = ?, installed = ?, source = ? WHERE id = ?
+                        """, arguments: [device.type, device.community, device.building, device.unit, device.resident, device.installed, source, device.id])
+                    updated += 1
+                } else {
+                    try Self.insertDevice(device, source: source, nowMs: nowMs, db: db)
+                    inserted += 1
+                }
+            }
+            return (inserted, updated)
+        }
+    }
+
+    static func insertDevice(_ device: Device, source: String, nowMs: Int64, db: GRDB.Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO devices (id, type, community, building, unit, resident, installed, source, registered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed, source, nowMs])
+    }
+
+    public func devices(type: String? = nil, community: String? = nil, building: String? = nil) throws -> [StoredDevice] {
+        try pool.read { db in
+            var sql = "SELECT * FROM devices WHERE 1"
+            var arguments: [any DatabaseValueConvertible] = []
+            if let type { sql += " AND type = ?"; arguments.append(type) }
+            if let community { sql += " AND community = ?"; arguments.append(community) }
+            if let building { sql += " AND building = ?"; arguments.append(building) }
+            sql += " ORDER BY id"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.storedDevice)
+        }
+    }
+
+    public func device(id: String) throws -> StoredDevice? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE id = ?", arguments: [id]).map(Self.storedDevice) }
+    }
+
+    static func storedDevice(_ row: Row) -> StoredDevice {
+        StoredDevice(
+            device: Device(id: row["id"], type: row["type"], community: row["community"], building: row["building"],
+                           unit: row["unit"], resident: row["resident"], installed: row["installed"]),
+            source: row["source"], registeredAtMs: row["registered_at"], lastSeenAtMs: row["last_seen_at"],
+            availability: row["availability"], availabilityAtMs: row["availability_at"])
+    }
+}

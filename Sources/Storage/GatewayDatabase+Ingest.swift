@@ -1,0 +1,81 @@
+import Devices
+import Foundation
+import GRDB
+
+/// Everything decoded from one slice of the journal, written in one transaction together
+/// with the journal position it reaches, so a restart neither loses nor repeats a message.
+public struct IngestBatch: Sendable {
+    public var readings: [Reading] = []
+    public var rejections: [Rejection] = []
+    public var availability: [AvailabilityChange] = []
+    public var newDevices: [Device] = []
+    public var journalPosition: UInt64
+
+    public init(journalPosition: UInt64) { self.journalPosition = journalPosition }
+    public var messageCount: Int { readings.count + rejections.count + availability.count }
+}
+
+/// What one batch did.
+public struct IngestBatchResult: Sendable {
+    public var stored = 0
+    public var duplicates = 0
+    public var rejected = 0
+}
+
+/// Totals since the database was created.
+public struct IngestTotals: Sendable, Codable {
+    public var journalPosition: UInt64
+    public var stored: Int
+    public var duplicates: Int
+    public var rejected: Int
+}
+
+extension GatewayDatabase {
+    /// Writes a batch and advances the journal cursor atomically.
+    public func store(_ batch: IngestBatch) throws -> IngestBatchResult {
+        try pool.write { db in
+            var result = IngestBatchResult()
+            for device in batch.newDevices { try Self.insertDevice(device, source: "auto", nowMs: batch.readings.first?.receivedAtMs ?? 0, db: db) }
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO readings (device_id, received_at, device_ts, device_ts_trusted, seq, payload, flags, content_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var lastSeen: [String: Int64] = [:]
+            for reading in batch.readings {
+                let flags: String? = reading.flags.isEmpty ? nil : reading.flags.joined(separator: ",")
+                try insert.execute(arguments: [reading.deviceID, reading.receivedAtMs, reading.deviceTimeMs, reading.deviceTimeTrusted,
+                                               reading.seq, reading.payloadText, flags, reading.contentHash])
+                if db.changesCount == 1 { result.stored += 1 } else { result.duplicates += 1 }
+                lastSeen[reading.deviceID] = max(lastSeen[reading.deviceID] ?? 0, reading.receivedAtMs)
+            }
+            let seen = try db.cachedStatement(sql: "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?")
+            for (device, at) in lastSeen { try seen.execute(arguments: [at, device]) }
+            let reject = try db.cachedStatement(sql: """
+                INSERT INTO rejected (topic, reason, detail, received_at, device_id, payload_prefix, payload_size) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for rejection in batch.rejections {
+                try reject.execute(arguments: [rejection.topic, rejection.reason.rawValue, rejection.detail, rejection.receivedAtMs,
+                                               rejection.deviceID, Data(rejection.payloadPrefix), rejection.payloadSize])
+                result.rejected += 1
+            }
+            let availability = try db.cachedStatement(sql: "UPDATE devices SET availability = ?, availability_at = ? WHERE id = ?")
+            for change in batch.availability {
+                try availability.execute(arguments: [change.online ? "online" : "offline", change.receivedAtMs, change.deviceID])
+            }
+            try db.execute(sql: """
+                UPDATE ingest_cursor SET journal_position = ?, stored = stored + ?, duplicates = duplicates + ?, rejected = rejected + ? WHERE id = 1
+                """, arguments: [Int64(bitPattern: batch.journalPosition), result.stored, result.duplicates, result.rejected])
+            return result
+        }
+    }
+
+    public func ingestTotals() throws -> IngestTotals {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ingest_cursor WHERE id = 1") else {
+                return IngestTotals(journalPosition: 0, stored: 0, duplicates: 0, rejected: 0)
+            }
+            return IngestTotals(journalPosition: UInt64(bitPattern: row["journal_position"] as Int64), stored: row["stored"],
+                                duplicates: row["duplicates"], rejected: row["rejected"])
+        }
+    }
+}

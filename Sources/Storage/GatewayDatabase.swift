@@ -1,0 +1,72 @@
+import Devices
+import Foundation
+import GRDB
+
+/// The one façade over gridwatch's SQLite database (GRDB `DatabasePool`, WAL): migrations,
+/// and every read and write the gateway and the command line make.
+public final class GatewayDatabase: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating when missing) and migrates the database at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // NORMAL in WAL mode: a commit survives the process being killed; the journal in
+            // front of the database holds anything newer, so nothing acknowledged depends on a
+            // disk flush per batch.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        if !readOnly { try Self.migrator.migrate(pool) }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ingest") { db in
+            try db.execute(sql: """
+                CREATE TABLE devices (
+                    id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, community TEXT NOT NULL,
+                    building TEXT NOT NULL DEFAULT '', unit TEXT NOT NULL DEFAULT '',
+                    resident TEXT NOT NULL DEFAULT '', installed TEXT NOT NULL DEFAULT '',
+                    source TEXT NOT NULL, registered_at INTEGER NOT NULL,
+                    last_seen_at INTEGER, availability TEXT, availability_at INTEGER);
+                CREATE TABLE readings (
+                    id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, received_at INTEGER NOT NULL,
+                    device_ts INTEGER NOT NULL, device_ts_trusted INTEGER NOT NULL, seq INTEGER,
+                    payload TEXT NOT NULL, flags TEXT, content_hash INTEGER NOT NULL);
+                CREATE UNIQUE INDEX readings_dedup ON readings(device_id, content_hash);
+                CREATE INDEX readings_device_time ON readings(device_id, received_at);
+                CREATE TABLE rejected (
+                    id INTEGER PRIMARY KEY, topic TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL,
+                    received_at INTEGER NOT NULL, device_id TEXT, payload_prefix BLOB NOT NULL, payload_size INTEGER NOT NULL);
+                CREATE INDEX rejected_time ON rejected(received_at);
+                CREATE TABLE ingest_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), journal_position INTEGER NOT NULL,
+                    stored INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0);
+                INSERT INTO ingest_cursor (id, journal_position) VALUES (1, 0);
+                """)
+        }
+        return migrator
+    }
+
+    /// Whether a write transaction can commit now (for `/readyz`).
+    public func checkWritable() -> String? {
+        do {
+            try pool.write { db in try db.execute(sql: "UPDATE ingest_cursor SET id = id WHERE id = 1") }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Copies the live database consistently into `path` (SQLite online backup).
+    public func backup(to path: String) throws {
+        let target = try DatabaseQueue(path: path)
+        try pool.backup(to: target)
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Devices
+import Foundation
+import Storage
+
+/// `gridwatch devices import|list|show`.
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "The device inventory.",
+                                                    subcommands: [Import.self, List.self, Show.self])
+
+    /// Adds or updates devices from a CSV inventory; a file with any error imports nothing.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or update devices from a CSV (id,type,community,building,unit,resident,installed).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "CSV file.") var file: String
+
+        func run() throws {
+            let config = try store.loadConfig()
+            var diagnostics = DiagnosticList()
+            let catalog = DeviceTypeCatalog.load(directory: config.deviceTypesPath, diagnostics: &diagnostics)
+            let devices = Inventory.load(path: file, catalog: catalog, diagnostics: &diagnostics)
+            for diagnostic in diagnostics.items { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+            if diagnostics.hasErrors {
+                FileHandle.standardError.write(Data("nothing imported: \(diagnostics.errors.count) error(s)\n".utf8))
+                throw ExitCode(1)
+            }
+            let database = try GatewayDatabase(path: store.db ?? config.databasePath)
+            let result = try database.upsertDevices(devices, source: "import", nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+            print("imported \(devices.count) devices: \(result.inserted) new, \(result.updated) updated, \(devices.count - result.inserted - result.updated) unchanged")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List devices.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Only this type.") var type: String?
+        @Option(help: "Only this community.") var community: String?
+        @Option(help: "Only this building.") var building: String?
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            let devices = try store.openDatabase().devices(type: type, community: community, building: building)
+            switch format {
+            case .json: print(JSONValue.array(devices.map(DevicesCommand.json)).jsonText)
+            case .text:
+                for stored in devices {
+                    let device = stored.device
+                    print([device.id, device.type, device.community, device.building, device.unit,
+                           "last seen \(TimeText.text(milliseconds: stored.lastSeenAtMs))"].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one device.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Device id.") var id: String
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            let database = try store.openDatabase()
+            guard let stored = try database.device(id: id) else { throw CommandFailure("no device '\(id)'") }
+            var object = DevicesCommand.json(stored)
+            if case var .object(members) = object {
+                members["readings"] = .int(Int64(try database.readingCount(device: id)))
+                object = .object(members)
+            }
+            switch format {
+            case .json: print(object.jsonText)
+            case .text:
+                guard case let .object(members) = object else { return }
+                for key in members.keys.sorted() { print("\(key): \(members[key].map(Self.plain) ?? "")") }
+            }
+        }
+
+        static func plain(_ value: JSONValue) -> String {
+            if case let .string(text) = value { return text }
+            return value.jsonText
+        }
+    }
+
+    static func json(_ stored: StoredDevice) -> JSONValue {
+        let device = stored.device
+        return .object([
+            "id": .string(device.id), "type": .string(device.type), "community": .string(device.community),
+            "building": .string(device.building), "unit": .string(device.unit), "resident": .string(device.resident),
+            "installed": .string(device.installed), "source": .string(stored.source),
+            "last_seen_at": TimeText.format(milliseconds: stored.lastSeenAtMs),
+            "availability": stored.availability.map { .string($0) } ?? .null,
+        ])
+    }
+}

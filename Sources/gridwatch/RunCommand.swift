@@ -1,0 +1,43 @@
+import ArgumentParser
+import Devices
+import Foundation
+import Gateway
+import Logging
+
+/// `gridwatch run`: the service.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the gateway: ingest, store, serve HTTP.")
+
+    @Option(name: .long, help: "Configuration file.") var config: String = "config/gridwatch.yaml"
+    @Option(name: .customLong("mqtt-url"), help: "Broker URL, mqtt://HOST:PORT or mqtts://HOST:PORT.") var mqttURL: String?
+    @Option(name: .long, help: "SQLite database path.") var db: String?
+    @Option(name: .long, help: "Journal directory (default: next to the database).") var journal: String?
+    @Option(name: .customLong("http-listen"), help: "HTTP listen address HOST:PORT.") var httpListen: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+
+    func run() async throws {
+        let setup = GatewaySetup.load(configPath: config) { config in
+            if let mqttURL { config.mqttURL = mqttURL }
+            if let db { config.databasePath = db }
+            if let journal { config.journalPath = journal }
+            if let httpListen { config.httpListen = httpListen }
+            if let logLevel { config.logLevel = logLevel }
+        }
+        for diagnostic in setup.diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+        if setup.hasErrors { throw ExitCode(1) }
+        let level = Logger.Level(rawValue: setup.config.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "gridwatch")
+        logger.logLevel = level
+        do {
+            try await GatewayRunner.run(setup: setup, logger: logger)
+        } catch {
+            logger.critical("gridwatch stopped: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Storage
+import Testing
+
+/// End to end against a real mosquitto and the real binary: every acknowledged message is
+/// stored exactly once, through gateway crashes (SIGKILL) and a broker restart.
+@Suite(.serialized) struct IngestIntegrationTests {
+    @Test func tenThousandMessagesAreStoredExactlyOnce() throws {
+        let directory = try TestPaths.temporaryDirectory("ingest")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let gateway = TestGateway(broker: broker, directory: directory)
+        try gateway.start()
+        defer { gateway.terminate() }
+
+        let total = 10_000
+        let simulator = try startSimulator(broker: broker, count: total, rate: 0, clientID: "sim-exactly-once", directory: directory)
+        #expect(simulator.waitForExit(timeout: 120) == 0, "\(simulator.log)")
+        let arrived = eventually(timeout: 60) { gateway.readingCount() >= total }
+        let database = try gateway.database()
+        let count = try database.readingCount()
+        let sequences = try database.distinctSequenceCount()
+        print("exactly-once: published \(total), stored \(count), distinct (device, seq) \(sequences.distinct), rejected \(try database.rejections().count)")
+        #expect(arrived)
+        #expect(count == total)
+        #expect(sequences.withSeq == count && sequences.distinct == count)
+        #expect(try database.rejections().isEmpty)
+
+        // SIGTERM drains and exits 0.
+        #expect(gateway.terminate() == 0, "\(gateway.process?.log ?? "")")
+    }
+
+    @Test func sigkillMidStreamThreeTimesLosesAndDuplicatesNothing() throws {
+        let directory = try TestPaths.temporaryDirectory("sigkill")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let gateway = TestGateway(broker: broker, directory: directory)
+        try gateway.start()
+        defer { gateway.terminate() }
+
+        let total = 30_000
+        let simulator = try startSimulator(broker: broker, count: total, rate: 4000, clientID: "sim-sigkill", directory: directory)
+        var countsAtKill: [Int] = []
+        for _ in 0..<3 {
+            usleep(1_500_000)
+            gateway.kill9()
+            countsAtKill.append(gateway.readingCount())
+            try gateway.start()
+        }
+        #expect(simulator.waitForExit(timeout: 120) == 0, "\(simulator.log)")
+        _ = eventually(timeout: 60) { gateway.readingCount() >= total }
+        usleep(500_000)
+        let database = try gateway.database()
+        let count = try database.readingCount()
+        let sequences = try database.distinctSequenceCount()
+        let totals = try database.ingestTotals()
+        let lost = total - sequences.distinct
+        let duplicated = count - sequences.distinct
+        print("sigkill x3: published \(total), stored at kills \(countsAtKill), stored \(count), lost \(lost), duplicated \(duplicated), redeliveries removed \(totals.duplicates)")
+        #expect(countsAtKill.allSatisfy { $0 < total }, "a kill did not land mid-stream: \(countsAtKill)")
+        #expect(lost == 0)
+        #expect(duplicated == 0)
+        #expect(count == total)
+    }
+
+    @Test func brokerRestartMidStreamLosesNothing() throws {
+        let directory = try TestPaths.temporaryDirectory("broker-restart")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let gateway = TestGateway(broker: broker, directory: directory)
+        try gateway.start()
+        defer { gateway.terminate() }
+
+        let total = 20_000
+        let simulator = try startSimulator(broker: broker, count: total, rate: 4000, clientID: "sim-broker-restart", directory: directory)
+        usleep(2_000_000)
+        let before = gateway.readingCount()
+        try broker.restart()
+        #expect(simulator.waitForExit(timeout: 180) == 0, "\(simulator.log)")
+        let arrived = eventually(timeout: 90) { gateway.readingCount() >= total }
+        let database = try gateway.database()
+        let sequences = try database.distinctSequenceCount()
+        print("broker restart: published \(total), stored before restart \(before), stored \(try database.readingCount()), distinct \(sequences.distinct)")
+        #expect(before > 0 && before < total)
+        #expect(arrived)
+        #expect(try database.readingCount() == total)
+        #expect(sequences.distinct == total)
+        #expect(gateway.isReady())
+    }
+
+    @Test func badInputIsStoredAsRejectedAndValidTrafficFlows() throws {
+        let directory = try TestPaths.temporaryDirectory("bad-input")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let gateway = TestGateway(broker: broker, directory: directory)
+        try gateway.start()
+        defer { gateway.terminate() }
+
+        let total = 4000
+        let simulator = try startSimulator(broker: broker, count: total, rate: 0, clientID: "sim-bad", directory: directory,
+                                           extra: ["--malformed-fraction", "0.25"])
+        #expect(simulator.waitForExit(timeout: 120) == 0, "\(simulator.log)")
+        let database = try gateway.database()
+        let settled = eventually(timeout: 60) { ((try? database.readingCount()) ?? 0) + ((try? database.rejections(limit: 100_000).count) ?? 0) >= total }
+        let readings = try database.readingCount()
+        let counts = try database.rejectionCounts()
+        print("garbage 25%: readings \(readings), rejected by reason \(counts)")
+        #expect(settled)
+        #expect(readings + counts.values.reduce(0, +) == total)
+        #expect(readings > total / 2)
+        #expect(counts.keys.contains("not_json"))
+        #expect(gateway.isReady())
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Storage
+
+/// `gridwatch run` as a child process against a test broker, with its own database, journal
+/// and HTTP port.
+final class TestGateway {
+    let broker: TestBroker
+    let directory: String
+    let databasePath: String
+    let httpPort: Int
+    let configPath: String
+    private(set) var process: ChildProcess?
+
+    init(broker: TestBroker, directory: String, configPath: String = TestPaths.repository + "/config/gridwatch.yaml") {
+        self.broker = broker
+        self.directory = directory
+        self.configPath = configPath
+        databasePath = directory + "/gridwatch.db"
+        httpPort = TestPaths.freePort()
+    }
+
+    func start() throws {
+        let gateway = try ChildProcess(name: "gridwatch", executable: TestPaths.gridwatch, arguments: [
+            "run", "--config", configPath, "--mqtt-url", broker.url, "--db", databasePath,
+            "--http-listen", "127.0.0.1:\(httpPort)", "--log-level", "notice",
+        ], logDirectory: directory)
+        process = gateway
+        guard eventually(timeout: 30, { isReady() || !gateway.isRunning }), gateway.isRunning else {
+            throw TestFailure("gateway did not become ready: \(gateway.log)")
+        }
+    }
+
+    /// `/readyz` answers 200.
+    func isReady() -> Bool { httpStatus("/readyz") == 200 }
+
+    func httpStatus(_ path: String) -> Int? {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "http://127.0.0.1:\(httpPort)\(path)"]
+        let pipe = Pipe()
+        curl.standardOutput = pipe
+        curl.standardError = FileHandle.nullDevice
+        guard (try? curl.run()) != nil else { return nil }
+        curl.waitUntilExit()
+        return Int(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    func kill9() { process?.stop(SIGKILL) }
+
+    @discardableResult
+    func terminate() -> Int32? { process?.stop(SIGTERM, timeout: 60) }
+
+    func database() throws -> GatewayDatabase { try GatewayDatabase(path: databasePath) }
+
+    func readingCount() -> Int { (try? database().readingCount()) ?? -1 }
+}
+
+/// `gridwatch simulate` publishing the demo community to the test broker.
+func startSimulator(broker: TestBroker, count: Int, rate: Int, clientID: String, directory: String, extra: [String] = []) throws -> ChildProcess {
+    try ChildProcess(name: "simulate", executable: TestPaths.gridwatch, arguments: [
+        "simulate", "--config", TestPaths.repository + "/config/gridwatch.yaml", "--mqtt-url", broker.url,
+        "--count", String(count), "--rate", String(rate), "--client-id", clientID, "--seed", String(UInt32.random(in: 1...1_000_000)),
+    ] + extra, logDirectory: directory)
+}

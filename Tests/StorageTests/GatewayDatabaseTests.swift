@@ -1,0 +1,76 @@
+import Devices
+import Foundation
+import Storage
+import Testing
+
+/// The database façade on a real SQLite file: batches commit with their journal position,
+/// redelivered messages are stored once, rejections and devices round-trip.
+@Suite struct GatewayDatabaseTests {
+    static func temporaryDatabase() throws -> (GatewayDatabase, String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-db-\(UUID().uuidString).db").path
+        return (try GatewayDatabase(path: path), path)
+    }
+
+    static func reading(_ device: String, seq: Int64, at ms: Int64) -> Reading {
+        let text = "{\"ts\":\(ms),\"seq\":\(seq)}"
+        let hash = Array(text.utf8).withUnsafeBufferPointer { PayloadDecoder.contentHash($0) }
+        return Reading(deviceID: device, deviceType: "door", community: "demo", receivedAtMs: ms, deviceTimeMs: ms, deviceTimeTrusted: true,
+                       seq: seq, values: [:], payloadText: text, flags: seq == 2 ? ["out_of_range:battery"] : [], contentHash: hash)
+    }
+
+    @Test func batchesCommitWithTheirJournalPositionAndDropRedeliveries() throws {
+        let (database, path) = try Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try database.upsertDevices([Device(id: "door-1", type: "door", community: "demo")], source: "inventory", nowMs: 1)
+        var first = IngestBatch(journalPosition: 100)
+        first.readings = (1...3).map { Self.reading("door-1", seq: $0, at: 1000 + $0) }
+        let stored = try database.store(first)
+        #expect(stored.stored == 3 && stored.duplicates == 0)
+
+        var second = IngestBatch(journalPosition: 250)
+        second.readings = [Self.reading("door-1", seq: 3, at: 1003), Self.reading("door-1", seq: 4, at: 1004)]
+        second.rejections = [Rejection(topic: "gridwatch/demo/door/door-1/telemetry", reason: .notJSON, detail: "not JSON", receivedAtMs: 1005,
+                                       deviceID: "door-1", payloadPrefix: Array("garbage".utf8), payloadSize: 7)]
+        second.availability = [AvailabilityChange(deviceID: "door-1", online: false, receivedAtMs: 1006)]
+        let result = try database.store(second)
+        #expect(result.stored == 1 && result.duplicates == 1 && result.rejected == 1)
+
+        let totals = try database.ingestTotals()
+        #expect(totals.journalPosition == 250 && totals.stored == 4 && totals.duplicates == 1 && totals.rejected == 1)
+        #expect(try database.readingCount() == 4)
+        #expect(try database.readingCount(device: "door-1") == 4)
+        let listed = try database.readings(device: "door-1", limit: 2)
+        #expect(listed.map(\.seq) == [3, 4])
+        #expect(try database.readings(device: "door-1").first { $0.seq == 2 }?.flags == ["out_of_range:battery"])
+        let rejections = try database.rejections()
+        #expect(rejections.first?.reason == "not_json" && rejections.first?.payloadPrefix == Array("garbage".utf8))
+        #expect(try database.rejectionCounts() == ["not_json": 1])
+        let device = try #require(try database.device(id: "door-1"))
+        #expect(device.lastSeenAtMs == 1004 && device.availability == "offline")
+        let sequences = try database.distinctSequenceCount()
+        #expect(sequences.withSeq == 4 && sequences.distinct == 4)
+    }
+
+    @Test func upsertCountsNewChangedAndUnchanged() throws {
+        let (database, path) = try Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let devices = [Device(id: "a", type: "door", community: "demo", building: "b1"), Device(id: "b", type: "smoke", community: "demo")]
+        #expect(try database.upsertDevices(devices, source: "inventory", nowMs: 1) == (2, 0))
+        var moved = devices
+        moved[0].building = "b2"
+        #expect(try database.upsertDevices(moved, source: "import", nowMs: 2) == (0, 1))
+        #expect(try database.devices(building: "b2").map(\.device.id) == ["a"])
+        #expect(try database.devices(type: "smoke").count == 1)
+    }
+
+    @Test func backupCopiesTheLiveDatabase() throws {
+        let (database, path) = try Self.temporaryDatabase()
+        let copy = path + ".backup"
+        defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: copy) }
+        var batch = IngestBatch(journalPosition: 10)
+        batch.readings = [Self.reading("door-1", seq: 1, at: 5)]
+        _ = try database.store(batch)
+        try database.backup(to: copy)
+        #expect(try GatewayDatabase(path: copy).readingCount() == 1)
+    }
+}
