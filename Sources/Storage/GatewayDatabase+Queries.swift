@@ -47,8 +47,8 @@ extension GatewayDatabase {
     public func readings(device: String, limit: Int = 100, sinceMs: Int64? = nil) throws -> [StoredReading] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM (SELECT * FROM readings WHERE device_id = ? AND received_at >= ? ORDER BY received_at DESC, id DESC LIMIT ?)
-                ORDER BY received_at, id
+                SELECT * FROM (SELECT * FROM readings WHERE device_id = ? AND received_at >= ? ORDER BY id DESC LIMIT ?)
+                ORDER BY id
                 """, arguments: [device, sinceMs ?? 0, limit])
             return rows.map { row in
                 StoredReading(id: row["id"], deviceID: row["device_id"], receivedAtMs: row["received_at"], deviceTimeMs: row["device_ts"],

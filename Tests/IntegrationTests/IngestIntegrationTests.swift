@@ -115,3 +115,32 @@ import Testing
         #expect(gateway.isReady())
     }
 }
+
+/// Backpressure: with a tiny backlog bound the gateway pauses reading from the broker, the
+/// broker queues, and every message still arrives exactly once.
+@Suite struct BackpressureIntegrationTests {
+    @Test func pausingReadsLosesNothing() throws {
+        let directory = try TestPaths.temporaryDirectory("backpressure")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let config = try CommandLineTests.writeConfig(in: directory, storage: "  journal_max_backlog: 32KiB\n", extra: """
+        ingest:
+          batch_size: 20
+        log:
+          level: info
+        """)
+        let gateway = TestGateway(broker: broker, directory: directory, configPath: config)
+        try gateway.start()
+        defer { gateway.terminate() }
+        let total = 15_000
+        let simulator = try startSimulator(broker: broker, count: total, rate: 0, clientID: "sim-backpressure", directory: directory)
+        #expect(simulator.waitForExit(timeout: 120) == 0, "\(simulator.log)")
+        let arrived = eventually(timeout: 120) { gateway.readingCount() >= total }
+        let sequences = try gateway.database().distinctSequenceCount()
+        let log = gateway.process?.log ?? ""
+        print("backpressure: stored \(gateway.readingCount()) of \(total), distinct \(sequences.distinct), pauses \(log.components(separatedBy: "pausing MQTT reads").count - 1)")
+        #expect(arrived)
+        #expect(sequences.distinct == total && sequences.withSeq == total)
+        #expect(log.contains("pausing MQTT reads"), "the backlog bound was never reached: \(log.suffix(2000))")
+    }
+}

@@ -122,4 +122,20 @@ import Testing
         }
         #expect(total == 300)
     }
+
+    @Test func recordsLargerThanTheReadChunkAreRead() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        let sizes = [10, 300, 5, 1000, 64, 2]
+        for size in sizes { _ = Self.append(journal, "t", String(repeating: "y", count: size), at: 1) }
+        var reader = JournalReader(journal: journal, from: 0, chunkBytes: 64)
+        var got: [Int] = []
+        while true {
+            let batch = try reader.read(maxCount: 2)
+            if batch.isEmpty { break }
+            got += batch.map(\.payload.count)
+        }
+        #expect(got == sizes)
+    }
 }

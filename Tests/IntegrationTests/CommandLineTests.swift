@@ -1,0 +1,129 @@
+import Devices
+import Foundation
+import Testing
+
+/// The command line as users drive it: `check` reports every error with its position,
+/// `devices import` is all-or-nothing, listings carry the contract's fields.
+@Suite struct CommandLineTests {
+    /// Runs `gridwatch ARGS` to completion; stdout and stderr together.
+    static func gridwatch(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
+        let process = try ChildProcess(name: "cli", executable: TestPaths.gridwatch, arguments: arguments, logDirectory: directory)
+        let status = process.waitForExit(timeout: 60) ?? -1
+        return (status, process.log)
+    }
+
+    /// A configuration in `directory` pointing at the repository's device types, with `extra` YAML appended.
+    static func writeConfig(in directory: String, inventory: String? = nil, storage: String = "", extra: String = "") throws -> String {
+        let path = directory + "/gridwatch.yaml"
+        try """
+        devices:
+          types: \(TestPaths.repository)/devices
+          inventory: \(inventory ?? TestPaths.repository + "/devices/demo-community.csv")
+        storage:
+          database: \(directory)/gridwatch.db
+        \(storage)\(extra)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func shippedConfigurationChecksClean() throws {
+        let directory = try TestPaths.temporaryDirectory("check-ok")
+        let result = try Self.gridwatch(["check", "--config", TestPaths.repository + "/config/gridwatch.yaml"], in: directory)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("ok: 4 device types, 300 devices"), "\(result.output)")
+    }
+
+    @Test func checkReportsEveryErrorWithItsPosition() throws {
+        let directory = try TestPaths.temporaryDirectory("check-bad")
+        try """
+        id,type,community,building,unit,resident,installed
+        door-1,door,demo,b01,0101,,
+        gas-1,gas,demo,b01,0101,,
+        """.write(toFile: directory + "/inventory.csv", atomically: true, encoding: .utf8)
+        let config = try Self.writeConfig(in: directory, inventory: directory + "/inventory.csv", extra: """
+        mqtt:
+          url: http://broker
+          keepalive: often
+        topics:
+          telemetry: sensors/{room}/{device}
+        ingest:
+          batch_size: 0
+        htp: {}
+        """)
+        let result = try Self.gridwatch(["check", "--config", config, "--format", "text"], in: directory)
+        #expect(result.status == 1)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("\(config):7:8: error: 'url' must look like mqtt://") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):8:14: error: 'keepalive' must be a duration") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):10:14: error: unknown topic segment '{room}'") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):12:15: error: 'batch_size' must be between 1 and 100000") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):13:1: error: unknown key 'htp'") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(directory)/inventory.csv:3:7: error: unknown device type 'gas'") }, "\(result.output)")
+
+        let json = try Self.gridwatch(["check", "--config", config, "--format", "json"], in: directory)
+        guard case let .object(summary) = try JSONParser.parse(Array(json.output.utf8)), case let .array(items)? = summary["diagnostics"] else {
+            Issue.record("check --format json did not print a JSON object: \(json.output)")
+            return
+        }
+        #expect(summary["ok"] == .bool(false))
+        #expect(items.count == 6)
+    }
+
+    @Test func importIsAllOrNothingAndListingsCarryTheContractFields() throws {
+        let directory = try TestPaths.temporaryDirectory("devices")
+        let config = try Self.writeConfig(in: directory)
+        try """
+        id,type,community,building,unit,resident,installed
+        door-x1,door,north,b09,0901,R-1,2025-02-01
+        door-x2,toaster,north,b09,0902,,
+        """.write(toFile: directory + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try Self.gridwatch(["devices", "import", directory + "/bad.csv", "--config", config], in: directory)
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("bad.csv:3:9: error: unknown device type 'toaster'"), "\(bad.output)")
+        #expect(bad.output.contains("nothing imported"), "\(bad.output)")
+
+        try """
+        id,type,community,building,unit,resident,installed
+        door-x1,door,north,b09,0901,R-1,2025-02-01
+        wb-x1,wristband,north,b09,0901,R-1,2025-02-01
+        """.write(toFile: directory + "/good.csv", atomically: true, encoding: .utf8)
+        let good = try Self.gridwatch(["devices", "import", directory + "/good.csv", "--config", config], in: directory)
+        #expect(good.status == 0, "\(good.output)")
+        #expect(good.output.contains("2 new"), "\(good.output)")
+
+        let listed = try Self.gridwatch(["devices", "list", "--config", config, "--community", "north", "--format", "json"], in: directory)
+        guard case let .array(devices) = try JSONParser.parse(Array(listed.output.utf8)) else {
+            Issue.record("devices list --format json: \(listed.output)")
+            return
+        }
+        #expect(devices.count == 2)
+        for case let .object(device) in devices {
+            for key in ["id", "type", "community", "building"] { #expect(device[key] != nil, "missing \(key)") }
+        }
+        let count = try Self.gridwatch(["readings", "count", "--db", directory + "/gridwatch.db"], in: directory)
+        #expect(count.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    @Test func simulateWritesACaptureAFleetAndItsInventory() throws {
+        let directory = try TestPaths.temporaryDirectory("capture")
+        let result = try Self.gridwatch(["simulate", "--devices", "5000", "--write-inventory", directory + "/fleet.csv",
+                                         "--start", "2026-11-23T00:00:00+08:00", "--duration", "2h",
+                                         "--inject", "smoke@30m", "--output", directory + "/day.jsonl"], in: directory)
+        #expect(result.status == 0, "\(result.output)")
+        var diagnostics = DiagnosticList()
+        let fleet = Inventory.load(path: directory + "/fleet.csv", catalog: nil, diagnostics: &diagnostics)
+        #expect(fleet.count == 5000)
+        #expect(Set(fleet.map(\.type)) == ["door", "smoke", "water_meter", "wristband"])
+        let lines = try String(contentsOfFile: directory + "/day.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count > 100_000)
+        var sawAlarm = false
+        for line in lines {
+            guard case let .object(item) = try JSONParser.parse(Array(line.utf8)), case .string? = item["at"], case .string? = item["topic"] else {
+                Issue.record("bad capture line: \(line)")
+                break
+            }
+            if case let .object(payload)? = item["payload"], payload["alarm"] == .bool(true) { sawAlarm = true }
+        }
+        #expect(sawAlarm)
+    }
+}
