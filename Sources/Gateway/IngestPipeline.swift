@@ -40,6 +40,11 @@ public final class IngestPipeline: Sendable {
     /// Starts consuming from the position the database last committed.
     public func start() throws {
         let position = try database.ingestTotals().journalPosition
+        let end = journal.endPosition
+        if end > position {
+            // Journaled (and acknowledged) before a crash but not yet stored: stored now.
+            logger.notice("replaying journal after restart", metadata: ["from": "\(position)", "bytes": "\(end - position)"])
+        }
         let thread = Thread { [self] in
             consume(from: position)
             finished.signal()

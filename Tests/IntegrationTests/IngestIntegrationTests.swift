@@ -41,14 +41,16 @@ import Testing
         try gateway.start()
         defer { gateway.terminate() }
 
-        let total = 30_000
-        let simulator = try startSimulator(broker: broker, count: total, rate: 4000, clientID: "sim-sigkill", directory: directory)
+        let total = 60_000
+        let simulator = try startSimulator(broker: broker, count: total, rate: 12_000, clientID: "sim-sigkill", directory: directory)
         var countsAtKill: [Int] = []
+        var replays = 0
         for _ in 0..<3 {
-            usleep(1_500_000)
+            usleep(1_200_000)
             gateway.kill9()
             countsAtKill.append(gateway.readingCount())
             try gateway.start()
+            if gateway.process?.log.contains("replaying journal after restart") == true { replays += 1 }
         }
         #expect(simulator.waitForExit(timeout: 120) == 0, "\(simulator.log)")
         _ = eventually(timeout: 60) { gateway.readingCount() >= total }
@@ -59,7 +61,7 @@ import Testing
         let totals = try database.ingestTotals()
         let lost = total - sequences.distinct
         let duplicated = count - sequences.distinct
-        print("sigkill x3: published \(total), stored at kills \(countsAtKill), stored \(count), lost \(lost), duplicated \(duplicated), redeliveries removed \(totals.duplicates)")
+        print("sigkill x3: published \(total), stored at kills \(countsAtKill), stored \(count), lost \(lost), duplicated \(duplicated), redeliveries removed \(totals.duplicates), restarts that replayed the journal \(replays)")
         #expect(countsAtKill.allSatisfy { $0 < total }, "a kill did not land mid-stream: \(countsAtKill)")
         #expect(lost == 0)
         #expect(duplicated == 0)
