@@ -78,6 +78,14 @@ extension GatewayConfig {
                 }
             }
         }
+        if let file = environment["GRIDWATCH_MQTT_PASSWORD_FILE"] {
+            // systemd's LoadCredential= hands secrets over as files.
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                config.password = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                diagnostics.append(Diagnostic(file: file, line: 1, column: 1, message: "cannot read GRIDWATCH_MQTT_PASSWORD_FILE"))
+            }
+        }
         if let password = environment["GRIDWATCH_MQTT_PASSWORD"] { config.password = password }
         if let username = environment["GRIDWATCH_MQTT_USERNAME"] { config.username = username }
         return config

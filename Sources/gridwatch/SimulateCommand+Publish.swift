@@ -30,7 +30,8 @@ extension SimulateCommand {
             pace(published: published, message: message, startDate: startDate, wallStart: wallStart)
             while client.outstandingCount >= maxOutstanding { usleep(500) }
             // While the broker is away libmosquitto keeps queueing (bounded by maxOutstanding).
-            guard client.publish(topic: message.topic, payload: message.payload, qos: 1) else {
+            let payload = deviceClock == .wall ? Self.restamp(message.payload, atMs: Int64(Date().timeIntervalSince1970 * 1000)) : message.payload
+            guard client.publish(topic: message.topic, payload: payload, qos: 1) else {
                 client.stop()
                 throw CommandFailure("the broker client refused a message on \(message.topic)")
             }
@@ -47,6 +48,19 @@ extension SimulateCommand {
         print(JSONValue.object(["published": .int(Int64(published)), "acknowledged": .bool(acknowledged),
                                 "seconds": .double(seconds), "rate": .double(seconds > 0 ? Double(published) / seconds : 0)]).jsonText)
         if !acknowledged { throw CommandFailure("not every message was acknowledged by the broker") }
+    }
+
+    /// The payload with its `ts` set to `atMs`, in the same form the device used (epoch
+    /// seconds, milliseconds or RFC 3339). Garbage payloads pass through untouched.
+    static func restamp(_ payload: [UInt8], atMs: Int64) -> [UInt8] {
+        guard case var .object(members)? = try? JSONParser.parse(payload), let ts = members["ts"] else { return payload }
+        switch ts {
+        case .string: members["ts"] = .string(RFC3339.format(milliseconds: atMs, timeZone: .current))
+        case let .int(value) where value < 100_000_000_000: members["ts"] = .int(atMs / 1000)
+        case .int, .double: members["ts"] = .int(atMs)
+        default: return payload
+        }
+        return Array(JSONValue.object(members).jsonText.utf8)
     }
 
     private func pace(published: Int, message: SimulatedMessage, startDate: Date, wallStart: Date) {

@@ -33,6 +33,11 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Simulated seconds per real second when publishing (default 1: real time).") var speed: Double = 1
     @Option(name: .long, parsing: .singleValue, help: "Inject an anomaly, e.g. smoke@10m, fall:wb-b01-0101@2h, silence@1h+6h.") var inject: [String] = []
     @Option(name: .customLong("malformed-fraction"), help: "Fraction (0-1) of messages turned into garbage.") var malformedFraction: Double = 0
+    @Option(name: .customLong("device-clock"), help: "When publishing: 'wall' stamps ts with the real time of sending (a sped-up twin still looks like healthy clocks), 'simulated' keeps simulated time.")
+    var deviceClock: DeviceClock = .wall
+
+    /// Which clock the devices' `ts` shows when publishing live.
+    enum DeviceClock: String, ExpressibleByArgument, CaseIterable { case wall, simulated }
 
     func run() throws {
         let startDate = try start.map { text -> Date in
