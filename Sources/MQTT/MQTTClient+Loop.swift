@@ -39,8 +39,9 @@ extension MQTTClient {
             if rc != MOSQ_ERR_SUCCESS.rawValue {
                 events.socketOpen = false
                 if events.stopping.load(ordering: .acquiring) { break }
-                let reason = String(cString: mosquitto_strerror(rc))
-                if events.isConnected || events.state == .connecting { events.setState(.disconnected(reason: reason)) }
+                if events.isConnected || events.state == .connecting {
+                    events.setState(.disconnected(reason: "connection lost: \(String(cString: mosquitto_strerror(rc)))"))
+                }
                 sleepInterruptibly(backoff.nextDelay(jitter: Double.random(in: 0...1)))
             }
         }

@@ -17,6 +17,8 @@ final class MQTTClientEvents: Sendable {
     private let connackRefused = Atomic<Bool>(false)
     private let socketIsOpen = Atomic<Bool>(false)
     private let stateBox = Mutex<MQTTConnectionState>(.connecting)
+    /// Why the broker last refused us; kept so the disconnect that follows does not hide it.
+    private let refusal = Mutex<String?>(nil)
     private let handleBox = Mutex<MosquittoHandle?>(nil)
 
     init(options: MQTTOptions, logger: Logger, onMessage: MQTTClient.MessageHandler?) {
@@ -64,7 +66,9 @@ final class MQTTClientEvents: Sendable {
 
     func connected(rc: Int32) {
         guard rc == 0, let raw = handle?.raw else {
-            setState(.disconnected(reason: "broker refused the connection: \(String(cString: mosquitto_connack_string(rc)))"))
+            let reason = "broker refused the connection: \(String(cString: mosquitto_connack_string(rc)))"
+            refusal.withLock { $0 = reason }
+            setState(.disconnected(reason: reason))
             connackRefused.store(true, ordering: .releasing)
             return
         }
@@ -78,13 +82,14 @@ final class MQTTClientEvents: Sendable {
             mosquitto_publish(raw, nil, availability.topic, Int32(payload.count), payload, 1, true)
         }
         connackSucceeded.store(true, ordering: .releasing)
+        refusal.withLock { $0 = nil }
         setState(.connected)
     }
 
     func disconnected(rc: Int32) {
         socketOpen = false
         let reason = rc == 0 ? Self.requestedDisconnect : "connection lost: \(String(cString: mosquitto_strerror(rc)))"
-        setState(.disconnected(reason: reason))
+        setState(.disconnected(reason: refusal.withLock { $0 } ?? reason))
     }
 
     func received(_ message: mosquitto_message) {

@@ -11,16 +11,21 @@ final class TestBroker {
     let configPath: String
     private(set) var process: ChildProcess?
 
-    init(directory: String) throws {
+    /// A TLS listener added to the shipped configuration (see `TLSIntegrationTests`).
+    let extraConfiguration: String
+
+    init(directory: String, extraConfiguration: String = "") throws {
         self.directory = directory
+        self.extraConfiguration = extraConfiguration
         port = TestPaths.freePort()
         configPath = directory + "/mosquitto.conf"
         let shipped = try String(contentsOfFile: TestPaths.repository + "/config/mosquitto.conf", encoding: .utf8)
         let adapted = shipped.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            if line.hasPrefix("listener ") { return "listener \(port) 127.0.0.1" }
+            if line.hasPrefix("listener ") { return "listener \(port) 127.0.0.1" + (extraConfiguration.isEmpty ? "" : "\nallow_anonymous true") }
+            if line.hasPrefix("per_listener_settings ") && !extraConfiguration.isEmpty { return "per_listener_settings true" }
             if line.hasPrefix("persistence_location ") { return "persistence_location \(directory)/" }
             return String(line)
-        }.joined(separator: "\n") + (getuid() == 0 ? "\n# as root, keep root: the test's directories are not the mosquitto user's\nuser root\n" : "\n")
+        }.joined(separator: "\n") + "\n" + extraConfiguration + (getuid() == 0 ? "\n# as root, keep root: the test's directories are not the mosquitto user's\nuser root\n" : "\n")
         try adapted.write(toFile: configPath, atomically: true, encoding: .utf8)
         try start()
     }

@@ -22,12 +22,13 @@ final class TestGateway {
         httpPort = TestPaths.freePort()
     }
 
-    func start() throws {
+    func start(mqttURL: String? = nil, environment: [String: String] = [:], waitForReady: Bool = true) throws {
         let gateway = try ChildProcess(name: "gridwatch", executable: TestPaths.gridwatch, arguments: [
-            "run", "--config", configPath, "--mqtt-url", broker.url, "--db", databasePath,
+            "run", "--config", configPath, "--mqtt-url", mqttURL ?? broker.url, "--db", databasePath,
             "--http-listen", "127.0.0.1:\(httpPort)", "--log-level", "notice",
-        ], logDirectory: directory)
+        ], logDirectory: directory, environment: environment)
         process = gateway
+        guard waitForReady else { return }
         guard eventually(timeout: 30, { isReady() || !gateway.isRunning }), gateway.isRunning else {
             throw TestFailure("gateway did not become ready: \(gateway.log)")
         }
@@ -35,6 +36,18 @@ final class TestGateway {
 
     /// `/readyz` answers 200.
     func isReady() -> Bool { httpStatus("/readyz") == 200 }
+
+    /// The body of `/readyz`.
+    func readiness() -> String {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "--max-time", "2", "http://127.0.0.1:\(httpPort)/readyz"]
+        let pipe = Pipe()
+        curl.standardOutput = pipe
+        guard (try? curl.run()) != nil else { return "" }
+        curl.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
 
     func httpStatus(_ path: String) -> Int? {
         let curl = Process()

@@ -58,7 +58,7 @@ final class ChildProcess {
     let pid: pid_t
     private var exitStatus: Int32?
 
-    init(name: String, executable: String, arguments: [String], logDirectory: String) throws {
+    init(name: String, executable: String, arguments: [String], logDirectory: String, environment: [String: String] = [:]) throws {
         self.name = name
         logPath = logDirectory + "/\(name)-\(UUID().uuidString.prefix(6)).log"
         var actions = posix_spawn_file_actions_t()
@@ -79,8 +79,12 @@ final class ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { _, new in new }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
         pid = child
     }
