@@ -31,6 +31,10 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Simulation"),
+        .target(name: "Rules", dependencies: [
+            "Devices",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Storage", dependencies: [
             "Devices",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -40,13 +44,13 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Storage", "HTTPAPI",
+            "MQTT", "Journal", "Devices", "Rules", "Storage", "HTTPAPI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
-            "Gateway", "Simulation", "MQTT", "Storage", "Devices",
+            "Gateway", "Simulation", "MQTT", "Storage", "Devices", "Rules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices"]),
     ]
 )

@@ -3,7 +3,7 @@ import Foundation
 import MQTT
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log"]
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules"]
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -18,6 +18,7 @@ extension GatewayConfig {
         config.databasePath = resolve("../data/gridwatch.db")
         config.deviceTypesPath = resolve("../devices")
         config.inventoryPath = resolve("../devices/demo-community.csv")
+        config.rulesPath = resolve("rules")
 
         let source = YAMLSource.load(path: path, into: &diagnostics)
         if let root = source.root, let top = YAMLMapping(root, in: source, what: "the configuration", diagnostics: &diagnostics) {
@@ -68,6 +69,10 @@ extension GatewayConfig {
                     config.httpListen = value
                     if config.httpHostPort == nil { diagnostics.append(source.diagnostic(at: http["listen"], "'listen' must be HOST:PORT")) }
                 }
+            }
+            if let rules = YAMLMapping(top["rules"], in: source, what: "'rules'", diagnostics: &diagnostics) {
+                rules.rejectUnknownKeys(["directory"], what: "'rules'", diagnostics: &diagnostics)
+                if let value = rules.string("directory", diagnostics: &diagnostics) { config.rulesPath = resolve(value) }
             }
             if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) {
                 log.rejectUnknownKeys(["level"], what: "'log'", diagnostics: &diagnostics)

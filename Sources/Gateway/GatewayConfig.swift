@@ -32,6 +32,10 @@ public struct GatewayConfig: Sendable {
     public var clockSkewToleranceSeconds = 300.0
     public var batchSize = 2000
     public var httpListen = "127.0.0.1:8080"
+    /// Directory of rule files (`*.yaml`; tests in its `tests/` subdirectory).
+    public var rulesPath = "config/rules"
+    /// Severity tiers rules may name (issue 4 adds their SLA policies).
+    public var tiers: Set<String> = ["emergency", "general", "complex"]
     public var logLevel = "info"
 
     public init(configPath: String) { self.configPath = configPath }

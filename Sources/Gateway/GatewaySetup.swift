@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import Rules
 
 /// The configuration, device types and inventory read together, with every problem found in
 /// any of them: what `run` starts from and what `check` reports.
@@ -7,6 +8,7 @@ public struct GatewaySetup: Sendable {
     public var config: GatewayConfig
     public var catalog: DeviceTypeCatalog
     public var inventory: [Device]
+    public var rules: RuleSet
     public var diagnostics: [Diagnostic]
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -21,12 +23,13 @@ public struct GatewaySetup: Sendable {
         if let inventoryPath = config.inventoryPath {
             inventory = Inventory.load(path: inventoryPath, catalog: catalog, diagnostics: &diagnostics)
         }
+        let rules = RuleFileParser.load(directory: config.rulesPath, catalog: catalog, tiers: config.tiers, diagnostics: &diagnostics)
         for pattern in [config.telemetryPattern] + (config.statusPattern.map { [$0] } ?? []) {
             do { _ = try TopicLayout(pattern) } catch {
                 diagnostics.append(Diagnostic(file: configPath, line: 1, column: 1, message: error.message))
             }
         }
-        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, diagnostics: diagnostics.items)
+        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, diagnostics: diagnostics.items)
     }
 
     /// The decoder for this setup's topics, types and limits.

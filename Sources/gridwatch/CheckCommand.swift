@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
         case .text:
             for diagnostic in setup.diagnostics { print(diagnostic.description) }
             if errors == 0 {
-                print("ok: \(setup.catalog.names.count) device types, \(setup.inventory.count) devices, \(warnings) warning(s)")
+                print("ok: \(setup.catalog.names.count) device types, \(setup.inventory.count) devices, \(setup.rules.rules.count) rules, \(warnings) warning(s)")
             } else {
                 print("\(errors) error(s), \(warnings) warning(s)")
             }

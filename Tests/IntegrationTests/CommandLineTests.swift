@@ -30,7 +30,7 @@ import Testing
         let directory = try TestPaths.temporaryDirectory("check-ok")
         let result = try Self.gridwatch(["check", "--config", TestPaths.repository + "/config/gridwatch.yaml"], in: directory)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("ok: 4 device types, 300 devices"), "\(result.output)")
+        #expect(result.output.contains("ok: 4 device types, 300 devices, 14 rules"), "\(result.output)")
     }
 
     @Test func checkReportsEveryErrorWithItsPosition() throws {
@@ -66,7 +66,7 @@ import Testing
             return
         }
         #expect(summary["ok"] == .bool(false))
-        #expect(items.count == 6)
+        #expect(items.filter { if case let .object(item) = $0 { return item["severity"] == .string("error") } else { return false } }.count == 6)
     }
 
     @Test func importIsAllOrNothingAndListingsCarryTheContractFields() throws {

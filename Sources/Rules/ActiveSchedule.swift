@@ -1,0 +1,73 @@
+import Foundation
+
+/// When a rule is allowed to fire: a daily window (`22:00`–`06:00` may cross midnight) on
+/// chosen weekdays, in a time zone. Outside it the rule starts nothing new; an alert already
+/// firing is left to its clear condition.
+public struct ActiveSchedule: Sendable, Hashable {
+    /// Minutes after local midnight.
+    public var fromMinute: Int
+    public var toMinute: Int
+    /// Weekdays (1 = Sunday … 7 = Saturday, as `Calendar`) on which a window *starts*.
+    public var weekdays: Set<Int>
+    public var timeZone: TimeZone
+
+    public static let allWeekdays: Set<Int> = Set(1...7)
+    public static let weekdayNames = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]
+
+    public init(fromMinute: Int, toMinute: Int, weekdays: Set<Int> = allWeekdays, timeZone: TimeZone) {
+        self.fromMinute = fromMinute
+        self.toMinute = toMinute
+        self.weekdays = weekdays
+        self.timeZone = timeZone
+    }
+
+    /// `HH:MM` as minutes after midnight.
+    public static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0...24).contains(hour), (0..<60).contains(minute),
+              hour * 60 + minute <= 1440 else { return nil }
+        return hour * 60 + minute
+    }
+
+    var crossesMidnight: Bool { fromMinute > toMinute }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+
+    /// Whether the rule may fire at `milliseconds` (epoch).
+    public func contains(milliseconds: Int64) -> Bool {
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        let calendar = calendar
+        let parts = calendar.dateComponents([.hour, .minute, .weekday], from: date)
+        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let weekday = parts.weekday ?? 1
+        if fromMinute == toMinute { return weekdays.contains(weekday) }
+        if !crossesMidnight { return minute >= fromMinute && minute < toMinute && weekdays.contains(weekday) }
+        if minute >= fromMinute { return weekdays.contains(weekday) }
+        if minute < toMinute { return weekdays.contains(weekday == 1 ? 7 : weekday - 1) }
+        return false
+    }
+
+    /// The first instant after `milliseconds` at which `contains` changes, so a timer can
+    /// re-evaluate exactly at a window edge. Searches minute boundaries up to 8 days ahead.
+    public func nextEdge(after milliseconds: Int64) -> Int64? {
+        let inside = contains(milliseconds: milliseconds)
+        let minuteMs: Int64 = 60_000
+        var probe = (milliseconds / minuteMs + 1) * minuteMs
+        // Edges fall on whole minutes; jump hour by hour first, then refine, to stay cheap.
+        let limit = milliseconds + 8 * 86_400_000
+        var step: Int64 = 3_600_000
+        while probe <= limit {
+            if contains(milliseconds: probe) != inside {
+                if step == minuteMs { return probe }
+                probe -= step
+                step = minuteMs
+            }
+            probe += step
+        }
+        return nil
+    }
+}

@@ -1,0 +1,119 @@
+import Devices
+
+extension RuleEngine {
+    /// Moves the clock to `nowMs`, firing every timer that fell due on the way, in order.
+    public mutating func advance(to targetMs: Int64) -> [AlertEvent] {
+        var events: [AlertEvent] = []
+        while let (deadline, key) = timers.popDue(targetMs) {
+            nowMs = max(nowMs, deadline)
+            guard let rule = ruleSet.rule(id: key.rule), let track = tracks[key.device] else { continue }
+            if rule.absent != nil {
+                events += checkAbsence(key, rule: rule, track: track)
+                continue
+            }
+            guard var instance = instances[key] else { continue }
+            let timing = timing(rule, track: track)
+            // A stale entry: the instance moved its deadline since this was queued.
+            guard let due = instance.nextDeadline(rule: timing), due <= nowMs else {
+                if let due = instance.nextDeadline(rule: timing) { timers.schedule(key, at: due) }
+                continue
+            }
+            let action = instance.timePassed(to: nowMs, rule: timing)
+            store(instance, key: key, rule: rule, track: track)
+            if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: nowMs, evidence: nil)) }
+        }
+        nowMs = max(nowMs, targetMs)
+        return events
+    }
+
+    /// When the silence of `key`'s device would count as absence.
+    func absenceDeadline(_ key: InstanceKey, rule: Rule, track: DeviceTrack) -> Int64? {
+        guard let silence = rule.absent else { return nil }
+        let heardOrWatched = max(track.lastSeenMs ?? linkUpSinceMs, linkUpSinceMs)
+        return heardOrWatched + silence.milliseconds(interval: track.reportingInterval)
+    }
+
+    mutating func scheduleAbsence(_ key: InstanceKey) {
+        guard let rule = ruleSet.rule(id: key.rule), let track = tracks[key.device],
+              let deadline = absenceDeadline(key, rule: rule, track: track) else { return }
+        timers.schedule(key, at: deadline)
+    }
+
+    private mutating func checkAbsence(_ key: InstanceKey, rule: Rule, track: DeviceTrack) -> [AlertEvent] {
+        guard linkUp, let deadline = absenceDeadline(key, rule: rule, track: track) else { return [] }
+        if deadline > nowMs {
+            // Heard from since this was queued: look again at the new deadline.
+            timers.schedule(key, at: deadline)
+            return []
+        }
+        guard instances[key]?.phase != .firing else { return [] }
+        var instance = AlertInstance()
+        _ = instance.fire(at: nowMs)
+        instances[key] = instance
+        return [event(.firing, rule: rule, track: track, at: nowMs, evidence: nil)]
+    }
+
+    /// Our own broker link went down or came back. While it is down nobody is judged absent;
+    /// once it is back, every device gets its full silence period again before it is.
+    public mutating func linkChanged(up: Bool, at atMs: Int64) -> [AlertEvent] {
+        let events = advance(to: atMs)
+        guard up != linkUp else { return events }
+        linkUp = up
+        if up {
+            linkUpSinceMs = atMs
+            for (id, track) in tracks {
+                for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device) {
+                    scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: id))
+                }
+            }
+        }
+        return events
+    }
+
+    /// A person resolved the alert (manual clear): it may fire again on the next true reading.
+    public mutating func resolveManually(rule ruleID: String, device: String, at atMs: Int64) -> [AlertEvent] {
+        var events = advance(to: atMs)
+        let key = InstanceKey(rule: ruleID, device: device)
+        guard var instance = instances[key], let rule = ruleSet.rule(id: ruleID), let track = tracks[device] else { return events }
+        if instance.resolve() == .resolved { events.append(event(.resolved, rule: rule, track: track, at: atMs, evidence: nil)) }
+        instances[key] = nil
+        if rule.absent != nil { scheduleAbsence(key) }
+        return events
+    }
+
+    /// Swaps in a new rule set. Alerts of rules whose definition did not change keep their
+    /// state; those of changed or removed rules start over (changed ones re-evaluate on the
+    /// next reading).
+    public mutating func reload(_ newSet: RuleSet) {
+        let unchanged = Set(newSet.rules.filter { rule in ruleSet.rule(id: rule.id)?.fingerprint == rule.fingerprint }.map(\.id))
+        ruleSet = newSet
+        instances = instances.filter { unchanged.contains($0.key.rule) }
+        timers = TimerQueue()
+        let devices = tracks.values.map(\.device)
+        let previousTracks = tracks
+        tracks = [:]
+        indexRules()
+        for device in devices {
+            register(device)
+            if let old = previousTracks[device.id] {
+                tracks[device.id]?.current = old.current
+                tracks[device.id]?.previous = old.previous
+                tracks[device.id]?.lastSeenMs = old.lastSeenMs
+                tracks[device.id]?.currentAtMs = old.currentAtMs
+                tracks[device.id]?.series = old.series
+            }
+        }
+        for (key, instance) in instances {
+            guard let rule = ruleSet.rule(id: key.rule), let track = tracks[key.device],
+                  let deadline = instance.nextDeadline(rule: timing(rule, track: track)) else { continue }
+            timers.schedule(key, at: deadline)
+        }
+    }
+
+    /// Alerts currently firing, for tests and the API.
+    public var firing: [InstanceKey] { instances.filter { $0.value.phase == .firing }.map(\.key) }
+
+    public func phase(rule: String, device: String) -> AlertInstance.Phase {
+        instances[InstanceKey(rule: rule, device: device)]?.phase ?? .inactive
+    }
+}

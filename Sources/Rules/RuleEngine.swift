@@ -1,0 +1,160 @@
+import Devices
+import Foundation
+
+/// The rules engine: alert state per (rule, device), evaluated on every reading and on
+/// timers, so a `for` hold, an `absent` silence or a quiet period ends on time without
+/// waiting for the next message. Pure: time is an argument; `run`, `replay` and
+/// `rules test` drive the same engine with different clocks.
+public struct RuleEngine: Sendable {
+    /// The key of one alert instance.
+    public struct InstanceKey: Hashable, Sendable, Codable {
+        public var rule: String
+        public var device: String
+    }
+
+    public internal(set) var ruleSet: RuleSet
+    let catalog: DeviceTypeCatalog
+    var tracks: [String: DeviceTrack] = [:]
+    public internal(set) var instances: [InstanceKey: AlertInstance] = [:]
+    var timers = TimerQueue<InstanceKey>()
+    var rulesByType: [String: [Int]] = [:]
+    /// Absence is not judged while our own broker link is down, nor until this long after it
+    /// came back (devices need a reporting interval to be heard again).
+    public internal(set) var linkUp = true
+    var linkUpSinceMs: Int64
+    public internal(set) var nowMs: Int64
+
+    public init(ruleSet: RuleSet, catalog: DeviceTypeCatalog, devices: [Device], startMs: Int64) {
+        self.ruleSet = ruleSet
+        self.catalog = catalog
+        self.nowMs = startMs
+        self.linkUpSinceMs = startMs
+        indexRules()
+        for device in devices { register(device) }
+    }
+
+    mutating func indexRules() {
+        rulesByType = [:]
+        for (index, rule) in ruleSet.rules.enumerated() {
+            for type in rule.match.type.map({ [$0] }) ?? catalog.names { rulesByType[type, default: []].append(index) }
+        }
+    }
+
+    /// Adds or updates a device (inventory load, auto-registration, attribute change).
+    public mutating func register(_ device: Device) {
+        let interval = catalog[device.type]?.reportingInterval ?? 60
+        let windows = windowSeconds(for: device)
+        if var track = tracks[device.id] {
+            track.device = device
+            track.attributes = ruleSet.attributes(for: device)
+            track.windowSeconds = windows
+            tracks[device.id] = track
+        } else {
+            tracks[device.id] = DeviceTrack(device: device, reportingInterval: interval, attributes: ruleSet.attributes(for: device), windowSeconds: windows)
+        }
+        for index in rulesByType[device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(device) {
+            scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: device.id))
+        }
+    }
+
+    private func windowSeconds(for device: Device) -> [String: Double] {
+        var windows: [String: Double] = [:]
+        let attributes = ruleSet.attributes(for: device)
+        for index in rulesByType[device.type] ?? [] {
+            let rule = ruleSet.rules[index]
+            for condition in [rule.require, rule.when, rule.clearWhen].compactMap({ $0 }) {
+                for (field, seconds) in RuleConditionCompiler.windows(of: condition, attributes: attributes) {
+                    windows[field] = max(windows[field] ?? 0, seconds)
+                }
+            }
+        }
+        return windows
+    }
+
+    func timing(_ rule: Rule, track: DeviceTrack) -> RuleTiming {
+        rule.timing(reportingInterval: track.reportingInterval, gapIntervals: ruleSet.gapIntervals)
+    }
+
+    /// Evaluates every rule matching the reading's device. Unknown devices are ignored (the
+    /// ingest path quarantines them before they get here).
+    public mutating func readingArrived(_ reading: RuleReading) -> [AlertEvent] {
+        var events = advance(to: reading.atMs)
+        guard var track = tracks[reading.deviceID] else { return events }
+        track.record(reading)
+        tracks[reading.deviceID] = track
+        for index in rulesByType[track.device.type] ?? [] {
+            let rule = ruleSet.rules[index]
+            guard rule.match.matches(track.device) else { continue }
+            let key = InstanceKey(rule: rule.id, device: track.device.id)
+            if rule.absent != nil {
+                if let instance = instances[key], instance.phase == .firing {
+                    instances[key] = nil
+                    events.append(event(.resolved, rule: rule, track: track, at: reading.atMs, evidence: reading.values))
+                }
+                continue
+            }
+            let context = TrackContext(track: track, nowMs: reading.atMs)
+            var truth = evaluate(rule.when, context)
+            if let require = rule.require, evaluate(require, context) != .true { truth = .unknown }
+            var instance = instances[key] ?? AlertInstance()
+            if let active = rule.active, instance.phase != .firing, !active.contains(milliseconds: reading.atMs), truth != .unknown {
+                truth = .false
+            }
+            var clearTruth: Truth?
+            if instance.phase == .firing, let clearWhen = rule.clearWhen {
+                clearTruth = rule.require.map { evaluate($0, context) == .true } == false ? .unknown : evaluate(clearWhen, context)
+            }
+            let action = instance.conditionEvaluated(truth, clear: clearTruth, at: reading.atMs, rule: timing(rule, track: track))
+            store(instance, key: key, rule: rule, track: track)
+            if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: reading.atMs, evidence: reading.values)) }
+        }
+        return events
+    }
+
+    func evaluate(_ condition: RuleCondition?, _ context: TrackContext) -> Truth {
+        guard let condition else { return .unknown }
+        return RuleConditionCompiler.evaluate(condition, in: context)
+    }
+
+    mutating func store(_ instance: AlertInstance, key: InstanceKey, rule: Rule, track: DeviceTrack) {
+        if instance.phase == .inactive && instance.occurrencesMs.isEmpty {
+            instances[key] = nil
+            return
+        }
+        instances[key] = instance
+        if let deadline = instance.nextDeadline(rule: timing(rule, track: track)) { timers.schedule(key, at: deadline) }
+    }
+
+    static func kind(of action: AlertInstance.Action) -> AlertEvent.Kind? {
+        switch action {
+        case .becamePending: .pending
+        case .fired: .firing
+        case .resolved: .resolved
+        case .none, .cancelledPending: nil
+        }
+    }
+
+    func event(_ kind: AlertEvent.Kind, rule: Rule, track: DeviceTrack, at atMs: Int64, evidence: [String: JSONValue]?) -> AlertEvent {
+        AlertEvent(atMs: atMs, kind: kind, ruleID: rule.id, deviceID: track.device.id, severity: rule.severity,
+                   community: track.device.community, building: track.device.building,
+                   inhibitedBy: kind == .firing ? inhibitor(of: rule.id, device: track.device) : nil, evidence: evidence)
+    }
+
+    /// The firing source rule that inhibits `ruleID` for `device`, if any.
+    func inhibitor(of ruleID: String, device: Device) -> String? {
+        for inhibition in ruleSet.inhibitions where inhibition.targets.contains(ruleID) {
+            for (key, instance) in instances where key.rule == inhibition.source && instance.phase == .firing {
+                guard let other = tracks[key.device]?.device else { continue }
+                let same = inhibition.equal.allSatisfy { label in
+                    switch label {
+                    case "building": other.community == device.community && other.building == device.building
+                    case "community": other.community == device.community
+                    default: other.id == device.id
+                    }
+                }
+                if same { return inhibition.source }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,73 @@
+import Devices
+import Foundation
+
+/// Runs rule unit tests in virtual time: the same engine as `run` and `replay`, driven by
+/// the test's series instead of MQTT.
+public enum RuleTestRunner {
+    /// The outcome of one test case.
+    public struct Outcome: Sendable {
+        public var file: String
+        public var name: String
+        public var failures: [String]
+        public var events: [AlertEvent]
+        public var passed: Bool { failures.isEmpty }
+    }
+
+    public static func run(_ file: RuleTestFile, ruleSet loaded: RuleSet, catalog: DeviceTypeCatalog) -> [Outcome] {
+        var ruleSet = loaded
+        for (device, attributes) in file.deviceAttributes { ruleSet.deviceAttributes[device, default: [:]].merge(attributes) { _, new in new } }
+        return file.cases.map { run($0, file: file, ruleSet: ruleSet, catalog: catalog) }
+    }
+
+    static func run(_ testCase: RuleTestFile.Case, file: RuleTestFile, ruleSet: RuleSet, catalog: DeviceTypeCatalog) -> Outcome {
+        enum Step {
+            case reading(RuleReading)
+            case happening(RuleTestFile.Happening)
+            case expectation(RuleTestFile.Expectation)
+            var order: Int {
+                switch self {
+                case .reading: 0
+                case .happening: 1
+                case .expectation: 2
+                }
+            }
+        }
+        var timeline: [(atMs: Int64, step: Step)] = []
+        for input in testCase.inputs {
+            for (index, fields) in input.steps.enumerated() {
+                guard let fields else { continue }
+                let at = file.startMs + input.offsetMs + Int64(index) * input.everyMs
+                timeline.append((at, .reading(RuleReading(deviceID: input.device, atMs: at, values: input.constants.merging(fields) { _, new in new }))))
+            }
+        }
+        timeline += testCase.happenings.map { ($0.atMs, .happening($0.happening)) }
+        timeline += testCase.expectations.map { ($0.atMs, .expectation($0)) }
+        timeline.sort { ($0.atMs, $0.step.order) < ($1.atMs, $1.step.order) }
+
+        var engine = RuleEngine(ruleSet: ruleSet, catalog: catalog, devices: file.devices, startMs: file.startMs)
+        var failures: [String] = []
+        var events: [AlertEvent] = []
+        for (at, step) in timeline {
+            switch step {
+            case let .reading(reading):
+                events += engine.readingArrived(reading)
+            case let .happening(.link(up)):
+                events += engine.linkChanged(up: up, at: at)
+            case let .happening(.resolve(rule, device)):
+                events += engine.resolveManually(rule: rule, device: device, at: at)
+            case let .expectation(expectation):
+                events += engine.advance(to: at)
+                if ruleSet.rule(id: expectation.rule) == nil {
+                    failures.append("line \(expectation.line): no rule '\(expectation.rule)' in \(file.ruleFiles.joined(separator: ", "))")
+                    continue
+                }
+                let actual = engine.phase(rule: expectation.rule, device: expectation.device)
+                if actual != expectation.state {
+                    let offset = DurationText.format(Double(at - file.startMs) / 1000)
+                    failures.append("line \(expectation.line): at \(offset) \(expectation.rule) on \(expectation.device): expected \(expectation.state.rawValue), got \(actual.rawValue)")
+                }
+            }
+        }
+        return Outcome(file: file.path, name: testCase.name, failures: failures, events: events)
+    }
+}

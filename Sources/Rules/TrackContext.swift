@@ -1,0 +1,28 @@
+import Devices
+
+/// The evaluation context over one device's track: the current reading's fields, the
+/// device's resolved attributes, the previous reading and the windowed histories.
+struct TrackContext: RuleContext {
+    let track: DeviceTrack
+    let nowMs: Int64
+
+    func value(field: RuleField) -> RuleValue { RuleValue(track.current[field.name]) }
+
+    func attribute(_ attribute: RuleAttribute) -> RuleValue {
+        switch track.attributes[attribute.name] {
+        case let .number(value)?, let .duration(value)?: .number(value)
+        case let .string(value)?: .string(value)
+        case let .bool(value)?: .bool(value)
+        case nil: .unknown
+        }
+    }
+
+    func previous(field: RuleField) -> RuleValue { RuleValue(track.previous[field.name]) }
+
+    func series(field: RuleField, windowSeconds: Double) -> ArraySlice<RuleSample> {
+        guard let samples = track.series[field.name] else { return [] }
+        let horizon = nowMs - Int64(windowSeconds * 1000)
+        let start = samples.firstIndex { $0.atMs > horizon } ?? samples.endIndex
+        return samples[start...]
+    }
+}
