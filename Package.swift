@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Storage", dependencies: [
-            "Devices",
+            "Devices", "Rules",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
@@ -56,9 +56,9 @@ let package = Package(
         ]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules"]),
     ]
 )

@@ -11,7 +11,7 @@ public enum GatewayRunner {
         guard let (host, port) = setup.config.httpHostPort else { throw GatewayError("invalid http listen address \(setup.config.httpListen)") }
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger) { ingest.readiness() }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ingest), .init(service: http)],
+            services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, logger: logger)), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -19,13 +19,16 @@ public final class IngestPipeline: Sendable {
     let maxBacklogBytes: Int
     /// Called with true when the backlog passes its bound and false once it has halved.
     let onBackpressure: @Sendable (Bool) -> Void
+    /// Called on the ingest thread with each committed batch's readings, in receive order:
+    /// rules see a reading only once it is durable in the database.
+    let onStored: @Sendable ([Reading], [Device]) -> Void
     private let registry: Mutex<DeviceRegistry>
     private let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     public init(journal: Journal, database: GatewayDatabase, decoder: PayloadDecoder, registry: DeviceRegistry,
                 statistics: IngestStatistics, logger: Logger, batchSize: Int, maxBacklogBytes: Int,
-                onBackpressure: @escaping @Sendable (Bool) -> Void) {
+                onBackpressure: @escaping @Sendable (Bool) -> Void, onStored: @escaping @Sendable ([Reading], [Device]) -> Void = { _, _ in }) {
         self.journal = journal
         self.database = database
         self.decoder = decoder
@@ -35,6 +38,7 @@ public final class IngestPipeline: Sendable {
         self.batchSize = batchSize
         self.maxBacklogBytes = maxBacklogBytes
         self.onBackpressure = onBackpressure
+        self.onStored = onStored
     }
 
     /// Starts consuming from the position the database last committed.
@@ -88,6 +92,7 @@ public final class IngestPipeline: Sendable {
                 for entry in entries { decode(entry, into: &batch, registry: &registry) }
             }
             if !commit(batch) { return }
+            if !batch.readings.isEmpty { onStored(batch.readings, batch.newDevices) }
             let backlog = Int(journal.endPosition - reader.position)
             statistics.backlogBytes.store(backlog, ordering: .relaxed)
             if !paused, backlog > maxBacklogBytes {

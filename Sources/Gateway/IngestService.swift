@@ -19,6 +19,7 @@ public final class IngestService: Service, Sendable {
     public let database: GatewayDatabase
     public let journal: Journal
     public let statistics: IngestStatistics
+    public let rules: RuleEvaluation
     let logger: Logger
 
     public init(setup: GatewaySetup, logger: Logger) throws {
@@ -31,7 +32,10 @@ public final class IngestService: Service, Sendable {
         logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
         journal = try Journal(directory: config.resolvedJournalPath,
                               options: Journal.Options(syncEveryAppend: config.journalSyncEveryAppend))
-        let registry = DeviceRegistry(try database.devices().map(\.device), autoRegister: config.autoRegister)
+        let devices = try database.devices().map(\.device)
+        let registry = DeviceRegistry(devices, autoRegister: config.autoRegister)
+        rules = try RuleEvaluation(setup: setup, database: database, devices: devices, nowMs: nowMs, logger: logger)
+        let rules = rules
         let decoder = try setup.makeDecoder()
         var subscriptions = [decoder.telemetry.subscriptionFilter]
         if let status = decoder.status { subscriptions.append(status.subscriptionFilter) }
@@ -51,7 +55,8 @@ public final class IngestService: Service, Sendable {
         let client = client
         pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,
                                   logger: logger, batchSize: config.batchSize, maxBacklogBytes: config.journalMaxBacklogBytes,
-                                  onBackpressure: { paused in client.setPaused(paused) })
+                                  onBackpressure: { paused in client.setPaused(paused) },
+                                  onStored: { readings, newDevices in rules.readingsStored(readings, newDevices: newDevices) })
     }
 
     public func run() async throws {
@@ -78,6 +83,9 @@ public final class IngestService: Service, Sendable {
         checks["database"] = database.checkWritable() ?? "ok"
         checks["pipeline"] = statistics.pipelineFailure ?? "ok"
         checks["journal"] = journal.failure ?? "ok"
+        var warnings: [String: String] = [:]
+        // A rejected reload leaves the previous rules running: degraded, not unready.
+        if let failure = rules.lastReloadFailure { warnings["rules_reload"] = "previous rules running; reload failed: \(failure.prefix(500))" }
         return ReadinessReport(checks: checks, stats: [
             "received": statistics.received.load(ordering: .relaxed),
             "stored": statistics.stored.load(ordering: .relaxed),
@@ -85,6 +93,6 @@ public final class IngestService: Service, Sendable {
             "rejected": statistics.rejected.load(ordering: .relaxed),
             "backlog_bytes": statistics.backlogBytes.load(ordering: .relaxed),
             "last_commit_us": statistics.lastCommitMicroseconds.load(ordering: .relaxed),
-        ])
+        ], warnings: warnings)
     }
 }

@@ -7,7 +7,11 @@ struct DeviceTrack: Sendable {
     var reportingInterval: Double
     var attributes: [String: RuleSet.AttributeValue]
     var current: [String: JSONValue] = [:]
+    /// Per field, its value in the latest earlier reading that carried it (for `delta`): a
+    /// heartbeat without `total_m3` must not hide the jump in the next reading.
     var previous: [String: JSONValue] = [:]
+    /// Per field, the latest value seen (the next reading's `previous`).
+    var latest: [String: JSONValue] = [:]
     var currentAtMs: Int64?
     var lastSeenMs: Int64?
     /// Per windowed field, samples oldest first; trimmed to `windowSeconds[field]`.
@@ -22,7 +26,8 @@ struct DeviceTrack: Sendable {
     }
 
     mutating func record(_ reading: RuleReading) {
-        previous = current
+        previous = latest
+        latest.merge(reading.values) { _, new in new }
         current = reading.values
         currentAtMs = reading.atMs
         lastSeenMs = max(lastSeenMs ?? reading.atMs, reading.atMs)
@@ -42,6 +47,8 @@ struct DeviceTrack: Sendable {
         case let .int(number): Double(number)
         case let .double(number): number
         case let .bool(flag): flag ? 1 : 0
+        // Enum values only need a stable code: `changes` compares them for equality.
+        case let .string(text): Double(text.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 })
         default: nil
         }
     }

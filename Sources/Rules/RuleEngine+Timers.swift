@@ -98,6 +98,7 @@ extension RuleEngine {
             if let old = previousTracks[device.id] {
                 tracks[device.id]?.current = old.current
                 tracks[device.id]?.previous = old.previous
+                tracks[device.id]?.latest = old.latest
                 tracks[device.id]?.lastSeenMs = old.lastSeenMs
                 tracks[device.id]?.currentAtMs = old.currentAtMs
                 tracks[device.id]?.series = old.series

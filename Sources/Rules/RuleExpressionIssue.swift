@@ -66,6 +66,7 @@ public struct RuleExpressionIssue: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A parse or check result's issues turned into file diagnostics in one call.
 extension Array where Element == RuleExpressionIssue {
     /// File diagnostics for every issue, in the order they appear in the expression.
     public func diagnostics(file: String, line: Int, column: Int, style: RuleScalarStyle = .plain) -> [Diagnostic] {

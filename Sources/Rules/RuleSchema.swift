@@ -11,7 +11,7 @@ public struct RuleSchema: Sendable {
         /// anything else string. For loaders that infer the kind from the default value.
         public static func inferred(from text: String) -> AttributeKind {
             if text == "true" || text == "false" { return .bool }
-            if Double(text) != nil { return .number }
+            if let number = Double(text), number.isFinite { return .number }  // not "nan", "inf"
             if let first = text.unicodeScalars.first, first.properties.numericType != nil, DurationText.seconds(text) != nil {
                 return .duration
             }

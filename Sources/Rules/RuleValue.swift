@@ -118,6 +118,7 @@ public enum RuleValue: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Literals for contexts and tests: `["hr_bpm": 80, "worn": true, "event": "doorbell"]`.
 extension RuleValue: ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(floatLiteral value: Double) { self = .number(value) }

@@ -55,6 +55,16 @@ public final class GatewayDatabase: Sendable {
                 INSERT INTO ingest_cursor (id, journal_position) VALUES (1, 0);
                 """)
         }
+        migrator.registerMigration("v2-rules") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_events (
+                    id INTEGER PRIMARY KEY, at INTEGER NOT NULL, event TEXT NOT NULL, rule TEXT NOT NULL, device TEXT NOT NULL,
+                    severity TEXT NOT NULL, community TEXT NOT NULL, building TEXT NOT NULL, inhibited_by TEXT, evidence TEXT);
+                CREATE INDEX alert_events_time ON alert_events(at);
+                CREATE INDEX alert_events_rule_device ON alert_events(rule, device, at);
+                CREATE TABLE rule_state (id INTEGER PRIMARY KEY CHECK (id = 1), saved_at INTEGER NOT NULL, snapshot BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 

@@ -153,5 +153,6 @@ import Testing
         #expect(RuleSchema.AttributeKind.inferred(from: "true") == .bool)
         #expect(RuleSchema.AttributeKind.inferred(from: "building A") == .string)
         #expect(RuleSchema.AttributeKind.inferred(from: "m") == .string)
+        #expect(RuleSchema.AttributeKind.inferred(from: "nan") == .string)
     }
 }

@@ -1,0 +1,114 @@
+import Devices
+import Foundation
+import Logging
+import Rules
+import Storage
+import Synchronization
+
+/// The live side of the rules engine: stored readings go in, alert events come out (logged
+/// and kept in `alert_events`), timers are driven by the clock, the state is saved so a
+/// restart resumes it, and rule files are reloaded safely.
+public final class RuleEvaluation: Sendable {
+    let engine: Mutex<RuleEngine>
+    let database: GatewayDatabase
+    let logger: Logger
+    let rulesPath: String
+    let catalog: DeviceTypeCatalog
+    let tiers: Set<String>
+    private let reloadFailure = Mutex<String?>(nil)
+
+    public init(setup: GatewaySetup, database: GatewayDatabase, devices: [Device], nowMs: Int64, logger: Logger) throws {
+        self.database = database
+        self.logger = logger
+        rulesPath = setup.config.rulesPath
+        catalog = setup.catalog
+        tiers = setup.config.tiers
+        var engine = RuleEngine(ruleSet: setup.rules, catalog: setup.catalog, devices: devices, startMs: nowMs)
+        if let snapshot = try database.loadRuleState() {
+            engine.restore(snapshot)
+            logger.notice("rule state restored", metadata: ["alerts": "\(snapshot.instances.count)", "saved_at": "\(RFC3339.format(milliseconds: snapshot.savedAtMs))"])
+        }
+        let window = engine.longestWindowSeconds
+        if window > 0 { engine.warm(with: try database.ruleReadings(sinceMs: nowMs - Int64(window * 1000))) }
+        self.engine = Mutex(engine)
+        logger.info("rules loaded", metadata: ["rules": "\(setup.rules.rules.count)", "directory": "\(rulesPath)"])
+    }
+
+    /// Evaluates freshly stored readings (called on the ingest thread).
+    public func readingsStored(_ readings: [Reading], newDevices: [Device] = []) {
+        let events = engine.withLock { engine in
+            for device in newDevices { engine.register(device) }
+            var events: [AlertEvent] = []
+            for reading in readings {
+                events += engine.readingArrived(RuleReading(deviceID: reading.deviceID, atMs: reading.receivedAtMs, values: reading.values))
+            }
+            return events
+        }
+        publish(events)
+    }
+
+    /// Moves the rules clock to `nowMs` (only called while ingest is caught up, so a backlog
+    /// being drained is judged by its own receive times, not by the wall clock).
+    public func tick(nowMs: Int64) { publish(engine.withLock { $0.advance(to: nowMs) }) }
+
+    public func linkChanged(up: Bool, atMs: Int64) {
+        publish(engine.withLock { $0.linkChanged(up: up, at: atMs) })
+    }
+
+    public func register(_ device: Device) { engine.withLock { $0.register(device) } }
+
+    public func save() {
+        let snapshot = engine.withLock { $0.snapshot() }
+        do { try database.saveRuleState(snapshot) } catch { logger.error("saving rule state failed", metadata: ["error": "\(error)"]) }
+    }
+
+    /// Why the last reload failed, while the previous rules keep running.
+    public var lastReloadFailure: String? { reloadFailure.withLock { $0 } }
+
+    /// Re-reads the rule files. Any error rejects the whole new set: the running rules stay,
+    /// the errors are logged, and the failure is raised as an alert of its own.
+    @discardableResult
+    public func reload(nowMs: Int64) -> Bool {
+        var diagnostics = DiagnosticList()
+        let newSet = RuleFileParser.load(directory: rulesPath, catalog: catalog, tiers: tiers, diagnostics: &diagnostics)
+        if diagnostics.hasErrors {
+            let summary = diagnostics.errors.map(\.description).joined(separator: "\n")
+            logger.error("rule reload rejected; the previous rules keep running", metadata: ["errors": "\(diagnostics.errors.count)", "first": "\(diagnostics.errors[0])"])
+            let firstTime = reloadFailure.withLock { failure -> Bool in
+                defer { failure = summary }
+                return failure == nil
+            }
+            if firstTime {
+                publish([AlertEvent(atMs: nowMs, kind: .firing, ruleID: "rules_reload_failed", deviceID: "gateway", severity: "general",
+                                    community: "", building: "", evidence: ["errors": .string(summary)])])
+            }
+            return false
+        }
+        engine.withLock { $0.reload(newSet) }
+        let wasFailing = reloadFailure.withLock { failure -> Bool in
+            defer { failure = nil }
+            return failure != nil
+        }
+        if wasFailing {
+            publish([AlertEvent(atMs: nowMs, kind: .resolved, ruleID: "rules_reload_failed", deviceID: "gateway", severity: "general", community: "", building: "")])
+        }
+        logger.notice("rules reloaded", metadata: ["rules": "\(newSet.rules.count)"])
+        return true
+    }
+
+    func publish(_ events: [AlertEvent]) {
+        guard !events.isEmpty else { return }
+        for event in events {
+            let metadata: Logger.Metadata = ["rule": "\(event.ruleID)", "device": "\(event.deviceID)", "severity": "\(event.severity)",
+                                             "inhibited_by": "\(event.inhibitedBy ?? "-")"]
+            if event.kind == .firing && event.severity == "emergency" && event.inhibitedBy == nil {
+                logger.warning("\(event.kind.rawValue)", metadata: metadata)
+            } else {
+                logger.info("\(event.kind.rawValue)", metadata: metadata)
+            }
+        }
+        do { try database.storeAlertEvents(events) } catch {
+            logger.error("storing alert events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
+        }
+    }
+}

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Drives the live rules engine: a one-second clock (held back while our broker link is
+/// down or a backlog drains), reloads on SIGHUP or when a rule file changes, and saves the
+/// rule state every few seconds and at shutdown.
+public final class RuleService: Service, Sendable {
+    let ingest: IngestService
+    let logger: Logger
+    let saveInterval: Double
+    private let hangupReceived = Atomic<Bool>(false)
+
+    public init(ingest: IngestService, logger: Logger, saveInterval: Double = 10) {
+        self.ingest = ingest
+        self.logger = logger
+        self.saveInterval = saveInterval
+    }
+
+    public func run() async throws {
+        let rules = ingest.rules
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { [self] in hangupReceived.store(true, ordering: .releasing) }
+        hangup.resume()
+        defer { hangup.cancel() }
+        var watched = RuleFileWatch(directory: rules.rulesPath)
+        var linkUp = true
+        var lastSave = Date()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            let connected = ingest.client.isConnected
+            if connected != linkUp {
+                linkUp = connected
+                rules.linkChanged(up: connected, atMs: nowMs)
+            }
+            // While a backlog drains, its readings move the rules clock; the wall clock would
+            // judge devices absent whose messages are still in our queue.
+            if connected && ingest.statistics.backlogBytes.load(ordering: .relaxed) < 1 << 20 { rules.tick(nowMs: nowMs) }
+            if hangupReceived.exchange(false, ordering: .acquiringAndReleasing) || watched.changed() {
+                logger.notice("reloading rules", metadata: ["directory": "\(rules.rulesPath)"])
+                rules.reload(nowMs: nowMs)
+            }
+            if Date().timeIntervalSince(lastSave) >= saveInterval {
+                rules.save()
+                lastSave = Date()
+            }
+        }
+        rules.save()
+    }
+}
+
+/// Notices edits to rule files by their size and modification time (polled; no inotify
+/// dependency, and editors that replace files are handled the same way).
+struct RuleFileWatch {
+    let directory: String
+    private var signature: [String: String]
+
+    init(directory: String) {
+        self.directory = directory
+        signature = Self.read(directory)
+    }
+
+    mutating func changed() -> Bool {
+        let now = Self.read(directory)
+        defer { signature = now }
+        return now != signature
+    }
+
+    static func read(_ directory: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            result[name] = "\(modified)/\(attributes?[.size] as? Int ?? 0)"
+        }
+        return result
+    }
+}

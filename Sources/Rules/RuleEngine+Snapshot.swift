@@ -1,0 +1,56 @@
+import Devices
+import Foundation
+
+extension RuleEngine {
+    /// What survives a restart: every alert's state machine and when each device was last
+    /// heard, so holds, quiet periods and absence timers resume instead of starting over.
+    public struct Snapshot: Sendable, Codable {
+        public var savedAtMs: Int64
+        public var instances: [String: AlertInstance]
+        public var lastSeenMs: [String: Int64]
+        /// Rule fingerprints at save time: a rule edited while we were down starts over.
+        public var fingerprints: [String: String]
+    }
+
+    public func snapshot() -> Snapshot {
+        Snapshot(savedAtMs: nowMs,
+                 instances: Dictionary(uniqueKeysWithValues: instances.map { ("\($0.key.rule)|\($0.key.device)", $0.value) }),
+                 lastSeenMs: tracks.compactMapValues(\.lastSeenMs),
+                 fingerprints: Dictionary(uniqueKeysWithValues: ruleSet.rules.map { ($0.id, $0.fingerprint) }))
+    }
+
+    /// Restores a snapshot taken by `snapshot()`; timers that fell due while the gateway was
+    /// down fire on the next `advance`.
+    public mutating func restore(_ snapshot: Snapshot) {
+        for (id, seen) in snapshot.lastSeenMs {
+            guard let known = tracks[id] else { continue }
+            tracks[id]?.lastSeenMs = max(known.lastSeenMs ?? seen, seen)
+        }
+        for (compound, instance) in snapshot.instances {
+            let parts = compound.split(separator: "|", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let rule = ruleSet.rule(id: parts[0]), snapshot.fingerprints[rule.id] == rule.fingerprint,
+                  let track = tracks[parts[1]] else { continue }
+            let key = InstanceKey(rule: parts[0], device: parts[1])
+            instances[key] = instance
+            if let deadline = instance.nextDeadline(rule: timing(rule, track: track)) { timers.schedule(key, at: deadline) }
+        }
+        for (id, track) in tracks {
+            for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device) {
+                scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: id))
+            }
+        }
+    }
+
+    /// Feeds history (recent stored readings) into the device tracks without evaluating
+    /// rules, so windows such as `rate(total_m3, 10m)` and `delta` work right after a restart.
+    public mutating func warm(with readings: [RuleReading]) {
+        for reading in readings.sorted(by: { $0.atMs < $1.atMs }) where tracks[reading.deviceID] != nil {
+            tracks[reading.deviceID]?.record(reading)
+        }
+    }
+
+    /// The longest history any rule needs, in seconds (for `warm`).
+    public var longestWindowSeconds: Double {
+        tracks.values.reduce(0) { longest, track in max(longest, track.windowSeconds.values.max() ?? 0) }
+    }
+}
