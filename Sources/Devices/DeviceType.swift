@@ -1,6 +1,8 @@
 /// A kind of device (door sensor, smoke detector, ...) as declared by a file in `devices/`:
 /// its payload fields, how often it reports, and which of its fields are personal data.
-public struct DeviceType: Sendable, Hashable {
+/// A class of constants: every message is validated against one, and a struct would be
+/// copied (its field table retained and released) per message.
+public final class DeviceType: Sendable {
     /// The value a payload field carries.
     public enum ValueKind: String, Sendable, Hashable, CaseIterable {
         case number, integer, bool, string, `enum`
@@ -31,13 +33,13 @@ public struct DeviceType: Sendable, Hashable {
         }
     }
 
-    public var name: String
-    public var description: String
+    public let name: String
+    public let description: String
     /// Expected time between two reports, in seconds.
-    public var reportingInterval: Double
+    public let reportingInterval: Double
     /// Longest silence that is still healthy, in seconds (the device's keep-alive).
-    public var heartbeat: Double
-    public var fields: [String: Field]
+    public let heartbeat: Double
+    public let fields: [String: Field]
 
     public init(name: String, description: String, reportingInterval: Double, heartbeat: Double, fields: [Field]) {
         self.name = name

@@ -69,7 +69,9 @@ public struct JSONParser {
         guard depth <= Self.maxDepth else { throw .tooDeep }
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
+        // Sensor payloads carry about a dozen fields: growing the table step by step cost
+        // more than the parsing itself.
+        var members: [String: JSONValue] = Dictionary(minimumCapacity: 16)
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {

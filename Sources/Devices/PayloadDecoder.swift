@@ -36,15 +36,16 @@ public struct PayloadDecoder: Sendable {
             return reject(.payloadTooLarge, "payload of \(payload.count) bytes exceeds the limit of \(maxPayloadBytes)")
         }
         var isStatus = false
-        var parts = telemetry.match(topic)
-        if parts == nil, let status, let statusParts = status.match(topic) {
+        var parts = telemetry.parts(of: topic)
+        if parts == nil, let status, let statusParts = status.parts(of: topic) {
             parts = statusParts
             isStatus = true
         }
-        guard let parts, let deviceID = parts["device"] else {
+        guard let parts else {
             return reject(.topicMismatch, "topic matches no configured pattern (\(telemetry.pattern))")
         }
-        let topicType = parts["type"]
+        let deviceID = parts.device
+        let topicType = parts.type
         var newDevice: Device?
         let device: Device
         if let known = registry[deviceID] {
@@ -53,7 +54,7 @@ public struct PayloadDecoder: Sendable {
                 return reject(.typeMismatch, "topic says type '\(topicType)' but the inventory has '\(known.type)'", device: deviceID)
             }
         } else if registry.autoRegister, let topicType, catalog[topicType] != nil {
-            device = Device(id: deviceID, type: topicType, community: parts["community"] ?? "", building: parts["building"] ?? "")
+            device = Device(id: deviceID, type: topicType, community: parts.community ?? "", building: parts.building ?? "")
             newDevice = device
         } else {
             return reject(.unknownDevice, "device '\(deviceID)' is not in the inventory", device: deviceID)

@@ -47,19 +47,56 @@ public struct TopicLayout: Sendable, Hashable {
 
     /// The named parts of `topic`, or nil when it does not match.
     public func match(_ topic: String) -> [String: String]? {
-        var captures: [String: String] = [:]
+        guard let parts = parts(of: topic) else { return nil }
+        var captures: [String: String] = ["device": parts.device]
+        if let community = parts.community { captures["community"] = community }
+        if let type = parts.type { captures["type"] = type }
+        if let building = parts.building { captures["building"] = building }
+        return captures
+    }
+
+    /// The named parts of `topic` without building a dictionary: this runs per message.
+    public func parts(of topic: String) -> TopicParts? {
+        var result = TopicParts(device: "")
         var index = 0
-        for part in topic.split(separator: "/", omittingEmptySubsequences: false) {
-            guard index < segments.count else { return nil }
-            switch segments[index] {
-            case let .literal(text): guard part == text else { return nil }
-            case let .capture(name):
-                guard !part.isEmpty else { return nil }
-                captures[name] = String(part)
+        var matched = true
+        let count = segments.count
+        topic.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            var position = 0
+            while position <= bytes.count {
+                guard position == bytes.count || bytes[position] == UInt8(ascii: "/") else { position += 1; continue }
+                guard index < count else { matched = false; return }
+                let part = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                switch segments[index] {
+                case let .literal(text):
+                    if !text.utf8.elementsEqual(part) { matched = false; return }
+                case let .capture(name):
+                    if part.isEmpty { matched = false; return }
+                    let value = String(decoding: part, as: UTF8.self)
+                    switch name {
+                    case "device": result.device = value
+                    case "community": result.community = value
+                    case "type": result.type = value
+                    default: result.building = value
+                    }
+                }
+                index += 1
+                position += 1
+                start = position
             }
-            index += 1
-        }
-        return index == segments.count ? captures : nil
+        } ?? {
+            // A bridged, non-contiguous string: make it contiguous and match that.
+            var copy = topic
+            copy.makeContiguousUTF8()
+            if let parts = parts(of: copy) {
+                result = parts
+                index = count
+            } else {
+                matched = false
+            }
+        }()
+        return matched && index == count ? result : nil
     }
 
     /// The topic for the given named parts (used by the simulator and for alerts).
@@ -76,6 +113,14 @@ public struct TopicLayout: Sendable, Hashable {
     public static func isValidSegment(_ text: String) -> Bool {
         !text.isEmpty && !text.contains { $0 == "/" || $0 == "+" || $0 == "#" || $0 == " " || $0 == "\0" }
     }
+}
+
+/// The named segments of one topic.
+public struct TopicParts: Sendable, Hashable {
+    public var device: String
+    public var community: String?
+    public var type: String?
+    public var building: String?
 }
 
 /// Why a topic pattern is not usable.

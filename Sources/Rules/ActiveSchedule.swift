@@ -31,24 +31,24 @@ public struct ActiveSchedule: Sendable, Hashable {
 
     var crossesMidnight: Bool { fromMinute > toMinute }
 
-    private var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }
-
-    /// Whether the rule may fire at `milliseconds` (epoch).
+    /// Whether the rule may fire at `milliseconds` (epoch). Local time from the zone's offset
+    /// at that instant (DST-aware) with plain arithmetic: this runs for every reading.
     public func contains(milliseconds: Int64) -> Bool {
-        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-        let calendar = calendar
-        let parts = calendar.dateComponents([.hour, .minute, .weekday], from: date)
-        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
-        let weekday = parts.weekday ?? 1
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(milliseconds) / 1000)))
+        let localSeconds = Self.floorDivide(milliseconds, 1000) + offset
+        let days = Self.floorDivide(localSeconds, 86_400)
+        let minute = Int((localSeconds - days * 86_400) / 60)
+        // 1970-01-01 was a Thursday: weekday 5 with Sunday = 1, as Calendar numbers them.
+        let weekday = Int(((days + 4) % 7 + 7) % 7) + 1
         if fromMinute == toMinute { return weekdays.contains(weekday) }
         if !crossesMidnight { return minute >= fromMinute && minute < toMinute && weekdays.contains(weekday) }
         if minute >= fromMinute { return weekdays.contains(weekday) }
         if minute < toMinute { return weekdays.contains(weekday == 1 ? 7 : weekday - 1) }
         return false
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
     }
 
     /// The first instant after `milliseconds` at which `contains` changes, so a timer can

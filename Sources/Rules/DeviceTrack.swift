@@ -3,9 +3,14 @@ import Devices
 /// What the engine remembers of one device: its latest and previous reading, short numeric
 /// histories of the fields some rule windows over, and when it was last heard from.
 struct DeviceTrack: Sendable {
-    var device: Device
-    var reportingInterval: Double
-    var attributes: [String: RuleSet.AttributeValue]
+    /// What changes only on registration or reload, behind one reference so that a track
+    /// is cheap to copy into an evaluation context.
+    var profile: DeviceProfile
+    var device: Device { profile.device }
+    var reportingInterval: Double { profile.reportingInterval }
+    var attributes: [String: RuleSet.AttributeValue] { profile.attributes }
+    var windowSeconds: [String: Double] { profile.windowSeconds }
+    var deltaFields: [String] { profile.deltaFields }
     var current: [String: JSONValue] = [:]
     /// Per field, its value in the latest earlier reading that carried it (for `delta`): a
     /// heartbeat without `total_m3` must not hide the jump in the next reading.
@@ -16,18 +21,15 @@ struct DeviceTrack: Sendable {
     var lastSeenMs: Int64?
     /// Per windowed field, samples oldest first; trimmed to `windowSeconds[field]`.
     var series: [String: [RuleSample]] = [:]
-    var windowSeconds: [String: Double]
 
-    init(device: Device, reportingInterval: Double, attributes: [String: RuleSet.AttributeValue], windowSeconds: [String: Double]) {
-        self.device = device
-        self.reportingInterval = reportingInterval
-        self.attributes = attributes
-        self.windowSeconds = windowSeconds
-    }
+    init(profile: DeviceProfile) { self.profile = profile }
 
     mutating func record(_ reading: RuleReading) {
-        previous = latest
-        latest.merge(reading.values) { _, new in new }
+        for field in deltaFields {
+            guard let value = reading.values[field] else { continue }
+            previous[field] = latest[field]
+            latest[field] = value
+        }
         current = reading.values
         currentAtMs = reading.atMs
         lastSeenMs = max(lastSeenMs ?? reading.atMs, reading.atMs)
@@ -51,5 +53,25 @@ struct DeviceTrack: Sendable {
         case let .string(text): Double(text.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 })
         default: nil
         }
+    }
+}
+
+/// A registered device as the rules see it: identity, reporting interval, resolved
+/// attributes, and which fields need history.
+final class DeviceProfile: Sendable {
+    let device: Device
+    let reportingInterval: Double
+    let attributes: [String: RuleSet.AttributeValue]
+    let windowSeconds: [String: Double]
+    /// Fields some rule takes `delta` of: only these keep a previous value.
+    let deltaFields: [String]
+
+    init(device: Device, reportingInterval: Double, attributes: [String: RuleSet.AttributeValue], windowSeconds: [String: Double],
+         deltaFields: [String]) {
+        self.device = device
+        self.reportingInterval = reportingInterval
+        self.attributes = attributes
+        self.windowSeconds = windowSeconds
+        self.deltaFields = deltaFields
     }
 }

@@ -3,7 +3,9 @@ import Devices
 /// One alerting rule from `config/rules/*.yaml`: which devices it watches, the condition
 /// that raises the alert, how long it must hold, how it clears, when it is active, and what
 /// the resulting ticket looks like. The rule id is the stable key for state and tickets.
-public struct Rule: Sendable {
+/// A class of constants: the engine touches a rule per reading, and a struct this size
+/// would be copied (and every field retained) each time.
+public final class Rule: Sendable {
     /// Which devices a rule watches; an empty list means "any".
     public struct Match: Sendable, Hashable {
         /// A device type, or nil for `type: any`.
@@ -36,27 +38,52 @@ public struct Rule: Sendable {
         }
     }
 
-    public var id: String
-    public var match: Match
+    public let id: String
+    public let match: Match
     /// Precondition (`require: worn`): when not definitely true, the condition is unknown.
-    public var require: RuleCondition?
-    public var when: RuleCondition?
-    public var absent: Silence?
-    public var holdSeconds: Double = 0
-    public var count: RuleTiming.Count?
-    public var clear: RuleTiming.Clear
-    public var clearWhen: RuleCondition?
-    public var active: ActiveSchedule?
-    public var severity: String
-    public var category: String
-    public var title: String
-    public var respondWithinSeconds: Double?
-    public var resolveWithinSeconds: Double?
+    public let require: RuleCondition?
+    public let when: RuleCondition?
+    public let absent: Silence?
+    public let holdSeconds: Double
+    public let count: RuleTiming.Count?
+    public let clear: RuleTiming.Clear
+    public let clearWhen: RuleCondition?
+    public let active: ActiveSchedule?
+    public let severity: String
+    public let category: String
+    public let title: String
+    public let respondWithinSeconds: Double?
+    public let resolveWithinSeconds: Double?
     /// Where the rule is defined, for messages.
-    public var file: String
-    public var line: Int
+    public let file: String
+    public let line: Int
     /// The rule's definition as text: an unchanged fingerprint keeps its state on reload.
-    public var fingerprint: String
+    public let fingerprint: String
+
+
+    public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double,
+                count: RuleTiming.Count?, clear: RuleTiming.Clear, clearWhen: RuleCondition?, active: ActiveSchedule?, severity: String,
+                category: String, title: String, respondWithinSeconds: Double?, resolveWithinSeconds: Double?, file: String, line: Int,
+                fingerprint: String) {
+        self.id = id
+        self.match = match
+        self.require = require
+        self.when = when
+        self.absent = absent
+        self.holdSeconds = holdSeconds
+        self.count = count
+        self.clear = clear
+        self.clearWhen = clearWhen
+        self.active = active
+        self.severity = severity
+        self.category = category
+        self.title = title
+        self.respondWithinSeconds = respondWithinSeconds
+        self.resolveWithinSeconds = resolveWithinSeconds
+        self.file = file
+        self.line = line
+        self.fingerprint = fingerprint
+    }
 
     /// Timing for the state machine, given the device type's reporting interval and the
     /// rule set's gap tolerance (in reporting intervals).
@@ -66,14 +93,15 @@ public struct Rule: Sendable {
     }
 }
 
-/// A condition as written in a rule file, compiled, with the place it came from.
-public struct RuleCondition: Sendable {
-    public var text: String
-    public var compiled: CompiledRuleExpression
-    public var file: String
-    public var line: Int
-    public var column: Int
-    public var style: RuleScalarStyle
+/// A condition as written in a rule file, compiled, with the place it came from. A class of
+/// constants so that reaching it from a rule per reading copies nothing.
+public final class RuleCondition: Sendable {
+    public let text: String
+    public let compiled: CompiledRuleExpression
+    public let file: String
+    public let line: Int
+    public let column: Int
+    public let style: RuleScalarStyle
 
     public init(text: String, compiled: CompiledRuleExpression, file: String, line: Int, column: Int, style: RuleScalarStyle) {
         self.text = text

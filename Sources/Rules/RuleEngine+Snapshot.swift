@@ -28,7 +28,7 @@ extension RuleEngine {
         }
         for (compound, instance) in snapshot.instances {
             let parts = compound.split(separator: "|", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let rule = ruleSet.rule(id: parts[0]), snapshot.fingerprints[rule.id] == rule.fingerprint,
+            guard parts.count == 2, let rule = ruleByID[parts[0]], snapshot.fingerprints[rule.id] == rule.fingerprint,
                   let track = tracks[parts[1]] else { continue }
             let key = InstanceKey(rule: parts[0], device: parts[1])
             instances[key] = instance

@@ -6,7 +6,7 @@ extension RuleEngine {
         var events: [AlertEvent] = []
         while let (deadline, key) = timers.popDue(targetMs) {
             nowMs = max(nowMs, deadline)
-            guard let rule = ruleSet.rule(id: key.rule), let track = tracks[key.device] else { continue }
+            guard let rule = ruleByID[key.rule], let track = tracks[key.device] else { continue }
             if rule.absent != nil {
                 events += checkAbsence(key, rule: rule, track: track)
                 continue
@@ -34,7 +34,7 @@ extension RuleEngine {
     }
 
     mutating func scheduleAbsence(_ key: InstanceKey) {
-        guard let rule = ruleSet.rule(id: key.rule), let track = tracks[key.device],
+        guard let rule = ruleByID[key.rule], let track = tracks[key.device],
               let deadline = absenceDeadline(key, rule: rule, track: track) else { return }
         timers.schedule(key, at: deadline)
     }
@@ -74,7 +74,7 @@ extension RuleEngine {
     public mutating func resolveManually(rule ruleID: String, device: String, at atMs: Int64) -> [AlertEvent] {
         var events = advance(to: atMs)
         let key = InstanceKey(rule: ruleID, device: device)
-        guard var instance = instances[key], let rule = ruleSet.rule(id: ruleID), let track = tracks[device] else { return events }
+        guard var instance = instances[key], let rule = ruleByID[ruleID], let track = tracks[device] else { return events }
         if instance.resolve() == .resolved { events.append(event(.resolved, rule: rule, track: track, at: atMs, evidence: nil)) }
         instances[key] = nil
         if rule.absent != nil { scheduleAbsence(key) }
@@ -105,7 +105,7 @@ extension RuleEngine {
             }
         }
         for (key, instance) in instances {
-            guard let rule = ruleSet.rule(id: key.rule), let track = tracks[key.device],
+            guard let rule = ruleByID[key.rule], let track = tracks[key.device],
                   let deadline = instance.nextDeadline(rule: timing(rule, track: track)) else { continue }
             timers.schedule(key, at: deadline)
         }

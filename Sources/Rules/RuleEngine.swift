@@ -18,6 +18,7 @@ public struct RuleEngine: Sendable {
     public internal(set) var instances: [InstanceKey: AlertInstance] = [:]
     var timers = TimerQueue<InstanceKey>()
     var rulesByType: [String: [Int]] = [:]
+    var ruleByID: [String: Rule] = [:]
     /// Absence is not judged while our own broker link is down, nor until this long after it
     /// came back (devices need a reporting interval to be heard again).
     public internal(set) var linkUp = true
@@ -35,6 +36,7 @@ public struct RuleEngine: Sendable {
 
     mutating func indexRules() {
         rulesByType = [:]
+        ruleByID = ruleSet.rulesByID
         for (index, rule) in ruleSet.rules.enumerated() {
             for type in rule.match.type.map({ [$0] }) ?? catalog.names { rulesByType[type, default: []].append(index) }
         }
@@ -44,13 +46,16 @@ public struct RuleEngine: Sendable {
     public mutating func register(_ device: Device) {
         let interval = catalog[device.type]?.reportingInterval ?? 60
         let windows = windowSeconds(for: device)
-        if var track = tracks[device.id] {
-            track.device = device
-            track.attributes = ruleSet.attributes(for: device)
-            track.windowSeconds = windows
-            tracks[device.id] = track
+        let deltaFields = Set((rulesByType[device.type] ?? []).flatMap { index -> [String] in
+            let rule = ruleSet.rules[index]
+            return [rule.require, rule.when, rule.clearWhen].compactMap { $0?.compiled.previousFields }.flatMap { $0 }
+        }).sorted()
+        let profile = DeviceProfile(device: device, reportingInterval: interval, attributes: ruleSet.attributes(for: device),
+                                    windowSeconds: windows, deltaFields: deltaFields)
+        if tracks[device.id] != nil {
+            tracks[device.id]?.profile = profile
         } else {
-            tracks[device.id] = DeviceTrack(device: device, reportingInterval: interval, attributes: ruleSet.attributes(for: device), windowSeconds: windows)
+            tracks[device.id] = DeviceTrack(profile: profile)
         }
         for index in rulesByType[device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(device) {
             scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: device.id))
@@ -79,9 +84,10 @@ public struct RuleEngine: Sendable {
     /// ingest path quarantines them before they get here).
     public mutating func readingArrived(_ reading: RuleReading) -> [AlertEvent] {
         var events = advance(to: reading.atMs)
-        guard var track = tracks[reading.deviceID] else { return events }
-        track.record(reading)
-        tracks[reading.deviceID] = track
+        // Recorded in place: copying the track out and back would copy its histories.
+        guard tracks[reading.deviceID] != nil else { return events }
+        tracks[reading.deviceID]?.record(reading)
+        guard let track = tracks[reading.deviceID] else { return events }
         for index in rulesByType[track.device.type] ?? [] {
             let rule = ruleSet.rules[index]
             guard rule.match.matches(track.device) else { continue }
@@ -96,7 +102,8 @@ public struct RuleEngine: Sendable {
             let context = TrackContext(track: track, nowMs: reading.atMs)
             var truth = evaluate(rule.when, context)
             if let require = rule.require, evaluate(require, context) != .true { truth = .unknown }
-            var instance = instances[key] ?? AlertInstance()
+            let existing = instances[key]
+            var instance = existing ?? AlertInstance()
             if let active = rule.active, instance.phase != .firing, !active.contains(milliseconds: reading.atMs), truth != .unknown {
                 truth = .false
             }
@@ -105,7 +112,10 @@ public struct RuleEngine: Sendable {
                 clearTruth = rule.require.map { evaluate($0, context) == .true } == false ? .unknown : evaluate(clearWhen, context)
             }
             let action = instance.conditionEvaluated(truth, clear: clearTruth, at: reading.atMs, rule: timing(rule, track: track))
-            store(instance, key: key, rule: rule, track: track)
+            // Most readings leave most alerts untouched and inactive: skip the write then.
+            if existing != nil || instance.phase != .inactive || !instance.occurrencesMs.isEmpty {
+                store(instance, key: key, rule: rule, track: track)
+            }
             if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: reading.atMs, evidence: reading.values)) }
         }
         return events

@@ -44,4 +44,7 @@ public struct RuleSet: Sendable {
     }
 
     public func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+
+    /// Rules by id, for lookups on hot paths.
+    public var rulesByID: [String: Rule] { Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
 }

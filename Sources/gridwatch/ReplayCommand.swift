@@ -53,44 +53,84 @@ struct ReplayCommand: ParsableCommand {
         var rejected = 0
     }
 
+    /// One decoded capture line, handed from the decoding thread to the engine.
+    enum Item: Sendable {
+        case reading(RuleReading, newDevice: Device?)
+        case tick(Int64)
+        case rejected(Int64)
+        case failed(String)
+    }
+
+    /// Decoding (capture line, topic, JSON, validation) runs on a thread of its own and the
+    /// engine on this one, in chunks: the two halves cost about the same, so on two cores
+    /// replay runs nearly twice as fast. Order is kept: one producer, one consumer, FIFO.
     static func replay(_ capture: [UInt8], rules: RuleSet, setup: GatewaySetup, untilMs: Int64?, progress: Bool) throws -> Result {
         let decoder = try setup.makeDecoder()
-        var registry = DeviceRegistry(setup.inventory, autoRegister: setup.config.autoRegister)
+        let queue = ChunkQueue<[Item]>(capacity: 8)
+        let inventory = setup.inventory
+        let autoRegister = setup.config.autoRegister
+        let producer = Thread {
+            var registry = DeviceRegistry(inventory, autoRegister: autoRegister)
+            var chunk: [Item] = []
+            chunk.reserveCapacity(4096)
+            var lineStart = 0
+            var lineNumber = 0
+            while lineStart < capture.count {
+                let lineEnd = capture[lineStart...].firstIndex(of: 0x0A) ?? capture.count
+                defer { lineStart = lineEnd + 1 }
+                lineNumber += 1
+                guard lineEnd > lineStart else { continue }
+                guard let message = try? CaptureLine.decode(bytes: Array(capture[lineStart..<lineEnd])) else {
+                    chunk.append(.failed("line \(lineNumber): not a capture line"))
+                    break
+                }
+                let atMs = Int64((message.at.timeIntervalSince1970 * 1000).rounded())
+                let outcome = message.payload.withUnsafeBufferPointer { decoder.decode(topic: message.topic, payload: $0, receivedAtMs: atMs, registry: registry) }
+                switch outcome {
+                case let .reading(reading, newDevice):
+                    if let newDevice { registry.upsert(newDevice) }
+                    chunk.append(.reading(RuleReading(deviceID: reading.deviceID, atMs: atMs, values: reading.values), newDevice: newDevice))
+                case .availability: chunk.append(.tick(atMs))
+                case .rejected: chunk.append(.rejected(atMs))
+                }
+                if chunk.count >= 4096 {
+                    queue.push(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            queue.push(chunk)
+            queue.finish()
+        }
+        producer.start()
+
         var result = Result()
         var engine: RuleEngine?
-        var lineStart = 0
         var lastProgress = Date()
-        var lineNumber = 0
-        while lineStart < capture.count {
-            let lineEnd = capture[lineStart...].firstIndex(of: 0x0A) ?? capture.count
-            defer { lineStart = lineEnd + 1 }
-            lineNumber += 1
-            guard lineEnd > lineStart else { continue }
-            let message: SimulatedMessage
-            do { message = try CaptureLine.decode(bytes: Array(capture[lineStart..<lineEnd])) } catch {
-                throw CommandFailure("line \(lineNumber): \(error)")
-            }
-            let atMs = Int64((message.at.timeIntervalSince1970 * 1000).rounded())
-            if engine == nil { engine = RuleEngine(ruleSet: rules, catalog: setup.catalog, devices: setup.inventory, startMs: atMs) }
-            let outcome = message.payload.withUnsafeBufferPointer { decoder.decode(topic: message.topic, payload: $0, receivedAtMs: atMs, registry: registry) }
-            switch outcome {
-            case let .reading(reading, newDevice):
-                if let newDevice {
-                    registry.upsert(newDevice)
-                    engine?.register(newDevice)
+        let total = capture.count
+        var processedLines = 0
+        while let chunk = queue.pop() {
+            for item in chunk {
+                processedLines += 1
+                switch item {
+                case let .reading(reading, newDevice):
+                    if engine == nil { engine = RuleEngine(ruleSet: rules, catalog: setup.catalog, devices: setup.inventory, startMs: reading.atMs) }
+                    if let newDevice { engine?.register(newDevice) }
+                    result.readings += 1
+                    result.events += engine?.readingArrived(reading) ?? []
+                case let .tick(atMs):
+                    result.events += engine?.advance(to: atMs) ?? []
+                case .rejected:
+                    result.rejected += 1
+                case let .failed(message):
+                    queue.drain()
+                    throw CommandFailure(message)
                 }
-                result.readings += 1
-                result.events += engine?.readingArrived(RuleReading(deviceID: reading.deviceID, atMs: atMs, values: reading.values)) ?? []
-            case .availability:
-                result.events += engine?.advance(to: atMs) ?? []
-            case .rejected:
-                result.rejected += 1
             }
             if progress, Date().timeIntervalSince(lastProgress) > 0.5 {
                 lastProgress = Date()
-                let done = Double(lineEnd) / Double(capture.count)
+                let done = min(1, Double(processedLines * (total / max(processedLines, 1))) / Double(max(total, 1)))
                 let bar = String(repeating: "#", count: Int(done * 40)) + String(repeating: ".", count: 40 - Int(done * 40))
-                FileHandle.standardError.write(Data("\r[\(bar)] \(Int(done * 100))% \(result.readings) readings".utf8))
+                FileHandle.standardError.write(Data("\r[\(bar)] \(result.readings) readings".utf8))
             }
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
