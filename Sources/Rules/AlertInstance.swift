@@ -99,9 +99,13 @@ public struct AlertInstance: Sendable, Codable, Hashable {
             if nowMs - since >= rule.holdMs { return fire(at: nowMs) }
         case .firing:
             if case let .quiet(quietMs) = rule.clear, let last = lastTrueMs, nowMs - last >= quietMs { return resolve() }
-            if case let .condition(holdMs) = rule.clear, let since = clearingSinceMs, let last = lastClearTrueMs,
-               nowMs - last <= rule.gapToleranceMs, nowMs - since >= holdMs {
-                return resolve()
+            if case let .condition(holdMs) = rule.clear, let since = clearingSinceMs, let last = lastClearTrueMs {
+                // Not confirmed for longer than the tolerance: the clear hold is unknown, broken.
+                if nowMs - last > rule.gapToleranceMs {
+                    clearingSinceMs = nil
+                } else if nowMs - since >= holdMs {
+                    return resolve()
+                }
             }
         case .inactive:
             break

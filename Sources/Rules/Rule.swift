@@ -45,6 +45,8 @@ public final class Rule: Sendable {
     public let when: RuleCondition?
     public let absent: Silence?
     public let holdSeconds: Double
+    /// `for: attr.NAME`: the hold comes from each device's own attribute value.
+    public let holdAttribute: String?
     public let count: RuleTiming.Count?
     public let clear: RuleTiming.Clear
     public let clearWhen: RuleCondition?
@@ -61,7 +63,7 @@ public final class Rule: Sendable {
     public let fingerprint: String
 
 
-    public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double,
+    public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double, holdAttribute: String?,
                 count: RuleTiming.Count?, clear: RuleTiming.Clear, clearWhen: RuleCondition?, active: ActiveSchedule?, severity: String,
                 category: String, title: String, respondWithinSeconds: Double?, resolveWithinSeconds: Double?, file: String, line: Int,
                 fingerprint: String) {
@@ -71,6 +73,7 @@ public final class Rule: Sendable {
         self.when = when
         self.absent = absent
         self.holdSeconds = holdSeconds
+        self.holdAttribute = holdAttribute
         self.count = count
         self.clear = clear
         self.clearWhen = clearWhen
@@ -87,7 +90,8 @@ public final class Rule: Sendable {
 
     /// Timing for the state machine, given the device type's reporting interval and the
     /// rule set's gap tolerance (in reporting intervals).
-    public func timing(reportingInterval: Double, gapIntervals: Double) -> RuleTiming {
+    public func timing(reportingInterval: Double, gapIntervals: Double, attributes: [String: RuleSet.AttributeValue] = [:]) -> RuleTiming {
+        let holdSeconds = holdAttribute.flatMap { attributes[$0]?.number } ?? self.holdSeconds
         let tolerance = Int64(max(reportingInterval * gapIntervals, holdSeconds > 0 ? reportingInterval : 0) * 1000)
         return RuleTiming(holdMs: Int64(holdSeconds * 1000), gapToleranceMs: max(tolerance, 1000), clear: clear, count: count)
     }

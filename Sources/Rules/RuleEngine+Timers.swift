@@ -18,8 +18,15 @@ extension RuleEngine {
                 if let due = instance.nextDeadline(rule: timing) { timers.schedule(key, at: due) }
                 continue
             }
-            let action = instance.timePassed(to: nowMs, rule: timing)
-            store(instance, key: key, rule: rule, track: track)
+            var action = instance.timePassed(to: nowMs, rule: timing)
+            // A hold that completes outside the rule's active window does not start an alert.
+            if action == .fired, let active = rule.active, !active.contains(milliseconds: nowMs) {
+                _ = instance.resolve()
+                action = .cancelledPending
+            }
+            // A deadline still in the past after its timer ran would be popped forever: a timer
+            // only re-arms for the future.
+            store(instance, key: key, rule: rule, track: track, rearmAfterMs: nowMs)
             if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: nowMs, evidence: nil)) }
         }
         nowMs = max(nowMs, targetMs)
@@ -29,7 +36,7 @@ extension RuleEngine {
     /// When the silence of `key`'s device would count as absence.
     func absenceDeadline(_ key: InstanceKey, rule: Rule, track: DeviceTrack) -> Int64? {
         guard let silence = rule.absent else { return nil }
-        let heardOrWatched = max(track.lastSeenMs ?? linkUpSinceMs, linkUpSinceMs)
+        let heardOrWatched = max(track.lastSeenMs ?? linkUpSinceMs, linkUpSinceMs, absenceResetMs[key] ?? .min)
         return heardOrWatched + silence.milliseconds(interval: track.reportingInterval)
     }
 
@@ -77,7 +84,11 @@ extension RuleEngine {
         guard var instance = instances[key], let rule = ruleByID[ruleID], let track = tracks[device] else { return events }
         if instance.resolve() == .resolved { events.append(event(.resolved, rule: rule, track: track, at: atMs, evidence: nil)) }
         instances[key] = nil
-        if rule.absent != nil { scheduleAbsence(key) }
+        if rule.absent != nil {
+            // A person looked: the device gets a full silence period again from now.
+            absenceResetMs[key] = atMs
+            scheduleAbsence(key)
+        }
         return events
     }
 

@@ -19,6 +19,8 @@ public struct RuleEngine: Sendable {
     var timers = TimerQueue<InstanceKey>()
     var rulesByType: [String: [Int]] = [:]
     var ruleByID: [String: Rule] = [:]
+    /// When a person last resolved an absence alert: the silence period restarts there.
+    var absenceResetMs: [InstanceKey: Int64] = [:]
     /// Absence is not judged while our own broker link is down, nor until this long after it
     /// came back (devices need a reporting interval to be heard again).
     public internal(set) var linkUp = true
@@ -77,7 +79,7 @@ public struct RuleEngine: Sendable {
     }
 
     func timing(_ rule: Rule, track: DeviceTrack) -> RuleTiming {
-        rule.timing(reportingInterval: track.reportingInterval, gapIntervals: ruleSet.gapIntervals)
+        rule.timing(reportingInterval: track.reportingInterval, gapIntervals: ruleSet.gapIntervals, attributes: track.attributes)
     }
 
     /// Evaluates every rule matching the reading's device. Unknown devices are ignored (the
@@ -96,6 +98,8 @@ public struct RuleEngine: Sendable {
                 if let instance = instances[key], instance.phase == .firing {
                     instances[key] = nil
                     events.append(event(.resolved, rule: rule, track: track, at: reading.atMs, evidence: reading.values))
+                    // Back again: watch for the next silence.
+                    scheduleAbsence(key)
                 }
                 continue
             }
@@ -126,13 +130,13 @@ public struct RuleEngine: Sendable {
         return RuleConditionCompiler.evaluate(condition, in: context)
     }
 
-    mutating func store(_ instance: AlertInstance, key: InstanceKey, rule: Rule, track: DeviceTrack) {
+    mutating func store(_ instance: AlertInstance, key: InstanceKey, rule: Rule, track: DeviceTrack, rearmAfterMs: Int64 = .min) {
         if instance.phase == .inactive && instance.occurrencesMs.isEmpty {
             instances[key] = nil
             return
         }
         instances[key] = instance
-        if let deadline = instance.nextDeadline(rule: timing(rule, track: track)) { timers.schedule(key, at: deadline) }
+        if let deadline = instance.nextDeadline(rule: timing(rule, track: track)), deadline > rearmAfterMs { timers.schedule(key, at: deadline) }
     }
 
     static func kind(of action: AlertInstance.Action) -> AlertEvent.Kind? {

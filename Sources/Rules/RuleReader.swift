@@ -103,7 +103,8 @@ enum RuleReader {
         let category = map.string("category", diagnostics: &diagnostics) ?? (match.type ?? "device")
         let title = map.string("title", diagnostics: &diagnostics) ?? id.replacingOccurrences(of: "_", with: " ")
         let fingerprint = (try? Yams.serialize(node: node)) ?? id
-        return Rule(id: id, match: match, require: require, when: when, absent: absent, holdSeconds: hold, count: count, clear: clear,
+        let holdAttribute = map["for"]?.scalar?.string.hasPrefix("attr.") == true ? map["for"]?.scalar.map { String($0.string.dropFirst(5)) } : nil
+        return Rule(id: id, match: match, require: require, when: when, absent: absent, holdSeconds: hold, holdAttribute: holdAttribute, count: count, clear: clear,
                     clearWhen: clearWhen, active: active, severity: severity, category: category, title: title,
                     respondWithinSeconds: respond, resolveWithinSeconds: resolve, file: source.path, line: node.mark?.line ?? 1,
                     fingerprint: fingerprint)
