@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules"]),
     ]
 )

@@ -52,21 +52,16 @@ public struct ActiveSchedule: Sendable, Hashable {
     }
 
     /// The first instant after `milliseconds` at which `contains` changes, so a timer can
-    /// re-evaluate exactly at a window edge. Searches minute boundaries up to 8 days ahead.
+    /// re-evaluate exactly at a window edge. Edges fall on whole minutes; probing each minute
+    /// up to 8 days ahead is cheap with the arithmetic `contains`.
     public func nextEdge(after milliseconds: Int64) -> Int64? {
         let inside = contains(milliseconds: milliseconds)
         let minuteMs: Int64 = 60_000
         var probe = (milliseconds / minuteMs + 1) * minuteMs
-        // Edges fall on whole minutes; jump hour by hour first, then refine, to stay cheap.
         let limit = milliseconds + 8 * 86_400_000
-        var step: Int64 = 3_600_000
         while probe <= limit {
-            if contains(milliseconds: probe) != inside {
-                if step == minuteMs { return probe }
-                probe -= step
-                step = minuteMs
-            }
-            probe += step
+            if contains(milliseconds: probe) != inside { return probe }
+            probe += minuteMs
         }
         return nil
     }

@@ -122,6 +122,10 @@ public struct RuleEngine: Sendable {
             }
             if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: reading.atMs, evidence: reading.values)) }
         }
+        // A source rule may fire on the same reading after its target was evaluated.
+        for index in events.indices where events[index].kind == .firing && events[index].inhibitedBy == nil && events[index].deviceID == reading.deviceID {
+            events[index].inhibitedBy = inhibitor(of: events[index].ruleID, device: track.device)
+        }
         return events
     }
 

@@ -26,6 +26,7 @@ public enum RuleFileParser {
         var set = RuleSet()
         set.files = files
         var pending: [(YAMLSource, Node)] = []
+        var inhibitSites: [(name: String, diagnostic: Diagnostic)] = []
         // Defaults and attributes first, from every file, so rules can use them wherever they are.
         for file in files {
             let source = YAMLSource.load(path: file, into: &diagnostics)
@@ -38,7 +39,7 @@ public enum RuleFileParser {
                     diagnostics.append(source.diagnostic(at: rules, "'rules' must be a list"))
                 }
             }
-            if let inhibit = top["inhibit"] { readInhibit(inhibit, source: source, into: &set, diagnostics: &diagnostics) }
+            if let inhibit = top["inhibit"] { readInhibit(inhibit, source: source, into: &set, sites: &inhibitSites, diagnostics: &diagnostics) }
         }
         var seen: [String: String] = [:]
         let context = RuleReadContext(catalog: catalog, tiers: tiers, attributes: set.attributes, timeZone: set.timeZone)
@@ -51,10 +52,8 @@ public enum RuleFileParser {
             seen[rule.id] = "\(source.path):\(rule.line)"
             set.rules.append(rule)
         }
-        for inhibition in set.inhibitions {
-            for id in [inhibition.source] + inhibition.targets.sorted() where seen[id] == nil {
-                diagnostics.append(Diagnostic(file: files.first ?? "", line: 1, column: 1, message: "inhibit names unknown rule '\(id)'"))
-            }
+        for site in inhibitSites where seen[site.name] == nil {
+            diagnostics.append(site.diagnostic)
         }
         return set
     }
@@ -133,7 +132,8 @@ public enum RuleFileParser {
         return .string(scalar.string)
     }
 
-    private static func readInhibit(_ node: Node, source: YAMLSource, into set: inout RuleSet, diagnostics: inout DiagnosticList) {
+    private static func readInhibit(_ node: Node, source: YAMLSource, into set: inout RuleSet, sites: inout [(name: String, diagnostic: Diagnostic)],
+                                    diagnostics: inout DiagnosticList) {
         guard let items = node.sequence else {
             diagnostics.append(source.diagnostic(at: node, "'inhibit' must be a list"))
             return
@@ -150,6 +150,13 @@ public enum RuleFileParser {
                   let sourceRule = map.string("source", diagnostics: &diagnostics),
                   let targets = map.stringList("targets", diagnostics: &diagnostics) else { continue }
             set.inhibitions.append(InhibitRule(source: sourceRule, targets: Set(targets), equal: equal))
+            // Rule names are checked once every file is read; remember where each was written.
+            sites.append((sourceRule, source.diagnostic(at: map["source"], "inhibit names unknown rule '\(sourceRule)'")))
+            let targetNodes = map["targets"]?.sequence.map(Array.init) ?? []
+            for (index, target) in targets.enumerated() {
+                let node = index < targetNodes.count ? targetNodes[index] : map["targets"]
+                sites.append((target, source.diagnostic(at: node, "inhibit names unknown rule '\(target)'")))
+            }
         }
     }
 }

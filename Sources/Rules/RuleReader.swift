@@ -15,10 +15,12 @@ enum RuleReader {
         }
         let match = readMatch(map, source: source, context: context, diagnostics: &diagnostics)
         let deviceType = match?.type.flatMap { context.catalog[$0] }
+        // With no usable match there is no schema to check conditions against: checking them
+        // against `any` would add errors that only repeat the match error.
         let schema = RuleConditionCompiler.schema(deviceType: deviceType, attributes: context.attributes)
 
         func condition(_ key: String, in mapping: YAMLMapping) -> RuleCondition? {
-            guard let value = mapping[key] else { return nil }
+            guard let value = mapping[key], match != nil else { return nil }
             guard let scalar = value.scalar, !scalar.string.trimmingCharacters(in: .whitespaces).isEmpty else {
                 diagnostics.append(source.diagnostic(at: value, "'\(key)' must be a condition such as hr_bpm > attr.hr_high"))
                 return nil
@@ -43,7 +45,7 @@ enum RuleReader {
                 absent = silence(forNode, source: source, diagnostics: &diagnostics)
             }
         }
-        if when == nil && absent == nil && map["when"] == nil {
+        if map["when"] == nil && map["absent"] == nil {
             diagnostics.append(source.diagnostic(at: node, "rule '\(id)' needs a 'when' condition or 'absent'"))
         }
         if when != nil && absent != nil {

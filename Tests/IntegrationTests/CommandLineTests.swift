@@ -33,6 +33,17 @@ import Testing
         #expect(result.output.contains("ok: 4 device types, 300 devices, 14 rules"), "\(result.output)")
     }
 
+    @Test func shippedRuleTestsPass() throws {
+        let directory = try TestPaths.temporaryDirectory("rules-test")
+        let result = try Self.gridwatch(["rules", "test", "--config", TestPaths.repository + "/config/gridwatch.yaml",
+                                         TestPaths.repository + "/config/rules/tests"], in: directory)
+        let summary = result.output.split(separator: "\n").last.map(String.init) ?? ""
+        print("gridwatch rules test config/rules/tests: \(summary)")
+        #expect(result.status == 0, "\(result.output.suffix(3000))")
+        #expect(summary.hasSuffix(" passed, 0 failed"), "\(summary)")
+        #expect((Int(summary.split(separator: " ").first ?? "") ?? 0) >= 70)
+    }
+
     @Test func checkReportsEveryErrorWithItsPosition() throws {
         let directory = try TestPaths.temporaryDirectory("check-bad")
         try """
