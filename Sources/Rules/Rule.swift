@@ -47,6 +47,8 @@ public final class Rule: Sendable {
     public let holdSeconds: Double
     /// `for: attr.NAME`: the hold comes from each device's own attribute value.
     public let holdAttribute: String?
+    /// `clear: {for: attr.NAME}`: the clear hold from each device's own attribute value.
+    public let clearHoldAttribute: String?
     public let count: RuleTiming.Count?
     public let clear: RuleTiming.Clear
     public let clearWhen: RuleCondition?
@@ -63,7 +65,7 @@ public final class Rule: Sendable {
     public let fingerprint: String
 
 
-    public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double, holdAttribute: String?,
+    public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double, holdAttribute: String?, clearHoldAttribute: String? = nil,
                 count: RuleTiming.Count?, clear: RuleTiming.Clear, clearWhen: RuleCondition?, active: ActiveSchedule?, severity: String,
                 category: String, title: String, respondWithinSeconds: Double?, resolveWithinSeconds: Double?, file: String, line: Int,
                 fingerprint: String) {
@@ -74,6 +76,7 @@ public final class Rule: Sendable {
         self.absent = absent
         self.holdSeconds = holdSeconds
         self.holdAttribute = holdAttribute
+        self.clearHoldAttribute = clearHoldAttribute
         self.count = count
         self.clear = clear
         self.clearWhen = clearWhen
@@ -93,6 +96,10 @@ public final class Rule: Sendable {
     public func timing(reportingInterval: Double, gapIntervals: Double, attributes: [String: RuleSet.AttributeValue] = [:]) -> RuleTiming {
         let holdSeconds = holdAttribute.flatMap { attributes[$0]?.number } ?? self.holdSeconds
         let tolerance = Int64(max(reportingInterval * gapIntervals, holdSeconds > 0 ? reportingInterval : 0) * 1000)
+        var clear = self.clear
+        if case .condition = clear, let name = clearHoldAttribute, let seconds = attributes[name]?.number {
+            clear = .condition(holdMs: Int64(seconds * 1000))
+        }
         return RuleTiming(holdMs: Int64(holdSeconds * 1000), gapToleranceMs: max(tolerance, 1000), clear: clear, count: count)
     }
 }

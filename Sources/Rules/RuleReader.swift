@@ -67,6 +67,7 @@ enum RuleReader {
         }
         var clear: RuleTiming.Clear = .whenFalse
         var clearWhen: RuleCondition?
+        var clearHoldAttribute: String?
         if let clearNode = map["clear"] {
             if clearNode.scalar?.string == "manual" {
                 clear = .manual
@@ -79,6 +80,7 @@ enum RuleReader {
                     clearWhen = condition("when", in: clearMap)
                     let holdClear = clearMap["for"].flatMap { readDuration($0, key: "for", source: source, attributes: context.attributes, diagnostics: &diagnostics) } ?? 0
                     clear = .condition(holdMs: Int64(holdClear * 1000))
+                    if let text = clearMap["for"]?.scalar?.string, text.hasPrefix("attr.") { clearHoldAttribute = String(text.dropFirst(5)) }
                 } else {
                     diagnostics.append(source.diagnostic(at: clearNode, "'clear' needs 'when' or 'quiet_for' (or write clear: manual)"))
                 }
@@ -106,7 +108,7 @@ enum RuleReader {
         let title = map.string("title", diagnostics: &diagnostics) ?? id.replacingOccurrences(of: "_", with: " ")
         let fingerprint = (try? Yams.serialize(node: node)) ?? id
         let holdAttribute = map["for"]?.scalar?.string.hasPrefix("attr.") == true ? map["for"]?.scalar.map { String($0.string.dropFirst(5)) } : nil
-        return Rule(id: id, match: match, require: require, when: when, absent: absent, holdSeconds: hold, holdAttribute: holdAttribute, count: count, clear: clear,
+        return Rule(id: id, match: match, require: require, when: when, absent: absent, holdSeconds: hold, holdAttribute: holdAttribute, clearHoldAttribute: clearHoldAttribute, count: count, clear: clear,
                     clearWhen: clearWhen, active: active, severity: severity, category: category, title: title,
                     respondWithinSeconds: respond, resolveWithinSeconds: resolve, file: source.path, line: node.mark?.line ?? 1,
                     fingerprint: fingerprint)
