@@ -129,3 +129,12 @@ extension RuleEngine {
         instances[InstanceKey(rule: rule, device: device)]?.phase ?? .inactive
     }
 }
+
+extension RuleEngine {
+    /// Changes a device's own attribute overrides (a resident's new heart-rate bounds); takes
+    /// effect from the next reading, without a restart.
+    public mutating func setAttributes(_ values: [String: RuleSet.AttributeValue], device id: String) {
+        ruleSet.deviceAttributes[id, default: [:]].merge(values) { _, new in new }
+        if let device = tracks[id]?.device { register(device) }
+    }
+}

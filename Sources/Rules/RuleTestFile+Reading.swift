@@ -63,7 +63,7 @@ extension RuleTestFile {
 
     private static func readCase(_ node: Node, source: YAMLSource, startMs: Int64, devices: [Device], diagnostics: inout DiagnosticList) -> Case? {
         guard let map = YAMLMapping(node, in: source, what: "a test", diagnostics: &diagnostics) else { return nil }
-        map.rejectUnknownKeys(["name", "input", "link", "resolve", "expect"], what: "a test", diagnostics: &diagnostics)
+        map.rejectUnknownKeys(["name", "input", "link", "resolve", "restart", "attributes", "expect"], what: "a test", diagnostics: &diagnostics)
         let name = map.string("name", diagnostics: &diagnostics) ?? "test at line \(node.mark?.line ?? 0)"
         var inputs: [Input] = []
         if let inputMap = YAMLMapping(map["input"], in: source, what: "'input'", diagnostics: &diagnostics) {
@@ -100,6 +100,22 @@ extension RuleTestFile {
                   let rule = entry.string("rule", diagnostics: &diagnostics) else { continue }
             let device = entry.string("device", diagnostics: &diagnostics) ?? inputs.first?.device ?? ""
             happenings.append((at, .resolve(rule: rule, device: device)))
+        }
+        for item in map["restart"]?.sequence ?? [] {
+            guard let entry = YAMLMapping(item, in: source, what: "a restart entry", diagnostics: &diagnostics),
+                  let at = time(entry["at"], source: source, startMs: startMs, diagnostics: &diagnostics) else { continue }
+            happenings.append((at, .restart))
+        }
+        for item in map["attributes"]?.sequence ?? [] {
+            guard let entry = YAMLMapping(item, in: source, what: "an attributes entry", diagnostics: &diagnostics),
+                  let at = time(entry["at"], source: source, startMs: startMs, diagnostics: &diagnostics),
+                  let device = entry.string("device", diagnostics: &diagnostics),
+                  let values = YAMLMapping(entry["set"], in: source, what: "'set'", diagnostics: &diagnostics) else { continue }
+            var parsed: [String: RuleSet.AttributeValue] = [:]
+            for (name, _, value) in values.entries {
+                if let attribute = RuleFileParser.attributeValue(value, source: source, diagnostics: &diagnostics) { parsed[name] = attribute }
+            }
+            happenings.append((at, .attributes(device: device, values: parsed)))
         }
         var expectations: [Expectation] = []
         for item in map.require("expect", what: "a test", diagnostics: &diagnostics)?.sequence ?? [] {

@@ -12,6 +12,8 @@ import Yams
 ///     input: {wb-101: {every: 15s, series: "hr_bpm=80 hr_bpm=130*4 _*2", worn: true}}
 ///     link: [{at: 10m, up: false}]
 ///     resolve: [{at: 20m, rule: heart_rate, device: wb-101}]
+///     restart: [{at: 30m}]
+///     attributes: [{at: 40m, device: wb-101, set: {hr_high: 100}}]
 ///     expect:
 ///       - {at: 60s, rule: heart_rate, device: wb-101, state: firing}
 /// ```
@@ -30,6 +32,10 @@ public struct RuleTestFile: Sendable {
     public enum Happening: Sendable {
         case link(up: Bool)
         case resolve(rule: String, device: String)
+        /// The gateway restarts: state is saved and restored as `run` does it.
+        case restart
+        /// A device's attributes change while running.
+        case attributes(device: String, values: [String: RuleSet.AttributeValue])
     }
 
     /// An expected alert state at a time.

@@ -47,14 +47,31 @@ public enum RuleTestRunner {
         var engine = RuleEngine(ruleSet: ruleSet, catalog: catalog, devices: file.devices, startMs: file.startMs)
         var failures: [String] = []
         var events: [AlertEvent] = []
+        var delivered: [RuleReading] = []
         for (at, step) in timeline {
             switch step {
             case let .reading(reading):
                 events += engine.readingArrived(reading)
+                delivered.append(reading)
             case let .happening(.link(up)):
                 events += engine.linkChanged(up: up, at: at)
             case let .happening(.resolve(rule, device)):
                 events += engine.resolveManually(rule: rule, device: device, at: at)
+            case .happening(.restart):
+                // As `run` does: save the state, start a fresh engine, restore, and rebuild the
+                // windows from stored readings.
+                events += engine.advance(to: at)
+                let snapshot = engine.snapshot()
+                let attributes = engine.ruleSet.deviceAttributes
+                var restarted = ruleSet
+                restarted.deviceAttributes = attributes
+                engine = RuleEngine(ruleSet: restarted, catalog: catalog, devices: file.devices, startMs: at)
+                engine.restore(snapshot)
+                let horizon = at - Int64(engine.longestWindowSeconds * 1000)
+                engine.warm(with: delivered.filter { $0.atMs >= horizon })
+            case let .happening(.attributes(device, values)):
+                events += engine.advance(to: at)
+                engine.setAttributes(values, device: device)
             case let .expectation(expectation):
                 events += engine.advance(to: at)
                 if ruleSet.rule(id: expectation.rule) == nil {
