@@ -9,7 +9,8 @@ public enum GatewayRunner {
     public static func run(setup: GatewaySetup, logger: Logger) async throws {
         let ingest = try IngestService(setup: setup, logger: logger)
         guard let (host, port) = setup.config.httpHostPort else { throw GatewayError("invalid http listen address \(setup.config.httpListen)") }
-        let http = GatewayHTTPServer.make(host: host, port: port, logger: logger) { ingest.readiness() }
+        let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
+                                          metrics: { ingest.metricsText() })
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, logger: logger)), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint],

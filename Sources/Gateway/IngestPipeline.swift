@@ -143,7 +143,11 @@ public final class IngestPipeline: Sendable {
                 statistics.duplicates.add(result.duplicates, ordering: .relaxed)
                 statistics.rejected.add(result.rejected, ordering: .relaxed)
                 statistics.batches.add(1, ordering: .relaxed)
-                statistics.lastCommitMicroseconds.store(Int((DispatchTime.now().uptimeNanoseconds - started) / 1000), ordering: .relaxed)
+                let elapsed = DispatchTime.now().uptimeNanoseconds - started
+                statistics.lastCommitMicroseconds.store(Int(elapsed / 1000), ordering: .relaxed)
+                statistics.metrics.stored.increment(by: Int64(result.stored))
+                statistics.metrics.duplicates.increment(by: Int64(result.duplicates))
+                statistics.metrics.commitDuration.recordNanoseconds(Int64(elapsed))
                 statistics.pipelineFailure = nil
                 return true
             } catch {

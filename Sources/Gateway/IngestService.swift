@@ -34,7 +34,7 @@ public final class IngestService: Service, Sendable {
                               options: Journal.Options(syncEveryAppend: config.journalSyncEveryAppend))
         let devices = try database.devices().map(\.device)
         let registry = DeviceRegistry(devices, autoRegister: config.autoRegister)
-        rules = try RuleEvaluation(setup: setup, database: database, devices: devices, nowMs: nowMs, logger: logger)
+        rules = try RuleEvaluation(setup: setup, database: database, devices: devices, nowMs: nowMs, logger: logger, metrics: statistics.metrics)
         let rules = rules
         let decoder = try setup.makeDecoder()
         var subscriptions = [decoder.telemetry.subscriptionFilter]
@@ -51,6 +51,7 @@ public final class IngestService: Service, Sendable {
                 _exit(75)
             }
             statistics.received.add(1, ordering: .relaxed)
+            statistics.metrics.received.increment()
         }
         let client = client
         pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,
@@ -70,6 +71,18 @@ public final class IngestService: Service, Sendable {
         let totals = try? database.ingestTotals()
         logger.info("ingest stopped", metadata: ["drained": "\(drained)", "stored_total": "\(totals?.stored ?? -1)",
                                                   "duplicates_total": "\(totals?.duplicates ?? -1)", "rejected_total": "\(totals?.rejected ?? -1)"])
+    }
+
+    /// The Prometheus exposition, gauges refreshed at scrape time.
+    public func metricsText() -> String {
+        let metrics = statistics.metrics
+        metrics.backlogBytes.set(Int64(statistics.backlogBytes.load(ordering: .relaxed)))
+        metrics.brokerConnected.set(Int64(client.isConnected ? 1 : 0))
+        let (loaded, firing) = rules.counts
+        metrics.rulesLoaded.set(Int64(loaded))
+        metrics.alertsFiring.set(Int64(firing))
+        metrics.rulesReloadFailed.set(Int64(rules.lastReloadFailure == nil ? 0 : 1))
+        return metrics.render()
     }
 
     /// What `/readyz` reports: broker connected, database writable, pipeline healthy.

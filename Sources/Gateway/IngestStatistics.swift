@@ -9,6 +9,8 @@ public final class IngestStatistics: Sendable {
     public let backlogBytes = Atomic<Int>(0)
     public let batches = Atomic<Int>(0)
     public let lastCommitMicroseconds = Atomic<Int>(0)
+    /// The same figures for Prometheus.
+    public let metrics = GatewayMetrics()
     private let rejectedByReason = Mutex<[String: Int]>([:])
     private let failure = Mutex<String?>(nil)
 
@@ -16,6 +18,7 @@ public final class IngestStatistics: Sendable {
 
     public func countRejected(_ reason: String) {
         rejectedByReason.withLock { $0[reason, default: 0] += 1 }
+        metrics.rejected(reason)
     }
 
     public var rejectedReasons: [String: Int] { rejectedByReason.withLock { $0 } }

@@ -15,10 +15,13 @@ public final class RuleEvaluation: Sendable {
     let rulesPath: String
     let catalog: DeviceTypeCatalog
     let tiers: Set<String>
+    let metrics: GatewayMetrics?
     private let reloadFailure = Mutex<String?>(nil)
 
-    public init(setup: GatewaySetup, database: GatewayDatabase, devices: [Device], nowMs: Int64, logger: Logger) throws {
+    public init(setup: GatewaySetup, database: GatewayDatabase, devices: [Device], nowMs: Int64, logger: Logger,
+                metrics: GatewayMetrics? = nil) throws {
         self.database = database
+        self.metrics = metrics
         self.logger = logger
         rulesPath = setup.config.rulesPath
         catalog = setup.catalog
@@ -65,6 +68,9 @@ public final class RuleEvaluation: Sendable {
     /// Why the last reload failed, while the previous rules keep running.
     public var lastReloadFailure: String? { reloadFailure.withLock { $0 } }
 
+    /// Rules running and alerts firing now.
+    public var counts: (rules: Int, firing: Int) { engine.withLock { ($0.ruleSet.rules.count, $0.firing.count) } }
+
     /// Re-reads the rule files. Any error rejects the whole new set: the running rules stay,
     /// the errors are logged, and the failure is raised as an alert of its own.
     @discardableResult
@@ -99,6 +105,7 @@ public final class RuleEvaluation: Sendable {
     func publish(_ events: [AlertEvent]) {
         guard !events.isEmpty else { return }
         for event in events {
+            metrics?.alertEvent(event.kind.rawValue)
             let metadata: Logger.Metadata = ["rule": "\(event.ruleID)", "device": "\(event.deviceID)", "severity": "\(event.severity)",
                                              "inhibited_by": "\(event.inhibitedBy ?? "-")"]
             if event.kind == .firing && event.severity == "emergency" && event.inhibitedBy == nil {

@@ -7,7 +7,8 @@ import Logging
 public enum GatewayHTTPServer {
     /// Builds the application listening on `host:port`; `readiness` is asked on every `/readyz`.
     public static func make(host: String, port: Int, logger: Logger,
-                            readiness: @escaping @Sendable () async -> ReadinessReport) -> some ApplicationProtocol {
+                            readiness: @escaping @Sendable () async -> ReadinessReport,
+                            metrics: @escaping @Sendable () -> String = { "" }) -> some ApplicationProtocol {
         let router = Router()
         router.get("healthz") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
@@ -19,6 +20,10 @@ public enum GatewayHTTPServer {
             let body = (try? encoder.encode(report)) ?? Data("{}".utf8)
             return Response(status: report.ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.get("metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics())))
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "gridwatch"), logger: logger)
     }

@@ -28,6 +28,10 @@ import Testing
         #expect(count == total)
         #expect(sequences.withSeq == count && sequences.distinct == count)
         #expect(try database.rejections().isEmpty)
+        let metrics = gateway.metrics()
+        #expect(metrics.contains("gridwatch_readings_stored_total \(total)"), "\(metrics)")
+        #expect(metrics.contains("gridwatch_messages_received_total \(total)"))
+        #expect(metrics.contains("gridwatch_broker_connected 1"))
 
         // SIGTERM drains and exits 0.
         #expect(gateway.terminate() == 0, "\(gateway.process?.log ?? "")")

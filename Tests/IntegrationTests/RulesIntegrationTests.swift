@@ -53,6 +53,7 @@ import Testing
         let readiness = gateway.readiness()
         #expect(readiness.contains("unknown field 'tset'"), "\(readiness)")
         #expect(gateway.isReady(), "a failed reload must not make the gateway unready")
+        #expect(gateway.metrics().contains("gridwatch_rules_reload_failed 1"), "\(gateway.metrics())")
         #expect(eventually(timeout: 5) { !Self.firingEvents(gateway, rule: "rules_reload_failed").isEmpty })
 
         // The previous rules still run: a smoke alarm still fires.
@@ -64,6 +65,8 @@ import Testing
         // Fixing the file resolves the reload alert.
         try original.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(eventually(timeout: 15) { !gateway.readiness().contains("rules_reload") })
+        #expect(gateway.metrics().contains("gridwatch_rules_reload_failed 0"))
+        #expect(gateway.metrics().contains("gridwatch_alert_events_total{event=\"alert_firing\"}"))
         let resolved = ((try? gateway.database().alertEvents(rule: "rules_reload_failed")) ?? []).filter { $0.kind == .resolved }
         #expect(resolved.count == 1)
     }

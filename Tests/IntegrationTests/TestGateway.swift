@@ -38,10 +38,15 @@ final class TestGateway {
     func isReady() -> Bool { httpStatus("/readyz") == 200 }
 
     /// The body of `/readyz`.
-    func readiness() -> String {
+    func readiness() -> String { body("/readyz") }
+
+    /// The body of `/metrics`.
+    func metrics() -> String { body("/metrics") }
+
+    func body(_ path: String) -> String {
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "--max-time", "2", "http://127.0.0.1:\(httpPort)/readyz"]
+        curl.arguments = ["-s", "--max-time", "2", "http://127.0.0.1:\(httpPort)\(path)"]
         let pipe = Pipe()
         curl.standardOutput = pipe
         guard (try? curl.run()) != nil else { return "" }

@@ -1,0 +1,59 @@
+import Foundation
+import Prometheus
+import Synchronization
+
+/// The gateway's Prometheus metrics (swift-prometheus): counters bumped on the ingest path,
+/// gauges refreshed when `/metrics` is scraped.
+public final class GatewayMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let received: Counter
+    let stored: Counter
+    let duplicates: Counter
+    let commitDuration: DurationHistogram
+    let backlogBytes: Gauge
+    let brokerConnected: Gauge
+    let rulesLoaded: Gauge
+    let rulesReloadFailed: Gauge
+    let alertsFiring: Gauge
+    private let rejectedByReason = Mutex<[String: Counter]>([:])
+    private let alertEventsByKind = Mutex<[String: Counter]>([:])
+
+    public init() {
+        received = registry.makeCounter(name: "gridwatch_messages_received_total", help: "MQTT messages written to the journal")
+        stored = registry.makeCounter(name: "gridwatch_readings_stored_total", help: "Readings stored in SQLite")
+        duplicates = registry.makeCounter(name: "gridwatch_duplicates_total", help: "Redelivered messages removed by the dedup key")
+        commitDuration = registry.makeDurationHistogram(
+            name: "gridwatch_commit_duration_seconds",
+            buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                      .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
+            help: "Time to commit one ingest batch")
+        backlogBytes = registry.makeGauge(name: "gridwatch_journal_backlog_bytes", help: "Journal bytes not yet stored")
+        brokerConnected = registry.makeGauge(name: "gridwatch_broker_connected", help: "1 while the MQTT link is up")
+        rulesLoaded = registry.makeGauge(name: "gridwatch_rules_loaded", help: "Rules in the running rule set")
+        rulesReloadFailed = registry.makeGauge(name: "gridwatch_rules_reload_failed", help: "1 while the last rules reload was rejected (previous rules running)")
+        alertsFiring = registry.makeGauge(name: "gridwatch_alerts_firing", help: "Alerts currently firing")
+    }
+
+    func rejected(_ reason: String) {
+        let counter = rejectedByReason.withLock { counters in
+            if let existing = counters[reason] { return existing }
+            let made = registry.makeCounter(name: "gridwatch_rejected_total", labels: [("reason", reason)], help: "Messages rejected, by reason")
+            counters[reason] = made
+            return made
+        }
+        counter.increment()
+    }
+
+    func alertEvent(_ kind: String) {
+        let counter = alertEventsByKind.withLock { counters in
+            if let existing = counters[kind] { return existing }
+            let made = registry.makeCounter(name: "gridwatch_alert_events_total", labels: [("event", kind)], help: "Alert events, by kind")
+            counters[kind] = made
+            return made
+        }
+        counter.increment()
+    }
+
+    /// The exposition text.
+    public func render() -> String { registry.emitToString() }
+}
