@@ -158,6 +158,13 @@ public struct RuleEngine: Sendable {
                    inhibitedBy: kind == .firing ? inhibitor(of: rule.id, device: track.device) : nil, evidence: evidence)
     }
 
+    /// The firing source rule that holds back the alert of `ruleID` on device `id` now, if any:
+    /// consumers (notifications, tickets) ask this before acting on an alert.
+    public func inhibitor(rule ruleID: String, device id: String) -> String? {
+        guard let device = tracks[id]?.device else { return nil }
+        return inhibitor(of: ruleID, device: device)
+    }
+
     /// The firing source rule that inhibits `ruleID` for `device`, if any.
     func inhibitor(of ruleID: String, device: Device) -> String? {
         for inhibition in ruleSet.inhibitions where inhibition.targets.contains(ruleID) {

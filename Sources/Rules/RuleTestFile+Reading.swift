@@ -120,7 +120,7 @@ extension RuleTestFile {
         var expectations: [Expectation] = []
         for item in map.require("expect", what: "a test", diagnostics: &diagnostics)?.sequence ?? [] {
             guard let entry = YAMLMapping(item, in: source, what: "an expectation", diagnostics: &diagnostics) else { continue }
-            entry.rejectUnknownKeys(["at", "rule", "device", "state"], what: "an expectation", diagnostics: &diagnostics)
+            entry.rejectUnknownKeys(["at", "rule", "device", "state", "inhibited_by"], what: "an expectation", diagnostics: &diagnostics)
             guard let at = time(entry["at"], source: source, startMs: startMs, diagnostics: &diagnostics),
                   let rule = entry.string("rule", diagnostics: &diagnostics),
                   let stateText = entry.string("state", diagnostics: &diagnostics) else { continue }
@@ -129,7 +129,11 @@ extension RuleTestFile {
                 continue
             }
             let device = entry.string("device", diagnostics: &diagnostics) ?? (inputs.count == 1 ? inputs[0].device : devices.first?.id ?? "")
-            expectations.append(Expectation(atMs: at, rule: rule, device: device, state: state, line: item.mark?.line ?? 0))
+            var inhibitedBy: String??
+            if let named = entry.string("inhibited_by", diagnostics: &diagnostics) {
+                inhibitedBy = .some(named == "none" ? nil : named)
+            }
+            expectations.append(Expectation(atMs: at, rule: rule, device: device, state: state, inhibitedBy: inhibitedBy, line: item.mark?.line ?? 0))
         }
         return Case(name: name, inputs: inputs, happenings: happenings, expectations: expectations)
     }

@@ -44,6 +44,8 @@ public struct RuleTestFile: Sendable {
         public var rule: String
         public var device: String
         public var state: AlertInstance.Phase
+        /// `inhibited_by: RULE` (or `none`): which firing rule holds this alert back.
+        public var inhibitedBy: String??
         public var line: Int
     }
 

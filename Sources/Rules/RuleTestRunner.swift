@@ -79,9 +79,15 @@ public enum RuleTestRunner {
                     continue
                 }
                 let actual = engine.phase(rule: expectation.rule, device: expectation.device)
+                let offset = DurationText.format(Double(at - file.startMs) / 1000)
                 if actual != expectation.state {
-                    let offset = DurationText.format(Double(at - file.startMs) / 1000)
                     failures.append("line \(expectation.line): at \(offset) \(expectation.rule) on \(expectation.device): expected \(expectation.state.rawValue), got \(actual.rawValue)")
+                }
+                if let wanted = expectation.inhibitedBy {
+                    let inhibitor = engine.inhibitor(rule: expectation.rule, device: expectation.device)
+                    if inhibitor != wanted {
+                        failures.append("line \(expectation.line): at \(offset) \(expectation.rule) on \(expectation.device): expected inhibited by \(wanted ?? "none"), got \(inhibitor ?? "none")")
+                    }
                 }
             }
         }
