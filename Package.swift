@@ -36,6 +36,10 @@ let package = Package(
             "Devices",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "Tickets", dependencies: [
+            "Devices",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Storage", dependencies: [
             "Devices", "Rules",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -45,14 +49,14 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Rules", "Storage", "HTTPAPI",
+            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "HTTPAPI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
-            "Gateway", "Simulation", "MQTT", "Storage", "Devices", "Rules",
+            "Gateway", "Simulation", "MQTT", "Storage", "Devices", "Rules", "Tickets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules"]),
     ]

@@ -1,9 +1,10 @@
 import Devices
 import Foundation
 import MQTT
+import Tickets
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules"]
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla"]
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -19,6 +20,9 @@ extension GatewayConfig {
         config.deviceTypesPath = resolve("../devices")
         config.inventoryPath = resolve("../devices/demo-community.csv")
         config.rulesPath = resolve("rules")
+        // The shipped calendar when it is next to the configuration; else Monday-Friday, 09-18.
+        let shippedCalendar = resolve("calendars/cn-2026.yaml")
+        config.calendarPath = FileManager.default.fileExists(atPath: shippedCalendar) ? shippedCalendar : nil
 
         let source = YAMLSource.load(path: path, into: &diagnostics)
         if let root = source.root, let top = YAMLMapping(root, in: source, what: "the configuration", diagnostics: &diagnostics) {
@@ -73,6 +77,29 @@ extension GatewayConfig {
             if let rules = YAMLMapping(top["rules"], in: source, what: "'rules'", diagnostics: &diagnostics) {
                 rules.rejectUnknownKeys(["directory"], what: "'rules'", diagnostics: &diagnostics)
                 if let value = rules.string("directory", diagnostics: &diagnostics) { config.rulesPath = resolve(value) }
+            }
+            if let sla = YAMLMapping(top["sla"], in: source, what: "'sla'", diagnostics: &diagnostics) {
+                sla.rejectUnknownKeys(["calendar", "tiers"], what: "'sla'", diagnostics: &diagnostics)
+                if let value = sla.string("calendar", diagnostics: &diagnostics) { config.calendarPath = resolve(value) }
+                if let tiers = YAMLMapping(sla["tiers"], in: source, what: "'tiers'", diagnostics: &diagnostics) {
+                    var policies: [String: SLAPolicy] = [:]
+                    for (tier, _, node) in tiers.entries {
+                        guard let policy = YAMLMapping(node, in: source, what: "tier '\(tier)'", diagnostics: &diagnostics) else { continue }
+                        policy.rejectUnknownKeys(["respond", "resolve"], what: "tier '\(tier)'", diagnostics: &diagnostics)
+                        func duration(_ key: String) -> SLADuration? {
+                            guard let text = policy.require(key, what: "tier '\(tier)'", diagnostics: &diagnostics).flatMap({ _ in policy.string(key, diagnostics: &diagnostics) }) else { return nil }
+                            guard let parsed = SLADuration(text) else {
+                                diagnostics.append(source.diagnostic(at: policy[key], "'\(key)' must be a duration (30m, 24h) or N working days / N working hours"))
+                                return nil
+                            }
+                            return parsed
+                        }
+                        if let respond = duration("respond"), let resolve = duration("resolve") {
+                            policies[tier] = SLAPolicy(tier: tier, respond: respond, resolve: resolve)
+                        }
+                    }
+                    if !policies.isEmpty { config.slaPolicies = policies }
+                }
             }
             if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) {
                 log.rejectUnknownKeys(["level"], what: "'log'", diagnostics: &diagnostics)

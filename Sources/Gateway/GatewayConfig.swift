@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import Tickets
 
 /// Everything `gridwatch run` needs, from `config/gridwatch.yaml`. Every setting has a
 /// default; relative paths are relative to the configuration file; secrets come from files
@@ -34,8 +35,12 @@ public struct GatewayConfig: Sendable {
     public var httpListen = "127.0.0.1:8080"
     /// Directory of rule files (`*.yaml`; tests in its `tests/` subdirectory).
     public var rulesPath = "config/rules"
-    /// Severity tiers rules may name (issue 4 adds their SLA policies).
-    public var tiers: Set<String> = ["emergency", "general", "complex"]
+    /// Service standard per severity tier (rules name a tier as their severity).
+    public var slaPolicies: [String: SLAPolicy] = SLAPolicy.defaults
+    /// Working-day calendar file for SLA clocks counted in working days or hours.
+    public var calendarPath: String? = "config/calendars/cn-2026.yaml"
+    /// Severity tiers rules may name.
+    public var tiers: Set<String> { Set(slaPolicies.keys) }
     public var logLevel = "info"
 
     public init(configPath: String) { self.configPath = configPath }

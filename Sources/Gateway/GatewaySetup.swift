@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import Rules
+import Tickets
 
 /// The configuration, device types and inventory read together, with every problem found in
 /// any of them: what `run` starts from and what `check` reports.
@@ -9,6 +10,7 @@ public struct GatewaySetup: Sendable {
     public var catalog: DeviceTypeCatalog
     public var inventory: [Device]
     public var rules: RuleSet
+    public var calendar: WorkCalendar
     public var diagnostics: [Diagnostic]
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -24,12 +26,14 @@ public struct GatewaySetup: Sendable {
             inventory = Inventory.load(path: inventoryPath, catalog: catalog, diagnostics: &diagnostics)
         }
         let rules = RuleFileParser.load(directory: config.rulesPath, catalog: catalog, tiers: config.tiers, diagnostics: &diagnostics)
+        var calendar = WorkCalendar.standard(timeZone: rules.timeZone)
+        if let path = config.calendarPath, let loaded = WorkCalendar.load(path: path, diagnostics: &diagnostics) { calendar = loaded }
         for pattern in [config.telemetryPattern] + (config.statusPattern.map { [$0] } ?? []) {
             do { _ = try TopicLayout(pattern) } catch {
                 diagnostics.append(Diagnostic(file: configPath, line: 1, column: 1, message: error.message))
             }
         }
-        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, diagnostics: diagnostics.items)
+        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar, diagnostics: diagnostics.items)
     }
 
     /// The decoder for this setup's topics, types and limits.

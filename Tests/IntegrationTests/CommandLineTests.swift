@@ -44,6 +44,22 @@ import Testing
         #expect((Int(summary.split(separator: " ").first ?? "") ?? 0) >= 70)
     }
 
+    @Test func slaDueCountsWorkingDaysOnTheShippedCalendar() throws {
+        let directory = try TestPaths.temporaryDirectory("sla")
+        let result = try Self.gridwatch(["sla", "due", "--config", TestPaths.repository + "/config/gridwatch.yaml", "--tier", "complex",
+                                         "--from", "2026-02-13T17:00:00+08:00", "--format", "json"], in: directory)
+        #expect(result.status == 0, "\(result.output)")
+        guard case let .object(due) = try JSONParser.parse(Array(result.output.utf8)) else {
+            Issue.record("sla due --format json: \(result.output)")
+            return
+        }
+        #expect(due["respond_by"] == .string("2026-02-25T18:00:00+08:00"))   // Sat 14 (make-up), Tue 24, Wed 25
+        #expect(due["resolve_by"] == .string("2026-02-16T17:00:00+08:00"))
+        let unknown = try Self.gridwatch(["sla", "due", "--config", TestPaths.repository + "/config/gridwatch.yaml", "--tier", "urgent",
+                                          "--from", "2026-02-13T17:00:00+08:00"], in: directory)
+        #expect(unknown.status != 0 && unknown.output.contains("unknown tier 'urgent'"))
+    }
+
     @Test func checkReportsEveryErrorWithItsPosition() throws {
         let directory = try TestPaths.temporaryDirectory("check-bad")
         try """
