@@ -87,6 +87,8 @@ extension RuleExpressionChecker.Walk {
         let known = typed.compactMap { $0 }
         guard valid, known.count == arguments.count else { return nil }
         switch function {
+        case .isTrue, .isFalse:
+            return Typed(type: .bool, code: builder.emit(.definitely(known[0].code, value: function == .isTrue)))
         case .min, .max:
             guard known[0].type == known[1].type else {
                 let range = arguments[0].range.lowerBound..<arguments[1].range.upperBound

@@ -61,6 +61,8 @@ struct RuleExpressionEvaluator<Context: RuleContext> {
             return Truth((lhs == rhs) == equal)
         case let .chain(operatorStart, operandStart, count):
             return chain(operatorStart: Int(operatorStart), operandStart: Int(operandStart), count: Int(count))
+        case let .definitely(operand, value):
+            return Truth(truth(operand) == Truth(value))
         case .numberConstant, .numberField, .numberAttribute, .negate, .arithmetic, .abs, .min, .max, .delta, .window,
              .textConstant, .textField, .textAttribute:
             // Not a truth: the checker never emits this, but unknown is the safe answer.
@@ -132,7 +134,7 @@ struct RuleExpressionEvaluator<Context: RuleContext> {
         case let .window(function, slot, length):
             guard let seconds = number(length), seconds > 0 else { return nil }
             return RuleFunction.window(function, context.series(field: program.fields[Int(slot)], windowSeconds: seconds))
-        case .truthConstant, .truthField, .truthAttribute, .not, .and, .or, .compareNumbers, .compareTexts, .compareTruths,
+        case .truthConstant, .truthField, .truthAttribute, .not, .and, .or, .compareNumbers, .compareTexts, .compareTruths, .definitely,
              .chain, .textConstant, .textField, .textAttribute:
             return nil
         }

@@ -12,6 +12,10 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
     /// `count_true(field, window)`: readings in the window where the bool field was true.
     case countTrue = "count_true"
     case abs, min, max
+    /// `is_true(c)` / `is_false(c)`: whether a condition is *known* true (false); never unknown,
+    /// so `alarm and not is_true(test)` still fires for a detector that omits `test`.
+    case isTrue = "is_true"
+    case isFalse = "is_false"
 
     /// What the parameters are, for the arity message ("rate takes 2 arguments (field, window)").
     public var parameters: [String] {
@@ -20,6 +24,7 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
         case .rate, .increase, .changes, .countTrue: ["field", "window"]
         case .abs: ["x"]
         case .min, .max: ["a", "b"]
+        case .isTrue, .isFalse: ["condition"]
         }
     }
 
@@ -27,7 +32,7 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
     public var takesField: Bool {
         switch self {
         case .delta, .rate, .increase, .changes, .countTrue: true
-        case .abs, .min, .max: false
+        case .abs, .min, .max, .isTrue, .isFalse: false
         }
     }
 
@@ -41,6 +46,7 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
         case .changes: type == .number || type == .bool || (type.isText && type != .string)
         case .countTrue: type == .bool
         case .abs, .min, .max: type.isNumeric
+        case .isTrue, .isFalse: type == .bool
         }
     }
 
@@ -50,6 +56,7 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
         case .changes: "a number, bool or enum field"
         case .countTrue: "a bool field"
         case .abs, .min, .max: "a number or duration"
+        case .isTrue, .isFalse: "a condition"
         }
     }
 
@@ -63,7 +70,7 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
         case .increase: increase(samples)
         case .changes: changes(samples)
         case .countTrue: countTrue(samples)
-        case .delta, .abs, .min, .max: nil
+        case .delta, .abs, .min, .max, .isTrue, .isFalse: nil
         }
     }
 

@@ -25,6 +25,8 @@ final class RuleProgram: Sendable {
         case compareNumbers(RuleExpression.ComparisonOperator, Index, Index)
         case compareTexts(equal: Bool, Index, Index)
         case compareTruths(equal: Bool, Index, Index)
+        /// `is_true` / `is_false`: whether the operand is known to be `value`; never unknown.
+        case definitely(Index, value: Bool)
         /// `a <= x <= b`: `count` operators from `chainOperators[operatorStart...]`,
         /// `count + 1` number operands from `operands[operandStart...]`.
         case chain(operatorStart: Index, operandStart: Index, count: Index)

@@ -46,7 +46,7 @@ import Testing
         let file = rules + "/community.yaml"
         let original = try String(contentsOfFile: file, encoding: .utf8)
         // A typo in one rule (and a valid edit elsewhere that must not half-apply).
-        try original.replacingOccurrences(of: "when: alarm == true and not test", with: "when: alarm == true and not tset")
+        try original.replacingOccurrences(of: "when: alarm == true and not is_true(test)", with: "when: alarm == true and not is_true(tset)")
             .replacingOccurrences(of: "battery_low: 20", with: "battery_low: 99")
             .write(toFile: file, atomically: true, encoding: .utf8)
         #expect(eventually(timeout: 15) { gateway.readiness().contains("rules_reload") })

@@ -32,7 +32,7 @@ import Testing
         #expect(errors("x > attr.hihg") == ["4..<13: unknown attribute 'hihg'; did you mean 'attr.high'?"])
         #expect(errors("x > attr.zzz") == ["4..<12: unknown attribute 'zzz' (declare it under 'attributes:')"])
         #expect(errors("rat(total, 10m) > 1") == ["0..<3: unknown function 'rat'; did you mean 'rate'?"])
-        #expect(errors("foo(x) and a") == ["0..<3: unknown function 'foo' (functions: abs, changes, count_true, delta, increase, max, min, rate)"])
+        #expect(errors("foo(x) and a") == ["0..<3: unknown function 'foo' (functions: abs, changes, count_true, delta, increase, is_false, is_true, max, min, rate)"])
         // The arguments of an unknown function are still checked.
         #expect(errors("foo(zzz) and a").count == 2)
     }

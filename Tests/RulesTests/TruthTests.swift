@@ -125,4 +125,17 @@ import Testing
         #expect(RuleValue.bool(true).sampleValue == 1)
         #expect(RuleValue.string("x").sampleValue == nil)
     }
+
+    @Test func isTrueAndIsFalseAreNeverUnknown() {
+        #expect(RuleTestSupport.truth("is_true(a)", ["a": true]) == .true)
+        #expect(RuleTestSupport.truth("is_true(a)", ["a": false]) == .false)
+        #expect(RuleTestSupport.truth("is_true(a)") == .false)
+        #expect(RuleTestSupport.truth("is_false(a)", ["a": false]) == .true)
+        #expect(RuleTestSupport.truth("is_false(a)") == .false)
+        // "Unless known to be true": fires when `b` is absent, not when it is true.
+        #expect(RuleTestSupport.truth("a and not is_true(b)", ["a": true]) == .true)
+        #expect(RuleTestSupport.truth("a and not is_true(b)", ["a": true, "b": true]) == .false)
+        #expect(RuleTestSupport.truth("is_true(x > 3)", ["x": 5]) == .true)
+        #expect(!RuleTestSupport.errors("is_true(x)").isEmpty)
+    }
 }
