@@ -1,0 +1,131 @@
+/// A service ticket: what happened where, who works it, and its SLA clocks for the current
+/// cycle. Pure data, serialisable as is, so clocks and fired warnings survive a restart.
+/// Times are epoch milliseconds; the API layer renders them as RFC 3339.
+public struct Ticket: Sendable, Codable, Hashable {
+    /// The contract's states.
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case open, acknowledged, inProgress = "in_progress", pending, resolved, closed, cancelled
+
+        /// Someone still has to act: the clocks run (the resolution clock not while pending).
+        public var isActive: Bool { [.open, .acknowledged, .inProgress, .pending].contains(self) }
+    }
+
+    public var id: String
+    public var rule: String
+    public var device: String
+    public var deviceType: String
+    public var community: String
+    public var building: String
+    public var unit: String
+    /// The tier name (`emergency`, `general`, `complex`, ...).
+    public var severity: String
+    public var category: String
+    public var title: String
+    public var state: State = .open
+
+    public var openedAt: Int64
+    public var acknowledgedAt: Int64?
+    public var resolvedAt: Int64?
+    public var closedAt: Int64?
+    /// When the current cycle's clocks started: `openedAt`, or the last reopen.
+    public var cycleStartedAt: Int64
+    public var respondBy: Int64 = 0
+    /// The resolution deadline, already moved on by every finished pause.
+    public var resolveBy: Int64 = 0
+    /// When each warning level (1, 2, 3) falls due this cycle; frozen at the cycle's start so
+    /// a configuration change never moves them.
+    public var warnAt: [Int64] = []
+    /// 0 none, 1-3 the warning levels fired this cycle: a level fires only above it, so never twice.
+    public var escalationLevel: Int = 0
+    public var responseBreached = false
+    public var resolutionBreached = false
+
+    public var occurrences = 1
+    public var lastOccurrenceAt: Int64
+    public var assignee: String?
+    public var team: String
+    public var reopenCount = 0
+    /// Clock cycle number: 1 at opening, +1 at every reopen.
+    public var cycle = 1
+    /// The tier's standard as it was when the ticket opened: editing the configuration later
+    /// must not rewrite promises already made to a resident.
+    public var policy: SLAPolicy
+
+    /// Set while pending: the resolution clock stands still since then.
+    public var pendingSince: Int64?
+    /// The state `resume` returns to.
+    public var stateBeforePending: State?
+    /// Total paused time of the resolution clock, this cycle.
+    public var pausedMs: Int64 = 0
+
+    /// The rule lets the ticket resolve itself when the alert clears (nobody acknowledged it).
+    public var autoResolvable: Bool
+    /// Life-safety tickets (a fall, a fire) never resolve themselves.
+    public var lifeSafety: Bool
+    /// Resolved by the alert clearing, not a person: reports exclude these.
+    public var autoResolved = false
+    /// The earlier ticket of the same (rule, device) this one follows up.
+    public var linkedTo: String?
+    public var timeline: [TimelineEntry] = []
+
+    public init(id: String, rule: String, device: String, deviceType: String, community: String,
+                building: String = "", unit: String = "", severity: String, category: String = "",
+                title: String, team: String, policy: SLAPolicy, openedAt: Int64,
+                autoResolvable: Bool = false, lifeSafety: Bool = false, linkedTo: String? = nil) {
+        self.id = id
+        self.rule = rule
+        self.device = device
+        self.deviceType = deviceType
+        self.community = community
+        self.building = building
+        self.unit = unit
+        self.severity = severity
+        self.category = category
+        self.title = title
+        self.team = team
+        self.policy = policy
+        self.openedAt = openedAt
+        self.cycleStartedAt = openedAt
+        self.lastOccurrenceAt = openedAt
+        // A life-safety ticket must be closed by a person, whatever the rule says.
+        self.autoResolvable = autoResolvable && !lifeSafety
+        self.lifeSafety = lifeSafety
+        self.linkedTo = linkedTo
+    }
+
+    /// The response clock runs until someone acknowledges (pending does not stop it).
+    public var responseClockRunning: Bool { state.isActive && acknowledgedAt == nil }
+    /// The resolution clock runs until resolved, and stands still while pending.
+    public var resolutionClockRunning: Bool { state.isActive && state != .pending }
+
+    // The contract's snake_case names, so the CLI and API can encode a ticket directly.
+    enum CodingKeys: String, CodingKey {
+        case id, rule, device, deviceType = "device_type", community, building, unit, severity, category, title, state
+        case openedAt = "opened_at", acknowledgedAt = "acknowledged_at", resolvedAt = "resolved_at", closedAt = "closed_at"
+        case cycleStartedAt = "cycle_started_at", respondBy = "respond_by", resolveBy = "resolve_by", warnAt = "warn_at"
+        case escalationLevel = "escalation_level", responseBreached = "response_breached", resolutionBreached = "resolution_breached"
+        case occurrences, lastOccurrenceAt = "last_occurrence_at", assignee, team, reopenCount = "reopen_count", cycle, policy
+        case pendingSince = "pending_since", stateBeforePending = "state_before_pending", pausedMs = "paused_ms"
+        case autoResolvable = "auto_resolvable", lifeSafety = "life_safety", autoResolved = "auto_resolved"
+        case linkedTo = "linked_to", timeline
+    }
+}
+
+/// One line of a ticket's history: who did what, when.
+public struct TimelineEntry: Sendable, Codable, Hashable {
+    public var at: Int64
+    public var actor: String
+    /// `opened`, `occurred`, `acknowledged`, `started`, `pended`, `resumed`, `resolved`,
+    /// `auto_resolved`, `closed`, `reopened`, `cancelled`, `assigned`, `commented`,
+    /// `alert_cleared`, `warned`, `transferred`, `response_breached`, `resolution_breached`,
+    /// `not_transferred`, `ack_timeout`.
+    public var action: String
+    public var detail: String
+
+    public init(at: Int64, actor: String, action: String, detail: String = "") {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.detail = detail
+    }
+}
