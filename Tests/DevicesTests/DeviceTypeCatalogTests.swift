@@ -11,7 +11,7 @@ import Testing
         var diagnostics = DiagnosticList()
         let catalog = DeviceTypeCatalog.load(directory: Self.repositoryRoot.appendingPathComponent("devices").path, diagnostics: &diagnostics)
         #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
-        #expect(catalog.names == ["door", "smoke", "water_meter", "wristband"])
+        #expect(catalog.names == ["building_gateway", "door", "smoke", "water_meter", "wristband"])
         #expect(catalog["wristband"]?.reportingInterval == 60)
         #expect(catalog["wristband"]?.personalFields == ["hr_bpm", "spo2", "lat", "lon", "skin_temp_c"])
         #expect(catalog["door"]?.fields["event"]?.values.contains("forced_open") == true)

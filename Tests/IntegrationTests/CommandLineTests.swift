@@ -30,7 +30,7 @@ import Testing
         let directory = try TestPaths.temporaryDirectory("check-ok")
         let result = try Self.gridwatch(["check", "--config", TestPaths.repository + "/config/gridwatch.yaml"], in: directory)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("ok: 4 device types, 300 devices, 14 rules"), "\(result.output)")
+        #expect(result.output.contains("ok: 5 device types, 300 devices, 15 rules"), "\(result.output)")
     }
 
     @Test func shippedRuleTestsPass() throws {
