@@ -19,6 +19,8 @@ public struct AlertEvent: Sendable, Hashable {
     public var inhibitedBy: String?
     /// The reading that caused the change (values as received), when one did.
     public var evidence: [String: JSONValue]?
+    /// The rule's title for this device (its template filled in).
+    public var title: String = ""
 
     public init(atMs: Int64, kind: Kind, ruleID: String, deviceID: String, severity: String, community: String, building: String,
                 inhibitedBy: String? = nil, evidence: [String: JSONValue]? = nil) {

@@ -13,14 +13,18 @@ public final class Rule: Sendable {
         public var communities: Set<String> = []
         public var buildings: Set<String> = []
         public var devices: Set<String> = []
+        /// Attribute selectors (`attributes: {lives_alone: true}`): the device's resolved
+        /// attributes must hold these values.
+        public var attributes: [String: RuleSet.AttributeValue] = [:]
 
         public init(type: String?) { self.type = type }
 
-        public func matches(_ device: Device) -> Bool {
+        public func matches(_ device: Device, attributes resolved: [String: RuleSet.AttributeValue] = [:]) -> Bool {
             (type == nil || type == device.type)
                 && (communities.isEmpty || communities.contains(device.community))
                 && (buildings.isEmpty || buildings.contains(device.building))
                 && (devices.isEmpty || devices.contains(device.id))
+                && attributes.allSatisfy { resolved[$0.key] == $0.value }
         }
     }
 
@@ -89,6 +93,17 @@ public final class Rule: Sendable {
         self.file = file
         self.line = line
         self.fingerprint = fingerprint
+    }
+
+    /// The title for one device: `{device}`, `{community}`, `{building}`, `{unit}` and `{rule}`
+    /// in the rule's title are filled in ("Smoke alarm in {building}-{unit}").
+    public func title(for device: Device) -> String {
+        guard title.contains("{") else { return title }
+        return title.replacingOccurrences(of: "{device}", with: device.id)
+            .replacingOccurrences(of: "{community}", with: device.community)
+            .replacingOccurrences(of: "{building}", with: device.building)
+            .replacingOccurrences(of: "{unit}", with: device.unit)
+            .replacingOccurrences(of: "{rule}", with: id)
     }
 
     /// Timing for the state machine, given the device type's reporting interval and the

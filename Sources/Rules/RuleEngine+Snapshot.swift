@@ -35,7 +35,7 @@ extension RuleEngine {
             if let deadline = instance.nextDeadline(rule: timing(rule, track: track)) { timers.schedule(key, at: deadline) }
         }
         for (id, track) in tracks {
-            for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device) {
+            for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device, attributes: track.attributes) {
                 scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: id))
             }
         }

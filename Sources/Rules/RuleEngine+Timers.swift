@@ -69,7 +69,7 @@ extension RuleEngine {
         if up {
             linkUpSinceMs = atMs
             for (id, track) in tracks {
-                for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device) {
+                for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device, attributes: track.attributes) {
                     scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: id))
                 }
             }

@@ -59,7 +59,7 @@ public struct RuleEngine: Sendable {
         } else {
             tracks[device.id] = DeviceTrack(profile: profile)
         }
-        for index in rulesByType[device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(device) {
+        for index in rulesByType[device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(device, attributes: ruleSet.attributes(for: device)) {
             scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: device.id))
         }
     }
@@ -92,7 +92,7 @@ public struct RuleEngine: Sendable {
         guard let track = tracks[reading.deviceID] else { return events }
         for index in rulesByType[track.device.type] ?? [] {
             let rule = ruleSet.rules[index]
-            guard rule.match.matches(track.device) else { continue }
+            guard rule.match.matches(track.device, attributes: track.attributes) else { continue }
             let key = InstanceKey(rule: rule.id, device: track.device.id)
             if rule.absent != nil {
                 if let instance = instances[key], instance.phase == .firing {
@@ -153,9 +153,11 @@ public struct RuleEngine: Sendable {
     }
 
     func event(_ kind: AlertEvent.Kind, rule: Rule, track: DeviceTrack, at atMs: Int64, evidence: [String: JSONValue]?) -> AlertEvent {
-        AlertEvent(atMs: atMs, kind: kind, ruleID: rule.id, deviceID: track.device.id, severity: rule.severity,
-                   community: track.device.community, building: track.device.building,
-                   inhibitedBy: kind == .firing ? inhibitor(of: rule.id, device: track.device) : nil, evidence: evidence)
+        var event = AlertEvent(atMs: atMs, kind: kind, ruleID: rule.id, deviceID: track.device.id, severity: rule.severity,
+                               community: track.device.community, building: track.device.building,
+                               inhibitedBy: kind == .firing ? inhibitor(of: rule.id, device: track.device) : nil, evidence: evidence)
+        event.title = rule.title(for: track.device)
+        return event
     }
 
     /// The firing source rule that holds back the alert of `ruleID` on device `id` now, if any:

@@ -6,7 +6,7 @@ extension RuleReader {
     static func readMatch(_ map: YAMLMapping, source: YAMLSource, context: RuleReadContext, diagnostics: inout DiagnosticList) -> Rule.Match? {
         guard let node = map.require("match", what: "a rule", diagnostics: &diagnostics),
               let match = YAMLMapping(node, in: source, what: "'match'", diagnostics: &diagnostics) else { return nil }
-        match.rejectUnknownKeys(["type", "community", "building", "device"], what: "'match'", diagnostics: &diagnostics)
+        match.rejectUnknownKeys(["type", "community", "building", "device", "attributes"], what: "'match'", diagnostics: &diagnostics)
         guard match.require("type", what: "'match'", diagnostics: &diagnostics) != nil, let type = match.string("type", diagnostics: &diagnostics) else { return nil }
         if type != "any", context.catalog[type] == nil {
             diagnostics.append(source.diagnostic(at: match["type"], "unknown device type '\(type)' (known: any, \(context.catalog.names.joined(separator: ", ")))"))
@@ -21,6 +21,20 @@ extension RuleReader {
         result.communities = names("community")
         result.buildings = names("building")
         result.devices = names("device")
+        if let selectors = YAMLMapping(match["attributes"], in: source, what: "'attributes'", diagnostics: &diagnostics) {
+            for (name, keyNode, value) in selectors.entries {
+                guard let declared = context.attributes[name] else {
+                    diagnostics.append(source.diagnostic(at: keyNode, "unknown attribute '\(name)' (declare it under 'attributes' first)"))
+                    continue
+                }
+                guard let wanted = RuleFileParser.attributeValue(value, source: source, diagnostics: &diagnostics) else { continue }
+                if RuleFileParser.kind(wanted) != RuleFileParser.kind(declared) {
+                    diagnostics.append(source.diagnostic(at: value, "'\(name)' is declared as a \(RuleFileParser.kind(declared)), not a \(RuleFileParser.kind(wanted))"))
+                    continue
+                }
+                result.attributes[name] = wanted
+            }
+        }
         return result
     }
 

@@ -142,7 +142,7 @@ struct ReplayCommand: ParsableCommand {
         var object: [String: JSONValue] = [
             "at": .string(RFC3339.format(milliseconds: event.atMs, timeZone: .current)), "event": .string(event.kind.rawValue),
             "rule": .string(event.ruleID), "device": .string(event.deviceID), "severity": .string(event.severity),
-            "community": .string(event.community), "building": .string(event.building),
+            "community": .string(event.community), "building": .string(event.building), "title": .string(event.title),
         ]
         if let inhibitor = event.inhibitedBy { object["inhibited_by"] = .string(inhibitor) }
         return .object(object)

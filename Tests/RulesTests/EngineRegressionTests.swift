@@ -65,4 +65,52 @@ import Testing
         }
         #expect(engine.phase(rule: "door_open_alert", device: "slow") == .inactive)
     }
+
+    @Test func attributeSelectorsAndTitleTemplates() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-select-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        attributes: {lives_alone: false}
+        overrides: {devices: {wb-alone: {lives_alone: true}}}
+        rules:
+          - id: night_wandering
+            match: {type: wristband, attributes: {lives_alone: true}}
+            when: steps > 10
+            severity: general
+            title: "Night steps of the resident in {building}-{unit} ({device})"
+        """.write(toFile: directory + "/rules.yaml", atomically: true, encoding: .utf8)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var diagnostics = DiagnosticList()
+        let catalog = DeviceTypeCatalog.load(directory: root.appendingPathComponent("devices").path, diagnostics: &diagnostics)
+        let set = RuleFileParser.load(files: [directory + "/rules.yaml"], catalog: catalog, tiers: ["general"], diagnostics: &diagnostics)
+        #expect(!diagnostics.hasErrors, "\(diagnostics.items)")
+        let devices = [Device(id: "wb-alone", type: "wristband", community: "c", building: "b3", unit: "0702"),
+                       Device(id: "wb-family", type: "wristband", community: "c", building: "b3", unit: "0703")]
+        var engine = RuleEngine(ruleSet: set, catalog: catalog, devices: devices, startMs: 0)
+        var events: [AlertEvent] = []
+        for device in ["wb-alone", "wb-family"] {
+            events += engine.readingArrived(RuleReading(deviceID: device, atMs: 1000, values: ["steps": .int(50)]))
+        }
+        #expect(events.map(\.deviceID) == ["wb-alone"])
+        #expect(events.first?.title == "Night steps of the resident in b3-0702 (wb-alone)")
+        // The selector follows an attribute change without a restart.
+        engine.setAttributes(["lives_alone": .bool(true)], device: "wb-family")
+        events = engine.readingArrived(RuleReading(deviceID: "wb-family", atMs: 2000, values: ["steps": .int(60)]))
+        #expect(events.map(\.deviceID) == ["wb-family"])
+
+        var bad = DiagnosticList()
+        try """
+        attributes: {lives_alone: false}
+        rules:
+          - id: x
+            match: {type: wristband, attributes: {lives_alone: 3, floor: 2}}
+            when: sos
+            severity: general
+        """.write(toFile: directory + "/bad.yaml", atomically: true, encoding: .utf8)
+        _ = RuleFileParser.load(files: [directory + "/bad.yaml"], catalog: catalog, tiers: ["general"], diagnostics: &bad)
+        let messages = bad.errors.map { "\($0.line):\($0.column): \($0.message)" }
+        #expect(messages.contains("4:56: 'lives_alone' is declared as a bool, not a number"), "\(messages)")
+        #expect(messages.contains("4:59: unknown attribute 'floor' (declare it under 'attributes' first)"), "\(messages)")
+    }
 }
