@@ -59,6 +59,8 @@ struct ReplayCommand: ParsableCommand {
         case tick(Int64)
         case rejected(Int64)
         case failed(String)
+        /// How far into the capture the producer is, in bytes (for the progress bar).
+        case progress(Int)
     }
 
     /// Decoding (capture line, topic, JSON, validation) runs on a thread of its own and the
@@ -94,6 +96,7 @@ struct ReplayCommand: ParsableCommand {
                 case .rejected: chunk.append(.rejected(atMs))
                 }
                 if chunk.count >= 4096 {
+                    chunk.append(.progress(lineEnd))
                     queue.push(chunk)
                     chunk.removeAll(keepingCapacity: true)
                 }
@@ -107,10 +110,9 @@ struct ReplayCommand: ParsableCommand {
         var engine: RuleEngine?
         var lastProgress = Date()
         let total = capture.count
-        var processedLines = 0
+        var bytesDone = 0
         while let chunk = queue.pop() {
             for item in chunk {
-                processedLines += 1
                 switch item {
                 case let .reading(reading, newDevice):
                     if engine == nil { engine = RuleEngine(ruleSet: rules, catalog: setup.catalog, devices: setup.inventory, startMs: reading.atMs) }
@@ -124,13 +126,15 @@ struct ReplayCommand: ParsableCommand {
                 case let .failed(message):
                     queue.drain()
                     throw CommandFailure(message)
+                case let .progress(offset):
+                    bytesDone = offset
                 }
             }
             if progress, Date().timeIntervalSince(lastProgress) > 0.5 {
                 lastProgress = Date()
-                let done = min(1, Double(processedLines * (total / max(processedLines, 1))) / Double(max(total, 1)))
+                let done = min(1, Double(bytesDone) / Double(max(total, 1)))
                 let bar = String(repeating: "#", count: Int(done * 40)) + String(repeating: ".", count: 40 - Int(done * 40))
-                FileHandle.standardError.write(Data("\r[\(bar)] \(result.readings) readings".utf8))
+                FileHandle.standardError.write(Data("\r[\(bar)] \(Int(done * 100))% \(result.readings) readings".utf8))
             }
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
