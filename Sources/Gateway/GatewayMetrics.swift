@@ -35,23 +35,21 @@ public final class GatewayMetrics: Sendable {
     }
 
     func rejected(_ reason: String) {
-        let counter = rejectedByReason.withLock { counters in
-            if let existing = counters[reason] { return existing }
-            let made = registry.makeCounter(name: "gridwatch_rejected_total", labels: [("reason", reason)], help: "Messages rejected, by reason")
-            counters[reason] = made
-            return made
-        }
-        counter.increment()
+        labelled(rejectedByReason, "gridwatch_rejected_total", ("reason", reason), help: "Messages rejected, by reason").increment()
     }
 
     func alertEvent(_ kind: String) {
-        let counter = alertEventsByKind.withLock { counters in
-            if let existing = counters[kind] { return existing }
-            let made = registry.makeCounter(name: "gridwatch_alert_events_total", labels: [("event", kind)], help: "Alert events, by kind")
-            counters[kind] = made
+        labelled(alertEventsByKind, "gridwatch_alert_events_total", ("event", kind), help: "Alert events, by kind").increment()
+    }
+
+    /// One counter per label value, made on first use and kept.
+    private func labelled(_ cache: borrowing Mutex<[String: Counter]>, _ name: String, _ label: (String, String), help: String) -> Counter {
+        cache.withLock { counters in
+            if let existing = counters[label.1] { return existing }
+            let made = registry.makeCounter(name: name, labels: [label], help: help)
+            counters[label.1] = made
             return made
         }
-        counter.increment()
     }
 
     /// The exposition text.

@@ -84,7 +84,8 @@ import Testing
 
         let total = 20_000
         let simulator = try startSimulator(broker: broker, count: total, rate: 4000, clientID: "sim-broker-restart", directory: directory)
-        usleep(2_000_000)
+        // Restart once a third has arrived (by progress, not by the clock).
+        _ = eventually(timeout: 60) { gateway.readingCount() >= total / 3 }
         let before = gateway.readingCount()
         try broker.restart()
         #expect(simulator.waitForExit(timeout: 180) == 0, "\(simulator.log)")
