@@ -60,7 +60,7 @@ import Testing
         }
         #expect(simulator.waitForExit(timeout: 120) == 0, "\(simulator.log)")
         _ = eventually(timeout: 60) { gateway.readingCount() >= total }
-        usleep(500_000)
+        usleep(500_000)  // a duplicate, if any, would be stored after the count was first reached: give it the chance
         let database = try gateway.database()
         let count = try database.readingCount()
         let sequences = try database.distinctSequenceCount()

@@ -88,7 +88,7 @@ import Testing
                                         extra: ["--inject", "smoke:smoke-b03-0101@0s+2h"])
         #expect(second.waitForExit(timeout: 60) == 0)
         #expect(eventually(timeout: 10) { gateway.readingCount() >= 3000 })
-        usleep(1_000_000)
+        usleep(1_000_000)  // rules run just after each commit; let the last batch through them before counting events
         #expect(Self.firingEvents(gateway, rule: "smoke_alarm").count == 1, "\(Self.firingEvents(gateway, rule: "smoke_alarm"))")
         #expect(gateway.process?.log.contains("rule state restored") == true)
     }
