@@ -7,6 +7,7 @@ import Foundation
 import Gateway
 import Rules
 import Simulation
+import Tickets
 
 /// `gridwatch replay`: runs the rules over a capture in virtual time and prints the events;
 /// with `--rules-before DIR`, shows which alerts an edit adds or removes on the same capture.
@@ -40,7 +41,13 @@ struct ReplayCommand: ParsableCommand {
             let old = try Self.replay(capture, rules: before, setup: setup, untilMs: untilMs, progress: false)
             printDifference(old: old.events, new: after.events)
         } else {
-            for event in after.events { print(format == .json ? Self.json(event).jsonText : Self.text(event)) }
+            var lines: [(atMs: Int64, order: Int, text: String)] = []
+            for (index, event) in after.events.enumerated() { lines.append((event.atMs, index, format == .json ? Self.json(event).jsonText : Self.text(event))) }
+            for (index, happening) in after.tickets.enumerated() {
+                guard let line = Self.ticketLine(happening, json: format == .json) else { continue }
+                lines.append((happening.atMs, after.events.count + index, line))
+            }
+            for line in lines.sorted(by: { ($0.atMs, $0.order) < ($1.atMs, $1.order) }) { print(line.text) }
         }
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data("replayed \(after.readings) readings (\(after.rejected) rejected) in \(String(format: "%.2f", seconds)) s: \(Int(Double(after.readings) / max(seconds, 0.001))) readings/s, \(after.events.count) events\n".utf8))
@@ -49,6 +56,7 @@ struct ReplayCommand: ParsableCommand {
     /// What one replay produced.
     struct Result {
         var events: [AlertEvent] = []
+        var tickets: [TicketDesk.Happening] = []
         var readings = 0
         var rejected = 0
     }
@@ -108,6 +116,29 @@ struct ReplayCommand: ParsableCommand {
 
         var result = Result()
         var engine: RuleEngine?
+        var desk = TicketDesk(settings: TicketSettings(calendar: setup.calendar, hierarchy: TeamHierarchy(chain: ["grid", "community", "street_office"])),
+                              policies: setup.config.slaPolicies)
+        let devices = Dictionary(setup.inventory.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Alerts become tickets as they happen, and the tickets' clocks run on the same virtual time.
+        func deliver(_ events: [AlertEvent], upTo atMs: Int64) {
+            result.events += events
+            for event in events {
+                guard let rule = rules.rule(id: event.ruleID), let device = devices[event.deviceID] else { continue }
+                switch event.kind {
+                case .firing where event.inhibitedBy == nil:
+                    let alert = TicketDesk.Alert(rule: rule.id, device: device, severity: rule.severity, category: rule.category,
+                                                 title: event.title, lifeSafety: rule.severity == "emergency",
+                                                 autoResolvable: rule.clear != .manual && rule.severity != "emergency",
+                                                 respondWithinSeconds: rule.respondWithinSeconds, resolveWithinSeconds: rule.resolveWithinSeconds)
+                    result.tickets += desk.alertFired(alert, at: event.atMs)
+                case .resolved:
+                    result.tickets += desk.alertCleared(rule: rule.id, device: device.id, at: event.atMs)
+                default:
+                    break
+                }
+            }
+            result.tickets += desk.timePassed(to: atMs)
+        }
         var lastProgress = Date()
         let total = capture.count
         var bytesDone = 0
@@ -118,9 +149,9 @@ struct ReplayCommand: ParsableCommand {
                     if engine == nil { engine = RuleEngine(ruleSet: rules, catalog: setup.catalog, devices: setup.inventory, startMs: reading.atMs) }
                     if let newDevice { engine?.register(newDevice) }
                     result.readings += 1
-                    result.events += engine?.readingArrived(reading) ?? []
+                    deliver(engine?.readingArrived(reading) ?? [], upTo: reading.atMs)
                 case let .tick(atMs):
-                    result.events += engine?.advance(to: atMs) ?? []
+                    deliver(engine?.advance(to: atMs) ?? [], upTo: atMs)
                 case .rejected:
                     result.rejected += 1
                 case let .failed(message):
@@ -138,7 +169,7 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let untilMs { result.events += engine?.advance(to: untilMs) ?? [] }
+        if let untilMs { deliver(engine?.advance(to: untilMs) ?? [], upTo: untilMs) }
         return result
     }
 
@@ -150,6 +181,34 @@ struct ReplayCommand: ParsableCommand {
         ]
         if let inhibitor = event.inhibitedBy { object["inhibited_by"] = .string(inhibitor) }
         return .object(object)
+    }
+
+    /// A ticket event as replay prints it: `ticket_opened`, `ticket_warned` (with `level`),
+    /// `ticket_transferred` (with `team`), `ticket_resolved`, `ticket_reopened`, `ticket_updated`.
+    static func ticketLine(_ happening: TicketDesk.Happening, json: Bool) -> String? {
+        guard let name = happening.action.replayEvent else { return nil }
+        let ticket = happening.ticket
+        let zone = TimeZone.current
+        var object: [String: JSONValue] = [
+            "at": .string(RFC3339.format(milliseconds: happening.atMs, timeZone: zone)), "event": .string(name),
+            "rule": .string(ticket.rule), "device": .string(ticket.device), "ticket_id": .string(ticket.id),
+            "severity": .string(ticket.severity), "respond_by": .string(RFC3339.format(milliseconds: ticket.respondBy, timeZone: zone)),
+            "resolve_by": .string(RFC3339.format(milliseconds: ticket.resolveBy, timeZone: zone)), "team": .string(ticket.team),
+        ]
+        var extra = ""
+        switch happening.action {
+        case let .warned(level):
+            object["level"] = .int(Int64(level))
+            extra = " level \(level)"
+        case let .transferred(team):
+            extra = " to \(team)"
+        case let .resolved(automatically):
+            object["automatically"] = .bool(automatically)
+        default:
+            break
+        }
+        if json { return JSONValue.object(object).jsonText }
+        return "\(RFC3339.format(milliseconds: happening.atMs, timeZone: zone))  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ticket.id) \(ticket.rule)  \(ticket.device)\(extra)"
     }
 
     static func text(_ event: AlertEvent) -> String {

@@ -44,6 +44,36 @@ import Testing
         #expect((Int(summary.split(separator: " ").first ?? "") ?? 0) >= 70)
     }
 
+    @Test func replayTurnsAnSOSIntoATicketThatWarnsThreeTimesAndIsTransferred() throws {
+        let directory = try TestPaths.temporaryDirectory("replay-tickets")
+        let capture = directory + "/sos.jsonl"
+        let made = try Self.gridwatch(["simulate", "--config", TestPaths.repository + "/config/gridwatch.yaml", "--start", "2026-11-23T08:00:00+08:00",
+                                       "--duration", "30m", "--inject", "sos:wb-b01-0101@5m", "--output", capture], in: directory)
+        #expect(made.status == 0, "\(made.output)")
+        // Through a shell so that only standard output (the JSON lines) reaches the log.
+        let command = "'\(TestPaths.gridwatch)' replay --config '\(TestPaths.repository)/config/gridwatch.yaml' --input '\(capture)' "
+            + "--until 2026-11-23T09:00:00+08:00 --format json 2>/dev/null"
+        let replay = try ChildProcess(name: "replay", executable: "/bin/sh", arguments: ["-c", command], logDirectory: directory)
+        #expect(replay.waitForExit(timeout: 120) == 0)
+        var ticketEvents: [[String: JSONValue]] = []
+        for line in replay.log.split(separator: "\n") where line.hasPrefix("{") {
+            guard case let .object(object) = try JSONParser.parse(Array(line.utf8)) else { continue }
+            for key in ["at", "event", "rule", "device"] { #expect(object[key] != nil, "replay line without \(key): \(line)") }
+            if object["rule"] == .string("fall_or_sos"), case let .string(event)? = object["event"], event.hasPrefix("ticket_") { ticketEvents.append(object) }
+        }
+        let names = ticketEvents.compactMap { event -> String? in
+            guard case let .string(name)? = event["event"] else { return nil }
+            if case let .int(level)? = event["level"] { return "\(name)#\(level)" }
+            return name
+        }
+        #expect(names == ["ticket_opened", "ticket_warned#1", "ticket_warned#2", "ticket_warned#3", "ticket_transferred"], "\(names)")
+        // The rule's own 15 min response time: opened 08:05, due 08:20; warnings at 50 % and 80 %.
+        let times = ticketEvents.compactMap { event -> String? in if case let .string(at)? = event["at"] { return at } else { return nil } }
+        #expect(times.map { RFC3339.parseMilliseconds($0) ?? 0 } == ["2026-11-23T08:05:00+08:00", "2026-11-23T08:12:30+08:00", "2026-11-23T08:17:00+08:00",
+                                                                    "2026-11-23T08:20:00+08:00", "2026-11-23T08:20:00+08:00"].map { RFC3339.parseMilliseconds($0) ?? -1 })
+        #expect(ticketEvents.last?["team"] == .string("community"))
+    }
+
     @Test func slaDueCountsWorkingDaysOnTheShippedCalendar() throws {
         let directory = try TestPaths.temporaryDirectory("sla")
         let result = try Self.gridwatch(["sla", "due", "--config", TestPaths.repository + "/config/gridwatch.yaml", "--tier", "complex",
