@@ -86,7 +86,8 @@ public struct TicketDesk: Sendable {
     /// Warnings, breaches and transfers due by `nowMs`, in time order.
     public mutating func timePassed(to nowMs: Int64) -> [Happening] {
         guard let earliest = earliestDeadline, earliest <= nowMs else { return [] }
-        defer { earliestDeadline = tickets.values.compactMap { $0.nextDeadline() }.min() }
+        // Only future deadlines wake the desk again: one that stays in the past has nothing left to do.
+        defer { earliestDeadline = tickets.values.compactMap { $0.nextDeadline() }.filter { $0 > nowMs }.min() }
         var happenings: [Happening] = []
         for id in tickets.keys.sorted() {
             guard var lifecycle = tickets[id] else { continue }
