@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Storage
+import Synchronization
 
 /// `gridwatch run` as a child process against a test broker, with its own database, journal
 /// and HTTP port.
@@ -71,7 +72,16 @@ final class TestGateway {
     @discardableResult
     func terminate() -> Int32? { process?.stop(SIGTERM, timeout: 60) }
 
-    func database() throws -> GatewayDatabase { try GatewayDatabase(path: databasePath) }
+    func database() throws -> GatewayDatabase {
+        if let opened = opened.withLock({ $0 }) { return opened }
+        let database = try GatewayDatabase(path: databasePath)
+        opened.withLock { $0 = database }
+        return database
+    }
+
+    /// One connection pool for the test's reads: opening one per poll was slow enough to miss
+    /// the moment a kill was meant for.
+    private let opened = Mutex<GatewayDatabase?>(nil)
 
     func readingCount() -> Int { (try? database().readingCount()) ?? -1 }
 }
