@@ -11,17 +11,13 @@ public final class IngestStatistics: Sendable {
     public let lastCommitMicroseconds = Atomic<Int>(0)
     /// The same figures for Prometheus.
     public let metrics = GatewayMetrics()
-    private let rejectedByReason = Mutex<[String: Int]>([:])
     private let failure = Mutex<String?>(nil)
 
     public init() {}
 
     public func countRejected(_ reason: String) {
-        rejectedByReason.withLock { $0[reason, default: 0] += 1 }
         metrics.rejected(reason)
     }
-
-    public var rejectedReasons: [String: Int] { rejectedByReason.withLock { $0 } }
 
     /// Set when the pipeline stops on an error it cannot pass (database unwritable).
     public var pipelineFailure: String? {

@@ -82,10 +82,3 @@ extension SimulateCommand {
         return GatewayConfig.load(path: path, diagnostics: &diagnostics).mqttURL
     }
 }
-
-/// Reads only what the simulator needs from a configuration file.
-enum GatewayConfigReader {
-    static func inventoryPath(configPath: String, diagnostics: inout DiagnosticList) -> String? {
-        GatewayConfig.load(path: configPath, diagnostics: &diagnostics).inventoryPath
-    }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Devices
 import Foundation
+import Gateway
 import Logging
 import MQTT
 import Simulation
@@ -72,7 +73,7 @@ struct SimulateCommand: ParsableCommand {
         var path = inventory
         if path == nil, let configPath = config ?? (FileManager.default.fileExists(atPath: "config/gridwatch.yaml") ? "config/gridwatch.yaml" : nil) {
             var diagnostics = DiagnosticList()
-            path = GatewayConfigReader.inventoryPath(configPath: configPath, diagnostics: &diagnostics)
+            path = GatewayConfig.load(path: configPath, diagnostics: &diagnostics).inventoryPath
         }
         guard let path else { throw ValidationError("name the devices: --inventory FILE, --config FILE or --devices N") }
         var diagnostics = DiagnosticList()

@@ -7,10 +7,7 @@ import Testing
 /// spun `advance` forever when the device went silent.
 @Suite struct EngineRegressionTests {
     @Test(.timeLimit(.minutes(1))) func aClearHoldLongerThanTheToleranceThenSilenceStaysFiringAndReturns() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-hang-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try """
+        let set = try EngineFixture.rules("""
         rules:
           - id: leak_slow_clear
             match: {type: water_meter}
@@ -19,13 +16,8 @@ import Testing
               when: not leak
               for: 1h
             severity: general
-        """.write(toFile: directory + "/rules.yaml", atomically: true, encoding: .utf8)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var diagnostics = DiagnosticList()
-        let catalog = DeviceTypeCatalog.load(directory: root.appendingPathComponent("devices").path, diagnostics: &diagnostics)
-        let set = RuleFileParser.load(files: [directory + "/rules.yaml"], catalog: catalog, tiers: ["general"], diagnostics: &diagnostics)
-        #expect(!diagnostics.hasErrors, "\(diagnostics.items)")
-        var engine = RuleEngine(ruleSet: set, catalog: catalog, devices: [Device(id: "m", type: "water_meter", community: "c")], startMs: 0)
+        """)
+        var engine = EngineFixture.engine(set, [Device(id: "m", type: "water_meter", community: "c")], startMs: 0)
         _ = engine.readingArrived(RuleReading(deviceID: "m", atMs: 0, values: ["leak": .bool(true)]))
         _ = engine.readingArrived(RuleReading(deviceID: "m", atMs: 900_000, values: ["leak": .bool(false)]))
         _ = engine.advance(to: 7_200_000)
@@ -33,10 +25,7 @@ import Testing
     }
 
     @Test func aClearHoldFromAnAttributeFollowsEachDevicesOverride() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-clear-attr-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try """
+        let set = try EngineFixture.rules("""
         attributes: {settle: 10m}
         overrides: {devices: {slow: {settle: 40m}}}
         rules:
@@ -47,14 +36,9 @@ import Testing
               when: not open
               for: attr.settle
             severity: general
-        """.write(toFile: directory + "/rules.yaml", atomically: true, encoding: .utf8)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var diagnostics = DiagnosticList()
-        let catalog = DeviceTypeCatalog.load(directory: root.appendingPathComponent("devices").path, diagnostics: &diagnostics)
-        let set = RuleFileParser.load(files: [directory + "/rules.yaml"], catalog: catalog, tiers: ["general"], diagnostics: &diagnostics)
-        #expect(!diagnostics.hasErrors, "\(diagnostics.items)")
+        """)
         let devices = ["fast", "slow"].map { Device(id: $0, type: "door", community: "c") }
-        var engine = RuleEngine(ruleSet: set, catalog: catalog, devices: devices, startMs: 0)
+        var engine = EngineFixture.engine(set, devices, startMs: 0)
         // Open at 0, closed from 5 min, reported every 5 min (door tolerance is 20 min).
         for minute in stride(from: 0, through: 60, by: 5) {
             for device in ["fast", "slow"] {
@@ -67,10 +51,7 @@ import Testing
     }
 
     @Test func attributeSelectorsAndTitleTemplates() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-select-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try """
+        let set = try EngineFixture.rules("""
         attributes: {lives_alone: false}
         overrides: {devices: {wb-alone: {lives_alone: true}}}
         rules:
@@ -79,15 +60,10 @@ import Testing
             when: steps > 10
             severity: general
             title: "Night steps of the resident in {building}-{unit} ({device})"
-        """.write(toFile: directory + "/rules.yaml", atomically: true, encoding: .utf8)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var diagnostics = DiagnosticList()
-        let catalog = DeviceTypeCatalog.load(directory: root.appendingPathComponent("devices").path, diagnostics: &diagnostics)
-        let set = RuleFileParser.load(files: [directory + "/rules.yaml"], catalog: catalog, tiers: ["general"], diagnostics: &diagnostics)
-        #expect(!diagnostics.hasErrors, "\(diagnostics.items)")
+        """)
         let devices = [Device(id: "wb-alone", type: "wristband", community: "c", building: "b3", unit: "0702"),
                        Device(id: "wb-family", type: "wristband", community: "c", building: "b3", unit: "0703")]
-        var engine = RuleEngine(ruleSet: set, catalog: catalog, devices: devices, startMs: 0)
+        var engine = EngineFixture.engine(set, devices, startMs: 0)
         var events: [AlertEvent] = []
         for device in ["wb-alone", "wb-family"] {
             events += engine.readingArrived(RuleReading(deviceID: device, atMs: 1000, values: ["steps": .int(50)]))
@@ -99,16 +75,14 @@ import Testing
         events = engine.readingArrived(RuleReading(deviceID: "wb-family", atMs: 2000, values: ["steps": .int(60)]))
         #expect(events.map(\.deviceID) == ["wb-family"])
 
-        var bad = DiagnosticList()
-        try """
+        let (_, bad) = try EngineFixture.load("""
         attributes: {lives_alone: false}
         rules:
           - id: x
             match: {type: wristband, attributes: {lives_alone: 3, floor: 2}}
             when: sos
             severity: general
-        """.write(toFile: directory + "/bad.yaml", atomically: true, encoding: .utf8)
-        _ = RuleFileParser.load(files: [directory + "/bad.yaml"], catalog: catalog, tiers: ["general"], diagnostics: &bad)
+        """)
         let messages = bad.errors.map { "\($0.line):\($0.column): \($0.message)" }
         #expect(messages.contains("4:56: 'lives_alone' is declared as a bool, not a number"), "\(messages)")
         #expect(messages.contains("4:59: unknown attribute 'floor' (declare it under 'attributes' first)"), "\(messages)")

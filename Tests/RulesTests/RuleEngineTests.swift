@@ -23,6 +23,13 @@ enum EngineFixture {
 
     /// Loads `yaml` as one rule file (written to a temporary file); errors fail the test.
     static func rules(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> RuleSet {
+        let (set, diagnostics) = try load(yaml)
+        #expect(diagnostics.errors.isEmpty, "\(diagnostics.errors.map(\.description).joined(separator: "\n"))", sourceLocation: sourceLocation)
+        return set
+    }
+
+    /// Loads `yaml` as one rule file and returns what the parser said, errors included.
+    static func load(_ yaml: String) throws -> (RuleSet, DiagnosticList) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridwatch-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,8 +37,7 @@ enum EngineFixture {
         try yaml.write(toFile: file, atomically: true, encoding: .utf8)
         var diagnostics = DiagnosticList()
         let set = RuleFileParser.load(files: [file], catalog: catalog, tiers: ["emergency", "general", "complex"], diagnostics: &diagnostics)
-        #expect(diagnostics.errors.isEmpty, "\(diagnostics.errors.map(\.description).joined(separator: "\n"))", sourceLocation: sourceLocation)
-        return set
+        return (set, diagnostics)
     }
 
     static func engine(_ set: RuleSet, _ devices: [Device], startMs: Int64 = t0) -> RuleEngine {
@@ -203,25 +209,27 @@ enum EngineFixture {
         ])
     }
 
-    /// Whether a target is held back must not depend on the order of the rules in the file.
-    /// Input: target rule listed before its source, one reading that makes both true.
-    /// Expected: the target's firing event is inhibited by the source. Got: not inhibited,
-    /// because the target is evaluated (and its event built) before the source fires.
+    /// The inhibition target listed before its source in the file.
+    static let targetBeforeSource = """
+        inhibit:
+          - {source: band_power_low, targets: [hr_high], equal: [device]}
+        rules:
+          - id: hr_high
+            match: {type: wristband}
+            when: hr_bpm > 150
+            severity: general
+          - id: band_power_low
+            match: {type: wristband}
+            when: battery < 5
+            severity: general
+        """
+
+    /// Whether a target is held back must not depend on the order of the rules in the file:
+    /// with the target listed first and one reading making both true, the target's firing
+    /// event is still marked (it once was not: its event was built before the source fired).
     @Test
     func inhibitionDoesNotDependOnRuleOrderWhenBothFireOnOneReading() throws {
-        let set = try F.rules("""
-            inhibit:
-              - {source: band_power_low, targets: [hr_high], equal: [device]}
-            rules:
-              - id: hr_high
-                match: {type: wristband}
-                when: hr_bpm > 150
-                severity: general
-              - id: band_power_low
-                match: {type: wristband}
-                when: battery < 5
-                severity: general
-            """)
+        let set = try F.rules(Self.targetBeforeSource)
         var engine = F.engine(set, [F.band("wb-1")])
         let events = engine.readingArrived(F.reading("wb-1", at: Self.t0, ["battery": .int(3), "hr_bpm": .int(160)]))
         #expect(F.describe(events).sorted() == ["firing band_power_low wb-1 @0s", "firing hr_high wb-1 @0s inhibited by band_power_low"])
@@ -229,19 +237,7 @@ enum EngineFixture {
 
     @Test func inhibitionWorksWhateverTheRuleOrderOnceTheSourceIsFiring() throws {
         // The same rules as above, but the source fired on an earlier reading.
-        let set = try F.rules("""
-            inhibit:
-              - {source: band_power_low, targets: [hr_high], equal: [device]}
-            rules:
-              - id: hr_high
-                match: {type: wristband}
-                when: hr_bpm > 150
-                severity: general
-              - id: band_power_low
-                match: {type: wristband}
-                when: battery < 5
-                severity: general
-            """)
+        let set = try F.rules(Self.targetBeforeSource)
         var engine = F.engine(set, [F.band("wb-1")])
         var events = engine.readingArrived(F.reading("wb-1", at: Self.t0, ["battery": .int(3), "hr_bpm": .int(80)]))
         events += engine.readingArrived(F.reading("wb-1", at: Self.t0 + Self.minute, ["battery": .int(3), "hr_bpm": .int(160)]))
