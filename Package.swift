@@ -41,7 +41,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Storage", dependencies: [
-            "Devices", "Rules",
+            "Devices", "Rules", "Tickets",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
@@ -62,10 +62,10 @@ let package = Package(
         ]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices"], exclude: ["Fixtures"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
     ]
 )

@@ -42,6 +42,8 @@ public struct GatewayConfig: Sendable {
     /// Severity tiers rules may name.
     public var tiers: Set<String> { Set(slaPolicies.keys) }
     public var logLevel = "info"
+    /// Routing, hierarchy, warning levels and timeouts of tickets.
+    public var ticketConfig = TicketConfig()
 
     public init(configPath: String) { self.configPath = configPath }
 

@@ -17,6 +17,8 @@ public final class GatewayMetrics: Sendable {
     let alertsFiring: Gauge
     private let rejectedByReason = Mutex<[String: Counter]>([:])
     private let alertEventsByKind = Mutex<[String: Counter]>([:])
+    private let ticketEventsByKind = Mutex<[String: Counter]>([:])
+    private let openTickets = Mutex<[String: Gauge]>([:])
 
     public init() {
         received = registry.makeCounter(name: "gridwatch_messages_received_total", help: "MQTT messages written to the journal")
@@ -40,6 +42,24 @@ public final class GatewayMetrics: Sendable {
 
     func alertEvent(_ kind: String) {
         labelled(alertEventsByKind, "gridwatch_alert_events_total", ("event", kind), help: "Alert events, by kind").increment()
+    }
+
+    func ticketEvent(_ kind: String) {
+        labelled(ticketEventsByKind, "gridwatch_ticket_events_total", ("event", kind), help: "Ticket events (opened, warned_1..3, transferred, breaches, ...)").increment()
+    }
+
+    /// Active tickets per tier and warning level; combinations seen before and now empty read 0.
+    func setOpenTickets(_ counts: [(severity: String, level: Int, count: Int)]) {
+        openTickets.withLock { gauges in
+            for gauge in gauges.values { gauge.set(Int64(0)) }
+            for count in counts {
+                let key = "\(count.severity)|\(count.level)"
+                let gauge = gauges[key] ?? registry.makeGauge(name: "gridwatch_tickets_open", labels: [("tier", count.severity), ("level", "\(count.level)")],
+                                                              help: "Active tickets by tier and warning level")
+                gauges[key] = gauge
+                gauge.set(Int64(count.count))
+            }
+        }
     }
 
     /// One counter per label value, made on first use and kept.

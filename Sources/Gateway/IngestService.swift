@@ -34,7 +34,11 @@ public final class IngestService: Service, Sendable {
                               options: Journal.Options(syncEveryAppend: config.journalSyncEveryAppend))
         let devices = try database.devices().map(\.device)
         let registry = DeviceRegistry(devices, autoRegister: config.autoRegister)
-        rules = try RuleEvaluation(setup: setup, database: database, devices: devices, nowMs: nowMs, logger: logger, metrics: statistics.metrics)
+        let tickets = TicketOffice(desk: setup.ticketDesk, database: database, logger: logger, metrics: statistics.metrics)
+        // Warnings that fell due while the gateway was down fire now, before new alerts arrive.
+        tickets.resume(nowMs: nowMs)
+        rules = try RuleEvaluation(setup: setup, database: database, devices: devices, nowMs: nowMs, logger: logger, metrics: statistics.metrics,
+                                   tickets: tickets)
         let rules = rules
         let decoder = try setup.makeDecoder()
         var subscriptions = [decoder.telemetry.subscriptionFilter]
@@ -84,6 +88,7 @@ public final class IngestService: Service, Sendable {
         metrics.rulesLoaded.set(Int64(loaded))
         metrics.alertsFiring.set(Int64(firing))
         metrics.rulesReloadFailed.set(Int64(rules.lastReloadFailure == nil ? 0 : 1))
+        rules.tickets?.refreshGauges()
         return metrics.render()
     }
 

@@ -16,11 +16,14 @@ public final class RuleEvaluation: Sendable {
     let catalog: DeviceTypeCatalog
     let tiers: Set<String>
     let metrics: GatewayMetrics?
+    /// Where firing alerts become tickets (nil in tests of the rules alone).
+    public let tickets: TicketOffice?
     private let reloadFailure = Mutex<String?>(nil)
 
     public init(setup: GatewaySetup, database: GatewayDatabase, devices: [Device], nowMs: Int64, logger: Logger,
-                metrics: GatewayMetrics? = nil) throws {
+                metrics: GatewayMetrics? = nil, tickets: TicketOffice? = nil) throws {
         self.database = database
+        self.tickets = tickets
         self.metrics = metrics
         self.logger = logger
         rulesPath = setup.config.rulesPath
@@ -116,6 +119,15 @@ public final class RuleEvaluation: Sendable {
         }
         do { try database.storeAlertEvents(events) } catch {
             logger.error("storing alert events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
+        }
+        if let tickets {
+            let firings = engine.withLock { engine in
+                events.compactMap { event -> TicketOffice.Firing? in
+                    guard event.kind != .pending, let rule = engine.rule(id: event.ruleID), let device = engine.device(id: event.deviceID) else { return nil }
+                    return TicketOffice.Firing(event: event, rule: rule, device: device)
+                }
+            }
+            tickets.alertsHappened(firings)
         }
     }
 }

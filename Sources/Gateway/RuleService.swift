@@ -43,6 +43,7 @@ public final class RuleService: Service, Sendable {
             // While a backlog drains, its readings move the rules clock; the wall clock would
             // judge devices absent whose messages are still in our queue.
             if connected && ingest.statistics.backlogBytes.load(ordering: .relaxed) < 1 << 20 { rules.tick(nowMs: nowMs) }
+            rules.tickets?.timePassed(nowMs: nowMs)
             if hangupReceived.exchange(false, ordering: .acquiringAndReleasing) || watched.changed() {
                 logger.notice("reloading rules", metadata: ["directory": "\(rules.rulesPath)"])
                 rules.reload(nowMs: nowMs)

@@ -62,6 +62,9 @@ public final class Rule: Sendable {
     public let title: String
     public let respondWithinSeconds: Double?
     public let resolveWithinSeconds: Double?
+    /// `sla: {auto_resolve: true}`: the ticket resolves itself when the alert clears, if
+    /// nobody acknowledged it (device offline, a door left open). Never for life safety.
+    public let autoResolve: Bool
     /// Where the rule is defined, for messages.
     public let file: String
     public let line: Int
@@ -72,7 +75,8 @@ public final class Rule: Sendable {
     public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double, holdAttribute: String?, clearHoldAttribute: String? = nil,
                 count: RuleTiming.Count?, clear: RuleTiming.Clear, clearWhen: RuleCondition?, active: ActiveSchedule?, severity: String,
                 category: String, title: String, respondWithinSeconds: Double?, resolveWithinSeconds: Double?, file: String, line: Int,
-                fingerprint: String) {
+                fingerprint: String, autoResolve: Bool = false) {
+        self.autoResolve = autoResolve
         self.id = id
         self.match = match
         self.require = require

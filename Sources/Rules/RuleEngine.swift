@@ -160,6 +160,12 @@ public struct RuleEngine: Sendable {
         return event
     }
 
+    /// A registered device, for turning its alerts into tickets.
+    public func device(id: String) -> Device? { tracks[id]?.device }
+
+    /// A running rule by id.
+    public func rule(id: String) -> Rule? { ruleByID[id] }
+
     /// The firing source rule that holds back the alert of `ruleID` on device `id` now, if any:
     /// consumers (notifications, tickets) ask this before acting on an alert.
     public func inhibitor(rule ruleID: String, device id: String) -> String? {

@@ -98,10 +98,15 @@ enum RuleReader {
         let active = map["active"].flatMap { readSchedule($0, source: source, timeZone: context.timeZone, diagnostics: &diagnostics) }
         var respond: Double?
         var resolve: Double?
+        var autoResolve = false
         if let sla = YAMLMapping(map["sla"], in: source, what: "'sla'", diagnostics: &diagnostics) {
-            sla.rejectUnknownKeys(["respond", "resolve"], what: "'sla'", diagnostics: &diagnostics)
+            sla.rejectUnknownKeys(["respond", "resolve", "auto_resolve"], what: "'sla'", diagnostics: &diagnostics)
             respond = sla.duration("respond", diagnostics: &diagnostics)
             resolve = sla.duration("resolve", diagnostics: &diagnostics)
+            autoResolve = sla.bool("auto_resolve", diagnostics: &diagnostics) ?? false
+            if autoResolve, severity == "emergency" {
+                diagnostics.append(source.diagnostic(at: sla["auto_resolve"], "an emergency is life safety: its ticket is always resolved by a person, so 'auto_resolve' has no effect", severity: .warning))
+            }
         }
         guard diagnostics.errors.count == errorsBefore, let match else { return nil }
         let category = map.string("category", diagnostics: &diagnostics) ?? (match.type ?? "device")
@@ -109,8 +114,8 @@ enum RuleReader {
         let fingerprint = (try? Yams.serialize(node: node)) ?? id
         let holdAttribute = map["for"]?.scalar?.string.hasPrefix("attr.") == true ? map["for"]?.scalar.map { String($0.string.dropFirst(5)) } : nil
         return Rule(id: id, match: match, require: require, when: when, absent: absent, holdSeconds: hold, holdAttribute: holdAttribute, clearHoldAttribute: clearHoldAttribute, count: count, clear: clear,
-                    clearWhen: clearWhen, active: active, severity: severity, category: category, title: title,
-                    respondWithinSeconds: respond, resolveWithinSeconds: resolve, file: source.path, line: node.mark?.line ?? 1,
-                    fingerprint: fingerprint)
+                        clearWhen: clearWhen, active: active, severity: severity, category: category, title: title,
+                        respondWithinSeconds: respond, resolveWithinSeconds: resolve, file: source.path, line: node.mark?.line ?? 1,
+                        fingerprint: fingerprint, autoResolve: autoResolve && severity != "emergency")
     }
 }

@@ -65,6 +65,32 @@ public final class GatewayDatabase: Sendable {
                 CREATE TABLE rule_state (id INTEGER PRIMARY KEY CHECK (id = 1), saved_at INTEGER NOT NULL, snapshot BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("v3-tickets") { db in
+            try db.execute(sql: """
+                CREATE TABLE tickets (
+                    id TEXT PRIMARY KEY NOT NULL, number INTEGER NOT NULL UNIQUE,
+                    -- rule|device for alert tickets; NULL for requests logged by staff.
+                    alert_key TEXT, rule TEXT NOT NULL, device TEXT NOT NULL, community TEXT NOT NULL,
+                    building TEXT NOT NULL, category TEXT NOT NULL, severity TEXT NOT NULL, state TEXT NOT NULL,
+                    team TEXT NOT NULL, escalation_level INTEGER NOT NULL, opened_at INTEGER NOT NULL,
+                    -- When the clocks next need to run; NULL when no clock runs.
+                    next_deadline INTEGER,
+                    -- The whole ticket as JSON (its timeline lives in ticket_timeline).
+                    body TEXT NOT NULL);
+                -- One active ticket per alert instance, whatever the code above does: a repeat
+                -- must count as an occurrence, never open a second ticket.
+                CREATE UNIQUE INDEX tickets_one_active_per_alert ON tickets(alert_key)
+                    WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending');
+                CREATE INDEX tickets_by_alert ON tickets(alert_key, number);
+                CREATE INDEX tickets_deadline ON tickets(next_deadline) WHERE next_deadline IS NOT NULL;
+                CREATE INDEX tickets_opened ON tickets(opened_at);
+                CREATE INDEX tickets_state ON tickets(state);
+                CREATE TABLE ticket_timeline (
+                    id INTEGER PRIMARY KEY, ticket_id TEXT NOT NULL REFERENCES tickets(id),
+                    at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+                CREATE INDEX ticket_timeline_ticket ON ticket_timeline(ticket_id, id);
+                """)
+        }
         return migrator
     }
 

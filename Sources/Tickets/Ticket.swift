@@ -1,3 +1,5 @@
+import Devices
+
 /// A service ticket: what happened where, who works it, and its SLA clocks for the current
 /// cycle. Pure data, serialisable as is, so clocks and fired warnings survive a restart.
 /// Times are epoch milliseconds; the API layer renders them as RFC 3339.
@@ -66,7 +68,17 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var autoResolved = false
     /// The earlier ticket of the same (rule, device) this one follows up.
     public var linkedTo: String?
+    /// For a request logged by staff (phone, front desk): what the resident asked. nil for alerts.
+    public var request: String?
+    /// The readings that made the rule fire, newest last (at most `evidenceLimit`).
+    public var evidence: [TicketEvidence] = []
+    /// Where a wristband's wearer was at the latest reading, so a responder can find them.
+    public var latitude: Double?
+    public var longitude: Double?
     public var timeline: [TimelineEntry] = []
+
+    /// Enough readings to see a trend, few enough to keep a flapping sensor's ticket small.
+    public static let evidenceLimit = 10
 
     public init(id: String, rule: String, device: String, deviceType: String, community: String,
                 building: String = "", unit: String = "", severity: String, category: String = "",
@@ -93,6 +105,20 @@ public struct Ticket: Sendable, Codable, Hashable {
         self.linkedTo = linkedTo
     }
 
+    /// The (rule, device) pair an alert ticket belongs to; nil for staff-logged requests, which
+    /// may be many at once for the same place.
+    public var alertKey: String? { request == nil ? rule + "|" + device : nil }
+
+    /// Adds a reading to the evidence, dropping the oldest past the limit.
+    public mutating func addEvidence(_ item: TicketEvidence) {
+        evidence.append(item)
+        if evidence.count > Self.evidenceLimit { evidence.removeFirst(evidence.count - Self.evidenceLimit) }
+        if let lat = item.latitude, let lon = item.longitude {
+            latitude = lat
+            longitude = lon
+        }
+    }
+
     /// The response clock runs until someone acknowledges (pending does not stop it).
     public var responseClockRunning: Bool { state.isActive && acknowledgedAt == nil }
     /// The resolution clock runs until resolved, and stands still while pending.
@@ -107,7 +133,28 @@ public struct Ticket: Sendable, Codable, Hashable {
         case occurrences, lastOccurrenceAt = "last_occurrence_at", assignee, team, reopenCount = "reopen_count", cycle, policy
         case pendingSince = "pending_since", stateBeforePending = "state_before_pending", pausedMs = "paused_ms"
         case autoResolvable = "auto_resolvable", lifeSafety = "life_safety", autoResolved = "auto_resolved"
-        case linkedTo = "linked_to", timeline
+        case linkedTo = "linked_to", request, evidence, latitude, longitude, timeline
+    }
+}
+
+/// A reading behind an alert: when it arrived and its values as JSON text (kept as text so the
+/// ticket stays plain Codable data whatever the device type's fields are).
+public struct TicketEvidence: Sendable, Codable, Hashable {
+    public var atMs: Int64
+    public var valuesJSON: String
+    /// A wristband's position in this reading, when it had one.
+    public var latitude: Double?
+    public var longitude: Double?
+
+    public init(atMs: Int64, values: [String: JSONValue]) {
+        self.atMs = atMs
+        valuesJSON = JSONValue.object(values).jsonText
+        latitude = values["lat"]?.number
+        longitude = values["lon"]?.number
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case atMs = "at_ms", valuesJSON = "values", latitude, longitude
     }
 }
 

@@ -1,9 +1,10 @@
 import Devices
 import Foundation
 
-/// All tickets of a run, fed by alerts and the clock: one ticket per alert instance (rule,
-/// device), repeats counted, reopened within the window, new (linked) after it. Pure: `replay`
-/// drives it in virtual time; the live gateway will drive the same code.
+/// Turns alerts, staff actions and the passing of time into ticket changes: one ticket per
+/// alert instance (rule, device), repeats counted, reopened within the window, a new linked
+/// ticket after it. Pure: it keeps nothing itself; `replay` hands it a memory ledger in
+/// virtual time, the gateway and the staff commands a database ledger inside one transaction.
 public struct TicketDesk: Sendable {
     /// What an alert carries that a ticket needs.
     public struct Alert: Sendable {
@@ -19,9 +20,12 @@ public struct TicketDesk: Sendable {
         /// A per-rule response time (`sla: {respond: 15m}`), overriding the tier's.
         public var respondWithinSeconds: Double?
         public var resolveWithinSeconds: Double?
+        /// The reading that made the rule fire, when one did (absence has none).
+        public var evidence: TicketEvidence?
 
         public init(rule: String, device: Device, severity: String, category: String, title: String, lifeSafety: Bool,
-                    autoResolvable: Bool, respondWithinSeconds: Double? = nil, resolveWithinSeconds: Double? = nil) {
+                    autoResolvable: Bool, respondWithinSeconds: Double? = nil, resolveWithinSeconds: Double? = nil,
+                    evidence: TicketEvidence? = nil) {
             self.rule = rule
             self.device = device
             self.severity = severity
@@ -31,6 +35,7 @@ public struct TicketDesk: Sendable {
             self.autoResolvable = autoResolvable
             self.respondWithinSeconds = respondWithinSeconds
             self.resolveWithinSeconds = resolveWithinSeconds
+            self.evidence = evidence
         }
     }
 
@@ -39,17 +44,18 @@ public struct TicketDesk: Sendable {
         public var atMs: Int64
         public var action: TicketAction
         public var ticket: Ticket
+
+        public init(atMs: Int64, action: TicketAction, ticket: Ticket) {
+            self.atMs = atMs
+            self.action = action
+            self.ticket = ticket
+        }
     }
 
     public var settings: TicketSettings
     public var policies: [String: SLAPolicy]
     public var router: TicketRouter
     public var reopenWindow: ReopenWindow
-    public private(set) var tickets: [String: TicketLifecycle] = [:]
-    private var latestByAlert: [String: String] = [:]
-    private var nextNumber = 1
-    /// The earliest clock deadline of any ticket, so most calls to `timePassed` cost nothing.
-    private var earliestDeadline: Int64?
 
     public init(settings: TicketSettings, policies: [String: SLAPolicy], router: TicketRouter = TicketRouter(),
                 reopenWindow: ReopenWindow = ReopenWindow()) {
@@ -60,37 +66,51 @@ public struct TicketDesk: Sendable {
     }
 
     /// An alert fired: a new ticket, a repeat, or a reopen.
-    public mutating func alertFired(_ alert: Alert, at nowMs: Int64) -> [Happening] {
-        var happenings = timePassed(to: nowMs)
+    public func alertFired(_ alert: Alert, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
+        var happenings = try timePassed(to: nowMs, in: &ledger)
         let key = alert.rule + "|" + alert.device.id
-        let last = latestByAlert[key].flatMap { tickets[$0]?.ticket }
+        let last = try ledger.latestTicket(alertKey: key)
         switch reopenWindow.decide(last: last, firingAt: nowMs) {
         case .repeatOccurrence:
-            if let id = last?.id { happenings += apply(.alertFired, to: id, at: nowMs, by: "rules") }
+            if let last { happenings += try apply(.alertFired, to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger) }
         case .reopen:
-            if let id = last?.id { happenings += apply(.reopen(reason: "the alert fired again"), to: id, at: nowMs, by: "rules") }
+            if let last {
+                happenings += try apply(.reopen(reason: "the alert fired again"), to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)
+            }
         case let .openNew(linkedTo):
-            happenings.append(open(alert, key: key, linkedTo: linkedTo, at: nowMs))
+            happenings.append(try open(alert, linkedTo: linkedTo, at: nowMs, in: &ledger))
         }
         return happenings
     }
 
     /// The alert cleared by itself; only auto-resolvable, untouched tickets follow it.
-    public mutating func alertCleared(rule: String, device: String, at nowMs: Int64) -> [Happening] {
-        var happenings = timePassed(to: nowMs)
-        guard let id = latestByAlert[rule + "|" + device], let ticket = tickets[id]?.ticket, ticket.state.isActive else { return happenings }
-        happenings += apply(.alertCleared, to: id, at: nowMs, by: "rules")
+    public func alertCleared(rule: String, device: String, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
+        var happenings = try timePassed(to: nowMs, in: &ledger)
+        guard let ticket = try ledger.latestTicket(alertKey: rule + "|" + device), ticket.state.isActive else { return happenings }
+        happenings += try apply(.alertCleared, to: ticket, at: nowMs, by: "rules", in: &ledger)
+        return happenings
+    }
+
+    /// A person's action on a ticket (acknowledge, resolve, comment, ...). Clocks run up to
+    /// `nowMs` first, so a warning that fell due a minute ago is on the timeline before the
+    /// acknowledgement that came after it.
+    public func handle(_ event: TicketEvent, ticketID: String, at nowMs: Int64, by actor: String,
+                       in ledger: inout some TicketLedger) throws -> [Happening] {
+        var happenings = try timePassed(to: nowMs, in: &ledger)
+        guard let ticket = try ledger.ticket(id: ticketID) else { throw TicketDeskError.unknownTicket(ticketID) }
+        var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
+        let action = try lifecycle.eventHappened(event, at: nowMs, by: actor)
+        try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
+        happenings.append(Happening(atMs: nowMs, action: action, ticket: lifecycle.ticket))
         return happenings
     }
 
     /// Warnings, breaches and transfers due by `nowMs`, in time order.
-    public mutating func timePassed(to nowMs: Int64) -> [Happening] {
-        guard let earliest = earliestDeadline, earliest <= nowMs else { return [] }
-        // Only future deadlines wake the desk again: one that stays in the past has nothing left to do.
-        defer { earliestDeadline = tickets.values.compactMap { $0.nextDeadline() }.filter { $0 > nowMs }.min() }
+    public func timePassed(to nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
         var happenings: [Happening] = []
-        for id in tickets.keys.sorted() {
-            guard var lifecycle = tickets[id] else { continue }
+        for id in try ledger.ticketsDue(by: nowMs) {
+            guard let ticket = try ledger.ticket(id: id) else { continue }
+            var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
             // Deadline by deadline, so each warning carries the time it fell due.
             while let due = lifecycle.nextDeadline(), due <= nowMs {
                 for action in lifecycle.timePassed(to: due) where action != .none {
@@ -98,36 +118,53 @@ public struct TicketDesk: Sendable {
                 }
                 if lifecycle.nextDeadline() == due { break }
             }
-            tickets[id] = lifecycle
+            // Only future deadlines wake the desk again: one left in the past has nothing to do.
+            try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline().flatMap { $0 > nowMs ? $0 : nil })
         }
         return happenings.sorted { $0.atMs < $1.atMs }
     }
 
-    private mutating func apply(_ event: TicketEvent, to id: String, at nowMs: Int64, by actor: String) -> [Happening] {
-        guard var lifecycle = tickets[id] else { return [] }
-        defer {
-            tickets[id] = lifecycle
-            earliestDeadline = tickets.values.compactMap { $0.nextDeadline() }.min()
-        }
-        guard let action = try? lifecycle.eventHappened(event, at: nowMs, by: actor), action != .none else { return [] }
-        return [Happening(atMs: nowMs, action: action, ticket: lifecycle.ticket)]
+    private func apply(_ event: TicketEvent, to ticket: Ticket, at nowMs: Int64, by actor: String, evidence: TicketEvidence? = nil,
+                       in ledger: inout some TicketLedger) throws -> [Happening] {
+        var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
+        guard let action = try? lifecycle.eventHappened(event, at: nowMs, by: actor) else { return [] }
+        if let evidence { lifecycle.ticket.addEvidence(evidence) }
+        try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
+        return action == .none ? [] : [Happening(atMs: nowMs, action: action, ticket: lifecycle.ticket)]
     }
 
-    private mutating func open(_ alert: Alert, key: String, linkedTo: String?, at nowMs: Int64) -> Happening {
-        var policy = policies[alert.severity] ?? SLAPolicy(tier: alert.severity, respond: .seconds(24 * 3600), resolve: .seconds(72 * 3600))
+    private func open(_ alert: Alert, linkedTo: String?, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> Happening {
+        var policy = policy(for: alert.severity)
         if let respond = alert.respondWithinSeconds { policy.respond = .seconds(respond) }
         if let resolve = alert.resolveWithinSeconds { policy.resolve = .seconds(resolve) }
-        let id = String(format: "T-%06d", nextNumber)
-        nextNumber += 1
         let device = alert.device
-        let ticket = Ticket(id: id, rule: alert.rule, device: device.id, deviceType: device.type, community: device.community,
+        var ticket = Ticket(id: try ledger.newTicketID(), rule: alert.rule, device: device.id, deviceType: device.type, community: device.community,
                             building: device.building, unit: device.unit, severity: alert.severity, category: alert.category,
                             title: alert.title, team: router.team(community: device.community, building: device.building, category: alert.category),
                             policy: policy, openedAt: nowMs, autoResolvable: alert.autoResolvable, lifeSafety: alert.lifeSafety, linkedTo: linkedTo)
+        if let evidence = alert.evidence { ticket.addEvidence(evidence) }
         let lifecycle = TicketLifecycle(opening: ticket, by: "rules", settings: settings)
-        tickets[id] = lifecycle
-        latestByAlert[key] = id
-        if let due = lifecycle.nextDeadline() { earliestDeadline = min(earliestDeadline ?? due, due) }
+        try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
         return Happening(atMs: nowMs, action: .opened, ticket: lifecycle.ticket)
+    }
+
+    /// The tier's standard, or the general 24 h / 72 h one for a tier the configuration lacks.
+    func policy(for tier: String) -> SLAPolicy {
+        policies[tier] ?? SLAPolicy(tier: tier, respond: .seconds(24 * 3600), resolve: .seconds(72 * 3600))
+    }
+}
+
+/// What the desk cannot do with a staff action, beyond the lifecycle's own transition errors.
+public enum TicketDeskError: Error, Hashable, CustomStringConvertible {
+    case unknownTicket(String)
+    case unknownTier(String, known: [String])
+    case missingField(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownTicket(id): "no ticket \(id)"
+        case let .unknownTier(tier, known): "unknown severity tier '\(tier)' (tiers: \(known.joined(separator: ", ")))"
+        case let .missingField(what): "a request needs \(what)"
+        }
     }
 }

@@ -1,3 +1,6 @@
+import Devices
+import Foundation
+
 /// Something that happens to a ticket: from the rules engine (`alertFired`, `alertCleared`)
 /// or from a person through the CLI, the API or the dashboard.
 public enum TicketEvent: Sendable, Hashable {
@@ -93,7 +96,7 @@ public enum TicketTransitionError: Error, Hashable, CustomStringConvertible {
         switch self {
         case let .invalidTransition(event, state): "cannot \(event) a ticket that is \(state.rawValue)"
         case let .missingText(event, what): "\(event) needs \(what)"
-        case let .alreadyAcknowledged(at): "the ticket was already acknowledged (at epoch ms \(at))"
+        case let .alreadyAcknowledged(at): "the ticket was already acknowledged at \(RFC3339.format(milliseconds: at, timeZone: .current))"
         }
     }
 }

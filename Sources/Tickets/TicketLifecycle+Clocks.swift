@@ -11,7 +11,7 @@ extension TicketLifecycle {
         let actor = settings.systemActor
 
         // First, because it puts the response clock back on.
-        if ticket.state == .acknowledged, let timeout = settings.ackTimeoutMs, let acknowledged = ticket.acknowledgedAt,
+        if ticket.state == .acknowledged, let timeout = settings.ackTimeout(for: ticket.severity), let acknowledged = ticket.acknowledgedAt,
            nowMs >= acknowledged + timeout {
             // Like an acknowledgement timeout in on-call tools: an acknowledgement nobody acts
             // on must not silence the clocks for good. The response clock runs again.
@@ -48,7 +48,7 @@ extension TicketLifecycle {
     public func nextDeadline() -> Int64? {
         guard ticket.state.isActive else { return nil }
         var candidates: [Int64] = []
-        if ticket.state == .acknowledged, let timeout = settings.ackTimeoutMs, let acknowledged = ticket.acknowledgedAt {
+        if ticket.state == .acknowledged, let timeout = settings.ackTimeout(for: ticket.severity), let acknowledged = ticket.acknowledgedAt {
             candidates.append(acknowledged + timeout)
         }
         if ticket.responseClockRunning {

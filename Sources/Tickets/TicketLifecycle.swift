@@ -11,6 +11,8 @@ public struct TicketSettings: Sendable {
     /// Acknowledged but neither started nor resolved within this: back to open, escalated.
     /// nil: no timeout.
     public var ackTimeoutMs: Int64?
+    /// Per-tier timeouts, overriding `ackTimeoutMs` (an emergency's is minutes, a repair's hours).
+    public var ackTimeoutMsByTier: [String: Int64] = [:]
     /// The timeline's actor for what the clocks do.
     public var systemActor: String
 
@@ -22,6 +24,9 @@ public struct TicketSettings: Sendable {
         self.ackTimeoutMs = ackTimeoutMs
         self.systemActor = systemActor
     }
+
+    /// The acknowledgement timeout for a tier; nil: none.
+    public func ackTimeout(for tier: String) -> Int64? { ackTimeoutMsByTier[tier] ?? ackTimeoutMs }
 }
 
 /// A ticket's state machine: `eventHappened` for what people and rules do, `timePassed` for
@@ -41,7 +46,9 @@ public struct TicketLifecycle: Sendable {
         self.ticket = ticket
         self.settings = settings
         startCycle(at: ticket.openedAt)
-        log(ticket.openedAt, actor, "opened", "\(ticket.severity): respond by \(stamp(ticket.respondBy)), resolve by \(stamp(ticket.resolveBy)); team \(ticket.team)")
+        // `self.`: the parameter has no deadlines yet; the cycle just set them on ours.
+        let opened = self.ticket
+        log(opened.openedAt, actor, "opened", "\(opened.severity): respond by \(stamp(opened.respondBy)), resolve by \(stamp(opened.resolveBy)); team \(opened.team)")
     }
 
     /// Applies a person's or the rules engine's event. Call `timePassed(to:)` first, so that

@@ -116,28 +116,24 @@ struct ReplayCommand: ParsableCommand {
 
         var result = Result()
         var engine: RuleEngine?
-        var desk = TicketDesk(settings: TicketSettings(calendar: setup.calendar, hierarchy: TeamHierarchy(chain: ["grid", "community", "street_office"])),
-                              policies: setup.config.slaPolicies)
+        let desk = setup.ticketDesk
+        var ledger = MemoryTicketLedger()
         let devices = Dictionary(setup.inventory.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // Alerts become tickets as they happen, and the tickets' clocks run on the same virtual time.
-        func deliver(_ events: [AlertEvent], upTo atMs: Int64) {
+        func deliver(_ events: [AlertEvent], upTo atMs: Int64) throws {
             result.events += events
             for event in events {
                 guard let rule = rules.rule(id: event.ruleID), let device = devices[event.deviceID] else { continue }
                 switch event.kind {
                 case .firing where event.inhibitedBy == nil:
-                    let alert = TicketDesk.Alert(rule: rule.id, device: device, severity: rule.severity, category: rule.category,
-                                                 title: event.title, lifeSafety: rule.severity == "emergency",
-                                                 autoResolvable: rule.clear != .manual && rule.severity != "emergency",
-                                                 respondWithinSeconds: rule.respondWithinSeconds, resolveWithinSeconds: rule.resolveWithinSeconds)
-                    result.tickets += desk.alertFired(alert, at: event.atMs)
+                    result.tickets += try desk.alertFired(TicketDesk.Alert(event, rule: rule, device: device), at: event.atMs, in: &ledger)
                 case .resolved:
-                    result.tickets += desk.alertCleared(rule: rule.id, device: device.id, at: event.atMs)
+                    result.tickets += try desk.alertCleared(rule: rule.id, device: device.id, at: event.atMs, in: &ledger)
                 default:
                     break
                 }
             }
-            result.tickets += desk.timePassed(to: atMs)
+            result.tickets += try desk.timePassed(to: atMs, in: &ledger)
         }
         var lastProgress = Date()
         let total = capture.count
@@ -149,9 +145,9 @@ struct ReplayCommand: ParsableCommand {
                     if engine == nil { engine = RuleEngine(ruleSet: rules, catalog: setup.catalog, devices: setup.inventory, startMs: reading.atMs) }
                     if let newDevice { engine?.register(newDevice) }
                     result.readings += 1
-                    deliver(engine?.readingArrived(reading) ?? [], upTo: reading.atMs)
+                    try deliver(engine?.readingArrived(reading) ?? [], upTo: reading.atMs)
                 case let .tick(atMs):
-                    deliver(engine?.advance(to: atMs) ?? [], upTo: atMs)
+                    try deliver(engine?.advance(to: atMs) ?? [], upTo: atMs)
                 case .rejected:
                     result.rejected += 1
                 case let .failed(message):
@@ -169,7 +165,7 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let untilMs { deliver(engine?.advance(to: untilMs) ?? [], upTo: untilMs) }
+        if let untilMs { try deliver(engine?.advance(to: untilMs) ?? [], upTo: untilMs) }
         return result
     }
 

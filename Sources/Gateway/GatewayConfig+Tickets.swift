@@ -1,0 +1,92 @@
+import Devices
+import Foundation
+import Tickets
+import Yams
+
+/// The `tickets:` section: where new tickets go (routes), who is above whom (hierarchy), when
+/// the three warning levels fall due, the acknowledgement timeout and the reopen window.
+public struct TicketConfig: Sendable {
+    public var router = TicketRouter(defaultTeam: "grid")
+    /// 网格 → 社区 → 街道: the chain of the community-service standard.
+    public var hierarchy = TeamHierarchy(chain: ["grid", "community", "street_office"])
+    /// Warnings 1 and 2 of non-emergency tiers wait for working hours; level 3 never waits.
+    public var warnings = WarningPolicy(deferToWorkingHours: true)
+    public var ackTimeoutMsByTier: [String: Int64] = ["emergency": 30 * 60_000, "general": 8 * 3_600_000]
+    public var reopenWindow = ReopenWindow()
+
+    public init() {}
+}
+
+extension GatewayConfig {
+    mutating func readTickets(_ tickets: YAMLMapping, diagnostics: inout DiagnosticList) {
+        let source = tickets.source
+        tickets.rejectUnknownKeys(["default_team", "hierarchy", "routes", "warnings", "ack_timeout", "reopen_window"], what: "'tickets'", diagnostics: &diagnostics)
+        if let team = tickets.string("default_team", diagnostics: &diagnostics) { ticketConfig.router.defaultTeam = team }
+        if let chain = tickets.stringList("hierarchy", diagnostics: &diagnostics) {
+            if chain.isEmpty || Set(chain).count != chain.count {
+                diagnostics.append(source.diagnostic(at: tickets["hierarchy"], "'hierarchy' must list each team once, lowest first (e.g. [grid, community, street_office])"))
+            } else {
+                ticketConfig.hierarchy = TeamHierarchy(chain: chain)
+            }
+        }
+        if let routes = tickets["routes"] {
+            if let items = routes.sequence {
+                var parsed: [TicketRouter.Route] = []
+                for item in items {
+                    guard let route = YAMLMapping(item, in: source, what: "a route", diagnostics: &diagnostics) else { continue }
+                    route.rejectUnknownKeys(["community", "building", "category", "team"], what: "a route", diagnostics: &diagnostics)
+                    guard route.require("team", what: "a route", diagnostics: &diagnostics) != nil,
+                          let team = route.string("team", diagnostics: &diagnostics) else { continue }
+                    parsed.append(TicketRouter.Route(community: route.string("community", diagnostics: &diagnostics),
+                                                     building: route.string("building", diagnostics: &diagnostics),
+                                                     category: route.string("category", diagnostics: &diagnostics), team: team))
+                }
+                ticketConfig.router.routes = parsed
+                for problem in ticketConfig.router.problems() {
+                    diagnostics.append(source.diagnostic(at: routes, problem, severity: .warning))
+                }
+            } else {
+                diagnostics.append(source.diagnostic(at: routes, "'routes' must be a list of {community, building, category, team}"))
+            }
+        }
+        if let warnings = YAMLMapping(tickets["warnings"], in: source, what: "'warnings'", diagnostics: &diagnostics) {
+            warnings.rejectUnknownKeys(["levels", "defer_to_working_hours", "exempt_tiers"], what: "'warnings'", diagnostics: &diagnostics)
+            var policy = ticketConfig.warnings
+            if let levels = warnings.stringList("levels", diagnostics: &diagnostics) {
+                if let parsed = WarningPolicy(levels: levels) { policy.levels = parsed.levels } else {
+                    diagnostics.append(source.diagnostic(at: warnings["levels"], "'levels' must be three percentages of the response window or three durations, e.g. [50%, 80%, 100%]"))
+                }
+            }
+            if let value = warnings.bool("defer_to_working_hours", diagnostics: &diagnostics) { policy.deferToWorkingHours = value }
+            if let tiers = warnings.stringList("exempt_tiers", diagnostics: &diagnostics) { policy.exemptTiers = Set(tiers) }
+            ticketConfig.warnings = policy
+        }
+        if let node = tickets["ack_timeout"] {
+            if let timeouts = node.mapping {
+                var parsed: [String: Int64] = [:]
+                for (key, value) in timeouts {
+                    guard let tier = key.string else { continue }
+                    if value.string == "off" { continue }
+                    guard let text = value.string, let seconds = DurationText.seconds(text), seconds > 0 else {
+                        diagnostics.append(source.diagnostic(at: value, "the acknowledgement timeout of '\(tier)' must be a duration such as 30m or 'off'"))
+                        continue
+                    }
+                    parsed[tier] = Int64(seconds * 1000)
+                }
+                ticketConfig.ackTimeoutMsByTier = parsed
+            } else {
+                diagnostics.append(source.diagnostic(at: node, "'ack_timeout' must map tiers to durations, e.g. {emergency: 30m, general: 8h}"))
+            }
+        }
+        if let seconds = tickets.duration("reopen_window", diagnostics: &diagnostics) {
+            ticketConfig.reopenWindow = ReopenWindow(windowMs: Int64(seconds * 1000))
+        }
+    }
+
+    /// Tiers named in `tickets.ack_timeout` that `sla.tiers` does not define (a typo, likely).
+    func ticketProblems(at node: Node?, in source: YAMLSource) -> [Diagnostic] {
+        ticketConfig.ackTimeoutMsByTier.keys.sorted().filter { slaPolicies[$0] == nil }.map {
+            source.diagnostic(at: node, "ack_timeout names tier '\($0)', which 'sla.tiers' does not define", severity: .warning)
+        }
+    }
+}

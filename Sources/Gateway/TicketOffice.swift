@@ -1,0 +1,115 @@
+import Devices
+import Foundation
+import Logging
+import Rules
+import Storage
+import Tickets
+
+/// The live ticket desk: alert events from the rules engine and the clock's ticks become
+/// ticket changes in the database, each batch in one transaction, logged and counted. Staff
+/// commands change the same rows through the same desk, so neither overwrites the other.
+public final class TicketOffice: Sendable {
+    public let desk: TicketDesk
+    let database: GatewayDatabase
+    let logger: Logger
+    let metrics: GatewayMetrics?
+
+    public init(desk: TicketDesk, database: GatewayDatabase, logger: Logger, metrics: GatewayMetrics? = nil) {
+        self.desk = desk
+        self.database = database
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// An alert event with what the desk needs to know about it.
+    public struct Firing: Sendable {
+        public var event: AlertEvent
+        public var rule: Rule
+        public var device: Device
+    }
+
+    /// Opens, repeats, reopens or auto-resolves tickets for these events.
+    public func alertsHappened(_ firings: [Firing]) {
+        let relevant = firings.filter { ($0.event.kind == .firing && $0.event.inhibitedBy == nil) || $0.event.kind == .resolved }
+        guard !relevant.isEmpty else { return }
+        record("alert events") { ledger in
+            var happenings: [TicketDesk.Happening] = []
+            for firing in relevant {
+                let event = firing.event
+                if event.kind == .firing {
+                    happenings += try desk.alertFired(TicketDesk.Alert(event, rule: firing.rule, device: firing.device), at: event.atMs, in: &ledger)
+                } else {
+                    happenings += try desk.alertCleared(rule: event.ruleID, device: event.deviceID, at: event.atMs, in: &ledger)
+                }
+            }
+            return happenings
+        }
+    }
+
+    /// Fires warnings, transfers and breaches due by `nowMs`. The ticket clocks run on the wall
+    /// clock even while the broker link is down: staff owe an answer whatever the sensors do.
+    public func timePassed(nowMs: Int64) {
+        record("clock") { ledger in try desk.timePassed(to: nowMs, in: &ledger) }
+    }
+
+    /// At start: every active ticket's next deadline under the current settings (an edited
+    /// acknowledgement timeout applies from now on), and whatever fell due while we were down
+    /// fires at once, once.
+    public func resume(nowMs: Int64) {
+        record("resume") { ledger in
+            for id in try ledger.activeTicketIDs() {
+                guard let ticket = try ledger.ticket(id: id) else { continue }
+                try ledger.save(ticket, nextDeadline: TicketLifecycle(resuming: ticket, settings: desk.settings).nextDeadline())
+            }
+            return try desk.timePassed(to: nowMs, in: &ledger)
+        }
+        refreshGauges()
+    }
+
+    /// Open tickets by tier and level, for `/metrics`.
+    public func refreshGauges() {
+        guard let metrics else { return }
+        if let counts = try? database.activeTicketCounts() { metrics.setOpenTickets(counts) }
+    }
+
+    private func record(_ what: String, _ change: (inout DatabaseTicketLedger) throws -> [TicketDesk.Happening]) {
+        let happenings: [TicketDesk.Happening]
+        do {
+            happenings = try database.updateTickets(change)
+        } catch {
+            // The alert events are stored already; the ticket change is what is missing.
+            logger.error("ticket update failed", metadata: ["during": "\(what)", "error": "\(error)"])
+            metrics?.ticketEvent("update_failed")
+            return
+        }
+        for happening in happenings { log(happening) }
+    }
+
+    private func log(_ happening: TicketDesk.Happening) {
+        let ticket = happening.ticket
+        let name: String
+        switch happening.action {
+        case .none: return
+        case .opened: name = "ticket_opened"
+        case .updated: name = "ticket_updated"
+        case let .warned(level): name = "ticket_warned_\(level)"
+        case .transferred: name = "ticket_transferred"
+        case .responseBreached: name = "ticket_response_breached"
+        case .resolutionBreached: name = "ticket_resolution_breached"
+        case let .resolved(automatically): name = automatically ? "ticket_auto_resolved" : "ticket_resolved"
+        case .reopened: name = "ticket_reopened"
+        case .fellBackToOpen: name = "ticket_ack_timeout"
+        default: name = "ticket_changed"
+        }
+        metrics?.ticketEvent(name)
+        let metadata: Logger.Metadata = ["ticket": "\(ticket.id)", "rule": "\(ticket.rule)", "device": "\(ticket.device)", "severity": "\(ticket.severity)",
+                                         "team": "\(ticket.team)", "level": "\(ticket.escalationLevel)",
+                                         "respond_by": "\(RFC3339.format(milliseconds: ticket.respondBy, timeZone: desk.settings.calendar.timeZone))"]
+        // Titles and locations, never readings: a wristband's values are personal data.
+        if ticket.severity == "emergency" || name.hasPrefix("ticket_warned") || name == "ticket_transferred" || name.contains("breached") {
+            logger.warning("\(name)", metadata: metadata)
+        } else {
+            logger.info("\(name)", metadata: metadata)
+        }
+    }
+}

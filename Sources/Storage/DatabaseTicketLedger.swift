@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import Tickets
+
+/// The tickets table as a `TicketLedger`, inside one write transaction: the gateway and the
+/// staff commands both change tickets through it, and SQLite serialises them, so a responder's
+/// acknowledgement from the command line and a warning from the running gateway never
+/// overwrite each other.
+public struct DatabaseTicketLedger: TicketLedger {
+    let db: Database
+    /// Tickets read or written in this transaction, and how many of their timeline entries
+    /// are already in `ticket_timeline` (a loaded ticket carries only entries not yet written).
+    private var loaded: [String: Ticket] = [:]
+    private var written: [String: Int] = [:]
+    private var lastNumber: Int?
+    private let encoder = JSONEncoder()
+    private let decoder = JSONDecoder()
+
+    init(_ db: Database) { self.db = db }
+
+    public mutating func ticket(id: String) throws -> Ticket? {
+        if let ticket = loaded[id] { return ticket }
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM tickets WHERE id = ?", arguments: [id]) else { return nil }
+        let ticket = try decoder.decode(Ticket.self, from: Data(body.utf8))
+        loaded[id] = ticket
+        written[id] = ticket.timeline.count
+        return ticket
+    }
+
+    public mutating func latestTicket(alertKey: String) throws -> Ticket? {
+        guard let id = try String.fetchOne(db, sql: "SELECT id FROM tickets WHERE alert_key = ? ORDER BY number DESC LIMIT 1", arguments: [alertKey]) else { return nil }
+        return try ticket(id: id)
+    }
+
+    public func ticketsDue(by nowMs: Int64) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT id FROM tickets WHERE next_deadline <= ? ORDER BY id", arguments: [nowMs])
+    }
+
+    /// Active tickets, for re-arming their deadlines after a configuration change.
+    public func activeTicketIDs() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT id FROM tickets WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') ORDER BY id")
+    }
+
+    public mutating func newTicketID() throws -> String {
+        let stored = try Int.fetchOne(db, sql: "SELECT max(number) FROM tickets") ?? 0
+        let number = max(stored, lastNumber ?? 0) + 1
+        lastNumber = number
+        return TicketNumber.id(number)
+    }
+
+    public mutating func save(_ ticket: Ticket, nextDeadline: Int64?) throws {
+        var body = ticket
+        body.timeline = []
+        let json = String(decoding: try encoder.encode(body), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO tickets (id, number, alert_key, rule, device, community, building, category, severity, state, team,
+                                 escalation_level, opened_at, next_deadline, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET state = excluded.state, team = excluded.team, escalation_level = excluded.escalation_level,
+                next_deadline = excluded.next_deadline, body = excluded.body
+            """, arguments: [ticket.id, TicketNumber.number(ticket.id) ?? 0, ticket.alertKey, ticket.rule, ticket.device, ticket.community,
+                             ticket.building, ticket.category, ticket.severity, ticket.state.rawValue, ticket.team,
+                             ticket.escalationLevel, ticket.openedAt, nextDeadline, json])
+        let already = written[ticket.id] ?? 0
+        if ticket.timeline.count > already {
+            let insert = try db.cachedStatement(sql: "INSERT INTO ticket_timeline (ticket_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)")
+            for entry in ticket.timeline[already...] {
+                try insert.execute(arguments: [ticket.id, entry.at, entry.actor, entry.action, entry.detail])
+            }
+        }
+        written[ticket.id] = ticket.timeline.count
+        loaded[ticket.id] = ticket
+    }
+}

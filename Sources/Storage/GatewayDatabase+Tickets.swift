@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import Tickets
+
+/// Which tickets a list shows; nil fields match anything.
+public struct TicketFilter: Sendable {
+    public var states: Set<Ticket.State>?
+    public var severity: String?
+    public var community: String?
+    public var building: String?
+    public var device: String?
+    public var team: String?
+    public var minEscalationLevel: Int?
+    public var openedFromMs: Int64?
+    public var openedBeforeMs: Int64?
+    public var limit: Int
+
+    public init(states: Set<Ticket.State>? = nil, severity: String? = nil, community: String? = nil, building: String? = nil,
+                device: String? = nil, team: String? = nil, minEscalationLevel: Int? = nil, openedFromMs: Int64? = nil,
+                openedBeforeMs: Int64? = nil, limit: Int = 1000) {
+        self.states = states
+        self.severity = severity
+        self.community = community
+        self.building = building
+        self.device = device
+        self.team = team
+        self.minEscalationLevel = minEscalationLevel
+        self.openedFromMs = openedFromMs
+        self.openedBeforeMs = openedBeforeMs
+        self.limit = limit
+    }
+
+    /// Tickets somebody still has to act on.
+    public static var active: TicketFilter { TicketFilter(states: [.open, .acknowledged, .inProgress, .pending]) }
+}
+
+extension GatewayDatabase {
+    /// Runs `body` with the tickets table as a ledger, in one write transaction: everything it
+    /// changes commits together or not at all.
+    public func updateTickets<T>(_ body: (inout DatabaseTicketLedger) throws -> T) throws -> T {
+        try pool.write { db in
+            var ledger = DatabaseTicketLedger(db)
+            return try body(&ledger)
+        }
+    }
+
+    /// Tickets matching `filter`, newest first; with their timelines when asked (reports).
+    public func tickets(_ filter: TicketFilter = TicketFilter(), withTimeline: Bool = false) throws -> [Ticket] {
+        try pool.read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let states = filter.states {
+                clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ", ")))")
+                for state in states.sorted(by: { $0.rawValue < $1.rawValue }) { arguments += [state.rawValue] }
+            }
+            for (column, value) in [("severity", filter.severity), ("community", filter.community), ("building", filter.building),
+                                    ("device", filter.device), ("team", filter.team)] {
+                guard let value else { continue }
+                clauses.append("\(column) = ?")
+                arguments += [value]
+            }
+            if let level = filter.minEscalationLevel {
+                clauses.append("escalation_level >= ?")
+                arguments += [level]
+            }
+            if let from = filter.openedFromMs {
+                clauses.append("opened_at >= ?")
+                arguments += [from]
+            }
+            if let before = filter.openedBeforeMs {
+                clauses.append("opened_at < ?")
+                arguments += [before]
+            }
+            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            arguments += [filter.limit]
+            let bodies = try String.fetchAll(db, sql: "SELECT body FROM tickets \(whereClause) ORDER BY number DESC LIMIT ?", arguments: arguments)
+            let decoder = JSONDecoder()
+            var tickets = try bodies.map { try decoder.decode(Ticket.self, from: Data($0.utf8)) }
+            if withTimeline {
+                for index in tickets.indices { tickets[index].timeline = try Self.timeline(db, ticketID: tickets[index].id) }
+            }
+            return tickets
+        }
+    }
+
+    /// One ticket with its whole timeline, or nil.
+    public func ticket(id: String) throws -> Ticket? {
+        try pool.read { db in
+            guard let body = try String.fetchOne(db, sql: "SELECT body FROM tickets WHERE id = ?", arguments: [id]) else { return nil }
+            var ticket = try JSONDecoder().decode(Ticket.self, from: Data(body.utf8))
+            ticket.timeline = try Self.timeline(db, ticketID: id)
+            return ticket
+        }
+    }
+
+    /// Active tickets per (tier, warning level), for the metrics.
+    public func activeTicketCounts() throws -> [(severity: String, level: Int, count: Int)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT severity, escalation_level, count(*) AS n FROM tickets
+                WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') GROUP BY severity, escalation_level
+                """).map { (severity: $0["severity"], level: $0["escalation_level"], count: $0["n"]) }
+        }
+    }
+
+    static func timeline(_ db: Database, ticketID: String) throws -> [TimelineEntry] {
+        try Row.fetchAll(db, sql: "SELECT at, actor, action, detail FROM ticket_timeline WHERE ticket_id = ? ORDER BY id", arguments: [ticketID])
+            .map { TimelineEntry(at: $0["at"], actor: $0["actor"], action: $0["action"], detail: $0["detail"]) }
+    }
+}

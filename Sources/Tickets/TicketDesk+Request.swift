@@ -1,0 +1,54 @@
+import Devices
+import Foundation
+
+/// Requests a resident makes by phone or at the front desk: the same tickets, clocks and
+/// warnings as a sensor's alarm, so the standard's figures cover both.
+extension TicketDesk {
+    /// What the person at the desk writes down.
+    public struct Request: Sendable {
+        public var category: String
+        /// A tier: `emergency`, `general`, `complex`, or one from the configuration.
+        public var severity: String
+        public var community: String
+        public var building: String
+        public var unit: String
+        /// What the resident asked for, in their words.
+        public var text: String
+        /// A device the request is about, when there is one (a lock that jams).
+        public var device: Device?
+
+        public init(category: String, severity: String, community: String, building: String = "", unit: String = "",
+                    text: String, device: Device? = nil) {
+            self.category = category
+            self.severity = severity
+            self.community = community
+            self.building = building
+            self.unit = unit
+            self.text = text
+            self.device = device
+        }
+    }
+
+    /// Opens a ticket for `request`, logged by `actor`.
+    public func open(_ request: Request, at nowMs: Int64, by actor: String, in ledger: inout some TicketLedger) throws -> [Happening] {
+        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw TicketDeskError.missingField("its text (what the resident asked)") }
+        guard !request.category.isEmpty else { throw TicketDeskError.missingField("a category") }
+        guard !request.community.isEmpty else { throw TicketDeskError.missingField("a community") }
+        guard policies[request.severity] != nil else { throw TicketDeskError.unknownTier(request.severity, known: policies.keys.sorted()) }
+        var happenings = try timePassed(to: nowMs, in: &ledger)
+        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
+        var ticket = Ticket(id: try ledger.newTicketID(), rule: "request", device: request.device?.id ?? "", deviceType: request.device?.type ?? "",
+                            community: request.community, building: request.building, unit: request.unit, severity: request.severity,
+                            category: request.category, title: String(firstLine.prefix(80)),
+                            team: router.team(community: request.community, building: request.building, category: request.category),
+                            policy: policy(for: request.severity), openedAt: nowMs,
+                            // A person reported it, so a person closes it.
+                            autoResolvable: false, lifeSafety: request.severity == "emergency")
+        ticket.request = text
+        let lifecycle = TicketLifecycle(opening: ticket, by: actor, settings: settings)
+        try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
+        happenings.append(Happening(atMs: nowMs, action: .opened, ticket: lifecycle.ticket))
+        return happenings
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Devices
+import Foundation
+import Gateway
+import Storage
+import Tickets
+
+/// `gridwatch tickets list|show|create|ack|start|pend|resume|resolve|close|reopen|cancel|assign|comment`:
+/// the staff's view of the tickets, working on the same database as the running gateway.
+struct TicketsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tickets", abstract: "Service tickets: list, show, log a request, and act on them.",
+        subcommands: [List.self, Show.self, Create.self, Ack.self, Start.self, Pend.self, Resume.self, Resolve.self, Close.self,
+                      Reopen.self, Cancel.self, Assign.self, Comment.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tickets, newest first (active ones by default).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Only this state (open, acknowledged, in_progress, pending, resolved, closed, cancelled), or 'all'.") var state: String = "active"
+        @Option(help: "Only this tier.") var severity: String?
+        @Option(help: "Only this community.") var community: String?
+        @Option(help: "Only this building.") var building: String?
+        @Option(help: "Only this device.") var device: String?
+        @Option(help: "Only this team.") var team: String?
+        @Option(help: "Only tickets at this warning level or above (1-3).") var level: Int?
+        @Option(help: "At most this many.") var limit: Int = 200
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            var filter = TicketFilter(severity: severity, community: community, building: building, device: device, team: team,
+                                      minEscalationLevel: level, limit: limit)
+            switch state {
+            case "active": filter.states = TicketFilter.active.states
+            case "all": filter.states = nil
+            default:
+                guard let parsed = Ticket.State(rawValue: state) else {
+                    throw ValidationError("--state must be active, all or one of \(Ticket.State.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                filter.states = [parsed]
+            }
+            let tickets = try store.openDatabase().tickets(filter)
+            let zone = try store.ticketTimeZone()
+            switch format {
+            case .json: print(JSONValue.array(tickets.map { $0.contractJSON(timeZone: zone) }).jsonText)
+            case .text:
+                let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+                if tickets.isEmpty { print("no tickets") }
+                for ticket in tickets { print(TicketText.row(ticket, nowMs: nowMs, timeZone: zone)) }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one ticket with its timeline.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Ticket id, e.g. T-000042.") var id: String
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            guard let ticket = try store.openDatabase().ticket(id: id) else { throw CommandFailure("no ticket \(id)") }
+            let zone = try store.ticketTimeZone()
+            switch format {
+            case .json: print(ticket.contractJSON(timeZone: zone, withTimeline: true).jsonText)
+            case .text: print(TicketText.detail(ticket, nowMs: Int64(Date().timeIntervalSince1970 * 1000), timeZone: zone))
+            }
+        }
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Log a resident's request taken by phone or at the desk: the same clocks and warnings as an alarm.")
+        @OptionGroup var action: TicketActionOptions
+        @Option(help: "Category, e.g. elderly_care, water, security, repair.") var category: String
+        @Option(help: "Tier: emergency, general, complex (or one from the configuration).") var severity: String = "general"
+        @Option(help: "Community.") var community: String?
+        @Option(help: "Building.") var building: String = ""
+        @Option(help: "Unit or room.") var unit: String = ""
+        @Option(help: "A device the request is about; its location fills in community, building and unit.") var device: String?
+        @Option(help: "What the resident asked for.") var text: String
+
+        func run() throws {
+            let database = try action.store.openDatabase()
+            var deviceRecord: Device?
+            if let device {
+                guard let stored = try database.device(id: device) else { throw CommandFailure("no device '\(device)'") }
+                deviceRecord = stored.device
+            }
+            guard let place = community ?? deviceRecord?.community else { throw ValidationError("--community (or --device) is needed") }
+            let request = TicketDesk.Request(category: category, severity: severity, community: place,
+                                             building: building.isEmpty ? deviceRecord?.building ?? "" : building,
+                                             unit: unit.isEmpty ? deviceRecord?.unit ?? "" : unit, text: text, device: deviceRecord)
+            let desk = try action.store.loadTicketDesk()
+            let nowMs = try action.nowMs()
+            let happenings = try database.updateTickets { ledger in try desk.open(request, at: nowMs, by: action.by, in: &ledger) }
+            try action.report(happenings, database: database)
+        }
+    }
+}
+
+/// What every action takes: who acts (recorded in the timeline), when, and the output format.
+struct TicketActionOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The person acting, recorded in the timeline.") var by: String
+    @Option(help: "When it happened, RFC 3339 (default now); e.g. a call taken before it was typed in.") var at: String?
+    @Option(help: "text or json.") var format: OutputFormat = .text
+
+    func validate() throws {
+        if by.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--by needs a name: the timeline records who acted") }
+    }
+
+    func nowMs() throws -> Int64 {
+        guard let at else { return Int64(Date().timeIntervalSince1970 * 1000) }
+        guard let date = RFC3339.parse(at) else { throw ValidationError("--at must be RFC 3339, e.g. 2026-11-23T08:05:00+08:00") }
+        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// Applies `event` to ticket `id` and prints the result.
+    func apply(_ event: TicketEvent, to id: String) throws {
+        let database = try store.openDatabase()
+        let desk = try store.loadTicketDesk()
+        let nowMs = try nowMs()
+        let happenings: [TicketDesk.Happening]
+        do {
+            happenings = try database.updateTickets { ledger in try desk.handle(event, ticketID: id, at: nowMs, by: by, in: &ledger) }
+        } catch let error as TicketTransitionError {
+            throw CommandFailure("\(id): \(error)")
+        } catch let error as TicketDeskError {
+            throw CommandFailure("\(error)")
+        }
+        try report(happenings, database: database)
+    }
+
+    /// Prints the ticket the last happening is about (and any warnings that fell due first).
+    func report(_ happenings: [TicketDesk.Happening], database: GatewayDatabase) throws {
+        guard let last = happenings.last, let ticket = try database.ticket(id: last.ticket.id) else { return }
+        let zone = try store.ticketTimeZone()
+        switch format {
+        case .json: print(ticket.contractJSON(timeZone: zone, withTimeline: true).jsonText)
+        case .text:
+            for happening in happenings.dropLast() where happening.ticket.id != ticket.id || happening.action != .none {
+                print("\(happening.ticket.id): \(TicketText.describe(happening.action))")
+            }
+            print("\(ticket.id): \(TicketText.describe(last.action)); now \(ticket.state.rawValue)")
+        }
+    }
+}
+
+extension StoreOptions {
+    /// The desk as the configuration describes it: tiers, calendar, warnings, hierarchy.
+    func loadTicketDesk() throws -> TicketDesk {
+        let config = try loadConfig()
+        return config.ticketDesk(calendar: try loadCalendar(config))
+    }
+
+    func loadCalendar(_ config: GatewayConfig) throws -> WorkCalendar {
+        guard let path = config.calendarPath, FileManager.default.fileExists(atPath: path) else { return WorkCalendar.standard(timeZone: .current) }
+        var diagnostics = DiagnosticList()
+        guard let calendar = WorkCalendar.load(path: path, diagnostics: &diagnostics), !diagnostics.hasErrors else {
+            throw CommandFailure(diagnostics.errors.map(\.description).joined(separator: "\n"))
+        }
+        return calendar
+    }
+
+    /// Times are shown in the calendar's zone: the community's, whatever the server's is.
+    func ticketTimeZone() throws -> TimeZone { try loadCalendar(loadConfig()).timeZone }
+}

@@ -1,0 +1,105 @@
+import Devices
+import Foundation
+import Storage
+import Testing
+import Tickets
+
+/// Tickets in the real SQLite file: the database itself refuses a second active ticket per
+/// alert, timelines append once, clocks resume after a restart, and a configuration edited
+/// while tickets are open leaves their promises alone.
+@Suite struct TicketLedgerTests {
+    static let minute: Int64 = 60_000
+    static let t0: Int64 = 1_772_416_800_000 // Monday 2 March 2026, 10:00 Shanghai
+    static let zone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+    static let device = Device(id: "smoke-1", type: "smoke", community: "maple", building: "1", unit: "101")
+
+    static func desk(policies: [String: SLAPolicy] = SLAPolicy.defaults, warnings: WarningPolicy = .standard) -> TicketDesk {
+        TicketDesk(settings: TicketSettings(calendar: .standard(timeZone: zone), warnings: warnings,
+                                            hierarchy: TeamHierarchy(chain: ["grid", "community", "street_office"])),
+                   policies: policies)
+    }
+
+    static func smoke() -> TicketDesk.Alert {
+        TicketDesk.Alert(rule: "smoke_alarm", device: device, severity: "emergency", category: "fire", title: "Smoke in 1-101",
+                         lifeSafety: true, autoResolvable: false, evidence: TicketEvidence(atMs: t0, values: ["smoke": .bool(true)]))
+    }
+
+    @Test func repeatsAreOccurrencesAndTheDatabaseRefusesASecondActiveTicket() throws {
+        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let desk = Self.desk()
+        _ = try database.updateTickets { ledger in try desk.alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
+        _ = try database.updateTickets { ledger in try desk.alertFired(Self.smoke(), at: Self.t0 + Self.minute, in: &ledger) }
+        let tickets = try database.tickets(TicketFilter())
+        #expect(tickets.count == 1 && tickets.first?.occurrences == 2)
+
+        // Bypassing the desk: a second active ticket for the same (rule, device) is refused.
+        var duplicate = try #require(tickets.first)
+        duplicate.id = "T-000777"
+        #expect(throws: (any Error).self) {
+            try database.updateTickets { ledger in try ledger.save(duplicate, nextDeadline: nil) }
+        }
+        #expect(try database.tickets(TicketFilter(states: nil)).count == 1, "the failed transaction left nothing behind")
+
+        let shown = try #require(try database.ticket(id: "T-000001"))
+        #expect(shown.timeline.map(\.action) == ["opened", "occurred"], "each timeline line is written once")
+        #expect(shown.evidence.count == 2)
+    }
+
+    @Test func levelsDueWhileTheGatewayWasDownFireOnceAfterARestart() throws {
+        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try database.updateTickets { ledger in try Self.desk().alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
+        // Down from t0+1 min to t0+20 min: levels 1 (15 min) and 2 (24 min)... only level 1 is due.
+        let reopened = try GatewayDatabase(path: path)
+        let afterRestart = try reopened.updateTickets { ledger in try Self.desk().timePassed(to: Self.t0 + 20 * Self.minute, in: &ledger) }
+        #expect(afterRestart.map(\.action) == [.warned(level: 1)])
+        #expect(afterRestart.first?.atMs == Self.t0 + 15 * Self.minute, "the warning carries the time it fell due")
+        let again = try reopened.updateTickets { ledger in try Self.desk().timePassed(to: Self.t0 + 20 * Self.minute, in: &ledger) }
+        #expect(again.isEmpty)
+        let atBreach = try reopened.updateTickets { ledger in try Self.desk().timePassed(to: Self.t0 + 31 * Self.minute, in: &ledger) }
+        #expect(atBreach.map(\.action) == [.warned(level: 2), .warned(level: 3), .transferred(team: "community"), .responseBreached])
+        let stored = try #require(try reopened.ticket(id: "T-000001"))
+        #expect(stored.team == "community" && stored.escalationLevel == 3 && stored.responseBreached)
+        #expect(stored.timeline.filter { $0.action == "warned" }.count == 3)
+    }
+
+    @Test func aConfigurationChangeKeepsTheDeadlinesOfOpenTickets() throws {
+        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try database.updateTickets { ledger in try Self.desk().alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
+        var stricter = SLAPolicy.defaults
+        stricter["emergency"]?.respond = .seconds(10 * 60)
+        let edited = Self.desk(policies: stricter, warnings: WarningPolicy(levels: [.fraction(0.2), .fraction(0.4), .fraction(0.6)]))
+        let device2 = Device(id: "smoke-2", type: "smoke", community: "maple", building: "1", unit: "102")
+        var second = Self.smoke()
+        second.device = device2
+        _ = try database.updateTickets { ledger in try edited.alertFired(second, at: Self.t0, in: &ledger) }
+        let old = try #require(try database.ticket(id: "T-000001"))
+        let new = try #require(try database.ticket(id: "T-000002"))
+        #expect(old.respondBy == Self.t0 + 30 * Self.minute && old.warnAt.first == Self.t0 + 15 * Self.minute)
+        #expect(new.respondBy == Self.t0 + 10 * Self.minute && new.warnAt.first == Self.t0 + 2 * Self.minute)
+        // Under the edited configuration, the old ticket still warns at its own 15 minutes.
+        let due = try database.updateTickets { ledger in try edited.timePassed(to: Self.t0 + 14 * Self.minute, in: &ledger) }
+        #expect(due.allSatisfy { $0.ticket.id == "T-000002" })
+    }
+
+    @Test func staffActionsAndFilters() throws {
+        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let desk = Self.desk()
+        _ = try database.updateTickets { ledger in try desk.alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
+        _ = try database.updateTickets { ledger in
+            try desk.open(TicketDesk.Request(category: "repair", severity: "general", community: "maple", building: "2", text: "lift stuck"),
+                          at: Self.t0, by: "desk", in: &ledger)
+        }
+        _ = try database.updateTickets { ledger in try desk.handle(.acknowledge, ticketID: "T-000001", at: Self.t0 + 5 * Self.minute, by: "wang", in: &ledger) }
+        #expect(try database.tickets(TicketFilter(states: [.acknowledged])).map(\.id) == ["T-000001"])
+        #expect(try database.tickets(TicketFilter(building: "2")).map(\.id) == ["T-000002"])
+        #expect(try database.tickets(TicketFilter.active).map(\.id) == ["T-000002", "T-000001"], "newest first")
+        let shown = try #require(try database.ticket(id: "T-000001"))
+        #expect(shown.timeline.last?.actor == "wang" && shown.acknowledgedAt == Self.t0 + 5 * Self.minute)
+        let counts = try database.activeTicketCounts()
+        #expect(counts.count == 2 && counts.allSatisfy { $0.count == 1 })
+    }
+}
