@@ -76,6 +76,9 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var latitude: Double?
     public var longitude: Double?
     public var timeline: [TimelineEntry] = []
+    /// The time of the latest timeline entry: a later action may not claim an earlier time,
+    /// or the trajectory a supervisor audits would run backwards.
+    public var updatedAt: Int64
 
     /// Enough readings to see a trend, few enough to keep a flapping sensor's ticket small.
     public static let evidenceLimit = 10
@@ -99,6 +102,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         self.openedAt = openedAt
         self.cycleStartedAt = openedAt
         self.lastOccurrenceAt = openedAt
+        self.updatedAt = openedAt
         // A life-safety ticket must be closed by a person, whatever the rule says.
         self.autoResolvable = autoResolvable && !lifeSafety
         self.lifeSafety = lifeSafety
@@ -133,7 +137,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         case occurrences, lastOccurrenceAt = "last_occurrence_at", assignee, team, reopenCount = "reopen_count", cycle, policy
         case pendingSince = "pending_since", stateBeforePending = "state_before_pending", pausedMs = "paused_ms"
         case autoResolvable = "auto_resolvable", lifeSafety = "life_safety", autoResolved = "auto_resolved"
-        case linkedTo = "linked_to", request, evidence, latitude, longitude, timeline
+        case linkedTo = "linked_to", request, evidence, latitude, longitude, timeline, updatedAt = "updated_at"
     }
 }
 

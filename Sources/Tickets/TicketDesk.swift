@@ -98,6 +98,7 @@ public struct TicketDesk: Sendable {
                        in ledger: inout some TicketLedger) throws -> [Happening] {
         var happenings = try timePassed(to: nowMs, in: &ledger)
         guard let ticket = try ledger.ticket(id: ticketID) else { throw TicketDeskError.unknownTicket(ticketID) }
+        guard nowMs >= ticket.updatedAt else { throw TicketDeskError.outOfOrder(ticketID, latestMs: ticket.updatedAt) }
         var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
         let action = try lifecycle.eventHappened(event, at: nowMs, by: actor)
         try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
@@ -159,12 +160,15 @@ public enum TicketDeskError: Error, Hashable, CustomStringConvertible {
     case unknownTicket(String)
     case unknownTier(String, known: [String])
     case missingField(String)
+    /// An action timed before the ticket's latest entry (a back-dated `--at`).
+    case outOfOrder(String, latestMs: Int64)
 
     public var description: String {
         switch self {
         case let .unknownTicket(id): "no ticket \(id)"
         case let .unknownTier(tier, known): "unknown severity tier '\(tier)' (tiers: \(known.joined(separator: ", ")))"
         case let .missingField(what): "a request needs \(what)"
+        case let .outOfOrder(id, latest): "\(id) already has an entry at \(RFC3339.format(milliseconds: latest, timeZone: .current)); an action cannot be recorded before it"
         }
     }
 }

@@ -209,5 +209,6 @@ public struct TicketLifecycle: Sendable {
 
     mutating func log(_ at: Int64, _ actor: String, _ action: String, _ detail: String = "") {
         ticket.timeline.append(TimelineEntry(at: at, actor: actor, action: action, detail: detail))
+        ticket.updatedAt = max(ticket.updatedAt, at)
     }
 }

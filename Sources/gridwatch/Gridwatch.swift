@@ -7,7 +7,7 @@ struct Gridwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gridwatch",
         abstract: "IoT gateway for smart residential communities: MQTT in, SQLite, rules, service tickets.",
-        subcommands: [RunCommand.self, CheckCommand.self, SimulateCommand.self, ReplayCommand.self, RulesCommand.self, SLACommand.self, TicketsCommand.self, DevicesCommand.self,
+        subcommands: [RunCommand.self, CheckCommand.self, SimulateCommand.self, ReplayCommand.self, RulesCommand.self, SLACommand.self, TicketsCommand.self, ReportCommand.self, DevicesCommand.self,
                       ReadingsCommand.self, RejectedCommand.self, BackupCommand.self])
 }
 

@@ -110,6 +110,8 @@ struct TicketActionOptions: ParsableArguments {
     func nowMs() throws -> Int64 {
         guard let at else { return Int64(Date().timeIntervalSince1970 * 1000) }
         guard let date = RFC3339.parse(at) else { throw ValidationError("--at must be RFC 3339, e.g. 2026-11-23T08:05:00+08:00") }
+        // The future would run every ticket's clocks ahead and fire warnings early.
+        guard date.timeIntervalSinceNow < 60 else { throw ValidationError("--at lies in the future; it is for recording what already happened") }
         return Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 

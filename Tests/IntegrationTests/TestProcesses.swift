@@ -22,21 +22,21 @@ enum TestPaths {
         return path
     }
 
-    /// A free TCP port on loopback (bound, read, released).
+    /// A port nobody listens on, below Linux's ephemeral range (32768-60999): a port from that
+    /// range can be taken as the source port of some outgoing connection before the broker
+    /// binds it, and a probe connecting to it can even connect to itself.
     static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000..<32_000)
+            if onLoopback(port, bind) == 0 { return port }
+        }
+        fatalError("no free port between 20000 and 32000")
     }
 
-    static func portAccepts(_ port: Int) -> Bool {
+    static func portAccepts(_ port: Int) -> Bool { onLoopback(port, connect) == 0 }
+
+    /// Calls `bind` or `connect` with a fresh TCP socket and 127.0.0.1:`port`, then closes it.
+    static func onLoopback(_ port: Int, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -44,8 +44,8 @@ enum TestPaths {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
 }
 
