@@ -49,6 +49,7 @@ public final class TicketOffice: Sendable {
     /// Fires warnings, transfers and breaches due by `nowMs`. The ticket clocks run on the wall
     /// clock even while the broker link is down: staff owe an answer whatever the sensors do.
     public func timePassed(nowMs: Int64) {
+        guard (try? database.hasTicketsDue(by: nowMs)) != false else { return }
         record("clock") { ledger in try desk.timePassed(to: nowMs, in: &ledger) }
     }
 

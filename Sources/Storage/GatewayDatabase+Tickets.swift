@@ -93,6 +93,12 @@ extension GatewayDatabase {
         }
     }
 
+    /// Whether any ticket's clock needs to run by `nowMs`: a read, so the once-a-second check
+    /// does not take the write lock from the ingest batches when nothing is due.
+    public func hasTicketsDue(by nowMs: Int64) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tickets WHERE next_deadline <= ?)", arguments: [nowMs]) ?? false }
+    }
+
     /// Active tickets per (tier, warning level), for the metrics.
     public func activeTicketCounts() throws -> [(severity: String, level: Int, count: Int)] {
         try pool.read { db in

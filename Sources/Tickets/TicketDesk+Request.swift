@@ -37,15 +37,17 @@ extension TicketDesk {
         guard !request.community.isEmpty else { throw TicketDeskError.missingField("a community") }
         guard policies[request.severity] != nil else { throw TicketDeskError.unknownTier(request.severity, known: policies.keys.sorted()) }
         var happenings = try timePassed(to: nowMs, in: &ledger)
+        let route = router.route(community: request.community, building: request.building, category: request.category)
         let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
         var ticket = Ticket(id: try ledger.newTicketID(), rule: "request", device: request.device?.id ?? "", deviceType: request.device?.type ?? "",
                             community: request.community, building: request.building, unit: request.unit, severity: request.severity,
                             category: request.category, title: String(firstLine.prefix(80)),
-                            team: router.team(community: request.community, building: request.building, category: request.category),
+                            team: route.team,
                             policy: policy(for: request.severity), openedAt: nowMs,
                             // A person reported it, so a person closes it.
                             autoResolvable: false, lifeSafety: request.severity == "emergency")
         ticket.request = text
+        ticket.assignee = route.assignee
         let lifecycle = TicketLifecycle(opening: ticket, by: actor, settings: settings)
         try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
         happenings.append(Happening(atMs: nowMs, action: .opened, ticket: lifecycle.ticket))

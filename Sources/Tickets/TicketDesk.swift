@@ -139,10 +139,12 @@ public struct TicketDesk: Sendable {
         if let respond = alert.respondWithinSeconds { policy.respond = .seconds(respond) }
         if let resolve = alert.resolveWithinSeconds { policy.resolve = .seconds(resolve) }
         let device = alert.device
+        let route = router.route(community: device.community, building: device.building, category: alert.category)
         var ticket = Ticket(id: try ledger.newTicketID(), rule: alert.rule, device: device.id, deviceType: device.type, community: device.community,
                             building: device.building, unit: device.unit, severity: alert.severity, category: alert.category,
-                            title: alert.title, team: router.team(community: device.community, building: device.building, category: alert.category),
+                            title: alert.title, team: route.team,
                             policy: policy, openedAt: nowMs, autoResolvable: alert.autoResolvable, lifeSafety: alert.lifeSafety, linkedTo: linkedTo)
+        ticket.assignee = route.assignee
         if let evidence = alert.evidence { ticket.addEvidence(evidence) }
         let lifecycle = TicketLifecycle(opening: ticket, by: "rules", settings: settings)
         try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())

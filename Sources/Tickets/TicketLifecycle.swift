@@ -48,7 +48,8 @@ public struct TicketLifecycle: Sendable {
         startCycle(at: ticket.openedAt)
         // `self.`: the parameter has no deadlines yet; the cycle just set them on ours.
         let opened = self.ticket
-        log(opened.openedAt, actor, "opened", "\(opened.severity): respond by \(stamp(opened.respondBy)), resolve by \(stamp(opened.resolveBy)); team \(opened.team)")
+        log(opened.openedAt, actor, "opened", "\(opened.severity): respond by \(stamp(opened.respondBy)), resolve by \(stamp(opened.resolveBy)); team \(opened.team)"
+            + (opened.assignee.map { ", on duty \($0)" } ?? ""))
     }
 
     /// Applies a person's or the rules engine's event. Call `timePassed(to:)` first, so that

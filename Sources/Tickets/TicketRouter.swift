@@ -7,12 +7,15 @@ public struct TicketRouter: Sendable, Hashable, Codable {
         public var building: String?
         public var category: String?
         public var team: String
+        /// The person on duty who gets the ticket straight away, if the route names one.
+        public var assignee: String?
 
-        public init(community: String? = nil, building: String? = nil, category: String? = nil, team: String) {
+        public init(community: String? = nil, building: String? = nil, category: String? = nil, team: String, assignee: String? = nil) {
             self.community = community
             self.building = building
             self.category = category
             self.team = team
+            self.assignee = assignee
         }
 
         public func matches(community: String, building: String, category: String) -> Bool {
@@ -33,7 +36,13 @@ public struct TicketRouter: Sendable, Hashable, Codable {
     }
 
     public func team(community: String, building: String, category: String) -> String {
-        routes.first { $0.matches(community: community, building: building, category: category) }?.team ?? defaultTeam
+        route(community: community, building: building, category: category).team
+    }
+
+    /// The team and, when the route names one, the person on duty.
+    public func route(community: String, building: String, category: String) -> (team: String, assignee: String?) {
+        guard let route = routes.first(where: { $0.matches(community: community, building: building, category: category) }) else { return (defaultTeam, nil) }
+        return (route.team, route.assignee)
     }
 
     /// Configuration problems, one message each: a route that can never match because an

@@ -129,4 +129,25 @@ import Tickets
             #expect(shown.contains(line), "\(line) missing in \(shown)")
         }
     }
+
+    @Test func theTicketsSectionIsCheckedWithPositions() throws {
+        let directory = try TestPaths.temporaryDirectory("tickets-check")
+        let config = try CommandLineTests.writeConfig(in: directory, extra: """
+            tickets:
+              hierarchy: [grid, grid]
+              routes:
+                - {category: water}
+              warnings: {levels: [50%, 80%]}
+              ack_timeout: {emergncy: 30m, general: soon}
+              reopen_window: never
+
+            """)
+        let result = try CommandLineTests.gridwatch(["check", "--config", config], in: directory)
+        #expect(result.status == 1)
+        for expected in ["gridwatch.yaml:7:14: error: 'hierarchy' must list each team once", "gridwatch.yaml:9:7: error: a route is missing required key 'team'",
+                         "gridwatch.yaml:10:22: error: 'levels' must be three", "gridwatch.yaml:11:41: error: the acknowledgement timeout of 'general'",
+                         "gridwatch.yaml:12:18: error: 'reopen_window' must be a duration", "warning: ack_timeout names tier 'emergncy'"] {
+            #expect(result.output.contains(expected), "\(expected) not in \(result.output)")
+        }
+    }
 }

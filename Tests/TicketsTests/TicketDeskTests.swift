@@ -12,7 +12,7 @@ import Tickets
 
     static func desk(reopenHours: Int64 = 72) -> TicketDesk {
         TicketDesk(settings: F.settings(), policies: SLAPolicy.defaults,
-                   router: TicketRouter(routes: [.init(building: "3", category: "elderly_care", team: "care_team")], defaultTeam: "grid"),
+                   router: TicketRouter(routes: [.init(building: "3", category: "elderly_care", team: "care_team", assignee: "nurse_zhou")], defaultTeam: "grid"),
                    reopenWindow: ReopenWindow(windowMs: reopenHours * F.hour))
     }
 
@@ -32,7 +32,7 @@ import Tickets
         let opened = try desk.alertFired(Self.sos(), at: F.t0, in: &ledger)
         #expect(opened.map(\.action) == [.opened])
         let ticket = try #require(opened.first?.ticket)
-        #expect(ticket.id == "T-000001" && ticket.team == "care_team")
+        #expect(ticket.id == "T-000001" && ticket.team == "care_team" && ticket.assignee == "nurse_zhou", "routed to the team and its person on duty")
         #expect(ticket.respondBy == F.t0 + 15 * F.minute, "the rule's own response time wins over the tier's 30 min")
         #expect(ticket.timeline.first?.detail.contains(F.text(F.t0 + 15 * F.minute)) == true, "the opening line names the real deadline")
         let again = try desk.alertFired(Self.sos(values: ["sos": .bool(true), "lat": .double(31.3), "lon": .double(121.6)], at: F.t0 + F.minute),
