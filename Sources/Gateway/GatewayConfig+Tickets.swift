@@ -51,7 +51,7 @@ extension GatewayConfig {
             }
         }
         if let warnings = YAMLMapping(tickets["warnings"], in: source, what: "'warnings'", diagnostics: &diagnostics) {
-            warnings.rejectUnknownKeys(["levels", "defer_to_working_hours", "exempt_tiers"], what: "'warnings'", diagnostics: &diagnostics)
+            warnings.rejectUnknownKeys(["levels", "defer_to_working_hours", "exempt_tiers", "notify"], what: "'warnings'", diagnostics: &diagnostics)
             var policy = ticketConfig.warnings
             if let levels = warnings.stringList("levels", diagnostics: &diagnostics) {
                 if let parsed = WarningPolicy(levels: levels) { policy.levels = parsed.levels } else {
@@ -60,6 +60,15 @@ extension GatewayConfig {
             }
             if let value = warnings.bool("defer_to_working_hours", diagnostics: &diagnostics) { policy.deferToWorkingHours = value }
             if let tiers = warnings.stringList("exempt_tiers", diagnostics: &diagnostics) { policy.exemptTiers = Set(tiers) }
+            if let notify = YAMLMapping(warnings["notify"], in: source, what: "'notify'", diagnostics: &diagnostics) {
+                for (key, keyNode, _) in notify.entries {
+                    guard let level = Int(key), (1...3).contains(level) else {
+                        diagnostics.append(source.diagnostic(at: keyNode, "'notify' keys are the warning levels 1, 2 and 3"))
+                        continue
+                    }
+                    if let targets = notify.stringList(key, diagnostics: &diagnostics) { policy.notify[level] = targets }
+                }
+            }
             ticketConfig.warnings = policy
         }
         if let node = tickets["ack_timeout"] {

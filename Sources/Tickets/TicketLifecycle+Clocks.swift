@@ -64,7 +64,10 @@ extension TicketLifecycle {
         let actor = settings.systemActor
         ticket.escalationLevel = level
         let due = level <= ticket.warnAt.count ? " (due \(stamp(ticket.warnAt[level - 1])))" : ""
-        log(nowMs, actor, "warned", "level \(level)\(due); respond by \(stamp(ticket.respondBy))")
+        let targets = settings.warnings.notify[level] ?? []
+        // The targets go on the timeline: who was told, and when, is part of what is audited.
+        let notify = targets.isEmpty ? "" : "; notify \(targets.joined(separator: ", "))"
+        log(nowMs, actor, "warned", "level \(level)\(due); respond by \(stamp(ticket.respondBy))\(notify)")
         actions.append(.warned(level: level))
         guard level == 3 else { return }
         if let upper = settings.hierarchy.above(ticket.team) {

@@ -20,6 +20,9 @@ public struct WarningPolicy: Sendable, Hashable, Codable {
     public var deferToWorkingHours: Bool
     /// Tiers whose warnings are never deferred.
     public var exemptTiers: Set<String>
+    /// Who is told at each level (1-3): roles or people the notifiers resolve, e.g. level 1 the
+    /// grid worker, level 2 the community director, level 3 the street office's duty desk.
+    public var notify: [Int: [String]] = [:]
 
     public init(levels: [Level] = [.fraction(0.5), .fraction(0.8), .fraction(1.0)],
                 deferToWorkingHours: Bool = false, exemptTiers: Set<String> = ["emergency"]) {

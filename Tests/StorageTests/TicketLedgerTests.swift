@@ -13,10 +13,16 @@ import Tickets
     static let zone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
     static let device = Device(id: "smoke-1", type: "smoke", community: "maple", building: "1", unit: "101")
 
-    static func desk(policies: [String: SLAPolicy] = SLAPolicy.defaults, warnings: WarningPolicy = .standard) -> TicketDesk {
+    static func desk(policies: [String: SLAPolicy] = SLAPolicy.defaults, warnings: WarningPolicy = notifying) -> TicketDesk {
         TicketDesk(settings: TicketSettings(calendar: .standard(timeZone: zone), warnings: warnings,
                                             hierarchy: TeamHierarchy(chain: ["grid", "community", "street_office"])),
                    policies: policies)
+    }
+
+    static var notifying: WarningPolicy {
+        var policy = WarningPolicy.standard
+        policy.notify = [1: ["grid_worker"], 3: ["street_office_duty", "director_li"]]
+        return policy
     }
 
     static func smoke() -> TicketDesk.Alert {
@@ -61,7 +67,9 @@ import Tickets
         #expect(atBreach.map(\.action) == [.warned(level: 2), .warned(level: 3), .transferred(team: "community"), .responseBreached])
         let stored = try #require(try reopened.ticket(id: "T-000001"))
         #expect(stored.team == "community" && stored.escalationLevel == 3 && stored.responseBreached)
-        #expect(stored.timeline.filter { $0.action == "warned" }.count == 3)
+        let warned = stored.timeline.filter { $0.action == "warned" }.map(\.detail)
+        #expect(warned.count == 3)
+        #expect(warned.first?.hasSuffix("; notify grid_worker") == true && warned.last?.hasSuffix("; notify street_office_duty, director_li") == true, "\(warned)")
     }
 
     @Test func aConfigurationChangeKeepsTheDeadlinesOfOpenTickets() throws {
