@@ -65,6 +65,36 @@ import Tickets
                                                       in: gateway.directory)
         #expect(resolved.status == 0 && resolved.output.contains("now resolved"), "\(resolved.output)")
     }
+
+    @Test func warningsThatFellDueWhileTheGatewayWasDownFireOnceAtStart() throws {
+        let (broker, gateway, _) = try RulesIntegrationTests.gatewayWithOwnRules("tickets-resume")
+        defer { broker.stop() }
+        let config = gateway.configPath
+        let imported = try CommandLineTests.gridwatch(["devices", "import", TestPaths.repository + "/devices/demo-community.csv", "--config", config],
+                                                      in: gateway.directory)
+        #expect(imported.status == 0, "\(imported.output)")
+        // An emergency logged 40 minutes ago, while no gateway ran: its 30-minute window is over.
+        let formatter = ISO8601DateFormatter()
+        let openedAt = formatter.string(from: Date().addingTimeInterval(-40 * 60))
+        let created = try CommandLineTests.gridwatch(["tickets", "create", "--config", config, "--by", "night_desk", "--category", "elderly_care",
+                                                      "--severity", "emergency", "--device", "wb-b02-0101", "--text", "No answer at the door",
+                                                      "--at", openedAt], in: gateway.directory)
+        #expect(created.status == 0, "\(created.output)")
+        try gateway.start()
+        defer { gateway.terminate() }
+        func warned() -> [TimelineEntry] { ((try? gateway.database().ticket(id: "T-000001"))?.timeline ?? []).filter { $0.action == "warned" } }
+        #expect(eventually(timeout: 10) { warned().count == 3 })
+        let ticket = try #require(try gateway.database().ticket(id: "T-000001"))
+        #expect(ticket.team == "community" && ticket.escalationLevel == 3 && ticket.responseBreached, "\(ticket.timeline)")
+        #expect(gateway.metrics().contains("gridwatch_tickets_open{tier=\"emergency\",level=\"3\"} 1") ||
+                gateway.metrics().contains("gridwatch_tickets_open{level=\"3\",tier=\"emergency\"} 1"), "\(gateway.metrics())")
+        // A second start finds nothing left to fire: each level once per cycle.
+        #expect(gateway.terminate() == 0)
+        try gateway.start()
+        usleep(2_000_000)
+        #expect(warned().count == 3)
+        #expect(((try? gateway.database().ticket(id: "T-000001"))?.timeline ?? []).filter { $0.action == "transferred" }.count == 1)
+    }
 }
 
 /// The staff commands and the SLA report on a database without a running gateway, in
