@@ -48,14 +48,19 @@ public final class IngestService: Service, Sendable {
         let handlerLogger = logger
         client = try MQTTClient(options: try config.mqttOptions(subscriptions: subscriptions), logger: logger) { message in
             let receivedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
-            guard journal.append(topic: message.topic, payload: message.payload, receivedAtMs: receivedAtMs) else {
-                // The PUBACK is already queued and would go out when we return: end the process
-                // now so the broker redelivers instead of us acknowledging what is not on disk.
-                handlerLogger.critical("journal append failed; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
+            guard journal.stage(topic: message.topic, payload: message.payload, receivedAtMs: receivedAtMs) else {
+                handlerLogger.critical("journal refused a message; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
                 _exit(75)
             }
             statistics.received.add(1, ordering: .relaxed)
             statistics.metrics.received.increment()
+        } beforeAcknowledging: {
+            guard journal.flush() else {
+                // The PUBACKs of this burst are queued and would go out next: end the process
+                // now so the broker redelivers instead of us acknowledging what is not on disk.
+                handlerLogger.critical("journal write failed; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
+                _exit(75)
+            }
         }
         let client = client
         pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,

@@ -59,27 +59,50 @@ public final class Journal: Sendable {
     /// Position just after the last appended record.
     public var endPosition: UInt64 { writer.withLock { $0.end } }
 
-    /// Appends one message. Returns false if the write failed (disk full, I/O error): the
-    /// caller must then not acknowledge the message, and the journal refuses further appends.
+    /// Appends one message and writes it at once. Returns false if the write failed (disk
+    /// full, I/O error): the caller must then not acknowledge the message, and the journal
+    /// refuses further appends.
     @discardableResult
     public func append(topic: String, payload: UnsafeRawBufferPointer, receivedAtMs: Int64) -> Bool {
-        let appended = writer.withLock { state -> Bool in
-            guard state.failed == nil else { return false }
-            if state.segmentSize >= options.segmentBytes { rotate(&state) }
+        stage(topic: topic, payload: payload, receivedAtMs: receivedAtMs) && flush()
+    }
+
+    /// Encodes one message into the pending buffer; it is on disk only after `flush`. The
+    /// network loop stages every message of a read burst and flushes once before any of
+    /// their PUBACKs is written: one `write` for many messages, the same guarantee.
+    @discardableResult
+    public func stage(topic: String, payload: UnsafeRawBufferPointer, receivedAtMs: Int64) -> Bool {
+        writer.withLock { state -> Bool in
             guard state.failed == nil else { return false }
             JournalRecord.encode(topic: topic, payload: payload, receivedAtMs: receivedAtMs, into: &state.buffer)
+            return true
+        }
+    }
+
+    /// Writes every staged message with one `write` (and `fdatasync` when configured). Returns
+    /// false if that failed: none of the staged messages may then be acknowledged.
+    @discardableResult
+    public func flush() -> Bool {
+        let flushed = writer.withLock { state -> Int? in
+            guard state.failed == nil else { return nil }
+            guard !state.buffer.isEmpty else { return 0 }
+            if state.segmentSize >= options.segmentBytes { rotate(&state) }
+            guard state.failed == nil else { return nil }
             let written = state.buffer.withUnsafeBytes { JournalSegments.writeAll(state.fd, $0) }
             guard written else {
                 state.failed = "write failed: \(String(cString: strerror(errno)))"
-                return false
+                return nil
             }
             if options.syncEveryAppend { _ = fdatasync(state.fd) }
-            state.segmentSize += state.buffer.count
-            state.end += UInt64(state.buffer.count)
-            return true
+            let count = state.buffer.count
+            state.segmentSize += count
+            state.end += UInt64(count)
+            state.buffer.removeAll(keepingCapacity: true)
+            return count
         }
-        if appended, consumerWaiting.exchange(false, ordering: .acquiringAndReleasing) { dataAvailable.signal() }
-        return appended
+        guard let flushed else { return false }
+        if flushed > 0, consumerWaiting.exchange(false, ordering: .acquiringAndReleasing) { dataAvailable.signal() }
+        return true
     }
 
     /// The reason appends stopped, if they did.

@@ -23,20 +23,21 @@ enum JournalRecord {
     /// A record larger than this is corruption, not a message (the MQTT payload limit is far lower).
     static let maxBodySize = 16 << 20
 
+    /// Appends one record to `buffer` (which may already hold others, for one write of many).
     static func encode(topic: String, payload: UnsafeRawBufferPointer, receivedAtMs: Int64, into buffer: inout [UInt8]) {
         let topicBytes = Array(topic.utf8.prefix(Int(UInt16.max)))
         let bodySize = fixedBodySize + topicBytes.count + payload.count
-        buffer.removeAll(keepingCapacity: true)
-        buffer.reserveCapacity(headerSize + bodySize)
+        let start = buffer.count
+        buffer.reserveCapacity(start + headerSize + bodySize)
         appendLE(UInt32(bodySize), to: &buffer)
         appendLE(UInt32(0), to: &buffer)
         appendLE(UInt64(bitPattern: receivedAtMs), to: &buffer)
         appendLE(UInt16(topicBytes.count), to: &buffer)
         buffer.append(contentsOf: topicBytes)
         buffer.append(contentsOf: payload)
-        let checksum = buffer.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[headerSize...])) }
+        let checksum = buffer.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[(start + headerSize)...])) }
         withUnsafeBytes(of: checksum.littleEndian) { raw in
-            for index in 0..<4 { buffer[4 + index] = raw[index] }
+            for index in 0..<4 { buffer[start + 4 + index] = raw[index] }
         }
     }
 

@@ -18,22 +18,29 @@ final class MosquittoHandle: @unchecked Sendable {
 private let mosquittoLibraryReady: Bool = { mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue }()
 
 /// An MQTT client on libmosquitto, in threaded mode with a network loop thread of its own.
-/// In threaded mode libmosquitto only queues the QoS 1 PUBACK before calling `on_message` and
-/// writes it after the callback returns, so whatever the message handler makes durable is
-/// durable before the broker hears "received" (DESIGN §2).
+/// In threaded mode libmosquitto only queues the QoS 1 PUBACK before calling `on_message`;
+/// it is written by `mosquitto_loop_write`, which our loop calls only after
+/// `beforeAcknowledging`, so whatever the handlers make durable is durable before the broker
+/// hears "received" (DESIGN §2).
 public final class MQTTClient: Sendable {
     /// Called on the network thread for every message; must return within microseconds.
     public typealias MessageHandler = @Sendable (MQTTMessageView) -> Void
+    /// Called on the network thread after a burst of messages went to the handler and before
+    /// their PUBACKs are written: the place to make them durable with one write.
+    public typealias BurstHandler = @Sendable () -> Void
 
     let options: MQTTOptions
     let logger: Logger
     let handle: MosquittoHandle
     let events: MQTTClientEvents
+    let beforeAcknowledging: BurstHandler?
     private let loopDone = DispatchSemaphore(value: 0)
 
-    public init(options: MQTTOptions, logger: Logger, onMessage: MessageHandler? = nil) throws(MQTTError) {
+    public init(options: MQTTOptions, logger: Logger, onMessage: MessageHandler? = nil,
+                beforeAcknowledging: BurstHandler? = nil) throws(MQTTError) {
         guard mosquittoLibraryReady else { throw MQTTError("libmosquitto failed to initialise") }
         self.options = options
+        self.beforeAcknowledging = beforeAcknowledging
         self.logger = logger
         self.events = MQTTClientEvents(options: options, logger: logger, onMessage: onMessage)
         let context = Unmanaged.passUnretained(events).toOpaque()

@@ -12,6 +12,8 @@ final class MQTTClientEvents: Sendable {
     let stopping = Atomic<Bool>(false)
     let paused = Atomic<Bool>(false)
     let outstanding = Atomic<Int>(0)
+    /// Messages handed to `onMessage` so far: the loop reads on while each read delivers one.
+    let delivered = Atomic<Int>(0)
     private let connected = Atomic<Bool>(false)
     private let connackSucceeded = Atomic<Bool>(false)
     private let connackRefused = Atomic<Bool>(false)
@@ -93,6 +95,7 @@ final class MQTTClientEvents: Sendable {
     }
 
     func received(_ message: mosquitto_message) {
+        delivered.add(1, ordering: .relaxed)
         guard let onMessage, let topicPointer = message.topic else { return }
         let payload = UnsafeRawBufferPointer(start: message.payload, count: Int(message.payloadlen))
         onMessage(MQTTMessageView(topic: String(cString: topicPointer), payload: payload, qos: message.qos, retain: message.retain))

@@ -32,6 +32,29 @@ import Testing
         #expect(all.last?.endPosition == journal.endPosition)
     }
 
+    @Test func stagedMessagesAreInvisibleUntilOneFlushWritesThemAll() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        #expect(Self.append(journal, "t/first", "{}", at: 1))
+        let before = journal.endPosition
+        for index in 0..<50 {
+            #expect(Array("{\"i\":\(index)}".utf8).withUnsafeBytes { journal.stage(topic: "t/\(index)", payload: $0, receivedAtMs: Int64(index)) })
+        }
+        // Nothing staged is on disk (or visible to the consumer) before the flush.
+        #expect(journal.endPosition == before)
+        var reader = JournalReader(journal: journal, from: 0)
+        #expect(try reader.read(maxCount: 100).count == 1)
+        #expect(journal.flush())
+        #expect(journal.flush(), "an empty flush is fine")
+        let rest = try reader.read(maxCount: 100)
+        #expect(rest.map(\.topic) == (0..<50).map { "t/\($0)" })
+        #expect(rest.last?.endPosition == journal.endPosition)
+        // Records written together decode one by one, each with its own checksum, after a reopen too.
+        let reopened = try Journal(directory: directory)
+        #expect(reopened.endPosition == journal.endPosition)
+    }
+
     @Test func tornTailIsCutOffAndAppendsContinue() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
