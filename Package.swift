@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "Storage", dependencies: [
             "Devices", "Rules", "Tickets",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
             "Storage",

@@ -36,16 +36,10 @@ extension GatewayDatabase {
         try pool.write { db in
             var result = IngestBatchResult()
             for device in batch.newDevices { try Self.insertDevice(device, source: "auto", nowMs: batch.readings.first?.receivedAtMs ?? 0, db: db) }
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO readings (device_id, received_at, device_ts, device_ts_trusted, seq, payload, flags, content_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try ReadingInsertStatement(db)
             var lastSeen: [String: Int64] = [:]
             for reading in batch.readings {
-                let flags: String? = reading.flags.isEmpty ? nil : reading.flags.joined(separator: ",")
-                try insert.execute(arguments: [reading.deviceID, reading.receivedAtMs, reading.deviceTimeMs, reading.deviceTimeTrusted,
-                                               reading.seq, reading.payloadText, flags, reading.contentHash])
-                if db.changesCount == 1 { result.stored += 1 } else { result.duplicates += 1 }
+                if try insert.insert(reading) { result.stored += 1 } else { result.duplicates += 1 }
                 lastSeen[reading.deviceID] = max(lastSeen[reading.deviceID] ?? 0, reading.receivedAtMs)
             }
             let seen = try db.cachedStatement(sql: "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?")

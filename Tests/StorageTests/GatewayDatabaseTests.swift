@@ -18,6 +18,28 @@ import Testing
                        seq: seq, values: [:], payloadText: text, flags: seq == 2 ? ["out_of_range:battery"] : [], contentHash: hash)
     }
 
+    @Test func everyColumnOfAReadingRoundTrips() throws {
+        let (database, path) = try Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try database.upsertDevices([Device(id: "band-é", type: "wristband", community: "demo")], source: "inventory", nowMs: 1)
+        var batch = IngestBatch(journalPosition: 10)
+        let text = "{\"hr_bpm\":72,\"note\":\"老人 ok\"}"
+        batch.readings = [
+            Reading(deviceID: "band-é", deviceType: "wristband", community: "demo", receivedAtMs: 5_000, deviceTimeMs: 4_000, deviceTimeTrusted: false,
+                    seq: nil, values: [:], payloadText: text, flags: ["out_of_range:hr_bpm", "clock_skew"], contentHash: -42),
+            Reading(deviceID: "band-é", deviceType: "wristband", community: "demo", receivedAtMs: 6_000, deviceTimeMs: 6_000, deviceTimeTrusted: true,
+                    seq: 7, values: [:], payloadText: "", flags: [], contentHash: 43),
+        ]
+        #expect(try database.store(batch).stored == 2)
+        let stored = try database.readings(device: "band-é").sorted { $0.receivedAtMs < $1.receivedAtMs }
+        #expect(stored.count == 2)
+        #expect(stored[0].payload == text && stored[0].seq == nil && !stored[0].deviceTimeTrusted && stored[0].deviceTimeMs == 4_000)
+        #expect(stored[0].flags == ["out_of_range:hr_bpm", "clock_skew"])
+        #expect(stored[1].payload == "" && stored[1].seq == 7 && stored[1].deviceTimeTrusted && stored[1].flags.isEmpty)
+        // The same reading again is a duplicate, not an error.
+        #expect(try database.store(batch).duplicates == 2)
+    }
+
     @Test func batchesCommitWithTheirJournalPositionAndDropRedeliveries() throws {
         let (database, path) = try Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }
