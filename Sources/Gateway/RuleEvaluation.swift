@@ -113,6 +113,9 @@ public final class RuleEvaluation: Sendable {
                                              "inhibited_by": "\(event.inhibitedBy ?? "-")"]
             if event.kind == .firing && event.severity == "emergency" && event.inhibitedBy == nil {
                 logger.warning("\(event.kind.rawValue)", metadata: metadata)
+            } else if event.kind == .pending {
+                // Every door that opens starts a pending `door_left_open`: stored, but not worth a log line.
+                logger.debug("\(event.kind.rawValue)", metadata: metadata)
             } else {
                 logger.info("\(event.kind.rawValue)", metadata: metadata)
             }

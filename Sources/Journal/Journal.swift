@@ -6,9 +6,10 @@ import Foundation
 import Synchronization
 
 /// The durable buffer between the network and the slower stages: an append-only log of raw
-/// MQTT messages in segment files named by their first position. `append` is called inside
-/// libmosquitto's `on_message`, so a message is on disk before its PUBACK leaves; everything
-/// after it (decode, store, rules) can be replayed from here after a crash.
+/// MQTT messages in segment files named by their first position. The network loop `stage`s
+/// each message inside libmosquitto's `on_message` and `flush`es the burst before it writes
+/// the burst's PUBACKs, so a message is on disk before the broker hears "received";
+/// everything after it (decode, store, rules) can be replayed from here after a crash.
 public final class Journal: Sendable {
     /// Tuning and durability settings.
     public struct Options: Sendable {
