@@ -5,8 +5,8 @@ import Rules
 import Storage
 import Synchronization
 
-/// The live side of the rules engine: stored readings go in, alert events come out (logged
-/// and kept in `alert_events`), timers are driven by the clock, the state is saved so a
+/// The live side of the rules engine: stored readings go in, alert events come out (logged,
+/// and firing and resolved ones kept in `alert_events`), timers are driven by the clock, the state is saved so a
 /// restart resumes it, and rule files are reloaded safely.
 public final class RuleEvaluation: Sendable {
     let engine: Mutex<RuleEngine>
@@ -120,7 +120,10 @@ public final class RuleEvaluation: Sendable {
                 logger.info("\(event.kind.rawValue)", metadata: metadata)
             }
         }
-        do { try database.storeAlertEvents(events) } catch {
+        // Pending is not an alert yet (a door just opened): counted in the metrics, not kept as
+        // history. Storing it cost a write transaction per batch on busy doors.
+        let history = events.filter { $0.kind != .pending }
+        do { try database.storeAlertEvents(history) } catch {
             logger.error("storing alert events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
         }
         if let tickets {
