@@ -49,7 +49,11 @@ extension GatewayDatabase {
     /// Stored readings received since `sinceMs`, as the rules engine sees them (for `warm`).
     public func ruleReadings(sinceMs: Int64) throws -> [RuleReading] {
         try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT device_id, received_at, payload FROM readings WHERE received_at >= ? ORDER BY id", arguments: [sinceMs])
+            // `received_at` has no index (one more per insert would cost ingest); the id range
+            // is searched instead, and a margin of rows before it is filtered by time.
+            let start = max(try Self.firstReadingID(receivedAtOrAfter: sinceMs, db) - Self.warmMarginRows, 0)
+            let rows = try Row.fetchCursor(db, sql: "SELECT device_id, received_at, payload FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id",
+                                           arguments: [start, sinceMs])
             var readings: [RuleReading] = []
             while let row = try rows.next() {
                 let payload: String = row["payload"]
@@ -58,5 +62,29 @@ extension GatewayDatabase {
             }
             return readings
         }
+    }
+
+    /// Rows before the searched start that are still checked: receive times rise with the id
+    /// except where the wall clock stepped back, which a margin covers in practice.
+    static let warmMarginRows: Int64 = 10_000
+
+    /// The smallest id from which every reading was received at or after `sinceMs`, found by
+    /// bisecting ids: rows are inserted in journal order, so `received_at` rises with `id`.
+    /// A few dozen indexed lookups instead of a scan of months of readings.
+    static func firstReadingID(receivedAtOrAfter sinceMs: Int64, _ db: Database) throws -> Int64 {
+        guard let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM readings") else { return 0 }
+        var low = try Int64.fetchOne(db, sql: "SELECT min(id) FROM readings") ?? 0
+        var high = maxID + 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            // Ids may have gaps (pruning): look at the first row at or after the middle.
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, received_at FROM readings WHERE id >= ? ORDER BY id LIMIT 1", arguments: [middle]) else {
+                high = middle
+                continue
+            }
+            let receivedAt: Int64 = row["received_at"]
+            if receivedAt >= sinceMs { high = middle } else { low = (row["id"] as Int64) + 1 }
+        }
+        return low
     }
 }

@@ -18,6 +18,26 @@ import Testing
                        seq: seq, values: [:], payloadText: text, flags: seq == 2 ? ["out_of_range:battery"] : [], contentHash: hash)
     }
 
+    @Test func warmUpReadsExactlyTheWindowFoundByBisection() throws {
+        let (database, path) = try Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try database.upsertDevices([Device(id: "door-1", type: "door", community: "demo")], source: "inventory", nowMs: 1)
+        // 30,000 readings one second apart: the window is the last 1,000 s.
+        for chunk in 0..<30 {
+            var batch = IngestBatch(journalPosition: UInt64(chunk + 1))
+            batch.readings = (0..<1000).map { index in
+                let ms = Int64(chunk * 1000 + index) * 1000
+                return Self.reading("door-1", seq: Int64(chunk * 1000 + index), at: ms)
+            }
+            _ = try database.store(batch)
+        }
+        let since: Int64 = 29_000 * 1000
+        let window = try database.ruleReadings(sinceMs: since)
+        #expect(window.count == 1000 && window.first?.atMs == since && window.allSatisfy { $0.atMs >= since })
+        #expect(try database.ruleReadings(sinceMs: 0).count == 30_000)
+        #expect(try database.ruleReadings(sinceMs: 40_000 * 1000).isEmpty)
+    }
+
     @Test func everyColumnOfAReadingRoundTrips() throws {
         let (database, path) = try Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: path) }
