@@ -60,15 +60,20 @@ extension MQTTClient {
     /// each read delivers a message (a burst, at most 256), let `beforeAcknowledging` make
     /// the burst durable, and only then write the queued PUBACKs. Compared with one
     /// `mosquitto_loop` per message this saves a `select`, a wake-up read and a journal
-    /// `write` per message. Messages published from other threads wait at most `timeoutMs`
-    /// (libmosquitto's wake-up socket is not ours to poll).
+    /// `write` per message. A publish from another thread wakes the poll through `wakeup`.
     func pump(_ raw: OpaquePointer, timeoutMs: Int32) -> Int32 {
         let success = MOSQ_ERR_SUCCESS.rawValue
         let socket = mosquitto_socket(raw)
         guard socket >= 0 else { return MOSQ_ERR_NO_CONN.rawValue }
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(raw) ? Int16(POLLOUT) : 0), revents: 0)
+        var descriptors = [pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(raw) ? Int16(POLLOUT) : 0), revents: 0),
+                           pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)]
+        let ready = poll(&descriptors, wakeup.read >= 0 ? 2 : 1, timeoutMs)
+        if ready > 0, descriptors[1].revents != 0 {
+            var drain = [UInt8](repeating: 0, count: 64)
+            while read(wakeup.read, &drain, drain.count) == drain.count {}
+        }
         var rc = success
-        if poll(&descriptor, 1, timeoutMs) > 0, descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+        if ready > 0, descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
             for _ in 0..<256 {
                 let before = events.delivered.load(ordering: .relaxed)
                 rc = mosquitto_loop_read(raw, 1)

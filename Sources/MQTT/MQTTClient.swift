@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CMosquitto
 import Dispatch
 import Foundation
@@ -34,6 +37,10 @@ public final class MQTTClient: Sendable {
     let handle: MosquittoHandle
     let events: MQTTClientEvents
     let beforeAcknowledging: BurstHandler?
+    /// Wakes the network loop's `poll` when another thread queues a message: libmosquitto's
+    /// own wake-up socket is private, and without this a publish would wait for the poll's
+    /// timeout (alerts must leave within milliseconds).
+    let wakeup: (read: Int32, write: Int32)
     private let loopDone = DispatchSemaphore(value: 0)
 
     public init(options: MQTTOptions, logger: Logger, onMessage: MessageHandler? = nil,
@@ -41,6 +48,7 @@ public final class MQTTClient: Sendable {
         guard mosquittoLibraryReady else { throw MQTTError("libmosquitto failed to initialise") }
         self.options = options
         self.beforeAcknowledging = beforeAcknowledging
+        wakeup = Self.makeWakeupPipe()
         self.logger = logger
         self.events = MQTTClientEvents(options: options, logger: logger, onMessage: onMessage)
         let context = Unmanaged.passUnretained(events).toOpaque()
@@ -54,6 +62,10 @@ public final class MQTTClient: Sendable {
 
     deinit {
         mosquitto_destroy(handle.raw)
+        if wakeup.read >= 0 {
+            close(wakeup.read)
+            close(wakeup.write)
+        }
     }
 
     private func configure() throws(MQTTError) {
@@ -122,10 +134,32 @@ public final class MQTTClient: Sendable {
         let rc = payload.withUnsafeBytes { bytes in
             mosquitto_publish(handle.raw, nil, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
         }
-        if rc == MOSQ_ERR_SUCCESS.rawValue || (qos > 0 && rc == MOSQ_ERR_NO_CONN.rawValue) { return true }
+        if rc == MOSQ_ERR_SUCCESS.rawValue || (qos > 0 && rc == MOSQ_ERR_NO_CONN.rawValue) {
+            wakeLoop()
+            return true
+        }
         if qos > 0 { events.outstanding.subtract(1, ordering: .relaxed) }
         logger.error("publish refused", metadata: ["topic": "\(topic)", "error": "\(String(cString: mosquitto_strerror(rc)))"])
         return false
+    }
+
+    /// Makes the network loop look at its queue now instead of at its next poll timeout.
+    func wakeLoop() {
+        guard wakeup.write >= 0 else { return }
+        var byte: UInt8 = 1
+        // Non-blocking: a full pipe already holds a wake-up.
+        _ = write(wakeup.write, &byte, 1)
+    }
+
+    /// A non-blocking pipe; (-1, -1) if none could be made (the loop then polls on its timeout).
+    static func makeWakeupPipe() -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return (-1, -1) }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        return (fds[0], fds[1])
     }
 
     /// QoS 1 messages published and not yet acknowledged by the broker.
