@@ -75,6 +75,7 @@ public final class IngestPipeline: Sendable {
         var paused = false
         var lastDiscard = start
         while true {
+            statistics.pipelineHeartbeatMs.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
             let entries: [JournalEntry]
             do {
                 entries = try reader.read(maxCount: batchSize)

@@ -21,10 +21,12 @@ public final class IngestService: Service, Sendable {
     public let statistics: IngestStatistics
     public let rules: RuleEvaluation
     let logger: Logger
+    let notifier: SystemdNotifier
 
-    public init(setup: GatewaySetup, logger: Logger) throws {
+    public init(setup: GatewaySetup, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(environment: [:])) throws {
         let config = setup.config
         self.logger = logger
+        self.notifier = notifier
         statistics = IngestStatistics()
         database = try GatewayDatabase(path: config.databasePath)
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
@@ -73,7 +75,9 @@ public final class IngestService: Service, Sendable {
         try pipeline.start()
         client.start()
         logger.info("gridwatch ingest running", metadata: ["journal": "\(journal.directory)", "database": "\(database.path)"])
+        notifier.notify("READY=1\nSTATUS=ingesting")
         try? await gracefulShutdown()
+        notifier.notify("STOPPING=1\nSTATUS=draining the journal")
         logger.info("shutting down: disconnecting from the broker and draining the journal")
         client.stop()
         let drained = pipeline.drainAndStop(timeout: 120)

@@ -1,8 +1,11 @@
+import Foundation
 import Synchronization
 
 /// Live counters of the ingest path, shared by the network thread, the pipeline and `/readyz`.
 public final class IngestStatistics: Sendable {
     public let received = Atomic<Int>(0)
+    /// When the pipeline last went round its loop (epoch ms): the watchdog's proof of life.
+    public let pipelineHeartbeatMs = Atomic<Int64>(Int64(Date().timeIntervalSince1970 * 1000))
     public let stored = Atomic<Int>(0)
     public let duplicates = Atomic<Int>(0)
     public let rejected = Atomic<Int>(0)

@@ -14,6 +14,7 @@ extension MQTTClient {
         var backoff = ReconnectBackoff(minimum: options.reconnectMinSeconds, maximum: options.reconnectMaxSeconds)
         var everConnected = false
         while !events.stopping.load(ordering: .acquiring) {
+            events.loopHeartbeatMs.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
             if !events.socketOpen {
                 events.setState(.connecting)
                 let rc = everConnected
@@ -93,6 +94,9 @@ extension MQTTClient {
 
     private func sleepInterruptibly(_ seconds: Double) {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline, !events.stopping.load(ordering: .acquiring) { usleep(20_000) }
+        while Date() < deadline, !events.stopping.load(ordering: .acquiring) {
+            events.loopHeartbeatMs.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
+            usleep(20_000)
+        }
     }
 }

@@ -98,6 +98,8 @@ public final class MQTTClient: Sendable {
     }
 
     public var state: MQTTConnectionState { events.state }
+    /// When the network loop last went round (epoch ms): it does at least every 20 ms while it runs.
+    public var loopHeartbeatMs: Int64 { events.loopHeartbeatMs.load(ordering: .relaxed) }
     public var isConnected: Bool { events.isConnected }
 
     /// Starts the network loop thread: connect, reconnect with backoff, deliver messages.

@@ -14,6 +14,8 @@ final class MQTTClientEvents: Sendable {
     let outstanding = Atomic<Int>(0)
     /// Messages handed to `onMessage` so far: the loop reads on while each read delivers one.
     let delivered = Atomic<Int>(0)
+    /// When the network loop last went round (epoch ms), for a watchdog.
+    let loopHeartbeatMs = Atomic<Int64>(Int64(Date().timeIntervalSince1970 * 1000))
     private let connected = Atomic<Bool>(false)
     private let connackSucceeded = Atomic<Bool>(false)
     private let connackRefused = Atomic<Bool>(false)
