@@ -15,6 +15,8 @@ public final class GatewayMetrics: Sendable {
     let rulesLoaded: Gauge
     let rulesReloadFailed: Gauge
     let alertsFiring: Gauge
+    let ruleEvaluations: Counter
+    private let newestReadingAge = Mutex<[String: Gauge]>([:])
     private let rejectedByReason = Mutex<[String: Counter]>([:])
     private let alertEventsByKind = Mutex<[String: Counter]>([:])
     private let ticketEventsByKind = Mutex<[String: Counter]>([:])
@@ -34,6 +36,7 @@ public final class GatewayMetrics: Sendable {
         rulesLoaded = registry.makeGauge(name: "gridwatch_rules_loaded", help: "Rules in the running rule set")
         rulesReloadFailed = registry.makeGauge(name: "gridwatch_rules_reload_failed", help: "1 while the last rules reload was rejected (previous rules running)")
         alertsFiring = registry.makeGauge(name: "gridwatch_alerts_firing", help: "Alerts currently firing")
+        ruleEvaluations = registry.makeCounter(name: "gridwatch_rule_evaluations_total", help: "Readings evaluated by the rules engine")
     }
 
     func rejected(_ reason: String) {
@@ -58,6 +61,19 @@ public final class GatewayMetrics: Sendable {
                                                               help: "Active tickets by tier and warning level")
                 gauges[key] = gauge
                 gauge.set(Int64(count.count))
+            }
+        }
+    }
+
+    /// Seconds since the newest reading of each device type (a whole type going quiet is a
+    /// gateway or network problem, not a device one).
+    func setNewestReadingAge(_ ages: [String: Double]) {
+        newestReadingAge.withLock { gauges in
+            for (type, age) in ages {
+                let gauge = gauges[type] ?? registry.makeGauge(name: "gridwatch_newest_reading_age_seconds", labels: [("type", type)],
+                                                                help: "Seconds since the newest reading of each device type")
+                gauges[type] = gauge
+                gauge.set(age)
             }
         }
     }

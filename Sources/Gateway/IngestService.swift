@@ -98,6 +98,10 @@ public final class IngestService: Service, Sendable {
         metrics.alertsFiring.set(Int64(firing))
         metrics.rulesReloadFailed.set(Int64(rules.lastReloadFailure == nil ? 0 : 1))
         rules.tickets?.refreshGauges()
+        if let newest = try? database.newestReadingByType() {
+            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            metrics.setNewestReadingAge(newest.mapValues { Double(max(nowMs - $0, 0)) / 1000 })
+        }
         return metrics.render()
     }
 

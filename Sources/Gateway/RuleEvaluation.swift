@@ -42,6 +42,7 @@ public final class RuleEvaluation: Sendable {
 
     /// Evaluates freshly stored readings (called on the ingest thread).
     public func readingsStored(_ readings: [Reading], newDevices: [Device] = []) {
+        metrics?.ruleEvaluations.increment(by: Int64(readings.count))
         let events = engine.withLock { engine in
             for device in newDevices { engine.register(device) }
             var events: [AlertEvent] = []

@@ -69,4 +69,15 @@ extension GatewayDatabase {
             source: row["source"], registeredAtMs: row["registered_at"], lastSeenAtMs: row["last_seen_at"],
             availability: row["availability"], availabilityAtMs: row["availability_at"])
     }
+
+    /// The newest reading's receive time per device type (types never heard from are absent).
+    public func newestReadingByType() throws -> [String: Int64] {
+        try pool.read { db in
+            var result: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT type, max(last_seen_at) AS newest FROM devices WHERE last_seen_at IS NOT NULL GROUP BY type") {
+                result[row["type"]] = row["newest"]
+            }
+            return result
+        }
+    }
 }

@@ -32,6 +32,8 @@ import Testing
         #expect(metrics.contains("gridwatch_readings_stored_total \(total)"), "\(metrics)")
         #expect(metrics.contains("gridwatch_messages_received_total \(total)"))
         #expect(metrics.contains("gridwatch_broker_connected 1"))
+        #expect(metrics.contains("gridwatch_rule_evaluations_total \(total)"), "\(metrics)")
+        #expect(metrics.contains("gridwatch_newest_reading_age_seconds{type=\"wristband\"}"), "\(metrics)")
 
         // SIGTERM drains and exits 0.
         #expect(gateway.terminate() == 0, "\(gateway.process?.log ?? "")")
