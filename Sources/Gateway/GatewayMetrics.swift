@@ -16,6 +16,7 @@ public final class GatewayMetrics: Sendable {
     let rulesReloadFailed: Gauge
     let alertsFiring: Gauge
     let ruleEvaluations: Counter
+    let brokerDropped: Gauge
     private let newestReadingAge = Mutex<[String: Gauge]>([:])
     private let rejectedByReason = Mutex<[String: Counter]>([:])
     private let alertEventsByKind = Mutex<[String: Counter]>([:])
@@ -36,6 +37,7 @@ public final class GatewayMetrics: Sendable {
         rulesLoaded = registry.makeGauge(name: "gridwatch_rules_loaded", help: "Rules in the running rule set")
         rulesReloadFailed = registry.makeGauge(name: "gridwatch_rules_reload_failed", help: "1 while the last rules reload was rejected (previous rules running)")
         alertsFiring = registry.makeGauge(name: "gridwatch_alerts_firing", help: "Alerts currently firing")
+        brokerDropped = registry.makeGauge(name: "gridwatch_broker_dropped_messages", help: "The broker's $SYS count of messages it dropped (-1: not heard)")
         ruleEvaluations = registry.makeCounter(name: "gridwatch_rule_evaluations_total", help: "Readings evaluated by the rules engine")
     }
 

@@ -23,6 +23,9 @@ public final class IngestService: Service, Sendable {
     let logger: Logger
     let notifier: SystemdNotifier
 
+    /// mosquitto's counter of messages dropped for full queues (published every `sys_interval`).
+    static let droppedTopic = "$SYS/broker/publish/messages/dropped"
+
     public init(setup: GatewaySetup, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(environment: [:])) throws {
         let config = setup.config
         self.logger = logger
@@ -45,10 +48,19 @@ public final class IngestService: Service, Sendable {
         let decoder = try setup.makeDecoder()
         var subscriptions = [decoder.telemetry.subscriptionFilter]
         if let status = decoder.status { subscriptions.append(status.subscriptionFilter) }
+        // The broker's own count of messages it dropped (queue limits): watched, not stored.
+        subscriptions.append(Self.droppedTopic)
         let journal = journal
         let statistics = statistics
         let handlerLogger = logger
         client = try MQTTClient(options: try config.mqttOptions(subscriptions: subscriptions), logger: logger) { message in
+            if message.topic == Self.droppedTopic {
+                // QoS 0 from the broker itself: nothing to journal or acknowledge.
+                if let count = Int(String(decoding: message.payload, as: UTF8.self).trimmingCharacters(in: .whitespaces)) {
+                    statistics.brokerDropped.store(count, ordering: .relaxed)
+                }
+                return
+            }
             let receivedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
             guard journal.stage(topic: message.topic, payload: message.payload, receivedAtMs: receivedAtMs) else {
                 handlerLogger.critical("journal refused a message; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
@@ -98,6 +110,7 @@ public final class IngestService: Service, Sendable {
         metrics.alertsFiring.set(Int64(firing))
         metrics.rulesReloadFailed.set(Int64(rules.lastReloadFailure == nil ? 0 : 1))
         rules.tickets?.refreshGauges()
+        metrics.brokerDropped.set(Int64(statistics.brokerDropped.load(ordering: .relaxed)))
         if let newest = try? database.newestReadingByType() {
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             metrics.setNewestReadingAge(newest.mapValues { Double(max(nowMs - $0, 0)) / 1000 })

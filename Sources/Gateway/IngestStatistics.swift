@@ -11,6 +11,8 @@ public final class IngestStatistics: Sendable {
     public let rejected = Atomic<Int>(0)
     public let backlogBytes = Atomic<Int>(0)
     public let batches = Atomic<Int>(0)
+    /// The broker's `$SYS/broker/publish/messages/dropped` as last published; -1 until heard.
+    public let brokerDropped = Atomic<Int>(-1)
     public let lastCommitMicroseconds = Atomic<Int>(0)
     /// The same figures for Prometheus.
     public let metrics = GatewayMetrics()

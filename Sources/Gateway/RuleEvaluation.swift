@@ -19,6 +19,11 @@ public final class RuleEvaluation: Sendable {
     /// Where firing alerts become tickets (nil in tests of the rules alone).
     public let tickets: TicketOffice?
     private let reloadFailure = Mutex<String?>(nil)
+    /// The broker's dropped-messages counter as last seen, and when it last rose while the
+    /// `broker_dropped_messages` alert fires.
+    private let dropWatch = Mutex<(last: Int?, firingSinceRiseMs: Int64?)>((nil, nil))
+    /// Quiet this long after the last drop, the broker alert resolves.
+    static let dropQuietMs: Int64 = 15 * 60_000
 
     public init(setup: GatewaySetup, database: GatewayDatabase, devices: [Device], nowMs: Int64, logger: Logger,
                 metrics: GatewayMetrics? = nil, tickets: TicketOffice? = nil) throws {
@@ -67,6 +72,33 @@ public final class RuleEvaluation: Sendable {
     public func save() {
         let snapshot = engine.withLock { $0.snapshot() }
         do { try database.saveRuleState(snapshot) } catch { logger.error("saving rule state failed", metadata: ["error": "\(error)"]) }
+    }
+
+    /// Raises `broker_dropped_messages` when the broker's dropped counter rises (its queue limits
+    /// threw away messages: data lost before it reached us), resolved after a quiet spell.
+    public func brokerDroppedCounter(_ count: Int, nowMs: Int64) {
+        let change: AlertEvent? = dropWatch.withLock { watch in
+            defer { watch.last = count }
+            if let last = watch.last, count > last {
+                let firing = watch.firingSinceRiseMs == nil
+                watch.firingSinceRiseMs = nowMs
+                return firing ? AlertEvent(atMs: nowMs, kind: .firing, ruleID: "broker_dropped_messages", deviceID: "broker", severity: "general",
+                                           community: "", building: "",
+                                           evidence: ["dropped_total": .int(Int64(count)), "dropped_now": .int(Int64(count - last))]) : nil
+            }
+            if let rise = watch.firingSinceRiseMs, nowMs - rise >= Self.dropQuietMs {
+                watch.firingSinceRiseMs = nil
+                return AlertEvent(atMs: nowMs, kind: .resolved, ruleID: "broker_dropped_messages", deviceID: "broker", severity: "general",
+                                  community: "", building: "")
+            }
+            return nil
+        }
+        if let change {
+            if change.kind == .firing {
+                logger.error("the broker dropped messages (its queue limits): data lost before it reached gridwatch", metadata: ["dropped_total": "\(count)"])
+            }
+            publish([change])
+        }
     }
 
     /// Why the last reload failed, while the previous rules keep running.

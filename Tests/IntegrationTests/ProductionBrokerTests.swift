@@ -59,3 +59,31 @@ import Testing
         #expect(!received.contains("foreign") && !received.contains("anonymous"), "\(received)")
     }
 }
+
+/// gridwatch watches the broker's `$SYS` dropped-messages counter: a subscriber whose queue
+/// overflows makes it move, and the gateway raises `broker_dropped_messages`.
+@Suite(.serialized) struct BrokerDropWatchTests {
+    @Test func droppedMessagesAtTheBrokerRaiseAnAlert() throws {
+        let directory = try TestPaths.temporaryDirectory("broker-drops")
+        let broker = try TestBroker(directory: directory, extraConfiguration: "sys_interval 1\nmax_queued_messages 10\n")
+        defer { broker.stop() }
+        let gateway = TestGateway(broker: broker, directory: directory, configPath: try CommandLineTests.writeConfig(in: directory))
+        try gateway.start()
+        defer { gateway.terminate() }
+        // A persistent subscriber that goes away: the broker queues for it, up to 10.
+        let lazy = try ProductionBrokerTests.run("/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.port), "-c", "-i", "lazy-sub",
+                                                                           "-q", "1", "-t", "gridwatch/#", "-E"], in: directory)
+        #expect(lazy.status == 0, "\(lazy.log)")
+        let simulator = try startSimulator(broker: broker, count: 300, rate: 0, clientID: "sim-drops", directory: directory)
+        #expect(simulator.waitForExit(timeout: 60) == 0)
+        func raised() -> [AlertEventSummary] {
+            ((try? gateway.database().alertEvents(rule: "broker_dropped_messages")) ?? []).map { AlertEventSummary(kind: $0.kind.rawValue) }
+        }
+        #expect(eventually(timeout: 15) { raised().contains { $0.kind == "alert_firing" } }, "\(gateway.process?.log ?? "")")
+        #expect(gateway.metrics().contains("gridwatch_broker_dropped_messages"))
+        // Every message still reached the gateway itself: only the lazy subscriber lost them.
+        #expect(eventually(timeout: 15) { gateway.readingCount() >= 300 })
+    }
+
+    struct AlertEventSummary { var kind: String }
+}
