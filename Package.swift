@@ -61,12 +61,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices"], exclude: ["Fixtures"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices"], exclude: ["Fixtures"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
     ]
 )

@@ -2,14 +2,16 @@ import Foundation
 
 /// A small, fast, seedable pseudo-random generator (Steele, Lea & Flood's SplitMix64).
 ///
+/// The fuzz tests use it too, so a failing case replays from its seed.
+///
 /// The simulator gives every device its own generator, seeded from the run's seed and the
 /// device id, so a device behaves the same whichever other devices share the fleet. The
 /// system generator is never used: a replayed seed must give byte-identical captures.
-struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 
     /// Creates a generator; equal seeds give equal sequences on every platform.
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
@@ -20,13 +22,16 @@ struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
         _ = next()
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A uniform integer in 0..<bound (0 for an empty range); modulo bias is negligible here.
+    public mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
 
     /// A uniform double in [0, 1) using the top 53 bits.
     @inline(__always)

@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import Rules
+import Simulation
 import Testing
 
 /// Small rule sets written as YAML, loaded with the real parser and device types, and the
@@ -533,19 +534,6 @@ enum EngineFixture {
         #expect(Set(events.map(\.deviceID)).count == devices.count)
         #expect(Set(events.map(\.kind)) == [.pending, .firing, .resolved])
         #expect(events.filter { $0.ruleID == "band_offline" && $0.kind == .firing }.count == devices.count)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for synthetic readings: the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
