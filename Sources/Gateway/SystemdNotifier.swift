@@ -17,8 +17,6 @@ public struct SystemdNotifier: Sendable {
         watchdogIntervalSeconds = forUs ? environment["WATCHDOG_USEC"].flatMap(Double.init).map { $0 / 1_000_000 } : nil
     }
 
-    public var isActive: Bool { socketPath != nil }
-
     /// Sends `state` (e.g. `READY=1`); false when not under systemd or the send failed.
     @discardableResult
     public func notify(_ state: String) -> Bool {

@@ -66,15 +66,20 @@ extension MQTTClient {
         let success = MOSQ_ERR_SUCCESS.rawValue
         let socket = mosquitto_socket(raw)
         guard socket >= 0 else { return MOSQ_ERR_NO_CONN.rawValue }
-        var descriptors = [pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(raw) ? Int16(POLLOUT) : 0), revents: 0),
-                           pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)]
-        let ready = poll(&descriptors, wakeup.read >= 0 ? 2 : 1, timeoutMs)
-        if ready > 0, descriptors[1].revents != 0 {
-            var drain = [UInt8](repeating: 0, count: 64)
-            while read(wakeup.read, &drain, drain.count) == drain.count {}
+        // On the stack: this runs once per burst, on the path every message takes.
+        let (ready, socketEvents) = withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
+            descriptors[0] = pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(raw) ? Int16(POLLOUT) : 0), revents: 0)
+            descriptors[1] = pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)
+            let ready = poll(descriptors.baseAddress, wakeup.read >= 0 ? 2 : 1, timeoutMs)
+            if ready > 0, wakeup.read >= 0, descriptors[1].revents != 0 {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { drain in
+                    while read(wakeup.read, drain.baseAddress, 64) == 64 {}
+                }
+            }
+            return (ready, descriptors[0].revents)
         }
         var rc = success
-        if ready > 0, descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+        if ready > 0, socketEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
             for _ in 0..<256 {
                 let before = events.delivered.load(ordering: .relaxed)
                 rc = mosquitto_loop_read(raw, 1)

@@ -52,13 +52,13 @@ public struct DatabaseTicketLedger: TicketLedger {
         var body = ticket
         body.timeline = []
         let json = String(decoding: try encoder.encode(body), as: UTF8.self)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO tickets (id, number, alert_key, rule, device, community, building, category, severity, state, team,
                                  escalation_level, opened_at, next_deadline, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET state = excluded.state, team = excluded.team, escalation_level = excluded.escalation_level,
                 next_deadline = excluded.next_deadline, body = excluded.body
-            """, arguments: [ticket.id, TicketNumber.number(ticket.id) ?? 0, ticket.alertKey, ticket.rule, ticket.device, ticket.community,
+            """).execute(arguments: [ticket.id, TicketNumber.number(ticket.id) ?? 0, ticket.alertKey, ticket.rule, ticket.device, ticket.community,
                              ticket.building, ticket.category, ticket.severity, ticket.state.rawValue, ticket.team,
                              ticket.escalationLevel, ticket.openedAt, nextDeadline, json])
         let already = written[ticket.id] ?? 0

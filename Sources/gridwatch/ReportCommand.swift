@@ -40,7 +40,9 @@ struct ReportCommand: ParsableCommand {
             }
             let report = SLAReport(tickets: tickets, devices: devices, fromMs: fromMs, toMs: toMs, nowMs: nowMs)
             switch format {
-            case .text: print(report.text(timeZone: zone), terminator: report.text(timeZone: zone).hasSuffix("\n") ? "" : "\n")
+            case .text:
+                let text = report.text(timeZone: zone)
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             case .csv: print(report.csv(), terminator: "")
             case .json:
                 let encoder = JSONEncoder()

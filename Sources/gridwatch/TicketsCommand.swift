@@ -91,7 +91,7 @@ struct TicketsCommand: ParsableCommand {
             let desk = try action.store.loadTicketDesk()
             let nowMs = try action.nowMs()
             let happenings = try database.updateTickets { ledger in try desk.open(request, at: nowMs, by: action.by, in: &ledger) }
-            try action.report(happenings, database: database)
+            try action.report(happenings, database: database, timeZone: desk.settings.calendar.timeZone)
         }
     }
 }
@@ -128,13 +128,12 @@ struct TicketActionOptions: ParsableArguments {
         } catch let error as TicketDeskError {
             throw CommandFailure("\(error)")
         }
-        try report(happenings, database: database)
+        try report(happenings, database: database, timeZone: desk.settings.calendar.timeZone)
     }
 
     /// Prints the ticket the last happening is about (and any warnings that fell due first).
-    func report(_ happenings: [TicketDesk.Happening], database: GatewayDatabase) throws {
+    func report(_ happenings: [TicketDesk.Happening], database: GatewayDatabase, timeZone zone: TimeZone) throws {
         guard let last = happenings.last, let ticket = try database.ticket(id: last.ticket.id) else { return }
-        let zone = try store.ticketTimeZone()
         switch format {
         case .json: print(ticket.contractJSON(timeZone: zone, withTimeline: true).jsonText)
         case .text:
