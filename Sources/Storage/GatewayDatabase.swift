@@ -91,6 +91,7 @@ public final class GatewayDatabase: Sendable {
                 CREATE INDEX ticket_timeline_ticket ON ticket_timeline(ticket_id, id);
                 """)
         }
+        migrator.registerMigration("v4-api", migrate: migrateAPI)
         return migrator
     }
 
