@@ -92,6 +92,7 @@ public final class GatewayDatabase: Sendable {
                 """)
         }
         migrator.registerMigration("v4-api", migrate: migrateAPI)
+        migrator.registerMigration("v5-webhooks", migrate: migrateWebhooks)
         return migrator
     }
 
