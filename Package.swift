@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Webhooks: the HTTP client and HMAC-SHA256 signatures.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // libmosquitto from Debian's libmosquitto-dev.
@@ -49,8 +52,15 @@ let package = Package(
             "Storage",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
+        .target(name: "Notifications", dependencies: [
+            "Storage", "Devices",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "HTTPAPI",
+            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "HTTPAPI", "Notifications",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
@@ -67,6 +77,12 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
+        .testTarget(name: "NotificationsTests", dependencies: [
+            "Notifications", "Gateway", "Storage", "Devices",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
     ]
 )

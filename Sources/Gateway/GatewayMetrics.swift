@@ -1,5 +1,7 @@
 import Foundation
+import Notifications
 import Prometheus
+import Storage
 import Synchronization
 
 /// The gateway's Prometheus metrics (swift-prometheus): counters bumped on the ingest path,
@@ -22,6 +24,8 @@ public final class GatewayMetrics: Sendable {
     private let alertEventsByKind = Mutex<[String: Counter]>([:])
     private let ticketEventsByKind = Mutex<[String: Counter]>([:])
     private let openTickets = Mutex<[String: Gauge]>([:])
+    let webhookPendingGauge: Gauge
+    private let webhookDeliveries = Mutex<[String: Counter]>([:])
 
     public init() {
         received = registry.makeCounter(name: "gridwatch_messages_received_total", help: "MQTT messages written to the journal")
@@ -39,6 +43,7 @@ public final class GatewayMetrics: Sendable {
         alertsFiring = registry.makeGauge(name: "gridwatch_alerts_firing", help: "Alerts currently firing")
         brokerDropped = registry.makeGauge(name: "gridwatch_broker_dropped_messages", help: "The broker's $SYS count of messages it dropped (-1: not heard)")
         ruleEvaluations = registry.makeCounter(name: "gridwatch_rule_evaluations_total", help: "Readings evaluated by the rules engine")
+        webhookPendingGauge = registry.makeGauge(name: "gridwatch_webhook_pending", help: "Webhook deliveries not yet delivered, including those of webhooks no longer configured")
     }
 
     func rejected(_ reason: String) {
@@ -92,4 +97,20 @@ public final class GatewayMetrics: Sendable {
 
     /// The exposition text.
     public func render() -> String { registry.emitToString() }
+}
+
+/// Webhook figures: attempts by webhook and outcome (`failed` is a delivery given up on,
+/// `retry` a failed attempt that will be repeated) and the pending backlog.
+extension GatewayMetrics: WebhookObserver {
+    public func webhookAttempted(_ webhook: String, outcome: WebhookDelivery.Outcome) {
+        webhookDeliveries.withLock { counters in
+            let key = "\(webhook)|\(outcome.label)"
+            let counter = counters[key] ?? registry.makeCounter(name: "gridwatch_webhook_deliveries_total", labels: [("webhook", webhook), ("outcome", outcome.label)],
+                                                                help: "Webhook delivery attempts by outcome: delivered, retry, failed")
+            counters[key] = counter
+            counter.increment()
+        }
+    }
+
+    public func webhookPending(_ count: Int) { webhookPendingGauge.set(Int64(count)) }
 }

@@ -1,0 +1,80 @@
+import Devices
+
+/// Checks a template when the configuration loads, against a sample event that carries every
+/// field a ticket event can have: a typo in a path, or a template that is not JSON, is found
+/// by `gridwatch check`, not by a silent chat group during an emergency.
+extension PayloadTemplate {
+    /// What is wrong with this template; empty when it is fit to use.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        let sample = Self.sampleEvent
+        for path in paths where Self.lookup(path.split(separator: ".").map(String.init), in: sample) == nil {
+            problems.append("unknown placeholder '{{\(path)}}' (an event has \(Self.knownPaths(sample)))")
+        }
+        if let failure = Self.jsonFailure(render(sample)) {
+            problems.append("the template does not render to a JSON object for a sample event: \(failure)")
+        } else if let failure = Self.jsonFailure(render(Self.awkward(sample, droppingOptional: true))) {
+            // Valid with plain values, invalid with quotes or missing values: a placeholder
+            // stands outside a JSON string.
+            problems.append("the template is not valid JSON once a value holds quotes or is absent (\(failure)): put every placeholder inside a JSON string")
+        }
+        return problems
+    }
+
+    static func jsonFailure(_ text: String) -> String? {
+        do {
+            guard case .object = try JSONParser.parse(Array(text.utf8)) else { return "it is not an object" }
+            return nil
+        } catch let .syntax(offset, message) {
+            return "\(message) at byte \(offset)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// `seq, event, ..., ticket.{id, title, ...}` for an error message.
+    static func knownPaths(_ sample: JSONValue) -> String {
+        guard case let .object(members) = sample, case let .object(ticket)? = members["ticket"] else { return "" }
+        let top = members.keys.filter { $0 != "ticket" }.sorted().joined(separator: ", ")
+        return top + ", ticket.{" + ticket.keys.sorted().joined(separator: ", ") + "}"
+    }
+
+    /// `sample` with every string made of quotes, backslashes, a newline and Chinese text, and
+    /// (when asked) without the fields only some events carry.
+    static func awkward(_ value: JSONValue, droppingOptional: Bool) -> JSONValue {
+        switch value {
+        case .string: return .string("\"q\" \\ a\nb 中文")
+        case let .array(items): return .array(items.map { awkward($0, droppingOptional: droppingOptional) })
+        case let .object(members):
+            var result: [String: JSONValue] = [:]
+            for (key, member) in members where !(droppingOptional && optionalKeys.contains(key)) {
+                result[key] = awkward(member, droppingOptional: droppingOptional)
+            }
+            return .object(result)
+        default: return value
+        }
+    }
+
+    static let optionalKeys: Set<String> = ["level", "team", "automatically", "reason", "note", "latitude", "longitude", "resident"]
+
+    /// A `ticket_warned` event with every field of docs/api.md "Live events" and DESIGN §1.
+    static let sampleEvent: JSONValue = {
+        let text = """
+        {"seq": 42, "event": "ticket_warned", "at": "2026-11-22T23:10:00+08:00", "ticket_id": "T-000007", "actor": "gridwatch",
+         "severity": "emergency", "community": "demo", "level": 2, "team": "community", "automatically": false,
+         "reason": "r", "note": "n",
+         "ticket": {"id": "T-000007", "rule": "smoke_alarm", "device": "smoke-b01-0101", "device_type": "smoke", "community": "demo",
+          "building": "B01", "unit": "0101", "severity": "emergency", "category": "fire", "state": "open", "title": "Smoke alarm",
+          "opened_at": "2026-11-22T23:00:00+08:00", "acknowledged_at": null, "resolved_at": null, "closed_at": null,
+          "respond_by": "2026-11-22T23:30:00+08:00", "resolve_by": "2026-11-25T23:00:00+08:00", "escalation_level": 2,
+          "warn_at": ["2026-11-22T23:15:00+08:00", "2026-11-22T23:24:00+08:00", "2026-11-22T23:30:00+08:00"],
+          "response_breached": false, "resolution_breached": false, "occurrences": 1, "last_occurrence_at": "2026-11-22T23:00:00+08:00",
+          "assignee": null, "team": "grid", "resident": "Wang",
+          "location": {"community": "demo", "building": "B01", "unit": "0101", "latitude": 31.2, "longitude": 121.5},
+          "evidence": [{"at": "2026-11-22T23:00:00+08:00", "values": {"alarm": true}}], "cycle": 1, "reopen_count": 0,
+          "auto_resolved": false, "life_safety": true, "linked_to": null, "request": null, "pending_since": null,
+          "sla": {"tier": "emergency", "respond": "30m", "resolve": "72h"}, "actions": ["ack"]}}
+        """
+        return (try? JSONParser.parse(Array(text.utf8))) ?? .object([:])
+    }()
+}

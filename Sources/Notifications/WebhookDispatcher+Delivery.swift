@@ -1,0 +1,140 @@
+import Logging
+import Storage
+
+/// The dispatcher's rounds: queue new events, then attempt what is due. Every decision takes
+/// `nowMs`, so the same code runs on the wall clock and on a test's clock.
+extension WebhookDispatcher {
+    /// Events consumed per transaction while queueing.
+    static let enqueueBatch = 500
+    /// Due deliveries looked at per round.
+    static let dueBatch = 200
+
+    /// One round: queues new events and attempts every due delivery; returns the attempts made.
+    @discardableResult
+    public func runRound(nowMs: Int64) async -> Int {
+        var attempted = 0
+        do {
+            try enqueueNewEvents(nowMs: nowMs)
+            attempted = await deliverDue(nowMs: nowMs)
+        } catch {
+            logger.error("webhook round failed; retried next round", metadata: ["error": "\(error)"])
+        }
+        if let observer, let pending = try? database.pendingWebhookDeliveryCounts() {
+            observer.webhookPending(pending.values.reduce(0, +))
+        }
+        return attempted
+    }
+
+    /// Turns the events after the `webhooks` cursor into pending deliveries (one per
+    /// matching webhook); returns how many events were consumed.
+    @discardableResult
+    public func enqueueNewEvents(nowMs: Int64) throws -> Int {
+        let webhooks = self.webhooks
+        var consumed = 0
+        while true {
+            let count = try database.enqueueWebhookDeliveries(nowMs: nowMs, limit: Self.enqueueBatch) { event in
+                webhooks.filter { $0.wants(event: event.event, severity: event.severity) }.map(\.name)
+            }
+            consumed += count
+            if count < Self.enqueueBatch { return consumed }
+        }
+    }
+
+    /// Attempts the deliveries due at `nowMs`: webhooks in parallel (a few at most), each
+    /// webhook's deliveries in event order, stopping at its first failure. Returns the attempts made.
+    public func deliverDue(nowMs: Int64) async -> Int {
+        let due: [DueWebhookDelivery]
+        do {
+            due = try database.dueWebhookDeliveries(nowMs: nowMs, webhooks: webhooks.map(\.name), limit: Self.dueBatch)
+        } catch {
+            logger.error("cannot read due webhook deliveries", metadata: ["error": "\(error)"])
+            return 0
+        }
+        let holds = holdUntilMs.withLock { $0 }
+        let queues = Self.plan(due, holdUntilMs: holds, nowMs: nowMs)
+        return await withTaskGroup(of: Int.self) { group in
+            var running = 0
+            var attempted = 0
+            for (name, queue) in queues {
+                guard let webhook = byName[name] else { continue }
+                if running == maxConcurrentWebhooks, let done = await group.next() {
+                    attempted += done
+                    running -= 1
+                }
+                group.addTask { await self.deliverInOrder(queue, to: webhook, nowMs: nowMs) }
+                running += 1
+            }
+            for await done in group { attempted += done }
+            return attempted
+        }
+    }
+
+    /// Due deliveries grouped by webhook in event order, leaving out webhooks on hold.
+    static func plan(_ due: [DueWebhookDelivery], holdUntilMs: [String: Int64], nowMs: Int64) -> [(String, [DueWebhookDelivery])] {
+        var queues: [String: [DueWebhookDelivery]] = [:]
+        for item in due where (holdUntilMs[item.delivery.webhook] ?? .min) <= nowMs {
+            queues[item.delivery.webhook, default: []].append(item)
+        }
+        return queues.map { ($0.key, $0.value.sorted { $0.delivery.id < $1.delivery.id }) }.sorted { $0.0 < $1.0 }
+    }
+
+    func deliverInOrder(_ queue: [DueWebhookDelivery], to webhook: WebhookConfig, nowMs: Int64) async -> Int {
+        var attempted = 0
+        for item in queue {
+            let outcome = await attempt(item, to: webhook, nowMs: nowMs)
+            attempted += 1
+            switch outcome {
+            case .delivered:
+                holdUntilMs.withLock { _ = $0.removeValue(forKey: webhook.name) }
+            case let .retry(nextAttemptAtMs, _, _):
+                holdUntilMs.withLock { $0[webhook.name] = nextAttemptAtMs }
+                return attempted
+            case .failed:
+                let delayMs = webhook.backoff.delayMs(afterAttempts: item.delivery.attempts + 1, unitRandom: unitRandom())
+                holdUntilMs.withLock { $0[webhook.name] = nowMs + delayMs }
+                return attempted
+            }
+        }
+        return attempted
+    }
+
+    /// Makes one attempt and records it; the log never carries the payload (tickets hold
+    /// personal data) nor the URL (a robot's URL holds its key).
+    func attempt(_ item: DueWebhookDelivery, to webhook: WebhookConfig, nowMs: Int64) async -> WebhookDelivery.Outcome {
+        let delivery = item.delivery
+        let result: WebhookAttemptResult
+        if let event = item.event {
+            let request = WebhookRequest.make(webhook: webhook, deliveryID: delivery.id, event: event, nowMs: nowMs)
+            result = await sender.send(request, timeoutSeconds: webhook.timeoutSeconds)
+        } else {
+            result = WebhookAttemptResult(status: nil, error: "event \(delivery.eventSeq) is no longer stored")
+        }
+        let outcome = Self.decide(result, attempts: delivery.attempts + 1, webhook: webhook, nowMs: nowMs, unitRandom: unitRandom())
+        do {
+            try database.recordWebhookAttempt(id: delivery.id, outcome: outcome, nowMs: nowMs)
+        } catch {
+            logger.error("cannot record a webhook attempt", metadata: ["webhook": "\(webhook.name)", "delivery": "\(delivery.id)", "error": "\(error)"])
+        }
+        observer?.webhookAttempted(webhook.name, outcome: outcome)
+        let metadata: Logger.Metadata = ["webhook": "\(webhook.name)", "delivery": "\(delivery.id)", "event": "\(delivery.event)",
+                                         "status": "\(result.status.map(String.init) ?? "none")", "attempt": "\(delivery.attempts + 1)/\(webhook.maxAttempts)",
+                                         "error": "\(result.error ?? "")"]
+        switch outcome {
+        case .delivered: logger.debug("webhook delivered", metadata: metadata)
+        case .retry: logger.warning("webhook delivery failed; will retry", metadata: metadata)
+        case .failed: logger.error("webhook delivery failed for good; kept as failed (gridwatch webhooks retry)", metadata: metadata)
+        }
+        return outcome
+    }
+
+    /// Delivered on success; otherwise retried after the backoff, or failed once
+    /// `attempts` (this one included) reaches the webhook's maximum.
+    public static func decide(_ result: WebhookAttemptResult, attempts: Int, webhook: WebhookConfig, nowMs: Int64,
+                              unitRandom: Double) -> WebhookDelivery.Outcome {
+        if result.delivered { return .delivered(status: result.status ?? 200) }
+        let error = result.error ?? "failed"
+        if attempts >= webhook.maxAttempts { return .failed(error: error, status: result.status) }
+        let next = webhook.backoff.nextAttemptAtMs(afterAttempts: attempts, nowMs: nowMs, unitRandom: unitRandom)
+        return .retry(nextAttemptAtMs: next, error: error, status: result.status)
+    }
+}
