@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import Notifications
 import Tickets
 
 /// Everything `gridwatch run` needs, from `config/gridwatch.yaml`. Every setting has a
@@ -44,6 +45,8 @@ public struct GatewayConfig: Sendable {
     public var logLevel = "info"
     /// Routing, hierarchy, warning levels and timeouts of tickets.
     public var ticketConfig = TicketConfig()
+    /// Webhooks that receive ticket events (`notifications.webhooks`).
+    public var webhooks: [WebhookConfig] = []
 
     public init(configPath: String) { self.configPath = configPath }
 
