@@ -30,6 +30,7 @@ extension GatewayDatabase {
     /// Queues the events after the `webhooks` cursor (at most `limit`): one pending row per
     /// name `targets` returns for an event, due at `nowMs`; the cursor moves past them in the
     /// same transaction. Returns how many events were consumed.
+    @discardableResult
     public func enqueueWebhookDeliveries(nowMs: Int64, limit: Int = 500, targets: (StoredTicketEvent) -> [String]) throws -> Int {
         try pool.write { db in
             let cursor = try Int64.fetchOne(db, sql: "SELECT seq FROM outbox_cursors WHERE name = ?", arguments: [Self.webhookCursor]) ?? 0
