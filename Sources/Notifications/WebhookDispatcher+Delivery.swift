@@ -6,8 +6,9 @@ import Storage
 extension WebhookDispatcher {
     /// Events consumed per transaction while queueing.
     static let enqueueBatch = 500
-    /// Due deliveries looked at per round.
-    static let dueBatch = 200
+    /// Due deliveries of one webhook looked at per round (the service runs rounds back to
+    /// back while they find work).
+    static let dueBatch = 100
 
     /// One round: queues new events and attempts every due delivery; returns the attempts made.
     @discardableResult
@@ -43,20 +44,21 @@ extension WebhookDispatcher {
     /// Attempts the deliveries due at `nowMs`: webhooks in parallel (a few at most), each
     /// webhook's deliveries in event order, stopping at its first failure. Returns the attempts made.
     public func deliverDue(nowMs: Int64) async -> Int {
-        let due: [DueWebhookDelivery]
-        do {
-            due = try database.dueWebhookDeliveries(nowMs: nowMs, webhooks: webhooks.map(\.name), limit: Self.dueBatch)
-        } catch {
-            logger.error("cannot read due webhook deliveries", metadata: ["error": "\(error)"])
-            return 0
+        var queues: [(WebhookConfig, [DueWebhookDelivery])] = []
+        // Read per webhook, leaving out those on hold: one webhook's backlog, or one that is
+        // down, must never keep another's deliveries out of the round.
+        for webhook in readyWebhooks(nowMs: nowMs) {
+            do {
+                let due = try database.dueWebhookDeliveries(nowMs: nowMs, webhooks: [webhook.name], limit: Self.dueBatch)
+                if !due.isEmpty { queues.append((webhook, due)) }
+            } catch {
+                logger.error("cannot read due webhook deliveries", metadata: ["webhook": "\(webhook.name)", "error": "\(error)"])
+            }
         }
-        let holds = holdUntilMs.withLock { $0 }
-        let queues = Self.plan(due, holdUntilMs: holds, nowMs: nowMs)
         return await withTaskGroup(of: Int.self) { group in
             var running = 0
             var attempted = 0
-            for (name, queue) in queues {
-                guard let webhook = byName[name] else { continue }
+            for (webhook, queue) in queues {
                 if running == maxConcurrentWebhooks, let done = await group.next() {
                     attempted += done
                     running -= 1
@@ -69,13 +71,10 @@ extension WebhookDispatcher {
         }
     }
 
-    /// Due deliveries grouped by webhook in event order, leaving out webhooks on hold.
-    static func plan(_ due: [DueWebhookDelivery], holdUntilMs: [String: Int64], nowMs: Int64) -> [(String, [DueWebhookDelivery])] {
-        var queues: [String: [DueWebhookDelivery]] = [:]
-        for item in due where (holdUntilMs[item.delivery.webhook] ?? .min) <= nowMs {
-            queues[item.delivery.webhook, default: []].append(item)
-        }
-        return queues.map { ($0.key, $0.value.sorted { $0.delivery.id < $1.delivery.id }) }.sorted { $0.0 < $1.0 }
+    /// The webhooks not on hold at `nowMs` (a failure holds a webhook until its next attempt).
+    func readyWebhooks(nowMs: Int64) -> [WebhookConfig] {
+        let holds = holdUntilMs.withLock { $0 }
+        return webhooks.filter { (holds[$0.name] ?? .min) <= nowMs }
     }
 
     func deliverInOrder(_ queue: [DueWebhookDelivery], to webhook: WebhookConfig, nowMs: Int64) async -> Int {

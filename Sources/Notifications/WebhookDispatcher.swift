@@ -62,10 +62,10 @@ public final class WebhookDispatcher: Service, Sendable {
                         continuation.yield()
                     }
                 }
-                await self.runRound(nowMs: Self.clockMs())
+                await self.runRoundsWhileBusy()
                 for await _ in self.wakeups {
                     if Task.isShuttingDownGracefully || Task.isCancelled { break }
-                    await self.runRound(nowMs: Self.clockMs())
+                    await self.runRoundsWhileBusy()
                 }
                 group.cancelAll()
             }
@@ -76,6 +76,12 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     static func clockMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Rounds back to back on the wall clock until one finds nothing to send: a backlog
+    /// drains without waiting a poll interval per batch.
+    func runRoundsWhileBusy() async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled, await runRound(nowMs: Self.clockMs()) > 0 {}
+    }
 
     /// Pending rows of webhooks no longer in the configuration are kept, never deleted:
     /// say so, since nothing will send them until the webhook is configured again.

@@ -86,27 +86,33 @@ import Testing
         #expect(metrics.render().contains("gridwatch_webhook_pending 0"))
     }
 
-    @Test func aDownReceiverGetsOneRequestPerStepAndOrderIsKept() async throws {
-        let receiver = try await TestReceiver(fallback: 500)
-        defer { receiver.stop() }
+    @Test func aDownReceiverGetsOneRequestPerStepDelaysNoOtherAndOrderIsKept() async throws {
+        let down = try await TestReceiver(fallback: 500)
+        let healthy = try await TestReceiver()
+        defer { down.stop(); healthy.stop() }
         let database = try GatewayDatabase(path: WebhookFixtures.temporaryDatabasePath())
-        let dispatcher = Self.dispatcher(database, [WebhookFixtures.webhook("ops", url: receiver.url)])
+        let webhooks = [WebhookFixtures.webhook("down", url: down.url), WebhookFixtures.webhook("healthy", url: healthy.url)]
+        let dispatcher = Self.dispatcher(database, webhooks)
         try database.appendTicketEventsForTesting((1...3).map { WebhookFixtures.event(ticket: "T-00000\($0)") })
         let startMs: Int64 = 1_795_000_000_000
-        #expect(await dispatcher.runRound(nowMs: startMs) == 1, "the first failure holds the webhook's other deliveries")
+        #expect(await dispatcher.runRound(nowMs: startMs) == 4, "one failure holds the down webhook's other deliveries; the healthy one gets all 3")
         #expect(await dispatcher.runRound(nowMs: startMs + 10) == 0)
-        receiver.answer(200)
+        #expect(healthy.received.count == 3 && down.received.count == 1)
+        down.answer(200)
         #expect(await dispatcher.runRound(nowMs: startMs + 1000) == 3)
-        #expect(receiver.received.dropFirst().map { $0.headers["x-gridwatch-delivery"] } == ["1", "2", "3"], "event order per webhook")
+        let tickets = ["T-000001", "T-000002", "T-000003"]
+        let sent = down.received.dropFirst().map { request in tickets.first { String(decoding: request.body, as: UTF8.self).contains($0) } }
+        #expect(sent == tickets, "the failed one first: event order per webhook")
     }
 
     @Test func chatRobotRefusalIn200IsRetriedAndAConnectionErrorToo() async throws {
         let receiver = try await TestReceiver(fallback: 200, responseBody: #"{"errcode":45009,"errmsg":"api freq out of limit"}"#)
         defer { receiver.stop() }
         let database = try GatewayDatabase(path: WebhookFixtures.temporaryDatabasePath())
-        // AsyncHTTPClient retries a refused connection until the request's deadline.
+        // AsyncHTTPClient retries a refused connection until the request's deadline, then
+        // reports the last connection error (or the deadline, on a machine too busy to try).
         var closed = WebhookFixtures.webhook("closed", url: "http://127.0.0.1:9/hook")
-        closed.timeoutSeconds = 0.3
+        closed.timeoutSeconds = 1
         let dispatcher = Self.dispatcher(database, [WebhookFixtures.webhook("robot", url: receiver.url), closed])
         try database.appendTicketEventsForTesting([WebhookFixtures.event()])
         #expect(await dispatcher.runRound(nowMs: 1_795_000_000_000) == 2)
@@ -114,6 +120,7 @@ import Testing
         #expect(rows["robot"]?.state == .pending && rows["robot"]?.lastStatus == 200)
         #expect(rows["robot"]?.lastError == "HTTP 200 but errcode 45009: api freq out of limit")
         #expect(rows["closed"]?.state == .pending && rows["closed"]?.lastStatus == nil)
-        #expect(rows["closed"]?.lastError?.contains("refused") == true, "\(rows["closed"]?.lastError ?? "")")
+        let error = rows["closed"]?.lastError ?? ""
+        #expect(error.contains("refused") || error.contains("timeout"), "\(error)")
     }
 }

@@ -19,7 +19,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         try database.appendTicketEventsForTesting([WebhookFixtures.event()])
         dispatcher.wake()
-        #expect(try await WebhookFixtures.eventually(timeoutSeconds: 5) { try database.webhookDeliveries(state: .delivered).count == 1 })
+        #expect(try await WebhookFixtures.eventually { try database.webhookDeliveries(state: .delivered).count == 1 })
         await group.triggerGracefulShutdown()
         try await running.value
     }

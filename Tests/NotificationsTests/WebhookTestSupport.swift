@@ -100,7 +100,9 @@ enum WebhookFixtures {
         webhook.maxAttempts = maxAttempts
         webhook.backoffMinSeconds = 0.05
         webhook.backoffMaxSeconds = 0.2
-        webhook.timeoutSeconds = 2
+        // Generous: with the whole suite running on two cores an answer can take seconds, and a
+        // timeout would count as a failed attempt. No test waits for this timeout to expire.
+        webhook.timeoutSeconds = 30
         webhook.secret = secret.map(WebhookSecret.init)
         return webhook
     }
@@ -112,7 +114,7 @@ enum WebhookFixtures {
     }
 
     /// Waits until `condition` holds, checking every 20 ms; false after `timeoutSeconds`.
-    static func eventually(timeoutSeconds: Double = 10, _ condition: () throws -> Bool) async throws -> Bool {
+    static func eventually(timeoutSeconds: Double = 30, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             if try condition() { return true }
