@@ -30,6 +30,10 @@ extension WebhookDispatcher {
     /// matching webhook); returns how many events were consumed.
     @discardableResult
     public func enqueueNewEvents(nowMs: Int64) throws -> Int {
+        // A read first: most rounds find nothing new, and an idle write transaction every
+        // second would still contend with ingest for SQLite's single writer.
+        let cursor = try database.outboxCursor(GatewayDatabase.webhookCursor) ?? 0
+        guard try database.latestTicketEventSeq() > cursor else { return 0 }
         let webhooks = self.webhooks
         var consumed = 0
         while true {
