@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
     ]
 )
