@@ -67,6 +67,21 @@ import Testing
         let resumed = api.call("GET", "/api/v1/events", token: responder, headers: ["Last-Event-ID: \(firstID)"], maxTimeSeconds: 2)
         #expect(resumed.body.contains("event: ticket_acknowledged") && !resumed.body.contains("id: \(firstID)\n"), "\(resumed.body)")
 
+        // The command line through the API (--api): same tickets, the token's owner as actor.
+        let tokenFile = gateway.directory + "/token"
+        try responder.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let remote = ["--api", "http://127.0.0.1:\(gateway.httpPort)", "--token-file", tokenFile]
+        let listed = try CommandLineTests.gridwatch(["tickets", "list"] + remote, in: gateway.directory)
+        #expect(listed.status == 0 && listed.output.contains(sosID) && listed.output.contains("acknowledged"), "\(listed.output)")
+        let commented = try CommandLineTests.gridwatch(["tickets", "comment", sosID, "--text", "on my way"] + remote, in: gateway.directory)
+        #expect(commented.status == 0 && commented.output.contains("\(sosID): comment added"), "\(commented.output)")
+        let impostor = try CommandLineTests.gridwatch(["tickets", "resolve", sosID, "--by", "li"] + remote, in: gateway.directory)
+        #expect(impostor.status != 0 && impostor.output.contains("does not match"), "\(impostor.output)")
+        let shown = try CommandLineTests.gridwatch(["tickets", "show", sosID, "--format", "json"] + remote, in: gateway.directory)
+        #expect(shown.output.contains("\"actor\":\"wang\"") && shown.output.contains("on my way"), "\(shown.output)")
+        let refused = try CommandLineTests.gridwatch(["tickets", "ack", sosID] + remote, in: gateway.directory)
+        #expect(refused.status != 0 && refused.output.contains("already acknowledged") && refused.output.contains("409"), "\(refused.output)")
+
         // Revoked: refused at the next request.
         #expect(try CommandLineTests.gridwatch(["token", "revoke", "screen", "--config", config], in: gateway.directory).status == 0)
         #expect(api.call("GET", "/api/v1/tickets", token: viewer).status == 401)
