@@ -20,6 +20,7 @@ extension GatewayConfig {
         config.deviceTypesPath = resolve("../devices")
         config.inventoryPath = resolve("../devices/demo-community.csv")
         config.rulesPath = resolve("rules")
+        config.dashboardPath = resolve("../dashboard")
         // The shipped calendar when it is next to the configuration; else Monday-Friday, 09-18.
         let shippedCalendar = resolve("calendars/cn-2026.yaml")
         config.calendarPath = FileManager.default.fileExists(atPath: shippedCalendar) ? shippedCalendar : nil
@@ -31,7 +32,14 @@ extension GatewayConfig {
                 config.readMQTT(mqtt, resolve: resolve, environment: environment, diagnostics: &diagnostics)
             }
             if let topics = YAMLMapping(top["topics"], in: source, what: "'topics'", diagnostics: &diagnostics) {
-                topics.rejectUnknownKeys(["telemetry", "status"], what: "'topics'", diagnostics: &diagnostics)
+                topics.rejectUnknownKeys(["telemetry", "status", "alerts"], what: "'topics'", diagnostics: &diagnostics)
+                if let value = topics.string("alerts", diagnostics: &diagnostics) {
+                    if !value.contains("{ticket_id}") || value.contains("+") || value.contains("#") {
+                        diagnostics.append(source.diagnostic(at: topics["alerts"], "'alerts' must name {ticket_id} (and may name {community}), without wildcards"))
+                    } else {
+                        config.alertTopicPattern = value
+                    }
+                }
                 for key in ["telemetry", "status"] {
                     guard let pattern = topics.string(key, diagnostics: &diagnostics) else { continue }
                     do {
@@ -68,7 +76,10 @@ extension GatewayConfig {
                 }
             }
             if let http = YAMLMapping(top["http"], in: source, what: "'http'", diagnostics: &diagnostics) {
-                http.rejectUnknownKeys(["listen"], what: "'http'", diagnostics: &diagnostics)
+                http.rejectUnknownKeys(["listen", "dashboard"], what: "'http'", diagnostics: &diagnostics)
+                if http["dashboard"]?.null != nil { config.dashboardPath = nil } else if let value = http.string("dashboard", diagnostics: &diagnostics) {
+                    config.dashboardPath = value.isEmpty ? nil : resolve(value)
+                }
                 if let value = http.string("listen", diagnostics: &diagnostics) {
                     config.httpListen = value
                     if config.httpHostPort == nil { diagnostics.append(source.diagnostic(at: http["listen"], "'listen' must be HOST:PORT")) }

@@ -34,6 +34,10 @@ public struct GatewayConfig: Sendable {
     public var clockSkewToleranceSeconds = 300.0
     public var batchSize = 2000
     public var httpListen = "127.0.0.1:8080"
+    /// The dashboard's files, served at `/`; nil serves none.
+    public var dashboardPath: String? = "dashboard"
+    /// Where ticket events are published (DESIGN §1).
+    public var alertTopicPattern = "gridwatch/{community}/alerts/{ticket_id}"
     /// Directory of rule files (`*.yaml`; tests in its `tests/` subdirectory).
     public var rulesPath = "config/rules"
     /// Service standard per severity tier (rules name a tier as their severity).

@@ -8,13 +8,24 @@ import ServiceLifecycle
 public enum GatewayRunner {
     public static func run(setup: GatewaySetup, logger: Logger) async throws {
         let notifier = SystemdNotifier()
-        let ingest = try IngestService(setup: setup, logger: logger, notifier: notifier)
+        let bell = EventBell()
+        let ingest = try IngestService(setup: setup, logger: logger, notifier: notifier, bell: bell)
         guard let (host, port) = setup.config.httpHostPort else { throw GatewayError("invalid http listen address \(setup.config.httpListen)") }
+        var dashboardPath = setup.config.dashboardPath
+        if let path = dashboardPath, !FileManager.default.fileExists(atPath: path + "/index.html") {
+            logger.warning("no dashboard at \(path); serving the API only")
+            dashboardPath = nil
+        }
+        let api = ingest.rules.tickets.map { office in
+            APIEnvironment(database: ingest.database, catalog: setup.catalog, timeZone: setup.calendar.timeZone, ticketSettings: office.desk.settings,
+                           desk: office, bell: bell, nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath)
+        }
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
-                                          metrics: { ingest.metricsText() })
+                                          metrics: { ingest.metricsText() }, api: api)
+        let alerts = AlertPublisher(database: ingest.database, client: ingest.client, bell: bell, topicPattern: setup.config.alertTopicPattern, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, logger: logger)), .init(service: http),
-                       .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger))],
+                       .init(service: alerts), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -26,7 +26,7 @@ public final class IngestService: Service, Sendable {
     /// mosquitto's counter of messages dropped for full queues (published every `sys_interval`).
     static let droppedTopic = "$SYS/broker/publish/messages/dropped"
 
-    public init(setup: GatewaySetup, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(environment: [:])) throws {
+    public init(setup: GatewaySetup, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(environment: [:]), bell: EventBell = EventBell()) throws {
         let config = setup.config
         self.logger = logger
         self.notifier = notifier
@@ -39,7 +39,7 @@ public final class IngestService: Service, Sendable {
                               options: Journal.Options(syncEveryAppend: config.journalSyncEveryAppend))
         let devices = try database.devices().map(\.device)
         let registry = DeviceRegistry(devices, autoRegister: config.autoRegister)
-        let tickets = TicketOffice(desk: setup.ticketDesk, database: database, logger: logger, metrics: statistics.metrics)
+        let tickets = TicketOffice(desk: setup.ticketDesk, database: database, logger: logger, metrics: statistics.metrics, bell: bell)
         // Warnings that fell due while the gateway was down fire now, before new alerts arrive.
         tickets.resume(nowMs: nowMs)
         rules = try RuleEvaluation(setup: setup, database: database, devices: devices, nowMs: nowMs, logger: logger, metrics: statistics.metrics,

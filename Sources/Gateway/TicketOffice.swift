@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import HTTPAPI
 import Logging
 import Rules
 import Storage
@@ -13,12 +14,19 @@ public final class TicketOffice: Sendable {
     let database: GatewayDatabase
     let logger: Logger
     let metrics: GatewayMetrics?
+    /// Rung after every commit that stored ticket events (SSE streams, MQTT alerts, webhooks).
+    public let bell: EventBell
+    /// The wall clock for staff actions (the gateway's edge; the desk itself never reads it).
+    let nowMs: @Sendable () -> Int64
 
-    public init(desk: TicketDesk, database: GatewayDatabase, logger: Logger, metrics: GatewayMetrics? = nil) {
+    public init(desk: TicketDesk, database: GatewayDatabase, logger: Logger, metrics: GatewayMetrics? = nil, bell: EventBell = EventBell(),
+                nowMs: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
         self.desk = desk
         self.database = database
         self.logger = logger
         self.metrics = metrics
+        self.bell = bell
+        self.nowMs = nowMs
     }
 
     /// An alert event with what the desk needs to know about it.
@@ -74,16 +82,31 @@ public final class TicketOffice: Sendable {
     }
 
     private func record(_ what: String, _ change: (inout DatabaseTicketLedger) throws -> [TicketDesk.Happening]) {
-        let happenings: [TicketDesk.Happening]
         do {
-            happenings = try database.updateTickets(change)
+            _ = try commit(what, actor: "rules", change)
         } catch {
             // The alert events are stored already; the ticket change is what is missing.
             logger.error("ticket update failed", metadata: ["during": "\(what)", "error": "\(error)"])
             metrics?.ticketEvent("update_failed")
-            return
         }
+    }
+
+    /// Runs `change` in one transaction together with the live events it causes, then wakes
+    /// the event consumers. `actor` is who caused what is not clock-driven.
+    func commit(_ what: String, actor: String, _ change: (inout DatabaseTicketLedger) throws -> [TicketDesk.Happening]) throws -> [TicketDesk.Happening] {
+        let zone = desk.settings.calendar.timeZone
+        let (happenings, eventCount) = try database.updateTickets { ledger in
+            let happenings = try change(&ledger)
+            let events = happenings.compactMap { happening -> StoredTicketEvent? in
+                guard let message = happening.message(actor: happening.action.isClockDriven ? "gridwatch" : actor, timeZone: zone) else { return nil }
+                return StoredTicketEvent(seq: 0, atMs: happening.atMs, event: message.event, ticketID: happening.ticket.id,
+                                         community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText)
+            }
+            return (happenings, try ledger.appendEvents(events).count)
+        }
+        if eventCount > 0 { bell.ring() }
         for happening in happenings { log(happening) }
+        return happenings
     }
 
     private func log(_ happening: TicketDesk.Happening) {
@@ -111,6 +134,33 @@ public final class TicketOffice: Sendable {
             logger.warning("\(name)", metadata: metadata)
         } else {
             logger.info("\(name)", metadata: metadata)
+        }
+    }
+}
+
+/// Staff actions from the HTTP API, through the same desk and transaction as the rules' changes.
+extension TicketOffice: StaffDesk {
+    public func act(_ event: TicketEvent, on ticketID: String, by actor: String) throws -> Ticket {
+        let now = nowMs()
+        let happenings = try commit("staff action", actor: actor) { ledger in try desk.handle(event, ticketID: ticketID, at: now, by: actor, in: &ledger) }
+        // The desk appends the staff's own change last; the stored ticket carries the whole timeline.
+        return try database.ticket(id: ticketID) ?? happenings.last!.ticket
+    }
+
+    public func open(_ request: TicketDesk.Request, by actor: String) throws -> Ticket {
+        let now = nowMs()
+        let happenings = try commit("request", actor: actor) { ledger in try desk.open(request, at: now, by: actor, in: &ledger) }
+        let opened = happenings.last!.ticket
+        return try database.ticket(id: opened.id) ?? opened
+    }
+}
+
+extension TicketAction {
+    /// Caused by a deadline passing rather than by a person or an alert.
+    var isClockDriven: Bool {
+        switch self {
+        case .warned, .transferred, .responseBreached, .resolutionBreached, .fellBackToOpen: true
+        default: false
         }
     }
 }

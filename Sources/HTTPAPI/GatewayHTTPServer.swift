@@ -2,14 +2,22 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// The gateway's HTTP side. For now liveness and readiness; the staff API and dashboard
-/// (issue 5) mount on the same router.
+/// The gateway's HTTP side: liveness, readiness and metrics without a token; the staff API
+/// behind bearer tokens; the dashboard's files at `/`.
 public enum GatewayHTTPServer {
     /// Builds the application listening on `host:port`; `readiness` is asked on every `/readyz`.
+    /// Without an `api` environment only the unauthenticated endpoints exist (tests of ingest).
     public static func make(host: String, port: Int, logger: Logger,
                             readiness: @escaping @Sendable () async -> ReadinessReport,
-                            metrics: @escaping @Sendable () -> String = { "" }) -> some ApplicationProtocol {
-        let router = Router()
+                            metrics: @escaping @Sendable () -> String = { "" },
+                            api: APIEnvironment? = nil) -> some ApplicationProtocol {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: APIErrorMiddleware())
+        if let path = api?.dashboardPath {
+            // Hummingbird's file middleware refuses paths with `..` and serves nothing outside `path`.
+            router.add(middleware: FileMiddleware(path, cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+                                                  searchForIndexHtml: true, logger: logger))
+        }
         router.get("healthz") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
@@ -24,6 +32,17 @@ public enum GatewayHTTPServer {
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics())))
+        }
+        if let api {
+            let group = router.group("api/v1").add(middleware: TokenAuthenticator(database: api.database, nowMs: api.nowMs))
+            group.get("whoami") { _, context -> Response in
+                let caller = try context.require(.viewer)
+                return APIResponse.json(.object(["name": .string(caller.name), "role": .string(caller.role.rawValue)]))
+            }
+            TicketRoutes(environment: api).add(to: group)
+            DeviceRoutes(environment: api).add(to: group)
+            ReportRoutes(environment: api).add(to: group)
+            EventStreamRoute(environment: api).add(to: group)
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "gridwatch"), logger: logger)
     }

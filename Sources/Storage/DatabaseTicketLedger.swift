@@ -18,6 +18,12 @@ public struct DatabaseTicketLedger: TicketLedger {
 
     init(_ db: Database) { self.db = db }
 
+    /// Records ticket events in this transaction: they commit with the change they describe.
+    @discardableResult
+    public func appendEvents(_ events: [StoredTicketEvent]) throws -> [StoredTicketEvent] {
+        try GatewayDatabase.appendTicketEvents(events, in: db)
+    }
+
     public mutating func ticket(id: String) throws -> Ticket? {
         if let ticket = loaded[id] { return ticket }
         guard let body = try String.fetchOne(db, sql: "SELECT body FROM tickets WHERE id = ?", arguments: [id]) else { return nil }

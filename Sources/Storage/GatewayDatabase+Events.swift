@@ -45,16 +45,24 @@ extension GatewayDatabase {
             """)
     }
 
-    /// Appends events inside an open write transaction (the ticket change's own); returns their seqs.
+    /// Appends events inside an open write transaction (the ticket change's own), each body
+    /// given its `seq` as the first member; returns the stored events.
     @discardableResult
-    public static func appendTicketEvents(_ events: [StoredTicketEvent], in db: Database) throws -> [Int64] {
-        var seqs: [Int64] = []
-        for event in events {
-            try db.execute(sql: "INSERT INTO ticket_events (at, event, ticket_id, community, severity, body) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [event.atMs, event.event, event.ticketID, event.community, event.severity, event.body])
-            seqs.append(db.lastInsertedRowID)
+    public static func appendTicketEvents(_ events: [StoredTicketEvent], in db: Database) throws -> [StoredTicketEvent] {
+        guard !events.isEmpty else { return [] }
+        // The next seq is known inside the write lock, so the body sent to every consumer can
+        // carry its own id without a second write.
+        var seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'ticket_events'") ?? 0
+        var stored: [StoredTicketEvent] = []
+        for var event in events {
+            seq += 1
+            event.seq = seq
+            event.body = "{\"seq\":\(seq)" + (event.body == "{}" ? "}" : "," + event.body.dropFirst())
+            try db.execute(sql: "INSERT INTO ticket_events (seq, at, event, ticket_id, community, severity, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [seq, event.atMs, event.event, event.ticketID, event.community, event.severity, event.body])
+            stored.append(event)
         }
-        return seqs
+        return stored
     }
 
     /// Events after `seq`, oldest first, at most `limit`.

@@ -50,12 +50,14 @@ extension GatewayDatabase {
                 SELECT * FROM (SELECT * FROM readings WHERE device_id = ? AND received_at >= ? ORDER BY id DESC LIMIT ?)
                 ORDER BY id
                 """, arguments: [device, sinceMs ?? 0, limit])
-            return rows.map { row in
-                StoredReading(id: row["id"], deviceID: row["device_id"], receivedAtMs: row["received_at"], deviceTimeMs: row["device_ts"],
-                              deviceTimeTrusted: row["device_ts_trusted"], seq: row["seq"], payload: row["payload"],
-                              flags: (row["flags"] as String?)?.split(separator: ",").map(String.init) ?? [])
-            }
+            return rows.map(Self.storedReading)
         }
+    }
+
+    static func storedReading(_ row: Row) -> StoredReading {
+        StoredReading(id: row["id"], deviceID: row["device_id"], receivedAtMs: row["received_at"], deviceTimeMs: row["device_ts"],
+                      deviceTimeTrusted: row["device_ts_trusted"], seq: row["seq"], payload: row["payload"],
+                      flags: (row["flags"] as String?)?.split(separator: ",").map(String.init) ?? [])
     }
 
     /// The newest `limit` rejections, oldest first, optionally of one reason.

@@ -125,7 +125,7 @@ extension GatewayDatabase {
     /// Appends events in a transaction of their own: for tests and tools that have no ticket
     /// change to attach them to (the gateway appends inside the ticket's transaction).
     @discardableResult
-    public func appendTicketEventsForTesting(_ events: [StoredTicketEvent]) throws -> [Int64] {
+    public func appendTicketEventsForTesting(_ events: [StoredTicketEvent]) throws -> [StoredTicketEvent] {
         try pool.write { db in try Self.appendTicketEvents(events, in: db) }
     }
 

@@ -29,16 +29,9 @@ struct ReportCommand: ParsableCommand {
             guard fromMs < toMs else { throw ValidationError("--from must be before --to") }
             let nowMs = try now.map { try Self.moment($0, zone: zone, name: "--now") } ?? Int64(Date().timeIntervalSince1970 * 1000)
             let database = try store.openDatabase()
-            let tickets = try database.tickets(TicketFilter(openedFromMs: fromMs, openedBeforeMs: toMs, limit: Int.max), withTimeline: true)
             var diagnostics = DiagnosticList()
             let catalog = DeviceTypeCatalog.load(directory: config.deviceTypesPath, diagnostics: &diagnostics)
-            let devices = try database.devices().map { stored in
-                // On time: heard from within two heartbeats (one lost heartbeat is not yet a failure).
-                let heartbeat = catalog[stored.device.type].map { max($0.heartbeat, $0.reportingInterval) } ?? 3600
-                return DeviceReportingStatus(id: stored.device.id, type: stored.device.type, building: stored.device.building,
-                                             lastSeenMs: stored.lastSeenAtMs, expectedIntervalMs: Int64(2 * heartbeat * 1000))
-            }
-            let report = SLAReport(tickets: tickets, devices: devices, fromMs: fromMs, toMs: toMs, nowMs: nowMs)
+            let report = try database.slaReport(fromMs: fromMs, toMs: toMs, nowMs: nowMs, catalog: catalog)
             switch format {
             case .text:
                 let text = report.text(timeZone: zone)

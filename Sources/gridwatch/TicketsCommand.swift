@@ -25,8 +25,10 @@ struct TicketsCommand: ParsableCommand {
         @Option(help: "Only tickets at this warning level or above (1-3).") var level: Int?
         @Option(help: "At most this many.") var limit: Int = 200
         @Option(help: "text or json.") var format: OutputFormat = .text
+        @OptionGroup var remote: RemoteOptions
 
         func run() throws {
+            if let client = try remote.client() { return try listRemotely(client) }
             var filter = TicketFilter(severity: severity, community: community, building: building, device: device, team: team,
                                       minEscalationLevel: level, limit: limit)
             switch state {
@@ -55,8 +57,13 @@ struct TicketsCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "Ticket id, e.g. T-000042.") var id: String
         @Option(help: "text or json.") var format: OutputFormat = .text
+        @OptionGroup var remote: RemoteOptions
 
         func run() throws {
+            if let client = try remote.client() {
+                let ticket = try client.get("/api/v1/tickets/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)")
+                return print(format == .json ? ticket.jsonText : TicketText.detail(json: ticket))
+            }
             guard let ticket = try store.openDatabase().ticket(id: id) else { throw CommandFailure("no ticket \(id)") }
             let zone = try store.ticketTimeZone()
             switch format {
@@ -78,6 +85,13 @@ struct TicketsCommand: ParsableCommand {
         @Option(help: "What the resident asked for.") var text: String
 
         func run() throws {
+            if let client = try action.remoteClient() {
+                var body: [String: JSONValue] = ["category": .string(category), "severity": .string(severity), "text": .string(text),
+                                                 "building": .string(building), "unit": .string(unit)]
+                if let community { body["community"] = .string(community) }
+                if let device { body["device"] = .string(device) }
+                return action.printRemote(try client.post("/api/v1/tickets", body), what: "opened")
+            }
             let database = try action.store.openDatabase()
             var deviceRecord: Device?
             if let device {
@@ -90,7 +104,7 @@ struct TicketsCommand: ParsableCommand {
                                              unit: unit.isEmpty ? deviceRecord?.unit ?? "" : unit, text: text, device: deviceRecord)
             let desk = try action.store.loadTicketDesk()
             let nowMs = try action.nowMs()
-            let happenings = try database.updateTickets { ledger in try desk.open(request, at: nowMs, by: action.by, in: &ledger) }
+            let happenings = try database.updateTickets { ledger in try desk.open(request, at: nowMs, by: action.by ?? "", in: &ledger) }
             try action.report(happenings, database: database, timeZone: desk.settings.calendar.timeZone)
         }
     }
@@ -99,12 +113,33 @@ struct TicketsCommand: ParsableCommand {
 /// What every action takes: who acts (recorded in the timeline), when, and the output format.
 struct TicketActionOptions: ParsableArguments {
     @OptionGroup var store: StoreOptions
-    @Option(help: "The person acting, recorded in the timeline.") var by: String
+    @Option(help: "The person acting, recorded in the timeline (with --api: the token's owner, which --by must match if given).") var by: String?
     @Option(help: "When it happened, RFC 3339 (default now); e.g. a call taken before it was typed in.") var at: String?
     @Option(help: "text or json.") var format: OutputFormat = .text
+    @OptionGroup var remote: RemoteOptions
 
     func validate() throws {
-        if by.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--by needs a name: the timeline records who acted") }
+        if remote.api == nil, (by ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--by needs a name: the timeline records who acted")
+        }
+        if remote.api != nil, at != nil { throw ValidationError("--at is for the database; the API records the time of the request") }
+    }
+
+    /// The API client with `--api`, after checking that `--by` names the token's owner.
+    func remoteClient() throws -> TicketsRemote? {
+        guard let client = try remote.client() else { return nil }
+        if let by, case let .object(whoami) = try client.get("/api/v1/whoami"), case let .string(name)? = whoami["name"], name != by {
+            throw CommandFailure("--by \(by) does not match the token's owner '\(name)', whom the gateway records as the actor")
+        }
+        return client
+    }
+
+    /// Prints a ticket the API answered with.
+    func printRemote(_ ticket: JSONValue, what: String) {
+        guard format == .text else { return Swift.print(ticket.jsonText) }
+        if case let .object(object) = ticket, case let .string(id)? = object["id"], case let .string(state)? = object["state"] {
+            Swift.print("\(id): \(what); now \(state)")
+        }
     }
 
     func nowMs() throws -> Int64 {
@@ -117,12 +152,17 @@ struct TicketActionOptions: ParsableArguments {
 
     /// Applies `event` to ticket `id` and prints the result.
     func apply(_ event: TicketEvent, to id: String) throws {
+        if let client = try remoteClient() {
+            let action = TicketsRemote.action(event)
+            let path = "/api/v1/tickets/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)/\(action.name)"
+            return printRemote(try client.post(path, action.body), what: TicketText.describe(event))
+        }
         let database = try store.openDatabase()
         let desk = try store.loadTicketDesk()
         let nowMs = try nowMs()
         let happenings: [TicketDesk.Happening]
         do {
-            happenings = try database.updateTickets { ledger in try desk.handle(event, ticketID: id, at: nowMs, by: by, in: &ledger) }
+            happenings = try database.updateTickets { ledger in try desk.handle(event, ticketID: id, at: nowMs, by: by ?? "", in: &ledger) }
         } catch let error as TicketTransitionError {
             throw CommandFailure("\(id): \(error)")
         } catch let error as TicketDeskError {

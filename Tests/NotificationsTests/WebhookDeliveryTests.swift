@@ -23,8 +23,7 @@ import Testing
         let database = try GatewayDatabase(path: WebhookFixtures.temporaryDatabasePath())
         let observer = CountingObserver()
         let dispatcher = Self.dispatcher(database, [WebhookFixtures.webhook("ops", url: receiver.url, secret: "k3y")], observer: observer)
-        let event = WebhookFixtures.event()
-        try database.appendTicketEventsForTesting([event])
+        let event = try #require(try database.appendTicketEventsForTesting([WebhookFixtures.event()]).first)
 
         let startMs: Int64 = 1_795_000_000_000
         #expect(await dispatcher.runRound(nowMs: startMs) == 1)

@@ -1,0 +1,43 @@
+import Devices
+import Foundation
+import Storage
+import Tickets
+
+/// Staff actions on tickets, done by the gateway's live ticket office so that each change
+/// commits with its events and wakes the alert streams.
+public protocol StaffDesk: Sendable {
+    /// Applies `event` to a ticket now, recorded as done by `actor`; throws the desk's or the
+    /// lifecycle's error when the ticket or its state does not allow it.
+    func act(_ event: TicketEvent, on ticketID: String, by actor: String) throws -> Ticket
+    /// Logs a resident's request as a ticket.
+    func open(_ request: TicketDesk.Request, by actor: String) throws -> Ticket
+}
+
+/// What the API's handlers work with: the database, the device types (for health and for
+/// knowing which fields are personal), the calendar's zone, the desk and the clock.
+public struct APIEnvironment: Sendable {
+    public var database: GatewayDatabase
+    public var catalog: DeviceTypeCatalog
+    public var timeZone: TimeZone
+    public var ticketSettings: TicketSettings
+    public var desk: any StaffDesk
+    public var bell: EventBell
+    /// The wall clock, injected: handlers never read it themselves.
+    public var nowMs: @Sendable () -> Int64
+    /// Directory of the dashboard's files; nil serves none.
+    public var dashboardPath: String?
+
+    public init(database: GatewayDatabase, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
+                desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?) {
+        self.database = database
+        self.catalog = catalog
+        self.timeZone = timeZone
+        self.ticketSettings = ticketSettings
+        self.desk = desk
+        self.bell = bell
+        self.nowMs = nowMs
+        self.dashboardPath = dashboardPath
+    }
+
+    func time(_ ms: Int64) -> JSONValue { .string(RFC3339.format(milliseconds: ms, timeZone: timeZone)) }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+import Storage
+
+/// `/api/v1/events`: ticket events as server-sent events. Events are read from the database
+/// after the client's cursor, so a client that reconnects with `Last-Event-ID` (even across a
+/// gateway restart) gets every event it missed, in order, once.
+struct EventStreamRoute {
+    static let keepaliveInterval = Duration.seconds(15)
+    /// How long a stream sleeps between looks when the bell does not ring (events written by
+    /// the command line, in another process, only show up this way).
+    static let pollInterval = Duration.seconds(1)
+
+    let environment: APIEnvironment
+
+    func add(to group: RouterGroup<APIRequestContext>) {
+        group.get("events") { request, context in try stream(request, context) }
+    }
+
+    func stream(_ request: Request, _ context: APIRequestContext) throws -> Response {
+        let caller = try context.require(.viewer)
+        let resumeText: String? = request.headers[.init("Last-Event-ID")!] ?? APIResponse.query(request, "last_event_id")
+        let start: Int64
+        if let resumeText {
+            guard let seq = Int64(resumeText.trimmingCharacters(in: .whitespaces)), seq >= 0 else {
+                throw APIError(.badRequest, "Last-Event-ID must be an event id (a number)")
+            }
+            start = seq
+        } else {
+            start = try environment.database.latestTicketEventSeq()
+        }
+        let environment = environment
+        let filter = caller.seesPersonalData ? nil : PersonalDataFilter(catalog: environment.catalog)
+        let body = ResponseBody { writer in
+            var cursor = start
+            // `retry` tells EventSource clients how soon to reconnect after a drop.
+            try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
+            var lastWrite = ContinuousClock.now
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let generation = environment.bell.generation
+                let events = try environment.database.ticketEvents(after: cursor, limit: 500)
+                if !events.isEmpty {
+                    var text = ""
+                    for event in events {
+                        let data = filter?.event(event.body) ?? event.body
+                        text += "id: \(event.seq)\nevent: \(event.event)\ndata: \(data)\n\n"
+                        cursor = event.seq
+                    }
+                    try await writer.write(ByteBuffer(string: text))
+                    lastWrite = .now
+                    continue
+                }
+                if ContinuousClock.now - lastWrite >= Self.keepaliveInterval {
+                    try await writer.write(ByteBuffer(string: ": keepalive\n\n"))
+                    lastWrite = .now
+                }
+                await environment.bell.wait(after: generation, timeout: Self.pollInterval)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
+                                               .init("X-Accel-Buffering")!: "no"], body: body)
+    }
+}

@@ -1,0 +1,107 @@
+import Devices
+import Foundation
+import Storage
+import Tickets
+
+/// A ticket as the API shows it: DESIGN §1's object, plus the resident from the inventory and
+/// the actions its state allows; personal data removed for callers who may not see it.
+struct TicketView {
+    /// The API's action names and the events they stand for (text-taking ones with a sample,
+    /// only to ask the lifecycle whether the state allows them).
+    static let actions: [(name: String, event: TicketEvent)] = [
+        ("ack", .acknowledge), ("start", .start), ("pending", .pend(reason: "?")), ("resume", .resume),
+        ("resolve", .resolve(note: "")), ("close", .close), ("reopen", .reopen(reason: "?")), ("cancel", .cancel(reason: "?")),
+        ("assign", .assign(person: "?")), ("comment", .comment(text: "?")),
+    ]
+
+    let environment: APIEnvironment
+    let caller: APICaller
+    /// Residents by device id (from the inventory).
+    var residents: [String: String] = [:]
+
+    init(environment: APIEnvironment, caller: APICaller) throws {
+        self.environment = environment
+        self.caller = caller
+        if caller.seesPersonalData {
+            for stored in try environment.database.devices() where !stored.device.resident.isEmpty {
+                residents[stored.device.id] = stored.device.resident
+            }
+        }
+    }
+
+    func json(_ ticket: Ticket, withTimeline: Bool = false) -> JSONValue {
+        guard case var .object(object) = ticket.contractJSON(timeZone: environment.timeZone, withTimeline: withTimeline) else { return .null }
+        object["actions"] = .array(Self.validActions(ticket, settings: environment.ticketSettings).map { .string($0) })
+        if let resident = residents[ticket.device] { object["resident"] = .string(resident) }
+        let value = JSONValue.object(object)
+        return caller.seesPersonalData ? value : PersonalDataFilter(catalog: environment.catalog).ticket(value)
+    }
+
+    /// The actions the lifecycle accepts in the ticket's state, asked of the lifecycle itself so
+    /// the buttons can never offer what the server would refuse.
+    static func validActions(_ ticket: Ticket, settings: TicketSettings) -> [String] {
+        actions.compactMap { action in
+            var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
+            return (try? lifecycle.eventHappened(action.event, at: max(ticket.updatedAt, ticket.openedAt), by: "check")) == nil ? nil : action.name
+        }
+    }
+
+    /// The event for an action name with its body's text; 400 for what is missing.
+    static func event(_ name: String, body: [String: JSONValue]) throws -> TicketEvent {
+        switch name {
+        case "ack", "acknowledge": return .acknowledge
+        case "start": return .start
+        case "pending", "pend": return .pend(reason: try APIResponse.requiredString(body, "reason", for: "pending"))
+        case "resume": return .resume
+        case "resolve": return .resolve(note: try APIResponse.string(body, "note") ?? "")
+        case "close": return .close
+        case "reopen": return .reopen(reason: try APIResponse.requiredString(body, "reason", for: "reopen"))
+        case "cancel": return .cancel(reason: try APIResponse.requiredString(body, "reason", for: "cancel"))
+        case "assign": return .assign(person: try APIResponse.requiredString(body, "to", for: "assign"))
+        case "comment": return .comment(text: try APIResponse.requiredString(body, "text", for: "comment"))
+        default: throw APIError(.notFound, "unknown action '\(name)' (actions: \(actions.map(\.name).joined(separator: ", ")))")
+        }
+    }
+}
+
+/// Removes personal data (DESIGN: a resident's heart rate, SpO2, skin temperature, location,
+/// name) from what a viewer receives. Which fields are personal comes from the device types.
+struct PersonalDataFilter {
+    let catalog: DeviceTypeCatalog
+
+    func ticket(_ value: JSONValue) -> JSONValue {
+        guard case var .object(object) = value else { return value }
+        var redacted = object.removeValue(forKey: "resident") != nil || object.removeValue(forKey: "wearer") != nil
+        if case var .object(location)? = object["location"] {
+            redacted = location.removeValue(forKey: "latitude") != nil || redacted
+            redacted = location.removeValue(forKey: "longitude") != nil || redacted
+            object["location"] = .object(location)
+        }
+        if case let .string(type)? = object["device_type"], case let .array(evidence)? = object["evidence"] {
+            let personal = catalog[type]?.personalFields ?? []
+            object["evidence"] = .array(evidence.map { item in
+                guard case var .object(entry) = item, case let .object(values)? = entry["values"] else { return item }
+                let kept = values.filter { !personal.contains($0.key) }
+                if kept.count != values.count { redacted = true }
+                entry["values"] = .object(kept)
+                return .object(entry)
+            })
+        }
+        if redacted { object["redacted"] = .bool(true) }
+        return .object(object)
+    }
+
+    /// A reading's values without the type's personal fields.
+    func values(_ values: [String: JSONValue], type: String) -> (values: [String: JSONValue], redacted: Bool) {
+        let personal = catalog[type]?.personalFields ?? []
+        let kept = values.filter { !personal.contains($0.key) }
+        return (kept, kept.count != values.count)
+    }
+
+    /// An event body (SSE) with its ticket filtered.
+    func event(_ body: String) -> String {
+        guard case var .object(object)? = try? JSONParser.parse(Array(body.utf8)) else { return body }
+        if let ticket = object["ticket"] { object["ticket"] = self.ticket(ticket) }
+        return JSONValue.object(object).jsonText
+    }
+}

@@ -1,0 +1,75 @@
+import Devices
+import Foundation
+import GRDB
+import Tickets
+
+/// One cell of the demand heat map: tickets of one category in one building.
+public struct TicketHeatCell: Sendable, Hashable, Codable {
+    public var building: String
+    public var category: String
+    public var tickets: Int
+    /// Of those, still being worked.
+    public var active: Int
+}
+
+extension GatewayDatabase {
+    /// Every registered device with when it last reported and the interval it must keep,
+    /// the input of the health figure (`report sla`, the API, the dashboard).
+    public func deviceReportingStatuses(catalog: DeviceTypeCatalog) throws -> [DeviceReportingStatus] {
+        try devices().map { stored in
+            DeviceReportingStatus(id: stored.device.id, type: stored.device.type, building: stored.device.building,
+                                  lastSeenMs: stored.lastSeenAtMs, expectedIntervalMs: Self.expectedIntervalMs(stored.device.type, catalog: catalog))
+        }
+    }
+
+    /// On time: heard from within two heartbeats (one lost heartbeat is not yet a failure).
+    public static func expectedIntervalMs(_ type: String, catalog: DeviceTypeCatalog) -> Int64 {
+        let heartbeat = catalog[type].map { max($0.heartbeat, $0.reportingInterval) } ?? 3600
+        return Int64(2 * heartbeat * 1000)
+    }
+
+    /// The period's service figures: tickets opened in `[fromMs, toMs)`, devices as of now.
+    public func slaReport(fromMs: Int64, toMs: Int64, nowMs: Int64, catalog: DeviceTypeCatalog) throws -> SLAReport {
+        let tickets = try tickets(TicketFilter(openedFromMs: fromMs, openedBeforeMs: toMs, limit: Int.max), withTimeline: true)
+        return SLAReport(tickets: tickets, devices: try deviceReportingStatuses(catalog: catalog), fromMs: fromMs, toMs: toMs, nowMs: nowMs)
+    }
+
+    /// Tickets opened since `fromMs` per building and category.
+    public func ticketHeatmap(openedFromMs fromMs: Int64) throws -> [TicketHeatCell] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT building, category, count(*) AS n,
+                       sum(state IN ('open', 'acknowledged', 'in_progress', 'pending')) AS active
+                FROM tickets WHERE opened_at >= ? GROUP BY building, category ORDER BY building, category
+                """, arguments: [fromMs]).map {
+                TicketHeatCell(building: $0["building"], category: $0["category"], tickets: $0["n"], active: $0["active"])
+            }
+        }
+    }
+
+    /// Active tickets per device id.
+    public func activeTicketsByDevice() throws -> [String: Int] {
+        try pool.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT device, count(*) AS n FROM tickets WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') AND device != ''
+                GROUP BY device
+                """) { result[row["device"]] = row["n"] }
+            return result
+        }
+    }
+
+    /// The newest stored reading of each device (by arrival), for battery and the latest values.
+    public func latestReadings() throws -> [String: StoredReading] {
+        try pool.read { db in
+            var result: [String: StoredReading] = [:]
+            // One indexed lookup per device: the readings table is far too large to group.
+            for id in try String.fetchAll(db, sql: "SELECT id FROM devices") {
+                if let row = try Row.fetchOne(db, sql: "SELECT * FROM readings WHERE device_id = ? ORDER BY device_ts DESC LIMIT 1", arguments: [id]) {
+                    result[id] = Self.storedReading(row)
+                }
+            }
+            return result
+        }
+    }
+}
