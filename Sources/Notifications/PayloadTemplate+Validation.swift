@@ -55,14 +55,16 @@ extension PayloadTemplate {
         }
     }
 
-    static let optionalKeys: Set<String> = ["level", "team", "automatically", "reason", "note", "latitude", "longitude", "resident"]
+    /// Fields only some events carry (TicketAction+Message.swift) or only some tickets have.
+    static let optionalKeys: Set<String> = ["level", "team", "automatically", "cycle", "assignee", "latitude", "longitude", "resident"]
 
-    /// A `ticket_warned` event with every field of docs/api.md "Live events" and DESIGN §1.
+    /// A `ticket_warned` event with every field any event can have (docs/api.md "Live events",
+    /// DESIGN §1's ticket): the top-level extras of the other events are in too.
     static let sampleEvent: JSONValue = {
         let text = """
         {"seq": 42, "event": "ticket_warned", "at": "2026-11-22T23:10:00+08:00", "ticket_id": "T-000007", "actor": "gridwatch",
          "severity": "emergency", "community": "demo", "level": 2, "team": "community", "automatically": false,
-         "reason": "r", "note": "n",
+         "cycle": 2, "assignee": "Li",
          "ticket": {"id": "T-000007", "rule": "smoke_alarm", "device": "smoke-b01-0101", "device_type": "smoke", "community": "demo",
           "building": "B01", "unit": "0101", "severity": "emergency", "category": "fire", "state": "open", "title": "Smoke alarm",
           "opened_at": "2026-11-22T23:00:00+08:00", "acknowledged_at": null, "resolved_at": null, "closed_at": null,

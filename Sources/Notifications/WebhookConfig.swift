@@ -1,4 +1,5 @@
 import Foundation
+import Tickets
 
 /// One configured webhook (`notifications.webhooks[]`): where ticket events go, which of
 /// them, how they are shaped and signed, and how hard delivery is retried.
@@ -32,12 +33,8 @@ public struct WebhookConfig: Sendable {
     /// that someone took it or it ended.
     public static let defaultEvents: Set<String> = ["ticket_opened", "ticket_warned", "ticket_transferred", "ticket_acknowledged", "ticket_resolved"]
 
-    /// Every ticket event name (docs/api.md "Live events").
-    public static let knownEvents: [String] = [
-        "ticket_opened", "ticket_updated", "ticket_warned", "ticket_transferred", "ticket_acknowledged", "ticket_started",
-        "ticket_pending", "ticket_resumed", "ticket_resolved", "ticket_closed", "ticket_reopened", "ticket_cancelled",
-        "ticket_assigned", "ticket_commented", "ticket_response_breached", "ticket_resolution_breached", "ticket_ack_timeout",
-    ]
+    /// Every ticket event name (docs/api.md "Live events"), as the ticket desk names them.
+    public static let knownEvents: [String] = TicketAction.eventNames
 
     /// Whether an event of this name and tier goes to this webhook.
     public func wants(event: String, severity: String) -> Bool {
