@@ -1,6 +1,7 @@
 import Foundation
 import HTTPAPI
 import Logging
+import Notifications
 import ServiceLifecycle
 
 /// Wires the ingest service, the rules clock, the HTTP server and the systemd watchdog into
@@ -23,9 +24,14 @@ public enum GatewayRunner {
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
                                           metrics: { ingest.metricsText() }, api: api)
         let alerts = AlertPublisher(database: ingest.database, client: ingest.client, bell: bell, topicPattern: setup.config.alertTopicPattern, logger: logger)
+        // Runs even with no webhook configured: it keeps its cursor current, so a webhook added
+        // later does not replay months of old events.
+        let webhooks = WebhookDispatcher(database: ingest.database, webhooks: setup.config.webhooks, logger: logger,
+                                         observer: ingest.statistics.metrics)
+        bell.onRing { webhooks.wake() }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, logger: logger)), .init(service: http),
-                       .init(service: alerts), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger))],
+                       .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -11,8 +11,14 @@ public final class EventBell: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Called at every ring, for consumers that have a wake-up of their own (webhooks).
+    private let observers = Mutex<[@Sendable () -> Void]>([])
 
     public init() {}
+
+    public func onRing(_ observer: @escaping @Sendable () -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
 
     public var generation: UInt64 { state.withLock { $0.generation } }
 
@@ -23,6 +29,7 @@ public final class EventBell: Sendable {
             return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume() }
+        for observer in observers.withLock({ $0 }) { observer() }
     }
 
     /// Returns once the bell rang after `generation` was read, or after `timeout`.

@@ -33,7 +33,7 @@ import Tickets
         let stale = bell.generation
         bell.ring()
         let late = await clock.measure { await bell.wait(after: stale, timeout: .seconds(10)) }
-        #expect(late < .seconds(1))
+        #expect(late < .seconds(5), "well before the 10 s timeout, even on a loaded machine")
     }
 
     @Test func onlyTheActionsTheStateAllowsAreOffered() throws {
