@@ -41,13 +41,8 @@ import Testing
         // Let the event stream connect before the alarm, as on a duty-room screen left open.
         #expect(try browser.waitUntil("!(document.querySelector('#updated-at')?.classList.contains('stale'))", timeoutSeconds: 10), failure("stream not live"))
 
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let published = Date()
-        let pub = try ChildProcess(name: "pub", executable: "/usr/bin/mosquitto_pub", arguments: [
-            "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/demo/smoke/smoke-b01-0101/telemetry",
-            "-m", "{\"ts\": \(nowMs), \"alarm\": true, \"smoke\": 12.5, \"temp_c\": 31, \"test\": false, \"battery\": 90}",
-        ], logDirectory: directory)
-        #expect(pub.waitForExit(timeout: 10) == 0)
+        #expect(try publishSmokeAlarm(broker: broker, directory: directory))
         let row = "#duty-list [data-severity='emergency'][data-state='open']"
         let appeared = try browser.waitUntil("document.querySelector(\"\(row)\") !== null", timeoutSeconds: 10)
         let seconds = Date().timeIntervalSince(published)

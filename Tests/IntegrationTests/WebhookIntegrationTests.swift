@@ -47,12 +47,7 @@ import Testing
         let gateway = TestGateway(broker: broker, directory: directory, configPath: config)
         try gateway.start(environment: ["GRIDWATCH_TEST_WEBHOOK_SECRET": "s3cret"])
         defer { _ = gateway.terminate() }
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-        let pub = try ChildProcess(name: "pub", executable: "/usr/bin/mosquitto_pub", arguments: [
-            "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/demo/smoke/smoke-b01-0101/telemetry",
-            "-m", "{\"ts\": \(nowMs), \"alarm\": true, \"smoke\": 12.5, \"temp_c\": 31, \"test\": false}",
-        ], logDirectory: directory)
-        #expect(pub.waitForExit(timeout: 10) == 0)
+        #expect(try publishSmokeAlarm(broker: broker, directory: directory))
         var text = ""
         #expect(eventually(timeout: 15) {
             text = (try? String(contentsOfFile: received, encoding: .utf8)) ?? ""
