@@ -17,7 +17,7 @@ import Testing
         let directory = try TestPaths.temporaryDirectory("dashboard")
         let broker = try TestBroker(directory: directory)
         defer { broker.stop() }
-        let config = try CommandLineTests.writeConfig(in: directory, extra: "http: {dashboard: \(TestPaths.repository)/dashboard}\n")
+        let config = try CommandLineTests.writeConfig(in: directory, extra: "http: {dashboard: \(TestPaths.repository)/dashboard}\nrules: {directory: \(TestPaths.repository)/config/rules}\n")
         let gateway = TestGateway(broker: broker, directory: directory, configPath: config)
         let token = try createToken(name: "duty-wang", role: "responder", config: config, directory: directory)
         try gateway.start()
@@ -50,6 +50,10 @@ import Testing
         #expect(try browser.evaluate("!document.querySelector('#emergency-banner').hidden") as? Bool == true, failure("no emergency banner"))
         let ticketID = try #require(try browser.evaluate("document.querySelector(\"\(row)\").dataset.ticketId") as? String)
         try browser.screenshot(to: Self.artifact("dashboard-alarm.png", fallback: directory))
+        // A duty screen reloaded in the middle of an emergency raises the banner again.
+        try browser.navigate("http://127.0.0.1:\(gateway.httpPort)/")
+        #expect(try browser.waitUntil("document.querySelector(\"\(row)\") !== null && !document.querySelector('#emergency-banner').hidden",
+                                      timeoutSeconds: 10), failure("no banner after a reload"))
 
         try browser.click("#duty-list [data-ticket-id='\(ticketID)'] button[data-action='ack']")
         #expect(try browser.waitUntil("document.querySelector(\"#duty-list [data-ticket-id='\(ticketID)']\")?.dataset.state !== 'open'"),
