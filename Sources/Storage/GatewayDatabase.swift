@@ -92,6 +92,8 @@ public final class GatewayDatabase: Sendable {
                 """)
         }
         migrator.registerMigration("v4-api", migrate: migrateAPI)
+        // v5 is reserved for another branch; the migrator applies in registration order.
+        migrator.registerMigration("v6-retention", migrate: migrateRetention)
         return migrator
     }
 
