@@ -4,7 +4,7 @@ import MQTT
 import Tickets
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets"]
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "retention"]
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -104,6 +104,9 @@ extension GatewayConfig {
             if let tickets = YAMLMapping(top["tickets"], in: source, what: "'tickets'", diagnostics: &diagnostics) {
                 config.readTickets(tickets, diagnostics: &diagnostics)
                 diagnostics.append(contentsOf: config.ticketProblems(at: tickets["ack_timeout"], in: source))
+            }
+            if let retention = YAMLMapping(top["retention"], in: source, what: "'retention'", diagnostics: &diagnostics) {
+                config.readRetention(retention, diagnostics: &diagnostics)
             }
             if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) {
                 log.rejectUnknownKeys(["level"], what: "'log'", diagnostics: &diagnostics)

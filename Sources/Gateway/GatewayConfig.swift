@@ -44,6 +44,8 @@ public struct GatewayConfig: Sendable {
     public var logLevel = "info"
     /// Routing, hierarchy, warning levels and timeouts of tickets.
     public var ticketConfig = TicketConfig()
+    /// How long readings, roll-ups and personal fields are kept (`retention:`).
+    public var retention = RetentionConfig()
 
     public init(configPath: String) { self.configPath = configPath }
 
