@@ -24,7 +24,10 @@ public final class RetentionService: Service, Sendable {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(intervalSeconds))
+            // Graceful shutdown does not cancel a sleep by itself: without this the gateway
+            // would wait up to an interval to stop after SIGTERM.
+            let interval = intervalSeconds
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             if Task.isShuttingDownGracefully || Task.isCancelled { break }
             await runRound(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
         }
