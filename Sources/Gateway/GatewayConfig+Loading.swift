@@ -4,7 +4,7 @@ import MQTT
 import Tickets
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications"]
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention"]
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -118,6 +118,9 @@ extension GatewayConfig {
             }
             if let notifications = YAMLMapping(top["notifications"], in: source, what: "'notifications'", diagnostics: &diagnostics) {
                 config.readNotifications(notifications, resolve: resolve, environment: environment, diagnostics: &diagnostics)
+            }
+            if let retention = YAMLMapping(top["retention"], in: source, what: "'retention'", diagnostics: &diagnostics) {
+                config.readRetention(retention, diagnostics: &diagnostics)
             }
             if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) {
                 log.rejectUnknownKeys(["level"], what: "'log'", diagnostics: &diagnostics)

@@ -51,6 +51,8 @@ public struct GatewayConfig: Sendable {
     public var ticketConfig = TicketConfig()
     /// Webhooks that receive ticket events (`notifications.webhooks`).
     public var webhooks: [WebhookConfig] = []
+    /// How long readings, roll-ups and personal fields are kept (`retention:`).
+    public var retention = RetentionConfig()
 
     public init(configPath: String) { self.configPath = configPath }
 

@@ -19,6 +19,12 @@ public final class GatewayMetrics: Sendable {
     let alertsFiring: Gauge
     let ruleEvaluations: Counter
     let brokerDropped: Gauge
+    let retentionRolledUp: Counter
+    let retentionPruned: Counter
+    let retentionRollupsPruned: Counter
+    let retentionScrubbed: Counter
+    let retentionRoundSeconds: Gauge
+    let retentionLongestStepSeconds: Gauge
     private let newestReadingAge = Mutex<[String: Gauge]>([:])
     private let rejectedByReason = Mutex<[String: Counter]>([:])
     private let alertEventsByKind = Mutex<[String: Counter]>([:])
@@ -44,6 +50,12 @@ public final class GatewayMetrics: Sendable {
         brokerDropped = registry.makeGauge(name: "gridwatch_broker_dropped_messages", help: "The broker's $SYS count of messages it dropped (-1: not heard)")
         ruleEvaluations = registry.makeCounter(name: "gridwatch_rule_evaluations_total", help: "Readings evaluated by the rules engine")
         webhookPendingGauge = registry.makeGauge(name: "gridwatch_webhook_pending", help: "Webhook deliveries not yet delivered, including those of webhooks no longer configured")
+        retentionRolledUp = registry.makeCounter(name: "gridwatch_retention_readings_rolled_up_total", help: "Readings rolled up into 5-minute and hourly buckets")
+        retentionPruned = registry.makeCounter(name: "gridwatch_retention_readings_pruned_total", help: "Raw readings deleted after their retention period")
+        retentionRollupsPruned = registry.makeCounter(name: "gridwatch_retention_rollups_pruned_total", help: "Roll-up buckets deleted after their retention period")
+        retentionScrubbed = registry.makeCounter(name: "gridwatch_retention_payloads_scrubbed_total", help: "Stored payloads whose personal fields were removed")
+        retentionRoundSeconds = registry.makeGauge(name: "gridwatch_retention_last_round_seconds", help: "Duration of the last retention round")
+        retentionLongestStepSeconds = registry.makeGauge(name: "gridwatch_retention_longest_step_seconds", help: "Longest write transaction of one step in the last retention round")
     }
 
     func rejected(_ reason: String) {

@@ -31,7 +31,8 @@ public enum GatewayRunner {
         bell.onRing { webhooks.wake() }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, logger: logger)), .init(service: http),
-                       .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger))],
+                       .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger)),
+                       .init(service: RetentionService(database: ingest.database, setup: setup, metrics: ingest.statistics.metrics, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -25,6 +25,7 @@ public struct GatewaySetup: Sendable {
         if let inventoryPath = config.inventoryPath {
             inventory = Inventory.load(path: inventoryPath, catalog: catalog, diagnostics: &diagnostics)
         }
+        diagnostics.append(contentsOf: config.retention.problems(catalog: catalog))
         let rules = RuleFileParser.load(directory: config.rulesPath, catalog: catalog, tiers: config.tiers, diagnostics: &diagnostics)
         var calendar = WorkCalendar.standard(timeZone: rules.timeZone)
         if let path = config.calendarPath, let loaded = WorkCalendar.load(path: path, diagnostics: &diagnostics) { calendar = loaded }

@@ -93,6 +93,7 @@ public final class GatewayDatabase: Sendable {
         }
         migrator.registerMigration("v4-api", migrate: migrateAPI)
         migrator.registerMigration("v5-webhooks", migrate: migrateWebhooks)
+        migrator.registerMigration("v6-retention", migrate: migrateRetention)
         return migrator
     }
 

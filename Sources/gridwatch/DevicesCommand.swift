@@ -6,7 +6,7 @@ import Storage
 /// `gridwatch devices import|list|show`.
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "devices", abstract: "The device inventory.",
-                                                    subcommands: [Import.self, List.self, Show.self])
+                                                    subcommands: [Import.self, List.self, Show.self, Forget.self])
 
     /// Adds or updates devices from a CSV inventory; a file with any error imports nothing.
     struct Import: ParsableCommand {

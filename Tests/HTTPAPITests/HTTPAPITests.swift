@@ -25,15 +25,17 @@ import Tickets
         let clock = ContinuousClock()
         let quiet = await clock.measure { await bell.wait(after: generation, timeout: .milliseconds(50)) }
         #expect(quiet >= .milliseconds(45))
-        async let woken: Duration = clock.measure { await bell.wait(after: generation, timeout: .seconds(10)) }
+        // Timeouts far beyond any scheduling delay: the other suites' blocking waits can hold this
+        // machine's two cooperative threads for tens of seconds, but a lost ring waits the full 300 s.
+        async let woken: Duration = clock.measure { await bell.wait(after: generation, timeout: .seconds(300)) }
         try? await Task.sleep(for: .milliseconds(20))
         bell.ring()
-        #expect(await woken < .seconds(5), "a ring ends the wait")
+        #expect(await woken < .seconds(150), "a ring ends the wait")
         // A ring between reading the generation and waiting is not lost.
         let stale = bell.generation
         bell.ring()
-        let late = await clock.measure { await bell.wait(after: stale, timeout: .seconds(10)) }
-        #expect(late < .seconds(5), "well before the 10 s timeout, even on a loaded machine")
+        let late = await clock.measure { await bell.wait(after: stale, timeout: .seconds(300)) }
+        #expect(late < .seconds(150))
     }
 
     @Test func onlyTheActionsTheStateAllowsAreOffered() throws {

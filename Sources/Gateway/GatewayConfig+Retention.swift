@@ -1,0 +1,96 @@
+import Devices
+import Foundation
+import Storage
+
+/// The `retention:` section: how long raw readings (per device type), personal fields and
+/// the two roll-up widths are kept, and how the retention service paces itself.
+/// ```yaml
+/// retention:
+///   raw: 90d                     # every type without an override
+///   types: {water_meter: 365d}
+///   personal: 30d                # personal fields (wristband heart rate, location, ...)
+///   rollup_5m: 400d
+///   rollup_1h: 1825d             # or: forever
+///   step_rows: 5000
+///   interval: 1m
+/// ```
+public struct RetentionConfig: Sendable {
+    public var rawSeconds: Double = 90 * 86_400
+    public var rawSecondsByType: [String: Double] = [:]
+    public var personalSeconds: Double = 30 * 86_400
+    /// nil: kept forever.
+    public var rollup5mSeconds: Double? = 400 * 86_400
+    public var rollup1hSeconds: Double? = 1825 * 86_400
+    public var stepRows = 5000
+    public var intervalSeconds: Double = 60
+    /// Where each `types:` key was written, to report a type the catalog does not know.
+    var typePositions: [String: Diagnostic] = [:]
+
+    public init() {}
+
+    /// The plan the database code runs, for these device types.
+    public func plan(catalog: DeviceTypeCatalog) -> RetentionPlan {
+        func ms(_ seconds: Double) -> Int64 { Int64(seconds * 1000) }
+        var rollups: [Int64: Int64] = [:]
+        if let rollup5mSeconds { rollups[300] = ms(rollup5mSeconds) }
+        if let rollup1hSeconds { rollups[3600] = ms(rollup1hSeconds) }
+        return RetentionPlan(catalog: catalog, rawRetentionMs: ms(rawSeconds), rawRetentionMsByType: rawSecondsByType.mapValues(ms),
+                             personalRetentionMs: ms(personalSeconds), rollupRetentionMsByWidth: rollups, stepRows: stepRows)
+    }
+
+    /// Types named under `types:` that no device type file defines.
+    public func problems(catalog: DeviceTypeCatalog) -> [Diagnostic] {
+        typePositions.keys.sorted().filter { catalog[$0] == nil }.compactMap { type in
+            guard var diagnostic = typePositions[type] else { return nil }
+            diagnostic.message = "unknown device type '\(type)' in 'retention.types' (known: \(catalog.names.joined(separator: ", ")))"
+            return diagnostic
+        }
+    }
+}
+
+extension GatewayConfig {
+    mutating func readRetention(_ section: YAMLMapping, diagnostics: inout DiagnosticList) {
+        let source = section.source
+        section.rejectUnknownKeys(["raw", "types", "personal", "rollup_5m", "rollup_1h", "step_rows", "interval"], what: "'retention'",
+                                  diagnostics: &diagnostics)
+        func period(_ key: String, in map: YAMLMapping, allowForever: Bool = false) -> Double?? {
+            guard let node = map[key] else { return .none }
+            if allowForever, node.string == "forever" { return .some(nil) }
+            guard let text = node.string, let seconds = DurationText.seconds(text), seconds >= 3600 else {
+                let forever = allowForever ? " or 'forever'" : ""
+                diagnostics.append(source.diagnostic(at: node, "'\(key)' must be a duration of at least 1h, such as 30d or 90d\(forever)"))
+                return .none
+            }
+            return .some(seconds)
+        }
+        if case let value?? = period("raw", in: section) { retention.rawSeconds = value }
+        if case let value?? = period("personal", in: section) { retention.personalSeconds = value }
+        if case let value? = period("rollup_5m", in: section, allowForever: true) { retention.rollup5mSeconds = value }
+        if case let value? = period("rollup_1h", in: section, allowForever: true) { retention.rollup1hSeconds = value }
+        if let types = YAMLMapping(section["types"], in: source, what: "'types'", diagnostics: &diagnostics) {
+            for (type, keyNode, _) in types.entries {
+                guard case let value?? = period(type, in: types) else { continue }
+                retention.rawSecondsByType[type] = value
+                retention.typePositions[type] = source.diagnostic(at: keyNode, "")
+            }
+        }
+        if let value = section.int("step_rows", diagnostics: &diagnostics) {
+            if (100...100_000).contains(value) { retention.stepRows = value } else {
+                diagnostics.append(source.diagnostic(at: section["step_rows"], "'step_rows' must be between 100 and 100000"))
+            }
+        }
+        if let value = section.duration("interval", diagnostics: &diagnostics) {
+            if value >= 1 { retention.intervalSeconds = value } else {
+                diagnostics.append(source.diagnostic(at: section["interval"], "'interval' must be at least 1s"))
+            }
+        }
+        // Personal fields outlive the raw readings that hold them only in name: the payloads are
+        // gone with the raw period. Worth a warning, not a refusal.
+        let shortestRaw = ([retention.rawSeconds] + retention.rawSecondsByType.values).min() ?? retention.rawSeconds
+        if retention.personalSeconds > shortestRaw {
+            diagnostics.append(source.diagnostic(at: section["personal"] ?? section.node,
+                                                 "'personal' (\(DurationText.format(retention.personalSeconds))) is longer than a raw period (\(DurationText.format(shortestRaw))): payloads go with the raw period, personal roll-ups are kept for 'personal'",
+                                                 severity: .warning))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Devices
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Runs a retention round every `retention.interval`: roll up new readings, then prune and
+/// scrub, each in short write transactions with a pause between them so ingest's batches
+/// never wait behind more than one step. The wall clock is read here and nowhere below.
+public final class RetentionService: Service, Sendable {
+    let database: GatewayDatabase
+    let plan: RetentionPlan
+    let intervalSeconds: Double
+    let metrics: GatewayMetrics?
+    let logger: Logger
+
+    public init(database: GatewayDatabase, setup: GatewaySetup, metrics: GatewayMetrics?, logger: Logger) {
+        self.database = database
+        plan = setup.config.retention.plan(catalog: setup.catalog)
+        intervalSeconds = setup.config.retention.intervalSeconds
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // Graceful shutdown does not cancel a sleep by itself: without this the gateway
+            // would wait up to an interval to stop after SIGTERM.
+            let interval = intervalSeconds
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            if Task.isShuttingDownGracefully || Task.isCancelled { break }
+            await runRound(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        }
+    }
+
+    /// One round; a failure is logged and the next round starts over from the cursors.
+    func runRound(nowMs: Int64) async {
+        var round = RetentionRound(database: database, plan: plan, nowMs: nowMs)
+        let started = Date()
+        do {
+            while try round.step() {
+                // A step is one short transaction; between steps ingest's batches go first.
+                try? await Task.sleep(for: .milliseconds(2))
+                if Task.isShuttingDownGracefully { break }
+            }
+        } catch {
+            logger.error("retention round failed; the next round resumes from the cursors", metadata: ["error": "\(error)"])
+        }
+        report(round.summary, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Counts only: never a value, which may be personal data.
+    func report(_ summary: RetentionRound.Summary, seconds: Double) {
+        metrics?.retentionRolledUp.increment(by: Int64(summary.readingsRolledUp))
+        metrics?.retentionPruned.increment(by: Int64(summary.readingsPruned))
+        metrics?.retentionRollupsPruned.increment(by: Int64(summary.rollupsPruned))
+        metrics?.retentionScrubbed.increment(by: Int64(summary.payloadsScrubbed))
+        metrics?.retentionRoundSeconds.set(seconds)
+        metrics?.retentionLongestStepSeconds.set(summary.longestStepSeconds)
+        let changed = summary.readingsRolledUp + summary.readingsPruned + summary.rollupsPruned + summary.payloadsScrubbed
+            + summary.alertEventsScrubbed + summary.ticketsScrubbed + summary.rejectedPruned + summary.rejectedScrubbed
+        let metadata: Logger.Metadata = [
+            "rolled_up": "\(summary.readingsRolledUp)", "pruned": "\(summary.readingsPruned)", "rollups_pruned": "\(summary.rollupsPruned)",
+            "payloads_scrubbed": "\(summary.payloadsScrubbed)", "alerts_scrubbed": "\(summary.alertEventsScrubbed)",
+            "tickets_scrubbed": "\(summary.ticketsScrubbed)", "rejected_pruned": "\(summary.rejectedPruned)",
+            "steps": "\(summary.steps)", "longest_step_ms": "\(Int(summary.longestStepSeconds * 1000))", "round_ms": "\(Int(seconds * 1000))"]
+        // A round every minute that only rolls up a minute of readings is not news.
+        if summary.readingsPruned + summary.rollupsPruned + summary.payloadsScrubbed + summary.ticketsScrubbed > 0 {
+            logger.info("retention round", metadata: metadata)
+        } else if changed > 0 {
+            logger.debug("retention round", metadata: metadata)
+        }
+    }
+}

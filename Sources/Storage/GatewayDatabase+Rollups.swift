@@ -1,0 +1,139 @@
+import Devices
+import Foundation
+import GRDB
+
+/// One roll-up bucket: a device's field over `widthSeconds` from `bucketStartMs` (device time).
+public struct RollupBucket: Sendable, Hashable {
+    public var deviceID: String
+    public var field: String
+    public var widthSeconds: Int64
+    public var bucketStartMs: Int64
+    public var count: Int
+    public var sum: Double
+    public var min: Double
+    public var max: Double
+    /// The value with the newest device time in the bucket (the later reading on a tie).
+    public var last: Double
+    public var lastMs: Int64
+
+    public var average: Double { count > 0 ? sum / Double(count) : 0 }
+
+    /// Folds in one value; readings arrive in id order, so on equal times the later one wins.
+    mutating func add(_ value: Double, atMs: Int64) {
+        count += 1
+        sum += value
+        min = Swift.min(min, value)
+        max = Swift.max(max, value)
+        if atMs >= lastMs {
+            last = value
+            lastMs = atMs
+        }
+    }
+}
+
+/// What one roll-up step did.
+public struct RollupStepResult: Sendable {
+    public var readings = 0
+    public var buckets = 0
+    /// Fewer readings than a step's worth were left: the roll-up has reached the newest id.
+    public var caughtUp = false
+}
+
+extension GatewayDatabase {
+    /// Rolls up the next readings after the cursor, at most `plan.stepRows`, in one transaction
+    /// that also moves the cursor: a crash repeats nothing and skips nothing.
+    /// Personal fields get no bucket that ended before `nowMs - personal period` (a late
+    /// reading's): it would only be pruned again.
+    public func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult {
+        try pool.write { db in try Self.rollUpStep(db, plan, nowMs: nowMs) }
+    }
+
+    static func rollUpStep(_ db: Database, _ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult {
+        let personalCutoff = nowMs - plan.personalRetentionMs
+        var result = RollupStepResult()
+        var lastID = try cursor("rollup", db)
+        // The type comes from the devices table at roll-up time; a reading of a device the
+        // inventory no longer has is passed over (nothing to know its fields by).
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT r.id, d.type, r.device_id, r.received_at, r.device_ts, r.device_ts_trusted, r.payload
+            FROM readings r LEFT JOIN devices d ON d.id = r.device_id WHERE r.id > ? ORDER BY r.id LIMIT ?
+            """, arguments: [lastID, plan.stepRows])
+        var buckets: [RollupKey: RollupBucket] = [:]
+        // The writes bound the transaction, not the reads: a reading touches up to ten buckets
+        // (five fields, two widths), so a step also ends at `stepRows` buckets.
+        var full = false
+        while !full, let row = try rows.next() {
+            full = buckets.count >= plan.stepRows
+            result.readings += 1
+            lastID = row[0]
+            guard let type: String = row[1], let fields = plan.rollupFieldsByType[type], !fields.isEmpty,
+                  case let .object(values)? = try? JSONParser.parse(Array((row[6] as String).utf8)) else { continue }
+            let deviceID: String = row[2]
+            let personal = plan.personalFieldsByType[type] ?? []
+            // Buckets are dated by the device's clock when it is trusted, else by the receive time.
+            let atMs: Int64 = (row[5] as Bool) ? row[4] : row[3]
+            for field in fields {
+                let value: Double
+                switch values[field] {
+                case let .int(number)?: value = Double(number)
+                case let .double(number)?: value = number
+                case let .bool(flag)?: value = flag ? 1 : 0
+                default: continue
+                }
+                for width in RetentionPlan.widthsSeconds {
+                    let start = Self.bucketStart(atMs, widthSeconds: width)
+                    if start + width * 1000 <= personalCutoff && personal.contains(field) { continue }
+                    let key = RollupKey(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start)
+                    buckets[key, default: RollupBucket(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start, count: 0, sum: 0,
+                                                       min: .infinity, max: -.infinity, last: value, lastMs: .min)].add(value, atMs: atMs)
+                }
+            }
+        }
+        // Late readings land in buckets already stored: counts and sums add, extremes widen,
+        // and `last` moves only to a newer device time.
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO rollups (width_s, bucket_start, device_id, field, count, sum, min, max, last, last_ts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(width_s, bucket_start, device_id, field) DO UPDATE SET
+                count = count + excluded.count, sum = sum + excluded.sum, min = min(min, excluded.min), max = max(max, excluded.max),
+                last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END, last_ts = max(last_ts, excluded.last_ts)
+            """)
+        for bucket in buckets.values {
+            try upsert.execute(arguments: [bucket.widthSeconds, bucket.bucketStartMs, bucket.deviceID, bucket.field, bucket.count, bucket.sum,
+                                           bucket.min, bucket.max, bucket.last, bucket.lastMs])
+        }
+        try setCursor("rollup", to: lastID, db)
+        result.buckets = buckets.count
+        result.caughtUp = result.readings < plan.stepRows && !full
+        return result
+    }
+
+    /// The start of the bucket holding `ms` (floored, so times before 1970 bucket correctly too).
+    public static func bucketStart(_ ms: Int64, widthSeconds: Int64) -> Int64 {
+        let width = widthSeconds * 1000
+        let quotient = ms / width
+        return (ms % width < 0 ? quotient - 1 : quotient) * width
+    }
+
+    /// Stored buckets of one device (every field and width when not given), oldest first: a
+    /// scan of the table (the key is time first), for tests and tools.
+    public func rollups(device: String, field: String? = nil, widthSeconds: Int64? = nil) throws -> [RollupBucket] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM rollups WHERE device_id = ? AND (? IS NULL OR field = ?) AND (? IS NULL OR width_s = ?)
+                ORDER BY field, width_s, bucket_start
+                """, arguments: [device, field, field, widthSeconds, widthSeconds]).map { row in
+                RollupBucket(deviceID: row["device_id"], field: row["field"], widthSeconds: row["width_s"], bucketStartMs: row["bucket_start"],
+                             count: row["count"], sum: row["sum"], min: row["min"], max: row["max"], last: row["last"], lastMs: row["last_ts"])
+            }
+        }
+    }
+}
+
+/// The primary key of a roll-up row, for gathering a step's buckets before writing them.
+struct RollupKey: Hashable {
+    var deviceID: String
+    var field: String
+    var widthSeconds: Int64
+    var bucketStartMs: Int64
+}
