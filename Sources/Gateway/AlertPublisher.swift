@@ -31,29 +31,42 @@ public final class AlertPublisher: Service, Sendable {
 
     public func run() async throws {
         // The first start begins at the newest event: a new installation does not replay history.
-        var cursor: Int64
-        if let saved = try database.outboxCursor(Self.cursorName) {
-            cursor = saved
+        var saved: Int64
+        if let cursor = try database.outboxCursor(Self.cursorName) {
+            saved = cursor
         } else {
-            cursor = try database.latestTicketEventSeq()
-            try database.advanceOutboxCursor(Self.cursorName, to: cursor)
+            saved = try database.latestTicketEventSeq()
+            try database.advanceOutboxCursor(Self.cursorName, to: saved)
         }
+        // `sent` runs ahead of `saved`: the cursor is saved only once the broker has acknowledged
+        // everything in flight, so a crash re-sends (QoS 1 allows a duplicate) rather than loses.
+        var sent = saved
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let generation = bell.generation
+            if sent > saved && client.outstandingCount == 0 {
+                do {
+                    try database.advanceOutboxCursor(Self.cursorName, to: sent)
+                    saved = sent
+                } catch {
+                    logger.warning("alert cursor not saved; events may be sent again after a restart", metadata: ["error": "\(error)"])
+                }
+            }
             // Only while connected: libmosquitto would queue in memory without bound otherwise,
             // and the database keeps the events for us anyway.
-            if client.isConnected, let events = try? database.ticketEvents(after: cursor, limit: 500), !events.isEmpty {
+            if client.isConnected, let events = try? database.ticketEvents(after: sent, limit: 500), !events.isEmpty {
                 for event in events {
-                    guard client.publish(topic: Self.topic(topicPattern, community: event.community, ticketID: event.ticketID),
-                                         payload: Array(event.body.utf8), qos: 1) else { break }
-                    cursor = event.seq
-                }
-                do { try database.advanceOutboxCursor(Self.cursorName, to: cursor) } catch {
-                    logger.warning("alert cursor not saved; events may be sent again after a restart", metadata: ["error": "\(error)"])
+                    let topic = Self.topic(topicPattern, community: event.community, ticketID: event.ticketID)
+                    if !client.publish(topic: topic, payload: Array(event.body.utf8), qos: 1) {
+                        // Refused for good (a topic or size libmosquitto rejects): skipped, so one
+                        // bad event never holds up every alert after it. SSE and webhooks still have it.
+                        logger.error("alert not publishable; skipped", metadata: ["ticket": "\(event.ticketID)", "seq": "\(event.seq)"])
+                    }
+                    sent = event.seq
                 }
                 continue
             }
-            await bell.wait(after: generation, timeout: .seconds(1))
+            await bell.wait(after: generation, timeout: sent > saved ? .milliseconds(100) : .seconds(1))
         }
+        if sent > saved && client.outstandingCount == 0 { try? database.advanceOutboxCursor(Self.cursorName, to: sent) }
     }
 }

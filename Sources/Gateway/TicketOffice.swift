@@ -97,12 +97,7 @@ public final class TicketOffice: Sendable {
         let zone = desk.settings.calendar.timeZone
         let (happenings, eventCount) = try database.updateTickets { ledger in
             let happenings = try change(&ledger)
-            let events = happenings.compactMap { happening -> StoredTicketEvent? in
-                guard let message = happening.message(actor: happening.action.isClockDriven ? "gridwatch" : actor, timeZone: zone) else { return nil }
-                return StoredTicketEvent(seq: 0, atMs: happening.atMs, event: message.event, ticketID: happening.ticket.id,
-                                         community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText)
-            }
-            return (happenings, try ledger.appendEvents(events).count)
+            return (happenings, try ledger.recordEvents(of: happenings, actor: actor, timeZone: zone))
         }
         if eventCount > 0 { bell.ring() }
         for happening in happenings { log(happening) }
@@ -152,15 +147,5 @@ extension TicketOffice: StaffDesk {
         let happenings = try commit("request", actor: actor) { ledger in try desk.open(request, at: now, by: actor, in: &ledger) }
         let opened = happenings.last!.ticket
         return try database.ticket(id: opened.id) ?? opened
-    }
-}
-
-extension TicketAction {
-    /// Caused by a deadline passing rather than by a person or an alert.
-    var isClockDriven: Bool {
-        switch self {
-        case .warned, .transferred, .responseBreached, .resolutionBreached, .fellBackToOpen: true
-        default: false
-        }
     }
 }

@@ -4,6 +4,8 @@ import Hummingbird
 public struct APICaller: Sendable, Hashable {
     public var name: String
     public var role: APIRole
+    /// The token's stored hash, so a long-lived stream can notice its revocation.
+    public var tokenHash: String = ""
 
     /// Viewers see tickets and devices without personal data.
     public var seesPersonalData: Bool { role >= .responder }

@@ -80,7 +80,7 @@ struct DeviceRoutes {
         let database = environment.database
         let now = environment.nowMs()
         let open = try database.activeTicketsByDevice()
-        let latest = try database.latestReadings()
+        let latest = try database.latestReadings(device: id, nowMs: now)
         let devices = try id.map { try database.device(id: $0).map { [$0] } ?? [] } ?? database.devices()
         return devices.map { stored in
             let device = stored.device

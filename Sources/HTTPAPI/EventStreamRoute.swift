@@ -11,6 +11,9 @@ struct EventStreamRoute {
     /// How long a stream sleeps between looks when the bell does not ring (events written by
     /// the command line, in another process, only show up this way).
     static let pollInterval = Duration.seconds(1)
+    /// How often an open stream checks that its token is still valid: a revoked token must stop
+    /// receiving positions and evidence, not only at its next request.
+    static let tokenCheckInterval = Duration.seconds(5)
 
     let environment: APIEnvironment
 
@@ -37,7 +40,12 @@ struct EventStreamRoute {
             // `retry` tells EventSource clients how soon to reconnect after a drop.
             try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
             var lastWrite = ContinuousClock.now
+            var lastTokenCheck = ContinuousClock.now
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                if ContinuousClock.now - lastTokenCheck >= Self.tokenCheckInterval {
+                    guard (try? environment.database.activeAPIToken(hash: caller.tokenHash)) != nil else { break }
+                    lastTokenCheck = .now
+                }
                 let generation = environment.bell.generation
                 let events = try environment.database.ticketEvents(after: cursor, limit: 500)
                 if !events.isEmpty {

@@ -86,16 +86,23 @@ struct TicketRoutes {
         guard case let .array(items)? = body["ids"], !items.isEmpty, items.count <= 500 else {
             throw APIError(.badRequest, "bulk acknowledge needs 'ids': a list of 1-500 ticket ids")
         }
+        let ids = try items.map { item -> String in
+            guard case let .string(id) = item else { throw APIError(.badRequest, "'ids' must hold strings") }
+            return id
+        }
         let view = try TicketView(environment: environment, caller: caller)
         var results: [JSONValue] = []
-        for item in items {
-            guard case let .string(id) = item else { throw APIError(.badRequest, "'ids' must hold strings") }
+        // Each ticket on its own: one that fails (its state, or the database) never hides what
+        // the others did, so a client never retries acknowledgements that already happened.
+        for id in ids {
             do {
                 let ticket = try perform { try environment.desk.act(.acknowledge, on: id, by: caller.name) }
                 results.append(.object(["id": .string(id), "ok": .bool(true), "ticket": view.json(ticket)]))
-            } catch let error as APIError {
-                results.append(.object(["id": .string(id), "ok": .bool(false), "error": .string(error.message)]))
+            } catch {
+                let message = (error as? APIError)?.message ?? "could not be acknowledged now: \(error)"
+                results.append(.object(["id": .string(id), "ok": .bool(false), "error": .string(message)]))
             }
+            await Task.yield()
         }
         return APIResponse.json(.object(["results": .array(results)]))
     }
@@ -109,6 +116,12 @@ struct TicketRoutes {
             device = stored.device
         }
         let requestText = try APIResponse.requiredString(body, "text", for: "a request")
+        for field in ["community", "building", "unit"] {
+            // These become topic segments (alerts) and path parts: no MQTT wildcards or separators.
+            if let value = try APIResponse.string(body, field), value.contains(where: { "+#/".contains($0) || $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) {
+                throw APIError(.badRequest, "'\(field)' may not contain +, #, / or control characters")
+            }
+        }
         let ticketRequest = TicketDesk.Request(
             category: try APIResponse.requiredString(body, "category", for: "a request"),
             severity: try APIResponse.string(body, "severity") ?? "general",

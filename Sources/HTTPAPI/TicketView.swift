@@ -77,10 +77,20 @@ struct PersonalDataFilter {
             redacted = location.removeValue(forKey: "longitude") != nil || redacted
             object["location"] = .object(location)
         }
-        if case let .string(type)? = object["device_type"], case let .array(evidence)? = object["evidence"] {
-            let personal = catalog[type]?.personalFields ?? []
+        if case let .array(evidence)? = object["evidence"], !evidence.isEmpty {
+            // Fail closed: evidence of a type the catalog does not know, or in a shape this
+            // filter does not understand, is dropped rather than shown.
+            guard case let .string(type)? = object["device_type"], let deviceType = catalog[type] else {
+                object["evidence"] = .array([])
+                object["redacted"] = .bool(true)
+                return .object(object)
+            }
+            let personal = deviceType.personalFields
             object["evidence"] = .array(evidence.map { item in
-                guard case var .object(entry) = item, case let .object(values)? = entry["values"] else { return item }
+                guard case var .object(entry) = item, case let .object(values)? = entry["values"] else {
+                    redacted = true
+                    return .object([:])
+                }
                 let kept = values.filter { !personal.contains($0.key) }
                 if kept.count != values.count { redacted = true }
                 entry["values"] = .object(kept)
@@ -100,7 +110,7 @@ struct PersonalDataFilter {
 
     /// An event body (SSE) with its ticket filtered.
     func event(_ body: String) -> String {
-        guard case var .object(object)? = try? JSONParser.parse(Array(body.utf8)) else { return body }
+        guard case var .object(object)? = try? JSONParser.parse(Array(body.utf8)) else { return #"{"redacted":true}"# }
         if let ticket = object["ticket"] { object["ticket"] = self.ticket(ticket) }
         return JSONValue.object(object).jsonText
     }

@@ -34,7 +34,7 @@ struct TokenAuthenticator: RouterMiddleware {
         }
         if due { try? database.touchAPIToken(hash: hash, nowMs: now) }
         var context = context
-        context.caller = APICaller(name: token.name, role: role)
+        context.caller = APICaller(name: token.name, role: role, tokenHash: hash)
         return try await next(request, context)
     }
 }

@@ -24,6 +24,19 @@ public struct DatabaseTicketLedger: TicketLedger {
         try GatewayDatabase.appendTicketEvents(events, in: db)
     }
 
+    /// The live events of `happenings` (docs/api.md), recorded in this transaction: whoever
+    /// changes tickets (the gateway, the command line) tells SSE, MQTT and webhooks the same way.
+    /// `actor` caused what no deadline did. Returns how many were recorded.
+    @discardableResult
+    public func recordEvents(of happenings: [TicketDesk.Happening], actor: String, timeZone: TimeZone) throws -> Int {
+        let events = happenings.compactMap { happening -> StoredTicketEvent? in
+            guard let message = happening.message(actor: happening.action.isClockDriven ? "gridwatch" : actor, timeZone: timeZone) else { return nil }
+            return StoredTicketEvent(seq: 0, atMs: happening.atMs, event: message.event, ticketID: happening.ticket.id,
+                                     community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText)
+        }
+        return try appendEvents(events).count
+    }
+
     public mutating func ticket(id: String) throws -> Ticket? {
         if let ticket = loaded[id] { return ticket }
         guard let body = try String.fetchOne(db, sql: "SELECT body FROM tickets WHERE id = ?", arguments: [id]) else { return nil }

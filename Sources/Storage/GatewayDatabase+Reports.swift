@@ -59,13 +59,17 @@ extension GatewayDatabase {
         }
     }
 
-    /// The newest stored reading of each device (by arrival), for battery and the latest values.
-    public func latestReadings() throws -> [String: StoredReading] {
+    /// The newest stored reading of each device (or of `device` only), for battery and the
+    /// latest values: newest by device time, ignoring times more than `skewMs` ahead of `nowMs`
+    /// (a clock stamped 2099 must not hide every later reading).
+    public func latestReadings(device: String? = nil, nowMs: Int64, skewMs: Int64 = 300_000) throws -> [String: StoredReading] {
         try pool.read { db in
             var result: [String: StoredReading] = [:]
-            // One indexed lookup per device: the readings table is far too large to group.
-            for id in try String.fetchAll(db, sql: "SELECT id FROM devices") {
-                if let row = try Row.fetchOne(db, sql: "SELECT * FROM readings WHERE device_id = ? ORDER BY device_ts DESC LIMIT 1", arguments: [id]) {
+            let ids = try device.map { [$0] } ?? String.fetchAll(db, sql: "SELECT id FROM devices")
+            // One indexed lookup per device (readings_device_time): the table is far too large to group.
+            for id in ids {
+                if let row = try Row.fetchOne(db, sql: "SELECT * FROM readings WHERE device_id = ? AND device_ts <= ? ORDER BY device_ts DESC LIMIT 1",
+                                              arguments: [id, nowMs + skewMs]) {
                     result[id] = Self.storedReading(row)
                 }
             }

@@ -28,6 +28,14 @@ extension TicketAction {
         }
     }
 
+    /// Caused by a deadline passing rather than by a person or an alert.
+    public var isClockDriven: Bool {
+        switch self {
+        case .warned, .transferred, .responseBreached, .resolutionBreached, .fellBackToOpen: true
+        default: false
+        }
+    }
+
     /// Every name `eventName` can give, for configuration checks (webhook event lists).
     public static let eventNames: [String] = [
         "ticket_opened", "ticket_updated", "ticket_acknowledged", "ticket_started", "ticket_pending", "ticket_resumed",

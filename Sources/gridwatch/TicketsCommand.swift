@@ -104,7 +104,11 @@ struct TicketsCommand: ParsableCommand {
                                              unit: unit.isEmpty ? deviceRecord?.unit ?? "" : unit, text: text, device: deviceRecord)
             let desk = try action.store.loadTicketDesk()
             let nowMs = try action.nowMs()
-            let happenings = try database.updateTickets { ledger in try desk.open(request, at: nowMs, by: action.by ?? "", in: &ledger) }
+            let happenings = try database.updateTickets { ledger in
+                let happenings = try desk.open(request, at: nowMs, by: action.by ?? "", in: &ledger)
+                try ledger.recordEvents(of: happenings, actor: action.by ?? "", timeZone: desk.settings.calendar.timeZone)
+                return happenings
+            }
             try action.report(happenings, database: database, timeZone: desk.settings.calendar.timeZone)
         }
     }
@@ -162,7 +166,12 @@ struct TicketActionOptions: ParsableArguments {
         let nowMs = try nowMs()
         let happenings: [TicketDesk.Happening]
         do {
-            happenings = try database.updateTickets { ledger in try desk.handle(event, ticketID: id, at: nowMs, by: by ?? "", in: &ledger) }
+            happenings = try database.updateTickets { ledger in
+                // Events too: a running gateway streams them (SSE, MQTT, webhooks) at its next look.
+                let happenings = try desk.handle(event, ticketID: id, at: nowMs, by: by ?? "", in: &ledger)
+                try ledger.recordEvents(of: happenings, actor: by ?? "", timeZone: desk.settings.calendar.timeZone)
+                return happenings
+            }
         } catch let error as TicketTransitionError {
             throw CommandFailure("\(id): \(error)")
         } catch let error as TicketDeskError {

@@ -67,6 +67,12 @@ import Tickets
         #expect(!door.contains("redacted"), "nothing personal, nothing to flag")
         let event = PersonalDataFilter(catalog: catalog).event(JSONValue.object(["seq": .int(1), "ticket": .object(object)]).jsonText)
         #expect(!event.contains("hr_bpm") && event.contains("\"seq\":1"))
+        // Fail closed: what the filter cannot judge is not shown.
+        var unknown = Self.ticket(type: "pacemaker")
+        unknown.addEvidence(TicketEvidence(atMs: 0, values: ["bpm": .int(60)]))
+        let dropped = PersonalDataFilter(catalog: catalog).ticket(unknown.contractJSON(timeZone: .gmt)).jsonText
+        #expect(!dropped.contains("bpm") && dropped.contains("\"redacted\":true"))
+        #expect(PersonalDataFilter(catalog: catalog).event("not json") == #"{"redacted":true}"#)
     }
 
     static func ticket(type: String = "smoke") -> Ticket {

@@ -82,9 +82,16 @@ import Testing
         let refused = try CommandLineTests.gridwatch(["tickets", "ack", sosID] + remote, in: gateway.directory)
         #expect(refused.status != 0 && refused.output.contains("already acknowledged") && refused.output.contains("409"), "\(refused.output)")
 
-        // Revoked: refused at the next request.
+        // A change made with the database commands is streamed too (the gateway's next look).
+        let local = try CommandLineTests.gridwatch(["tickets", "comment", sosID, "--by", "li", "--text", "called the daughter", "--config", config],
+                                                   in: gateway.directory)
+        #expect(local.status == 0, "\(local.output)")
+        #expect(eventually(timeout: 5) { stream.log.contains("event: ticket_commented") && stream.log.contains("\"actor\":\"li\"") }, "\(stream.log.suffix(500))")
+
+        // Revoked: refused at the next request, and the open stream ends.
         #expect(try CommandLineTests.gridwatch(["token", "revoke", "screen", "--config", config], in: gateway.directory).status == 0)
         #expect(api.call("GET", "/api/v1/tickets", token: viewer).status == 401)
+        #expect(eventually(timeout: 15) { !stream.isRunning }, "a revoked token's stream stays open")
 
         // A stream open at SIGTERM does not hold the gateway up.
         #expect(gateway.terminate() == 0)
@@ -118,5 +125,14 @@ import Testing
         }
         let comments = api.object("GET", "/api/v1/tickets/\(id)", token: responder).object["timeline"] as? [[String: Any]] ?? []
         #expect(comments.count == 1, "only the opening: nothing refused reached the timeline")
+        // A community becomes an MQTT topic segment: wildcards and separators are refused.
+        #expect(api.call("POST", "/api/v1/tickets", token: responder,
+                         body: "{\"category\": \"repair\", \"community\": \"demo/+\", \"text\": \"t\"}").status == 400)
+        // Bulk acknowledge: a malformed list changes nothing; otherwise each id answers for itself.
+        #expect(api.call("POST", "/api/v1/tickets/ack", token: responder, body: "{\"ids\": [\"\(id)\", 7]}").status == 400)
+        #expect(api.object("GET", "/api/v1/tickets/\(id)", token: responder).object["state"] as? String == "open")
+        let bulk = api.object("POST", "/api/v1/tickets/ack", token: responder, body: "{\"ids\": [\"T-999999\", \"\(id)\"]}")
+        let results = bulk.object["results"] as? [[String: Any]] ?? []
+        #expect(bulk.status == 200 && results.count == 2 && results[0]["ok"] as? Bool == false && results[1]["ok"] as? Bool == true, "\(bulk)")
     }
 }
