@@ -57,8 +57,12 @@ extension GatewayDatabase {
                 SELECT d.*, e.at AS e_at, e.community AS e_community, e.severity AS e_severity, e.body AS e_body
                 FROM webhook_deliveries d LEFT JOIN ticket_events e ON e.seq = d.event_seq
                 WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.webhook IN (\(names))
+                  -- A webhook's rows go in event order: none overtakes an earlier one waiting for
+                  -- its retry (the dispatcher's hold does the same in memory; this survives a restart).
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                                  WHERE p.webhook = d.webhook AND p.state = 'pending' AND p.id < d.id AND p.next_attempt_at > ?)
                 ORDER BY d.id LIMIT ?
-                """, arguments: StatementArguments([nowMs] + webhooks + [limit])).map { row in
+                """, arguments: StatementArguments([nowMs] + webhooks + [nowMs, limit])).map { row in
                 let delivery = Self.webhookDelivery(row)
                 let body: String? = row["e_body"]
                 let event = body.map {

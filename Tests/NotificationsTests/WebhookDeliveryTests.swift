@@ -54,6 +54,22 @@ import Testing
         #expect(observer.pending.withLock { $0 } == 0)
     }
 
+    @Test func aRestartDoesNotLetALaterEventOvertakeOneWaitingForItsRetry() async throws {
+        let receiver = try await TestReceiver(script: [500], fallback: 200)
+        defer { receiver.stop() }
+        let database = try GatewayDatabase(path: WebhookFixtures.temporaryDatabasePath())
+        let webhooks = [WebhookFixtures.webhook("ops", url: receiver.url)]
+        _ = try database.appendTicketEventsForTesting([WebhookFixtures.event(ticket: "T-000001"), WebhookFixtures.event(ticket: "T-000002")])
+        let startMs: Int64 = 1_795_000_000_000
+        #expect(await Self.dispatcher(database, webhooks).runRound(nowMs: startMs) == 1, "the first fails; the second waits behind it")
+        let retryAtMs = try #require(try database.webhookDeliveries().first { $0.ticketID == "T-000001" }?.nextAttemptAtMs)
+        // A new dispatcher, as after a restart: no hold in memory, only the rows.
+        let restarted = Self.dispatcher(database, webhooks)
+        #expect(await restarted.runRound(nowMs: retryAtMs - 1) == 0, "T-000002 must not go before T-000001")
+        #expect(await restarted.runRound(nowMs: retryAtMs) == 2)
+        #expect(receiver.received.map { String(decoding: $0.body, as: UTF8.self).contains("T-000002") } == [false, false, true])
+    }
+
     @Test func aReceiverThatAlwaysFailsLeavesTheDeliveryFailedVisibleAndRetryable() async throws {
         let receiver = try await TestReceiver(fallback: 503)
         defer { receiver.stop() }
