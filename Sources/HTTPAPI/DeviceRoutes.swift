@@ -58,7 +58,7 @@ struct DeviceRoutes {
             }
             object["latest"] = .object(["at": environment.time(reading.receivedAtMs), "values": .object(shown)])
         }
-        let view = try TicketView(environment: environment, caller: caller)
+        let view = try TicketView(environment: environment, caller: caller, devices: [id])
         let tickets = try environment.database.tickets(TicketFilter(states: Set(Ticket.State.allCases.filter(\.isActive)), device: id))
         object["tickets"] = .array(tickets.map { view.json($0) })
         row.latest = nil

@@ -22,6 +22,9 @@ public final class EventBell: Sendable {
 
     public var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// Waiters registered now (tests ring only once one waits).
+    var waiterCount: Int { state.withLock { $0.waiters.count } }
+
     public func ring() {
         let waiters = state.withLock { state in
             state.generation &+= 1

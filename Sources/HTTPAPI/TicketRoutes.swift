@@ -35,6 +35,7 @@ struct TicketRoutes {
         filter.community = APIResponse.query(request, "community")
         filter.building = APIResponse.query(request, "building")
         filter.device = APIResponse.query(request, "device")
+        filter.team = APIResponse.query(request, "team")
         if let level = APIResponse.query(request, "level") {
             guard let value = Int(level), (0...3).contains(value) else { throw APIError(.badRequest, "'level' must be 0-3") }
             filter.minEscalationLevel = value
@@ -58,7 +59,7 @@ struct TicketRoutes {
 
     /// One ticket with its timeline and, for a wristband and a caller who may see it, the wearer's latest values.
     func detail(_ ticket: Ticket, caller: APICaller) throws -> JSONValue {
-        let view = try TicketView(environment: environment, caller: caller)
+        let view = try TicketView(environment: environment, caller: caller, devices: [ticket.device])
         guard case var .object(object) = view.json(ticket, withTimeline: true) else { return .null }
         if caller.seesPersonalData, ticket.deviceType == "wristband",
            let reading = try environment.database.readings(device: ticket.device, limit: 1).last,

@@ -6,27 +6,19 @@ import Tickets
 /// A ticket as the API shows it: DESIGN §1's object, plus the resident from the inventory and
 /// the actions its state allows; personal data removed for callers who may not see it.
 struct TicketView {
-    /// The API's action names and the events they stand for (text-taking ones with a sample,
-    /// only to ask the lifecycle whether the state allows them).
-    static let actions: [(name: String, event: TicketEvent)] = [
-        ("ack", .acknowledge), ("start", .start), ("pending", .pend(reason: "?")), ("resume", .resume),
-        ("resolve", .resolve(note: "")), ("close", .close), ("reopen", .reopen(reason: "?")), ("cancel", .cancel(reason: "?")),
-        ("assign", .assign(person: "?")), ("comment", .comment(text: "?")),
-    ]
-
     let environment: APIEnvironment
     let caller: APICaller
     /// Residents by device id (from the inventory).
     var residents: [String: String] = [:]
 
-    init(environment: APIEnvironment, caller: APICaller) throws {
+    /// `devices`: the devices of the tickets to be shown when known (one ticket's page reads
+    /// one device, not the whole inventory); nil reads them all (lists).
+    init(environment: APIEnvironment, caller: APICaller, devices: [String]? = nil) throws {
         self.environment = environment
         self.caller = caller
-        if caller.seesPersonalData {
-            for stored in try environment.database.devices() where !stored.device.resident.isEmpty {
-                residents[stored.device.id] = stored.device.resident
-            }
-        }
+        guard caller.seesPersonalData else { return }
+        let stored = try devices.map { try $0.compactMap { try environment.database.device(id: $0) } } ?? environment.database.devices()
+        for item in stored where !item.device.resident.isEmpty { residents[item.device.id] = item.device.resident }
     }
 
     func json(_ ticket: Ticket, withTimeline: Bool = false) -> JSONValue {
@@ -40,27 +32,23 @@ struct TicketView {
     /// The actions the lifecycle accepts in the ticket's state, asked of the lifecycle itself so
     /// the buttons can never offer what the server would refuse.
     static func validActions(_ ticket: Ticket, settings: TicketSettings) -> [String] {
-        actions.compactMap { action in
+        TicketEvent.staffActions.compactMap { action in
             var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
-            return (try? lifecycle.eventHappened(action.event, at: max(ticket.updatedAt, ticket.openedAt), by: "check")) == nil ? nil : action.name
+            // A sample text: only the state decides here.
+            let event = action.make(action.textRequired ? "?" : "")
+            return (try? lifecycle.eventHappened(event, at: max(ticket.updatedAt, ticket.openedAt), by: "check")) == nil ? nil : action.name
         }
     }
 
     /// The event for an action name with its body's text; 400 for what is missing.
     static func event(_ name: String, body: [String: JSONValue]) throws -> TicketEvent {
-        switch name {
-        case "ack", "acknowledge": return .acknowledge
-        case "start": return .start
-        case "pending", "pend": return .pend(reason: try APIResponse.requiredString(body, "reason", for: "pending"))
-        case "resume": return .resume
-        case "resolve": return .resolve(note: try APIResponse.string(body, "note") ?? "")
-        case "close": return .close
-        case "reopen": return .reopen(reason: try APIResponse.requiredString(body, "reason", for: "reopen"))
-        case "cancel": return .cancel(reason: try APIResponse.requiredString(body, "reason", for: "cancel"))
-        case "assign": return .assign(person: try APIResponse.requiredString(body, "to", for: "assign"))
-        case "comment": return .comment(text: try APIResponse.requiredString(body, "text", for: "comment"))
-        default: throw APIError(.notFound, "unknown action '\(name)' (actions: \(actions.map(\.name).joined(separator: ", ")))")
+        let aliases = ["acknowledge": "ack", "pend": "pending"]
+        guard let action = TicketEvent.staffActions.first(where: { $0.name == aliases[name] ?? name }) else {
+            throw APIError(.notFound, "unknown action '\(name)' (actions: \(TicketEvent.staffActions.map(\.name).joined(separator: ", ")))")
         }
+        guard let field = action.field else { return action.make("") }
+        let text = action.textRequired ? try APIResponse.requiredString(body, field, for: action.name) : try APIResponse.string(body, field) ?? ""
+        return action.make(text)
     }
 }
 

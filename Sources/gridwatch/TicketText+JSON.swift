@@ -63,13 +63,12 @@ extension TicketsCommand.List {
     func listRemotely(_ client: TicketsRemote) throws {
         var query = ["limit=\(min(max(limit, 1), 5000))"]
         if state != "all" { query.append("state=\(state)") }
-        for (name, value) in [("severity", severity), ("community", community), ("building", building), ("device", device)] {
+        for (name, value) in [("severity", severity), ("community", community), ("building", building), ("device", device), ("team", team)] {
             if let value, let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { query.append("\(name)=\(encoded)") }
         }
         if let level { query.append("level=\(level)") }
         guard case let .object(answer) = try client.get("/api/v1/tickets?" + query.joined(separator: "&")),
-              case var .array(tickets)? = answer["tickets"] else { throw CommandFailure("the API's answer has no ticket list") }
-        if let team { tickets = tickets.filter { if case let .object(object) = $0 { object["team"] == .string(team) } else { false } } }
+              case let .array(tickets)? = answer["tickets"] else { throw CommandFailure("the API's answer has no ticket list") }
         switch format {
         case .json: print(JSONValue.array(tickets).jsonText)
         case .text:

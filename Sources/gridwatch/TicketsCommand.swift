@@ -157,9 +157,9 @@ struct TicketActionOptions: ParsableArguments {
     /// Applies `event` to ticket `id` and prints the result.
     func apply(_ event: TicketEvent, to id: String) throws {
         if let client = try remoteClient() {
-            let action = TicketsRemote.action(event)
+            guard let (action, text) = event.staffAction else { throw CommandFailure("\(event.name) is not a staff action") }
             let path = "/api/v1/tickets/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)/\(action.name)"
-            return printRemote(try client.post(path, action.body), what: TicketText.describe(event))
+            return printRemote(try client.post(path, action.field.map { [$0: .string(text)] } ?? [:]), what: TicketText.describe(event))
         }
         let database = try store.openDatabase()
         let desk = try store.loadTicketDesk()

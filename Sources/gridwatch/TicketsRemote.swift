@@ -42,23 +42,6 @@ struct TicketsRemote {
 
     func post(_ path: String, _ body: [String: JSONValue]) throws -> JSONValue { try send("POST", path, body: .object(body)) }
 
-    /// The API's name and body for a staff action.
-    static func action(_ event: TicketEvent) -> (name: String, body: [String: JSONValue]) {
-        switch event {
-        case .acknowledge: ("ack", [:])
-        case .start: ("start", [:])
-        case let .pend(reason): ("pending", ["reason": .string(reason)])
-        case .resume: ("resume", [:])
-        case let .resolve(note): ("resolve", ["note": .string(note)])
-        case .close: ("close", [:])
-        case let .reopen(reason): ("reopen", ["reason": .string(reason)])
-        case let .cancel(reason): ("cancel", ["reason": .string(reason)])
-        case let .assign(person): ("assign", ["to": .string(person)])
-        case let .comment(text): ("comment", ["text": .string(text)])
-        case .alertFired, .alertCleared: ("", [:])
-        }
-    }
-
     private func send(_ method: String, _ path: String, body: JSONValue?) throws -> JSONValue {
         guard let url = URL(string: base.absoluteString + path) else { throw CommandFailure("bad API path \(path)") }
         var request = URLRequest(url: url, timeoutInterval: 30)

@@ -94,57 +94,32 @@ func readMessages(from fd: Int32, into inbox: CDPInbox) {
 }
 
 /// Starts `executable` in its own process group with a pipe read as fd 3 and one written as fd 4.
-/// `posix_spawn` because Foundation's Process can map only stdin, stdout and stderr; the empty
-/// signal mask because the test runner's threads block signals and a child would inherit that.
 func spawnWithPipes(_ executable: String, arguments: [String], environment: [String: String], logPath: String) throws -> (pid: pid_t, commandFD: Int32, responseFD: Int32) {
     let commands = try makePipe()
     let responses = try makePipe()
     // The child's ends: once only the browser holds them, EOF on `responses` means it is gone.
     defer { Glibc.close(commands.read); Glibc.close(responses.write) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    posix_spawn_file_actions_adddup2(&actions, commands.read, 3)
-    posix_spawn_file_actions_adddup2(&actions, responses.write, 4)
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setpgroup(&attributes, 0)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { envp.forEach { free($0) } }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard rc == 0 else {
+    do {
+        let pid = try spawnChild(executable, arguments: arguments, environment: environment, logPath: logPath,
+                                 descriptors: [(commands.read, 3), (responses.write, 4)], newProcessGroup: true)
+        return (pid, commands.write, responses.read)
+    } catch {
         Glibc.close(commands.write)
         Glibc.close(responses.read)
-        throw BrowserError("cannot start \(executable): \(String(cString: strerror(rc)))")
+        throw error
     }
-    return (pid, commands.write, responses.read)
 }
 
 /// A close-on-exec pipe with both ends above fd 4, so the child's dup2 onto 3 and 4 cannot
 /// overwrite a descriptor it has yet to copy, and no other child inherits either end.
 func makePipe() throws -> (read: Int32, write: Int32) {
     var fds: [Int32] = [0, 0]
-    guard pipe(&fds) == 0 else { throw BrowserError("pipe: \(String(cString: strerror(errno)))") }
+    guard pipe(&fds) == 0 else { throw TestFailure("pipe: \(String(cString: strerror(errno)))") }
     let high = fds.map { fd in
         defer { Glibc.close(fd) }
         return fcntl(fd, F_DUPFD_CLOEXEC, 10)
     }
-    guard high.allSatisfy({ $0 >= 0 }) else { throw BrowserError("fcntl: \(String(cString: strerror(errno)))") }
+    guard high.allSatisfy({ $0 >= 0 }) else { throw TestFailure("fcntl: \(String(cString: strerror(errno)))") }
     return (high[0], high[1])
 }
 

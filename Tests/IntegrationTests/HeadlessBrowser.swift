@@ -3,12 +3,6 @@ import Glibc
 #endif
 import Foundation
 
-/// A failure driving the browser: a protocol error, a timeout, or a JavaScript exception.
-struct BrowserError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// One console call or uncaught exception of the page, kept so a failing test can print them.
 struct ConsoleMessage: Sendable, CustomStringConvertible {
     /// `log`, `warning`, `error`, … from `Runtime.consoleAPICalled`, or `exception` for `Runtime.exceptionThrown`.
@@ -56,9 +50,9 @@ final class HeadlessBrowser {
         do {
             // The first command also waits for start-up, which is slow on a busy machine.
             let target = try send("Target.createTarget", ["url": "about:blank"], session: false, timeoutSeconds: 60)
-            guard let targetID = target["targetId"] as? String else { throw BrowserError("Target.createTarget: no targetId in \(target)") }
+            guard let targetID = target["targetId"] as? String else { throw TestFailure("Target.createTarget: no targetId in \(target)") }
             let attached = try send("Target.attachToTarget", ["targetId": targetID, "flatten": true], session: false)
-            guard let session = attached["sessionId"] as? String else { throw BrowserError("Target.attachToTarget: no sessionId in \(attached)") }
+            guard let session = attached["sessionId"] as? String else { throw TestFailure("Target.attachToTarget: no sessionId in \(attached)") }
             sessionID = session
             try send("Page.enable")
             try send("Runtime.enable")
@@ -79,22 +73,22 @@ final class HeadlessBrowser {
     /// Sends one command and waits for its result; `session: false` addresses the browser rather than the page.
     @discardableResult
     func send(_ method: String, _ params: [String: Any] = [:], session: Bool = true, timeoutSeconds: Double = 10) throws -> [String: Any] {
-        guard !isClosed else { throw BrowserError("\(method): the browser is closed") }
+        guard !isClosed else { throw TestFailure("\(method): the browser is closed") }
         lastCommandID += 1
         let id = lastCommandID
         var message: [String: Any] = ["id": id, "method": method, "params": params]
         if session {
-            guard let sessionID else { throw BrowserError("\(method): no page session yet") }
+            guard let sessionID else { throw TestFailure("\(method): no page session yet") }
             message["sessionId"] = sessionID
         }
         var bytes = try JSONSerialization.data(withJSONObject: message)
         bytes.append(0)
         try writeAll(bytes, method: method)
         guard let response = inbox.response(to: id, deadline: Date() + timeoutSeconds) else {
-            throw BrowserError(inbox.isFinished ? "\(method): the browser exited; log:\n\(log)" : "\(method): no response within \(timeoutSeconds) s")
+            throw TestFailure(inbox.isFinished ? "\(method): the browser exited; log:\n\(log)" : "\(method): no response within \(timeoutSeconds) s")
         }
         if let error = response["error"] as? [String: Any] {
-            throw BrowserError("\(method) failed: \(error["message"] ?? error) \(error["data"] ?? "")")
+            throw TestFailure("\(method) failed: \(error["message"] ?? error) \(error["data"] ?? "")")
         }
         return response["result"] as? [String: Any] ?? [:]
     }
@@ -104,11 +98,11 @@ final class HeadlessBrowser {
         // Counted before sending: the event may arrive before the command's response.
         let loadsBefore = inbox.loadEventCount
         let result = try send("Page.navigate", ["url": url], timeoutSeconds: timeoutSeconds)
-        if let errorText = result["errorText"] as? String { throw BrowserError("navigate to \(url): \(errorText)") }
+        if let errorText = result["errorText"] as? String { throw TestFailure("navigate to \(url): \(errorText)") }
         // A same-document navigation (only the #fragment changes) has no loader and no load event.
         guard result["loaderId"] != nil else { return }
         guard inbox.waitForLoadEvent(after: loadsBefore, deadline: Date() + timeoutSeconds) else {
-            throw BrowserError("navigate to \(url): no load event within \(timeoutSeconds) s")
+            throw TestFailure("navigate to \(url): no load event within \(timeoutSeconds) s")
         }
     }
 
@@ -117,7 +111,7 @@ final class HeadlessBrowser {
     func evaluate(_ expression: String, timeoutSeconds: Double = 10) throws -> Any? {
         let result = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true], timeoutSeconds: timeoutSeconds)
         if let details = result["exceptionDetails"] as? [String: Any] {
-            throw BrowserError("JavaScript threw \(exceptionText(details))\nwhile evaluating: \(expression)")
+            throw TestFailure("JavaScript threw \(exceptionText(details))\nwhile evaluating: \(expression)")
         }
         let value = (result["result"] as? [String: Any])?["value"]
         return value is NSNull ? nil : value
@@ -131,7 +125,7 @@ final class HeadlessBrowser {
         repeat {
             let remainingSeconds = max(1, deadline.timeIntervalSinceNow)
             if (try? evaluate("Boolean(\(expression))", timeoutSeconds: remainingSeconds)) as? Bool == true { return true }
-            guard !inbox.isFinished else { throw BrowserError("the browser exited while waiting for \(expression); log:\n\(log)") }
+            guard !inbox.isFinished else { throw TestFailure("the browser exited while waiting for \(expression); log:\n\(log)") }
             usleep(100_000)
         } while Date() < deadline
         return false
@@ -165,7 +159,7 @@ final class HeadlessBrowser {
     func screenshot(to path: String) throws {
         let result = try send("Page.captureScreenshot", ["format": "png"], timeoutSeconds: 30)
         guard let base64 = result["data"] as? String, let png = Data(base64Encoded: base64) else {
-            throw BrowserError("Page.captureScreenshot: no image data")
+            throw TestFailure("Page.captureScreenshot: no image data")
         }
         try png.write(to: URL(fileURLWithPath: path))
     }
@@ -205,7 +199,7 @@ final class HeadlessBrowser {
               return true;
             })()
             """)
-        guard found as? Bool == true else { throw BrowserError("cannot \(action) \(selector): no element matches") }
+        guard found as? Bool == true else { throw TestFailure("cannot \(action) \(selector): no element matches") }
     }
 
     private func writeAll(_ bytes: Data, method: String) throws {
@@ -214,7 +208,7 @@ final class HeadlessBrowser {
             while offset < raw.count {
                 let written = write(commandFD, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0, errno == EINTR { continue }
-                guard written > 0 else { throw BrowserError("\(method): cannot write to the browser: \(String(cString: strerror(errno))); log:\n\(log)") }
+                guard written > 0 else { throw TestFailure("\(method): cannot write to the browser: \(String(cString: strerror(errno))); log:\n\(log)") }
                 offset += written
             }
         }

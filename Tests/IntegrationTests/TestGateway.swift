@@ -44,28 +44,10 @@ final class TestGateway {
     /// The body of `/metrics`.
     func metrics() -> String { body("/metrics") }
 
-    func body(_ path: String) -> String {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "--max-time", "2", "http://127.0.0.1:\(httpPort)\(path)"]
-        let pipe = Pipe()
-        curl.standardOutput = pipe
-        guard (try? curl.run()) != nil else { return "" }
-        curl.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    }
+    func body(_ path: String) -> String { APIClient(port: httpPort).call("GET", path, token: nil, maxTimeSeconds: 2).body }
 
-    func httpStatus(_ path: String) -> Int? {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "http://127.0.0.1:\(httpPort)\(path)"]
-        let pipe = Pipe()
-        curl.standardOutput = pipe
-        curl.standardError = FileHandle.nullDevice
-        guard (try? curl.run()) != nil else { return nil }
-        curl.waitUntilExit()
-        return Int(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-    }
+    /// The status of `GET path`; 0 when nothing answered.
+    func httpStatus(_ path: String) -> Int? { APIClient(port: httpPort).call("GET", path, token: nil, maxTimeSeconds: 2).status }
 
     func kill9() { process?.stop(SIGKILL) }
 

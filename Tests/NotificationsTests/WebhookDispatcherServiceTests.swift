@@ -13,10 +13,13 @@ import Testing
         defer { receiver.stop() }
         let database = try GatewayDatabase(path: WebhookFixtures.temporaryDatabasePath())
         // A poll far longer than the test: only wake() can explain a quick delivery.
-        let dispatcher = WebhookDeliveryTests.dispatcher(database, [WebhookFixtures.webhook("ops", url: receiver.url)], pollIntervalSeconds: 600)
+        let observer = CountingObserver()
+        let dispatcher = WebhookDeliveryTests.dispatcher(database, [WebhookFixtures.webhook("ops", url: receiver.url)], observer: observer,
+                                                         pollIntervalSeconds: 600)
         let group = ServiceGroup(configuration: .init(services: [dispatcher], logger: WebhookFixtures.quietLogger))
         let running = Task { try await group.run() }
-        try await Task.sleep(for: .milliseconds(100))
+        // The service's first round has run (it reports the pending count): what follows can only be wake()'s.
+        #expect(try await WebhookFixtures.eventually { observer.pending.withLock { $0 } >= 0 })
         try database.appendTicketEventsForTesting([WebhookFixtures.event()])
         dispatcher.wake()
         #expect(try await WebhookFixtures.eventually { try database.webhookDeliveries(state: .delivered).count == 1 })

@@ -211,8 +211,7 @@ function switchLanguage() {
   if (currentView === 'login') setText($('login-error'), '');
 }
 
-const isDark = () => (document.documentElement.dataset.theme
-  || (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
+const isDark = () => document.documentElement.dataset.theme === 'dark';
 
 function renderTheme() {
   const button = $('theme');

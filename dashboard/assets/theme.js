@@ -1,9 +1,14 @@
-// Runs in <head> before the first paint (a classic script, not a module): applies the
-// remembered day/night choice so a night-duty screen never flashes white. With no choice
-// made, the stylesheet follows the system's prefers-color-scheme.
+// Runs in <head> before the first paint (a classic script, not a module): sets the day/night
+// theme so a night-duty screen never flashes white. The remembered choice wins; with none,
+// the system's prefers-color-scheme decides, and a change of it is followed while the page is
+// open. The stylesheet then needs only one night palette, keyed on data-theme.
 (function () {
-  try {
-    var saved = localStorage.getItem('gridwatch.theme');
-    if (saved === 'dark' || saved === 'light') document.documentElement.dataset.theme = saved;
-  } catch (e) { /* storage blocked: follow the system */ }
+  var root = document.documentElement;
+  var system = window.matchMedia('(prefers-color-scheme: dark)');
+  function saved() {
+    try { var value = localStorage.getItem('gridwatch.theme'); return value === 'dark' || value === 'light' ? value : null; }
+    catch (e) { return null; /* storage blocked: follow the system */ }
+  }
+  root.dataset.theme = saved() || (system.matches ? 'dark' : 'light');
+  system.addEventListener('change', function () { if (!saved()) root.dataset.theme = system.matches ? 'dark' : 'light'; });
 })();
