@@ -81,6 +81,8 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage",
+                                                        .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets"]),
         .testTarget(name: "NotificationsTests", dependencies: [
             "Notifications", "Gateway", "Storage", "Devices",

@@ -58,6 +58,7 @@ public final class IngestService: Service, Sendable {
                 // QoS 0 from the broker itself: nothing to journal or acknowledge.
                 if let count = Int(String(decoding: message.payload, as: UTF8.self).trimmingCharacters(in: .whitespaces)) {
                     statistics.brokerDropped.store(count, ordering: .relaxed)
+                    _ = statistics.brokerDroppedFirst.compareExchange(expected: -1, desired: count, ordering: .relaxed)
                 }
                 return
             }

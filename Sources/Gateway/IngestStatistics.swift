@@ -13,6 +13,9 @@ public final class IngestStatistics: Sendable {
     public let batches = Atomic<Int>(0)
     /// The broker's `$SYS/broker/publish/messages/dropped` as last published; -1 until heard.
     public let brokerDropped = Atomic<Int>(-1)
+    /// The first value heard: the baseline a rise is measured from. The rules clock samples
+    /// `brokerDropped` once a second, and drops inside the first second must still count.
+    public let brokerDroppedFirst = Atomic<Int>(-1)
     public let lastCommitMicroseconds = Atomic<Int>(0)
     /// The same figures for Prometheus.
     public let metrics = GatewayMetrics()

@@ -76,9 +76,11 @@ public final class RuleEvaluation: Sendable {
 
     /// Raises `broker_dropped_messages` when the broker's dropped counter rises (its queue limits
     /// threw away messages: data lost before it reached us), resolved after a quiet spell.
-    public func brokerDroppedCounter(_ count: Int, nowMs: Int64) {
+    /// `firstHeard`: the counter's first value since start, the baseline of the first sample.
+    public func brokerDroppedCounter(_ count: Int, firstHeard: Int, nowMs: Int64) {
         let change: AlertEvent? = dropWatch.withLock { watch in
             defer { watch.last = count }
+            if watch.last == nil, firstHeard >= 0 { watch.last = firstHeard }
             if let last = watch.last, count > last {
                 let firing = watch.firingSinceRiseMs == nil
                 watch.firingSinceRiseMs = nowMs

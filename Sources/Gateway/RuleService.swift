@@ -45,7 +45,9 @@ public final class RuleService: Service, Sendable {
             if connected && ingest.statistics.backlogBytes.load(ordering: .relaxed) < 1 << 20 { rules.tick(nowMs: nowMs) }
             rules.tickets?.timePassed(nowMs: nowMs)
             let dropped = ingest.statistics.brokerDropped.load(ordering: .relaxed)
-            if dropped >= 0 { rules.brokerDroppedCounter(dropped, nowMs: nowMs) }
+            if dropped >= 0 {
+                rules.brokerDroppedCounter(dropped, firstHeard: ingest.statistics.brokerDroppedFirst.load(ordering: .relaxed), nowMs: nowMs)
+            }
             if hangupReceived.exchange(false, ordering: .acquiringAndReleasing) || watched.changed() {
                 logger.notice("reloading rules", metadata: ["directory": "\(rules.rulesPath)"])
                 rules.reload(nowMs: nowMs)
