@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Webhooks' HTTP client.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Cluster mode's store.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libmosquitto from Debian's libmosquitto-dev.
@@ -49,6 +51,15 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+        // The store seam's PostgreSQL side (cluster mode).
+        .target(name: "PostgresStorage", dependencies: [
+            "Storage", "Devices", "Rules", "Tickets",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "HTTPAPI", dependencies: [
             "Storage", "Devices", "Tickets",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -64,20 +75,22 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "HTTPAPI", "Notifications",
+            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
-            "Gateway", "Simulation", "MQTT", "Storage", "Devices", "Rules", "Tickets", "HTTPAPI",
+            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Rules", "Tickets", "HTTPAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
+        // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).
+        .target(name: "TestServers", path: "Tests/TestServers"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
@@ -90,6 +103,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets"]),
     ]
 )

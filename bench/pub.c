@@ -7,7 +7,7 @@
  * Publishes N messages round-robin over the devices of an inventory CSV
  * (header: id,type,community,building,unit,resident,installed) to
  * gridwatch/{community}/{type}/{id}/telemetry, each a valid JSON reading for
- * the device's type (DESIGN.md §1 "Device types"). Message k of a device
+ * the device's type (docs/design.md §1.4). Message k of a device
  * carries seq = S + k, so a later run with a larger --seq-start never repeats
  * a (device, seq) pair. Waits for every PUBACK, then prints one JSON line:
  *   {"published":N,"acked":N,"seconds":S,"rate":R}

@@ -51,7 +51,7 @@ public final class DeviceType: Sendable {
         self.fields = table
     }
 
-    /// Fields every type carries (DESIGN §1): device time, per-device counter, battery.
+    /// Fields every type carries (docs/design.md §1.4): device time, per-device counter, battery.
     public static let commonFields: [String: Field] = [
         "ts": Field(name: "ts", kind: .string, description: "device time: epoch ms, epoch s or RFC 3339"),
         "seq": Field(name: "seq", kind: .integer, range: 0...Double(UInt32.max) * 65536, description: "per-device counter"),

@@ -5,18 +5,18 @@ import MQTT
 import ServiceLifecycle
 import Storage
 
-/// Publishes every ticket event to `gridwatch/{community}/alerts/{ticket_id}` at QoS 1 (DESIGN
+/// Publishes every ticket event to `gridwatch/{community}/alerts/{ticket_id}` at QoS 1 (docs/design.md
 /// §1), in order, from its own cursor over the stored events: what was committed while the
 /// broker link was down, or the gateway stopped, goes out once the link is back.
 public final class AlertPublisher: Service, Sendable {
     static let cursorName = "mqtt_alerts"
-    let database: GatewayDatabase
+    let database: any GatewayStore
     let client: MQTTClient
     let bell: EventBell
     let topicPattern: String
     let logger: Logger
 
-    public init(database: GatewayDatabase, client: MQTTClient, bell: EventBell, topicPattern: String, logger: Logger) {
+    public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, logger: Logger) {
         self.database = database
         self.client = client
         self.bell = bell

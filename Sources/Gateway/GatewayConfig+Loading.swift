@@ -4,7 +4,7 @@ import MQTT
 import Tickets
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention"]
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention", "cluster"]
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -51,11 +51,17 @@ extension GatewayConfig {
                 }
             }
             if let storage = YAMLMapping(top["storage"], in: source, what: "'storage'", diagnostics: &diagnostics) {
-                storage.rejectUnknownKeys(["database", "journal", "journal_max_backlog", "journal_fsync"], what: "'storage'", diagnostics: &diagnostics)
+                storage.rejectUnknownKeys(["database", "journal", "journal_max_backlog", "journal_fsync", "url", "password_file"], what: "'storage'",
+                                          diagnostics: &diagnostics)
                 if let value = storage.string("database", diagnostics: &diagnostics) { config.databasePath = resolve(value) }
+                config.readStoreURL(storage, source: source, resolve: resolve, diagnostics: &diagnostics)
                 if let value = storage.string("journal", diagnostics: &diagnostics) { config.journalPath = resolve(value) }
                 if let value = storage.byteSize("journal_max_backlog", diagnostics: &diagnostics) { config.journalMaxBacklogBytes = value }
                 if let value = storage.bool("journal_fsync", diagnostics: &diagnostics) { config.journalSyncEveryAppend = value }
+            }
+            if let cluster = YAMLMapping(top["cluster"], in: source, what: "'cluster'", diagnostics: &diagnostics) {
+                cluster.rejectUnknownKeys(["instance"], what: "'cluster'", diagnostics: &diagnostics)
+                if let value = cluster.string("instance", diagnostics: &diagnostics) { config.instanceName = value }
             }
             if let devices = YAMLMapping(top["devices"], in: source, what: "'devices'", diagnostics: &diagnostics) {
                 devices.rejectUnknownKeys(["types", "inventory", "auto_register"], what: "'devices'", diagnostics: &diagnostics)

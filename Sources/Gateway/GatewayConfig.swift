@@ -23,6 +23,12 @@ public struct GatewayConfig: Sendable {
     public var telemetryPattern = "gridwatch/{community}/{type}/{device}/telemetry"
     public var statusPattern: String? = "gridwatch/{community}/{type}/{device}/status"
     public var databasePath = "data/gridwatch.db"
+    /// `storage.url`: a PostgreSQL store instead of the SQLite file (cluster mode).
+    public var storageURL: String?
+    /// `storage.password_file`: the store's password (else `PGPASSWORD`), never in the YAML.
+    public var storagePasswordFile: String?
+    /// `cluster.instance`: this instance's name among those sharing the store (default: host and pid).
+    public var instanceName: String?
     /// Journal directory; nil means next to the database (`<database>.journal`).
     public var journalPath: String?
     public var journalMaxBacklogBytes = 1 << 30
@@ -36,7 +42,7 @@ public struct GatewayConfig: Sendable {
     public var httpListen = "127.0.0.1:8080"
     /// The dashboard's files, served at `/`; nil serves none.
     public var dashboardPath: String? = "dashboard"
-    /// Where ticket events are published (DESIGN §1).
+    /// Where ticket events are published (docs/design.md §1.3).
     public var alertTopicPattern = "gridwatch/{community}/alerts/{ticket_id}"
     /// Directory of rule files (`*.yaml`; tests in its `tests/` subdirectory).
     public var rulesPath = "config/rules"

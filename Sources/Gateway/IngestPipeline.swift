@@ -11,7 +11,7 @@ import Synchronization
 /// Runs on a thread of its own so the network thread only ever appends.
 public final class IngestPipeline: Sendable {
     let journal: Journal
-    let database: GatewayDatabase
+    let database: any GatewayStore
     let decoder: PayloadDecoder
     let statistics: IngestStatistics
     let logger: Logger
@@ -26,7 +26,7 @@ public final class IngestPipeline: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(journal: Journal, database: GatewayDatabase, decoder: PayloadDecoder, registry: DeviceRegistry,
+    public init(journal: Journal, database: any GatewayStore, decoder: PayloadDecoder, registry: DeviceRegistry,
                 statistics: IngestStatistics, logger: Logger, batchSize: Int, maxBacklogBytes: Int,
                 onBackpressure: @escaping @Sendable (Bool) -> Void, onStored: @escaping @Sendable ([Reading], [Device]) -> Void = { _, _ in }) {
         self.journal = journal

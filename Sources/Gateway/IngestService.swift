@@ -16,7 +16,7 @@ import Storage
 public final class IngestService: Service, Sendable {
     public let client: MQTTClient
     public let pipeline: IngestPipeline
-    public let database: GatewayDatabase
+    public let database: any GatewayStore
     public let journal: Journal
     public let statistics: IngestStatistics
     public let rules: RuleEvaluation
@@ -31,7 +31,7 @@ public final class IngestService: Service, Sendable {
         self.logger = logger
         self.notifier = notifier
         statistics = IngestStatistics()
-        database = try GatewayDatabase(path: config.databasePath)
+        database = try config.openStore(logger: logger)
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let changes = try database.upsertDevices(setup.inventory, source: "inventory", nowMs: nowMs)
         logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
@@ -87,7 +87,7 @@ public final class IngestService: Service, Sendable {
     public func run() async throws {
         try pipeline.start()
         client.start()
-        logger.info("gridwatch ingest running", metadata: ["journal": "\(journal.directory)", "database": "\(database.path)"])
+        logger.info("gridwatch ingest running", metadata: ["journal": "\(journal.directory)", "store": "\(database.location)"])
         notifier.notify("READY=1\nSTATUS=ingesting")
         try? await gracefulShutdown()
         notifier.notify("STOPPING=1\nSTATUS=draining the journal")

@@ -8,13 +8,13 @@ import Storage
 /// scrub, each in short write transactions with a pause between them so ingest's batches
 /// never wait behind more than one step. The wall clock is read here and nowhere below.
 public final class RetentionService: Service, Sendable {
-    let database: GatewayDatabase
+    let database: any GatewayStore
     let plan: RetentionPlan
     let intervalSeconds: Double
     let metrics: GatewayMetrics?
     let logger: Logger
 
-    public init(database: GatewayDatabase, setup: GatewaySetup, metrics: GatewayMetrics?, logger: Logger) {
+    public init(database: any GatewayStore, setup: GatewaySetup, metrics: GatewayMetrics?, logger: Logger) {
         self.database = database
         plan = setup.config.retention.plan(catalog: setup.catalog)
         intervalSeconds = setup.config.retention.intervalSeconds

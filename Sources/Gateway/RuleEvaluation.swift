@@ -10,7 +10,7 @@ import Synchronization
 /// restart resumes it, and rule files are reloaded safely.
 public final class RuleEvaluation: Sendable {
     let engine: Mutex<RuleEngine>
-    let database: GatewayDatabase
+    let database: any GatewayStore
     let logger: Logger
     let rulesPath: String
     let catalog: DeviceTypeCatalog
@@ -25,7 +25,7 @@ public final class RuleEvaluation: Sendable {
     /// Quiet this long after the last drop, the broker alert resolves.
     static let dropQuietMs: Int64 = 15 * 60_000
 
-    public init(setup: GatewaySetup, database: GatewayDatabase, devices: [Device], nowMs: Int64, logger: Logger,
+    public init(setup: GatewaySetup, database: any GatewayStore, devices: [Device], nowMs: Int64, logger: Logger,
                 metrics: GatewayMetrics? = nil, tickets: TicketOffice? = nil) throws {
         self.database = database
         self.tickets = tickets

@@ -11,7 +11,7 @@ import Tickets
 /// commands change the same rows through the same desk, so neither overwrites the other.
 public final class TicketOffice: Sendable {
     public let desk: TicketDesk
-    let database: GatewayDatabase
+    let database: any GatewayStore
     let logger: Logger
     let metrics: GatewayMetrics?
     /// Rung after every commit that stored ticket events (SSE streams, MQTT alerts, webhooks).
@@ -19,7 +19,7 @@ public final class TicketOffice: Sendable {
     /// The wall clock for staff actions (the gateway's edge; the desk itself never reads it).
     let nowMs: @Sendable () -> Int64
 
-    public init(desk: TicketDesk, database: GatewayDatabase, logger: Logger, metrics: GatewayMetrics? = nil, bell: EventBell = EventBell(),
+    public init(desk: TicketDesk, database: any GatewayStore, logger: Logger, metrics: GatewayMetrics? = nil, bell: EventBell = EventBell(),
                 nowMs: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
         self.desk = desk
         self.database = database
@@ -81,7 +81,7 @@ public final class TicketOffice: Sendable {
         if let counts = try? database.activeTicketCounts() { metrics.setOpenTickets(counts) }
     }
 
-    private func record(_ what: String, _ change: (inout DatabaseTicketLedger) throws -> [TicketDesk.Happening]) {
+    private func record(_ what: String, _ change: (inout any StoreTicketLedger) throws -> [TicketDesk.Happening]) {
         do {
             _ = try commit(what, actor: "rules", change)
         } catch {
@@ -93,7 +93,7 @@ public final class TicketOffice: Sendable {
 
     /// Runs `change` in one transaction together with the live events it causes, then wakes
     /// the event consumers. `actor` is who caused what is not clock-driven.
-    func commit(_ what: String, actor: String, _ change: (inout DatabaseTicketLedger) throws -> [TicketDesk.Happening]) throws -> [TicketDesk.Happening] {
+    func commit(_ what: String, actor: String, _ change: (inout any StoreTicketLedger) throws -> [TicketDesk.Happening]) throws -> [TicketDesk.Happening] {
         let zone = desk.settings.calendar.timeZone
         let (happenings, eventCount) = try database.updateTickets { ledger in
             let happenings = try change(&ledger)

@@ -16,7 +16,7 @@ public protocol StaffDesk: Sendable {
 /// What the API's handlers work with: the database, the device types (for health and for
 /// knowing which fields are personal), the calendar's zone, the desk and the clock.
 public struct APIEnvironment: Sendable {
-    public var database: GatewayDatabase
+    public var database: any GatewayStore
     public var catalog: DeviceTypeCatalog
     public var timeZone: TimeZone
     public var ticketSettings: TicketSettings
@@ -27,7 +27,7 @@ public struct APIEnvironment: Sendable {
     /// Directory of the dashboard's files; nil serves none.
     public var dashboardPath: String?
 
-    public init(database: GatewayDatabase, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
+    public init(database: any GatewayStore, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
                 desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?) {
         self.database = database
         self.catalog = catalog

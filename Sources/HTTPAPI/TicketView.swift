@@ -3,7 +3,7 @@ import Foundation
 import Storage
 import Tickets
 
-/// A ticket as the API shows it: DESIGN §1's object, plus the resident from the inventory and
+/// A ticket as the API shows it: docs/design.md §1.5's object, plus the resident from the inventory and
 /// the actions its state allows; personal data removed for callers who may not see it.
 struct TicketView {
     let environment: APIEnvironment
@@ -52,7 +52,7 @@ struct TicketView {
     }
 }
 
-/// Removes personal data (DESIGN: a resident's heart rate, SpO2, skin temperature, location,
+/// Removes personal data (docs/design.md §6.3: a resident's heart rate, SpO2, skin temperature, location,
 /// name) from what a viewer receives. Which fields are personal comes from the device types.
 struct PersonalDataFilter {
     let catalog: DeviceTypeCatalog

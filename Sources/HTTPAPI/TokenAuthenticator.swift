@@ -7,7 +7,7 @@ import Synchronization
 /// sits behind it, so a request without a valid token never reaches a handler.
 struct TokenAuthenticator: RouterMiddleware {
     typealias Context = APIRequestContext
-    let database: GatewayDatabase
+    let database: any GatewayStore
     let nowMs: @Sendable () -> Int64
     /// When each token was last marked used: the mark takes the write lock, so at most once a minute.
     let lastTouched = LastTouched()

@@ -24,7 +24,7 @@ private let mosquittoLibraryReady: Bool = { mosquitto_lib_init() == MOSQ_ERR_SUC
 /// In threaded mode libmosquitto only queues the QoS 1 PUBACK before calling `on_message`;
 /// it is written by `mosquitto_loop_write`, which our loop calls only after
 /// `beforeAcknowledging`, so whatever the handlers make durable is durable before the broker
-/// hears "received" (DESIGN §2).
+/// hears "received" (docs/design.md §5).
 public final class MQTTClient: Sendable {
     /// Called on the network thread for every message; must return within microseconds.
     public typealias MessageHandler = @Sendable (MQTTMessageView) -> Void

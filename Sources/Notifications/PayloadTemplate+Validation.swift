@@ -59,7 +59,7 @@ extension PayloadTemplate {
     static let optionalKeys: Set<String> = ["level", "team", "automatically", "cycle", "assignee", "latitude", "longitude", "resident"]
 
     /// A `ticket_warned` event with every field any event can have (docs/api.md "Live events",
-    /// DESIGN §1's ticket): the top-level extras of the other events are in too.
+    /// docs/design.md §1.5's ticket): the top-level extras of the other events are in too.
     static let sampleEvent: JSONValue = {
         let text = """
         {"seq": 42, "event": "ticket_warned", "at": "2026-11-22T23:10:00+08:00", "ticket_id": "T-000007", "actor": "gridwatch",

@@ -14,7 +14,7 @@ import Synchronization
 public final class WebhookDispatcher: Service, Sendable {
     public let webhooks: [WebhookConfig]
     let byName: [String: WebhookConfig]
-    let database: GatewayDatabase
+    let database: any GatewayStore
     let sender: WebhookSender
     let observer: (any WebhookObserver)?
     let logger: Logger
@@ -31,7 +31,7 @@ public final class WebhookDispatcher: Service, Sendable {
     let wakeups: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
 
-    public init(database: GatewayDatabase, webhooks: [WebhookConfig], logger: Logger, observer: (any WebhookObserver)? = nil,
+    public init(database: any GatewayStore, webhooks: [WebhookConfig], logger: Logger, observer: (any WebhookObserver)? = nil,
                 sender: WebhookSender = WebhookSender(), pollIntervalSeconds: Double = 1, maxConcurrentWebhooks: Int = 4,
                 unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.database = database

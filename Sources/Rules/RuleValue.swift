@@ -2,7 +2,7 @@ import Devices
 
 /// The outcome of a condition under three-valued logic. `unknown` is the point: a missing,
 /// null or stale reading is neither true nor false, so the caller can refuse to fire an alert
-/// on it and equally refuse to clear one (DESIGN "Beyond the anchors").
+/// on it and equally refuse to clear one (docs/design.md §6.2).
 public enum Truth: Sendable, Hashable, CustomStringConvertible {
     case `true`, `false`, unknown
 

@@ -10,7 +10,7 @@ public struct CaptureLineError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The capture file format (DESIGN §1): one JSON object per line,
+/// The capture file format (docs/design.md §1.7): one JSON object per line,
 /// `{"at":"2026-11-22T23:10:00.123+08:00","topic":"…","payload":{…}}`.
 ///
 /// A payload that is a valid JSON object is embedded as is, byte for byte, so a replay sees

@@ -2,7 +2,7 @@ import Foundation
 
 /// One device of the simulated fleet, as the inventory knows it.
 ///
-/// `type` is one of the DESIGN §1 type names: `door`, `smoke`, `water_meter`, `wristband`.
+/// `type` is one of the docs/design.md §1.4 type names: `door`, `smoke`, `water_meter`, `wristband`.
 /// Ids are unique within a community (the generator's ids repeat across communities).
 public struct FleetDevice: Sendable, Hashable, Codable {
     public var id: String
@@ -19,7 +19,7 @@ public struct FleetDevice: Sendable, Hashable, Codable {
         self.unit = unit
     }
 
-    /// The MQTT telemetry topic this device publishes on (DESIGN §1 default pattern).
+    /// The MQTT telemetry topic this device publishes on (docs/design.md §1.3 default pattern).
     public var telemetryTopic: String {
         "gridwatch/\(community)/\(type)/\(id)/telemetry"
     }
@@ -53,7 +53,7 @@ enum DeviceKind: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// The DESIGN §1 type name, used in topics and inventories.
+    /// The docs/design.md §1.4 type name, used in topics and inventories.
     var typeName: String {
         switch self {
         case .door: "door"

@@ -6,7 +6,7 @@ import Tickets
 /// staff commands both change tickets through it, and SQLite serialises them, so a responder's
 /// acknowledgement from the command line and a warning from the running gateway never
 /// overwrite each other.
-public struct DatabaseTicketLedger: TicketLedger {
+public struct DatabaseTicketLedger: StoreTicketLedger {
     let db: Database
     /// Tickets read or written in this transaction, and how many of their timeline entries
     /// are already in `ticket_timeline` (a loaded ticket carries only entries not yet written).
@@ -22,19 +22,6 @@ public struct DatabaseTicketLedger: TicketLedger {
     @discardableResult
     public func appendEvents(_ events: [StoredTicketEvent]) throws -> [StoredTicketEvent] {
         try GatewayDatabase.appendTicketEvents(events, in: db)
-    }
-
-    /// The live events of `happenings` (docs/api.md), recorded in this transaction: whoever
-    /// changes tickets (the gateway, the command line) tells SSE, MQTT and webhooks the same way.
-    /// `actor` caused what no deadline did. Returns how many were recorded.
-    @discardableResult
-    public func recordEvents(of happenings: [TicketDesk.Happening], actor: String, timeZone: TimeZone) throws -> Int {
-        let events = happenings.compactMap { happening -> StoredTicketEvent? in
-            guard let message = happening.message(actor: happening.action.isClockDriven ? "gridwatch" : actor, timeZone: timeZone) else { return nil }
-            return StoredTicketEvent(seq: 0, atMs: happening.atMs, event: message.event, ticketID: happening.ticket.id,
-                                     community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText)
-        }
-        return try appendEvents(events).count
     }
 
     public mutating func ticket(id: String) throws -> Ticket? {

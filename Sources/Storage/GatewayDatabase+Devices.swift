@@ -10,6 +10,15 @@ public struct StoredDevice: Sendable, Codable {
     public var lastSeenAtMs: Int64?
     public var availability: String?
     public var availabilityAtMs: Int64?
+
+    public init(device: Device, source: String, registeredAtMs: Int64, lastSeenAtMs: Int64?, availability: String?, availabilityAtMs: Int64?) {
+        self.device = device
+        self.source = source
+        self.registeredAtMs = registeredAtMs
+        self.lastSeenAtMs = lastSeenAtMs
+        self.availability = availability
+        self.availabilityAtMs = availabilityAtMs
+    }
 }
 
 extension GatewayDatabase {

@@ -57,7 +57,7 @@ extension GatewayDatabase {
         for var event in events {
             seq += 1
             event.seq = seq
-            event.body = "{\"seq\":\(seq)" + (event.body == "{}" ? "}" : "," + event.body.dropFirst())
+            event.body = DatabaseTicketLedger.numberedBody(event.body, seq: seq)
             try db.execute(sql: "INSERT INTO ticket_events (seq, at, event, ticket_id, community, severity, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [seq, event.atMs, event.event, event.ticketID, event.community, event.severity, event.body])
             stored.append(event)

@@ -20,6 +20,8 @@ public struct IngestBatchResult: Sendable {
     public var stored = 0
     public var duplicates = 0
     public var rejected = 0
+
+    public init() {}
 }
 
 /// Totals since the database was created.
@@ -28,6 +30,13 @@ public struct IngestTotals: Sendable, Codable {
     public var stored: Int
     public var duplicates: Int
     public var rejected: Int
+
+    public init(journalPosition: UInt64, stored: Int, duplicates: Int, rejected: Int) {
+        self.journalPosition = journalPosition
+        self.stored = stored
+        self.duplicates = duplicates
+        self.rejected = rejected
+    }
 }
 
 extension GatewayDatabase {

@@ -85,15 +85,8 @@ extension GatewayDatabase {
 
     static func scrubTickets(_ db: Database, fields: [String], whereSQL: String, arguments: StatementArguments, limit: Int, markAtMs: Int64 = 0) throws -> Int {
         let rows = try Row.fetchAll(db, sql: "SELECT id, body FROM tickets WHERE \(whereSQL) ORDER BY number LIMIT ?", arguments: arguments + [min(limit, Int(Int32.max))])
-        let removed = Set(fields)
         for row in rows {
-            var ticket = try JSONDecoder().decode(Ticket.self, from: Data((row["body"] as String).utf8))
-            ticket.latitude = nil
-            ticket.longitude = nil
-            ticket.evidence = ticket.evidence.map { item in
-                guard case let .object(values)? = try? JSONParser.parse(Array(item.valuesJSON.utf8)) else { return item }
-                return TicketEvidence(atMs: item.atMs, values: values.filter { !removed.contains($0.key) })
-            }
+            let ticket = try JSONDecoder().decode(Ticket.self, from: Data((row["body"] as String).utf8)).scrubbedOfPersonalData(fields: fields)
             let body = String(decoding: try JSONEncoder().encode(ticket), as: UTF8.self)
             // The mark keeps the next round from decoding this ticket again; a ticket saved later
             // (reopened) is written without it and is looked at again once it is over.

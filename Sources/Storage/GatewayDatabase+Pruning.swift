@@ -5,6 +5,11 @@ import GRDB
 public struct RetentionStepResult: Sendable {
     public var changed: Int
     public var finished: Bool
+
+    public init(changed: Int, finished: Bool) {
+        self.changed = changed
+        self.finished = finished
+    }
 }
 
 extension GatewayDatabase {

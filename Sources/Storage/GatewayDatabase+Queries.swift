@@ -12,6 +12,17 @@ public struct StoredReading: Sendable {
     public var seq: Int64?
     public var payload: String
     public var flags: [String]
+
+    public init(id: Int64, deviceID: String, receivedAtMs: Int64, deviceTimeMs: Int64, deviceTimeTrusted: Bool, seq: Int64?, payload: String, flags: [String]) {
+        self.id = id
+        self.deviceID = deviceID
+        self.receivedAtMs = receivedAtMs
+        self.deviceTimeMs = deviceTimeMs
+        self.deviceTimeTrusted = deviceTimeTrusted
+        self.seq = seq
+        self.payload = payload
+        self.flags = flags
+    }
 }
 
 /// A stored rejection as the command line lists it.
@@ -24,6 +35,17 @@ public struct StoredRejection: Sendable {
     public var deviceID: String?
     public var payloadPrefix: [UInt8]
     public var payloadSize: Int
+
+    public init(id: Int64, topic: String, reason: String, detail: String, receivedAtMs: Int64, deviceID: String?, payloadPrefix: [UInt8], payloadSize: Int) {
+        self.id = id
+        self.topic = topic
+        self.reason = reason
+        self.detail = detail
+        self.receivedAtMs = receivedAtMs
+        self.deviceID = deviceID
+        self.payloadPrefix = payloadPrefix
+        self.payloadSize = payloadSize
+    }
 }
 
 extension GatewayDatabase {

@@ -10,28 +10,20 @@ public struct TicketHeatCell: Sendable, Hashable, Codable {
     public var tickets: Int
     /// Of those, still being worked.
     public var active: Int
+
+    public init(building: String, category: String, tickets: Int, active: Int) {
+        self.building = building
+        self.category = category
+        self.tickets = tickets
+        self.active = active
+    }
 }
 
 extension GatewayDatabase {
-    /// Every registered device with when it last reported and the interval it must keep,
-    /// the input of the health figure (`report sla`, the API, the dashboard).
-    public func deviceReportingStatuses(catalog: DeviceTypeCatalog) throws -> [DeviceReportingStatus] {
-        try devices().map { stored in
-            DeviceReportingStatus(id: stored.device.id, type: stored.device.type, building: stored.device.building,
-                                  lastSeenMs: stored.lastSeenAtMs, expectedIntervalMs: Self.expectedIntervalMs(stored.device.type, catalog: catalog))
-        }
-    }
-
     /// On time: heard from within two heartbeats (one lost heartbeat is not yet a failure).
     public static func expectedIntervalMs(_ type: String, catalog: DeviceTypeCatalog) -> Int64 {
         let heartbeat = catalog[type].map { max($0.heartbeat, $0.reportingInterval) } ?? 3600
         return Int64(2 * heartbeat * 1000)
-    }
-
-    /// The period's service figures: tickets opened in `[fromMs, toMs)`, devices as of now.
-    public func slaReport(fromMs: Int64, toMs: Int64, nowMs: Int64, catalog: DeviceTypeCatalog) throws -> SLAReport {
-        let tickets = try tickets(TicketFilter(openedFromMs: fromMs, openedBeforeMs: toMs, limit: Int.max), withTimeline: true)
-        return SLAReport(tickets: tickets, devices: try deviceReportingStatuses(catalog: catalog), fromMs: fromMs, toMs: toMs, nowMs: nowMs)
     }
 
     /// Tickets opened since `fromMs` per building and category.

@@ -15,6 +15,19 @@ public struct RetentionStatus: Sendable, Codable {
     /// Main file plus write-ahead log.
     public var databaseBytes: Int64
     public var cursors: [String: Int64]
+
+    public init(readings: Int, oldestReadingReceivedAtMs: Int64?, rollups5m: Int, rollups1h: Int, alertEvents: Int, tickets: Int, rejected: Int, readingsNotRolledUp: Int, databaseBytes: Int64, cursors: [String: Int64]) {
+        self.readings = readings
+        self.oldestReadingReceivedAtMs = oldestReadingReceivedAtMs
+        self.rollups5m = rollups5m
+        self.rollups1h = rollups1h
+        self.alertEvents = alertEvents
+        self.tickets = tickets
+        self.rejected = rejected
+        self.readingsNotRolledUp = readingsNotRolledUp
+        self.databaseBytes = databaseBytes
+        self.cursors = cursors
+    }
 }
 
 extension GatewayDatabase {

@@ -18,8 +18,22 @@ public struct RollupBucket: Sendable, Hashable {
 
     public var average: Double { count > 0 ? sum / Double(count) : 0 }
 
+    public init(deviceID: String, field: String, widthSeconds: Int64, bucketStartMs: Int64, count: Int, sum: Double,
+                min: Double, max: Double, last: Double, lastMs: Int64) {
+        self.deviceID = deviceID
+        self.field = field
+        self.widthSeconds = widthSeconds
+        self.bucketStartMs = bucketStartMs
+        self.count = count
+        self.sum = sum
+        self.min = min
+        self.max = max
+        self.last = last
+        self.lastMs = lastMs
+    }
+
     /// Folds in one value; readings arrive in id order, so on equal times the later one wins.
-    mutating func add(_ value: Double, atMs: Int64) {
+    public mutating func add(_ value: Double, atMs: Int64) {
         count += 1
         sum += value
         min = Swift.min(min, value)
@@ -37,6 +51,12 @@ public struct RollupStepResult: Sendable {
     public var buckets = 0
     /// Fewer readings than a step's worth were left: the roll-up has reached the newest id.
     public var caughtUp = false
+
+    public init(readings: Int = 0, buckets: Int = 0, caughtUp: Bool = false) {
+        self.readings = readings
+        self.buckets = buckets
+        self.caughtUp = caughtUp
+    }
 }
 
 extension GatewayDatabase {
@@ -66,28 +86,10 @@ extension GatewayDatabase {
             full = buckets.count >= plan.stepRows
             result.readings += 1
             lastID = row[0]
-            guard let type: String = row[1], let fields = plan.rollupFieldsByType[type], !fields.isEmpty,
-                  case let .object(values)? = try? JSONParser.parse(Array((row[6] as String).utf8)) else { continue }
-            let deviceID: String = row[2]
-            let personal = plan.personalFieldsByType[type] ?? []
             // Buckets are dated by the device's clock when it is trusted, else by the receive time.
             let atMs: Int64 = (row[5] as Bool) ? row[4] : row[3]
-            for field in fields {
-                let value: Double
-                switch values[field] {
-                case let .int(number)?: value = Double(number)
-                case let .double(number)?: value = number
-                case let .bool(flag)?: value = flag ? 1 : 0
-                default: continue
-                }
-                for width in RetentionPlan.widthsSeconds {
-                    let start = Self.bucketStart(atMs, widthSeconds: width)
-                    if start + width * 1000 <= personalCutoff && personal.contains(field) { continue }
-                    let key = RollupKey(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start)
-                    buckets[key, default: RollupBucket(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start, count: 0, sum: 0,
-                                                       min: .infinity, max: -.infinity, last: value, lastMs: .min)].add(value, atMs: atMs)
-                }
-            }
+            RollupBucket.fold(type: row[1], deviceID: row[2], payload: row[6], atMs: atMs, plan: plan, personalCutoffMs: personalCutoff,
+                              into: &buckets)
         }
         // Late readings land in buckets already stored: counts and sums add, extremes widen,
         // and `last` moves only to a newer device time.
@@ -131,9 +133,9 @@ extension GatewayDatabase {
 }
 
 /// The primary key of a roll-up row, for gathering a step's buckets before writing them.
-struct RollupKey: Hashable {
-    var deviceID: String
-    var field: String
-    var widthSeconds: Int64
-    var bucketStartMs: Int64
+public struct RollupKey: Hashable, Sendable {
+    public var deviceID: String
+    public var field: String
+    public var widthSeconds: Int64
+    public var bucketStartMs: Int64
 }

@@ -37,9 +37,9 @@ public struct TicketFilter: Sendable {
 extension GatewayDatabase {
     /// Runs `body` with the tickets table as a ledger, in one write transaction: everything it
     /// changes commits together or not at all.
-    public func updateTickets<T>(_ body: (inout DatabaseTicketLedger) throws -> T) throws -> T {
+    public func updateTickets<T>(_ body: (inout any StoreTicketLedger) throws -> T) throws -> T {
         try pool.write { db in
-            var ledger = DatabaseTicketLedger(db)
+            var ledger: any StoreTicketLedger = DatabaseTicketLedger(db)
             return try body(&ledger)
         }
     }

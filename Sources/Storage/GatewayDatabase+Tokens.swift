@@ -9,6 +9,15 @@ public struct StoredAPIToken: Sendable, Hashable {
     public var createdAtMs: Int64
     public var revokedAtMs: Int64?
     public var lastUsedAtMs: Int64?
+
+    public init(name: String, role: String, hash: String, createdAtMs: Int64, revokedAtMs: Int64?, lastUsedAtMs: Int64?) {
+        self.name = name
+        self.role = role
+        self.hash = hash
+        self.createdAtMs = createdAtMs
+        self.revokedAtMs = revokedAtMs
+        self.lastUsedAtMs = lastUsedAtMs
+    }
 }
 
 /// Why a token could not be created or revoked.

@@ -4,9 +4,10 @@ import GRDB
 
 /// The one façade over gridwatch's SQLite database (GRDB `DatabasePool`, WAL): migrations,
 /// and every read and write the gateway and the command line make.
-public final class GatewayDatabase: Sendable {
+public final class GatewayDatabase: GatewayStore {
     public let path: String
     let pool: DatabasePool
+    public var location: String { path }
 
     /// Opens (creating when missing) and migrates the database at `path`.
     public init(path: String, readOnly: Bool = false) throws {

@@ -31,13 +31,13 @@ public struct RetentionRound {
         case scrubRejected, pruneRejected, pruneRollups
     }
 
-    public let database: GatewayDatabase
+    public let database: any GatewayStore
     public let plan: RetentionPlan
     public let nowMs: Int64
     public private(set) var summary = Summary()
     private var jobs: [Job]
 
-    public init(database: GatewayDatabase, plan: RetentionPlan, nowMs: Int64) {
+    public init(database: any GatewayStore, plan: RetentionPlan, nowMs: Int64) {
         self.database = database
         self.plan = plan
         self.nowMs = nowMs

@@ -1,7 +1,7 @@
 import Devices
 import Foundation
 
-/// The ticket as DESIGN §1 shows it to people and programs (`--format json`, the HTTP API):
+/// The ticket as docs/design.md §1.5 shows it to people and programs (`--format json`, the HTTP API):
 /// RFC 3339 times in the calendar's zone, a `location` object and the evidence as readings.
 extension Ticket {
     public func contractJSON(timeZone: TimeZone, withTimeline: Bool = false) -> JSONValue {

@@ -68,7 +68,7 @@ public enum TicketAction: Sendable, Hashable {
     /// Acknowledged, but no progress in time: back to open, escalated again.
     case fellBackToOpen
 
-    /// The replay output's `event` (section 1 of the design), or nil for actions it does not
+    /// The replay output's `event` (docs/design.md §1.8), or nil for actions it does not
     /// list; those still reach the timeline and the API.
     public var replayEvent: String? {
         switch self {

@@ -24,7 +24,7 @@ struct DevicesCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("nothing imported: \(diagnostics.errors.count) error(s)\n".utf8))
                 throw ExitCode(1)
             }
-            let database = try GatewayDatabase(path: store.db ?? config.databasePath)
+            let database = try store.openDatabase(create: true)
             let result = try database.upsertDevices(devices, source: "import", nowMs: Int64(Date().timeIntervalSince1970 * 1000))
             print("imported \(devices.count) devices: \(result.inserted) new, \(result.updated) updated, \(devices.count - result.inserted - result.updated) unchanged")
         }

@@ -8,16 +8,19 @@ struct Gridwatch: AsyncParsableCommand {
         commandName: "gridwatch",
         abstract: "IoT gateway for smart residential communities: MQTT in, SQLite, rules, service tickets.",
         subcommands: [RunCommand.self, CheckCommand.self, SimulateCommand.self, ReplayCommand.self, RulesCommand.self, SLACommand.self, TicketsCommand.self, ReportCommand.self, DevicesCommand.self,
-                      ReadingsCommand.self, RejectedCommand.self, BackupCommand.self, TokenCommand.self, WebhooksCommand.self, RetentionCommand.self])
+                      ReadingsCommand.self, RejectedCommand.self, BackupCommand.self, DatabaseCommand.self, TokenCommand.self, WebhooksCommand.self, RetentionCommand.self])
 }
 
-/// Options every database-reading command shares (DESIGN §1: `--db PATH` and `--config FILE`).
+/// Options every database-reading command shares (docs/design.md §1.1: `--db PATH` and `--config FILE`).
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (default config/gridwatch.yaml when it exists).")
     var config: String?
 
     @Option(name: .long, help: "SQLite database (default: the configuration's storage.database).")
     var db: String?
+
+    @Option(name: .long, help: "PostgreSQL store URL postgresql://USER@HOST:PORT/DATABASE (default: the configuration's storage.url; password from storage.password_file or PGPASSWORD).")
+    var store: String?
 
     /// The configuration path to use, if any.
     var configPath: String? {

@@ -11,6 +11,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Configuration file.") var config: String = "config/gridwatch.yaml"
     @Option(name: .customLong("mqtt-url"), help: "Broker URL, mqtt://HOST:PORT or mqtts://HOST:PORT.") var mqttURL: String?
     @Option(name: .long, help: "SQLite database path.") var db: String?
+    @Option(name: .long, help: "PostgreSQL store URL postgresql://USER@HOST:PORT/DATABASE instead of the SQLite file (password from storage.password_file or PGPASSWORD).")
+    var store: String?
+    @Option(name: .long, help: "This instance's name among those sharing a store (default: host name and pid).") var instance: String?
     @Option(name: .long, help: "Journal directory (default: next to the database).") var journal: String?
     @Option(name: .customLong("http-listen"), help: "HTTP listen address HOST:PORT.") var httpListen: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
@@ -19,6 +22,8 @@ struct RunCommand: AsyncParsableCommand {
         let setup = GatewaySetup.load(configPath: config) { config in
             if let mqttURL { config.mqttURL = mqttURL }
             if let db { config.databasePath = db }
+            if let store { config.storageURL = store }
+            if let instance { config.instanceName = instance }
             if let journal { config.journalPath = journal }
             if let httpListen { config.httpListen = httpListen }
             if let logLevel { config.logLevel = logLevel }

@@ -17,11 +17,29 @@ extension StoreOptions {
         return config
     }
 
-    /// Opens the database named by `--db` or the configuration.
-    func openDatabase() throws -> GatewayDatabase {
-        let path = try db ?? loadConfig().databasePath
-        guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure("no database at \(path) (run `gridwatch run` first, or pass --db)") }
-        return try GatewayDatabase(path: path)
+    /// The configuration's store, or the one `--db` (a SQLite file) or `--store` (PostgreSQL,
+    /// password from `PGPASSWORD`) names: given either, the configuration is not read, so a
+    /// command on a named store works whatever the configuration file holds.
+    func storeConfig() throws -> GatewayConfig {
+        guard db != nil || store != nil else { return try loadConfig() }
+        var config = GatewayConfig(configPath: "")
+        if let db { config.databasePath = db }
+        config.storageURL = store
+        return config
+    }
+
+    /// Opens the store named by `--store`, `--db` or the configuration; a missing SQLite file
+    /// is an error here (only `gridwatch run` creates one).
+    func openDatabase(create: Bool = false) throws -> any GatewayStore {
+        let config = try storeConfig()
+        if !config.usesPostgres, !create, !FileManager.default.fileExists(atPath: config.databasePath) {
+            throw CommandFailure("no database at \(config.databasePath) (run `gridwatch run` first, or pass --db or --store)")
+        }
+        do {
+            return try config.openStore()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
     }
 }
 

@@ -181,7 +181,7 @@ struct TicketActionOptions: ParsableArguments {
     }
 
     /// Prints the ticket the last happening is about (and any warnings that fell due first).
-    func report(_ happenings: [TicketDesk.Happening], database: GatewayDatabase, timeZone zone: TimeZone) throws {
+    func report(_ happenings: [TicketDesk.Happening], database: any GatewayStore, timeZone zone: TimeZone) throws {
         guard let last = happenings.last, let ticket = try database.ticket(id: last.ticket.id) else { return }
         switch format {
         case .json: print(ticket.contractJSON(timeZone: zone, withTimeline: true).jsonText)

@@ -8,7 +8,7 @@ import Synchronization
 import Tickets
 
 /// `--api URL`: the tickets commands against a running gateway's HTTP API instead of the
-/// database file (DESIGN §1), for a responder's laptop that has no access to the server's disk.
+/// database file (docs/design.md §1.1), for a responder's laptop that has no access to the server's disk.
 /// The token comes from `--token-file` or `GRIDWATCH_TOKEN`; the timeline records the token's
 /// owner as the actor.
 struct RemoteOptions: ParsableArguments {

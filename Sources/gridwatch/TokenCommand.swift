@@ -23,7 +23,7 @@ struct TokenCommand: ParsableCommand {
                 throw CommandFailure("--name must be 1-64 characters on one line")
             }
             // A fresh installation makes its tokens before the first `run`.
-            let database = try GatewayDatabase(path: try store.db ?? store.loadConfig().databasePath)
+            let database = try store.openDatabase(create: true)
             let secret = APITokenSecret.generate()
             do {
                 try database.createAPIToken(name: trimmed, role: role.rawValue, hash: APITokenSecret.hash(secret),

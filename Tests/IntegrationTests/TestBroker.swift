@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import Foundation
+// The test servers and process tools, for every file of this target.
+@_exported import TestServers
 
 /// A real mosquitto on a free loopback port, started from the shipped `config/mosquitto.conf`
 /// with only the port and the persistence directory changed; stopped by its PID.
@@ -51,10 +53,4 @@ final class TestBroker {
     static var mosquittoPath: String {
         ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "mosquitto"
     }
-}
-
-/// A test setup failure with its explanation.
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -83,7 +83,7 @@ enum WebhookFixtures {
         FileManager.default.temporaryDirectory.appendingPathComponent("gw-webhooks-\(UUID().uuidString).db").path
     }
 
-    /// A ticket event as the gateway stores it (DESIGN §1 ticket object, trimmed).
+    /// A ticket event as the gateway stores it (docs/design.md §1.5 ticket object, trimmed).
     static func event(_ name: String = "ticket_opened", ticket: String = "T-000001", severity: String = "emergency", title: String = "Smoke alarm",
                       atMs: Int64 = 1_795_000_000_000) -> StoredTicketEvent {
         let body = JSONValue.object([

@@ -1,15 +1,13 @@
 import Devices
 import Foundation
+import PostgresStorage
 import Storage
 import Testing
 
-/// The database façade on a real SQLite file: batches commit with their journal position,
-/// redelivered messages are stored once, rejections and devices round-trip.
+/// The store seam on both engines (a real SQLite file, a real PostgreSQL server): batches
+/// commit with their journal position, redelivered messages are stored once, rejections and
+/// devices round-trip.
 @Suite struct GatewayDatabaseTests {
-    static func temporaryDatabase() throws -> (GatewayDatabase, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-db-\(UUID().uuidString).db").path
-        return (try GatewayDatabase(path: path), path)
-    }
 
     static func reading(_ device: String, seq: Int64, at ms: Int64) -> Reading {
         let text = "{\"ts\":\(ms),\"seq\":\(seq)}"
@@ -18,9 +16,10 @@ import Testing
                        seq: seq, values: [:], payloadText: text, flags: seq == 2 ? ["out_of_range:battery"] : [], contentHash: hash)
     }
 
-    @Test func warmUpReadsExactlyTheWindowFoundByBisection() throws {
-        let (database, path) = try Self.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func warmUpReadsExactlyTheWindowFoundByBisection(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        let database = test.store
+        defer { test.remove() }
         try database.upsertDevices([Device(id: "door-1", type: "door", community: "demo")], source: "inventory", nowMs: 1)
         // 30,000 readings one second apart: the window is the last 1,000 s.
         for chunk in 0..<30 {
@@ -38,9 +37,10 @@ import Testing
         #expect(try database.ruleReadings(sinceMs: 40_000 * 1000).isEmpty)
     }
 
-    @Test func everyColumnOfAReadingRoundTrips() throws {
-        let (database, path) = try Self.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func everyColumnOfAReadingRoundTrips(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        let database = test.store
+        defer { test.remove() }
         try database.upsertDevices([Device(id: "band-é", type: "wristband", community: "demo")], source: "inventory", nowMs: 1)
         var batch = IngestBatch(journalPosition: 10)
         let text = "{\"hr_bpm\":72,\"note\":\"老人 ok\"}"
@@ -60,9 +60,10 @@ import Testing
         #expect(try database.store(batch).duplicates == 2)
     }
 
-    @Test func batchesCommitWithTheirJournalPositionAndDropRedeliveries() throws {
-        let (database, path) = try Self.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func batchesCommitWithTheirJournalPositionAndDropRedeliveries(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        let database = test.store
+        defer { test.remove() }
         try database.upsertDevices([Device(id: "door-1", type: "door", community: "demo")], source: "inventory", nowMs: 1)
         var first = IngestBatch(journalPosition: 100)
         first.readings = (1...3).map { Self.reading("door-1", seq: $0, at: 1000 + $0) }
@@ -93,22 +94,24 @@ import Testing
         #expect(sequences.withSeq == 4 && sequences.distinct == 4)
     }
 
-    @Test func upsertCountsNewChangedAndUnchanged() throws {
-        let (database, path) = try Self.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func upsertCountsNewChangedAndUnchanged(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        let database = test.store
+        defer { test.remove() }
         let devices = [Device(id: "a", type: "door", community: "demo", building: "b1"), Device(id: "b", type: "smoke", community: "demo")]
         #expect(try database.upsertDevices(devices, source: "inventory", nowMs: 1) == (2, 0))
         var moved = devices
         moved[0].building = "b2"
         #expect(try database.upsertDevices(moved, source: "import", nowMs: 2) == (0, 1))
-        #expect(try database.devices(building: "b2").map(\.device.id) == ["a"])
+        #expect(try database.devices(type: nil, community: nil, building: "b2").map(\.device.id) == ["a"])
         #expect(try database.devices(type: "smoke").count == 1)
     }
 
     @Test func backupCopiesTheLiveDatabase() throws {
-        let (database, path) = try Self.temporaryDatabase()
-        let copy = path + ".backup"
-        defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: copy) }
+        let test = try TestStore(.sqlite)
+        let database = test.store
+        let copy = test.location + ".backup"
+        defer { test.remove(); try? FileManager.default.removeItem(atPath: copy) }
         var batch = IngestBatch(journalPosition: 10)
         batch.readings = [Self.reading("door-1", seq: 1, at: 5)]
         _ = try database.store(batch)

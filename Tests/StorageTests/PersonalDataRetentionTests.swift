@@ -10,8 +10,8 @@ import Tickets
 @Suite struct PersonalDataRetentionTests {
     typealias F = RetentionFixture
 
-    @Test func personalFieldsAreScrubbedAfterTheirPeriodAndNotBefore() throws {
-        var fixture = try F()
+    @Test(arguments: StoreKind.allCases) func personalFieldsAreScrubbedAfterTheirPeriodAndNotBefore(kind: StoreKind) throws {
+        var fixture = try F(kind)
         defer { fixture.remove() }
         try fixture.storeSpan(from: F.t0, span: 6 * F.day, every: 15 * F.minute)
         try fixture.database.storeAlertEvents([
@@ -66,8 +66,8 @@ import Tickets
         #expect(bodies[1].contains("latitude") && bodies[1].contains("hr_bpm"), "a recent event keeps them")
     }
 
-    @Test func rejectedPrefixesAreEmptiedAfterThePersonalPeriod() throws {
-        let fixture = try F()
+    @Test(arguments: StoreKind.allCases) func rejectedPrefixesAreEmptiedAfterThePersonalPeriod(kind: StoreKind) throws {
+        let fixture = try F(kind)
         defer { fixture.remove() }
         var batch = IngestBatch(journalPosition: 1)
         batch.rejections = [0, 4].map { day in
@@ -82,8 +82,8 @@ import Tickets
         #expect(try fixture.database.rejections().count == 1, "rejected messages go with the default raw period")
     }
 
-    @Test func forgettingADeviceErasesItsDataAndKeepsTheServiceRecord() throws {
-        var fixture = try F()
+    @Test(arguments: StoreKind.allCases) func forgettingADeviceErasesItsDataAndKeepsTheServiceRecord(kind: StoreKind) throws {
+        var fixture = try F(kind)
         defer { fixture.remove() }
         try fixture.storeSpan(from: F.t0, span: F.day, every: F.hour)
         try fixture.storeClosedTicket(id: "T-000001", updatedAt: F.t0 + F.hour, state: .open)

@@ -22,20 +22,18 @@ struct RetentionFixture {
         DeviceType(name: "water_meter", description: "", reportingInterval: 900, heartbeat: 2700, fields: [.init(name: "flow_lph", kind: .number)]),
     ])
 
-    let database: GatewayDatabase
-    let path: String
+    let test: TestStore
+    let database: any GatewayStore
     private var position: UInt64 = 0
 
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-retention-\(UUID().uuidString).db").path
-        database = try GatewayDatabase(path: path)
+    init(_ kind: StoreKind) throws {
+        test = try TestStore(kind, name: "retention")
+        database = test.store
         try database.upsertDevices([Device(id: "band-1", type: "wristband", community: "demo"), Device(id: "door-1", type: "door", community: "demo"),
                                     Device(id: "water-1", type: "water_meter", community: "demo")], source: "inventory", nowMs: 1)
     }
 
-    func remove() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
+    func remove() { test.remove() }
 
     static func plan(raw: Int64 = 10 * day, types: [String: Int64] = [:], personal: Int64 = 3 * day, stepRows: Int = 500) -> RetentionPlan {
         RetentionPlan(catalog: catalog, rawRetentionMs: raw, rawRetentionMsByType: types, personalRetentionMs: personal,
@@ -95,11 +93,17 @@ struct RetentionFixture {
 }
 
 extension RetentionFixture {
-    /// One text column of a query, read with plain SQLite (the façade has no such reader).
+    /// One text column of a query, read with the engine's own client (the seam has no such reader).
     func rawColumn(_ sql: String) throws -> [String] {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
+        switch test.kind {
+        case .sqlite:
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [test.location, sql]
+        case .postgres:
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            process.arguments = [test.location, "-At", "-c", sql]
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -30,9 +30,10 @@ import Tickets
                          lifeSafety: true, autoResolvable: false, evidence: TicketEvidence(atMs: t0, values: ["smoke": .bool(true)]))
     }
 
-    @Test func repeatsAreOccurrencesAndTheDatabaseRefusesASecondActiveTicket() throws {
-        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func repeatsAreOccurrencesAndTheDatabaseRefusesASecondActiveTicket(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "tickets")
+        let database = test.store
+        defer { test.remove() }
         let desk = Self.desk()
         _ = try database.updateTickets { ledger in try desk.alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
         _ = try database.updateTickets { ledger in try desk.alertFired(Self.smoke(), at: Self.t0 + Self.minute, in: &ledger) }
@@ -52,12 +53,13 @@ import Tickets
         #expect(shown.evidence.count == 2)
     }
 
-    @Test func levelsDueWhileTheGatewayWasDownFireOnceAfterARestart() throws {
-        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func levelsDueWhileTheGatewayWasDownFireOnceAfterARestart(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "tickets")
+        let database = test.store
+        defer { test.remove() }
         _ = try database.updateTickets { ledger in try Self.desk().alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
         // Down from t0+1 min to t0+20 min: levels 1 (15 min) and 2 (24 min)... only level 1 is due.
-        let reopened = try GatewayDatabase(path: path)
+        let reopened = try test.reopen()
         let afterRestart = try reopened.updateTickets { ledger in try Self.desk().timePassed(to: Self.t0 + 20 * Self.minute, in: &ledger) }
         #expect(afterRestart.map(\.action) == [.warned(level: 1)])
         #expect(afterRestart.first?.atMs == Self.t0 + 15 * Self.minute, "the warning carries the time it fell due")
@@ -72,9 +74,10 @@ import Tickets
         #expect(warned.first?.hasSuffix("; notify grid_worker") == true && warned.last?.hasSuffix("; notify street_office_duty, director_li") == true, "\(warned)")
     }
 
-    @Test func aConfigurationChangeKeepsTheDeadlinesOfOpenTickets() throws {
-        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func aConfigurationChangeKeepsTheDeadlinesOfOpenTickets(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "tickets")
+        let database = test.store
+        defer { test.remove() }
         _ = try database.updateTickets { ledger in try Self.desk().alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
         var stricter = SLAPolicy.defaults
         stricter["emergency"]?.respond = .seconds(10 * 60)
@@ -92,9 +95,10 @@ import Tickets
         #expect(due.allSatisfy { $0.ticket.id == "T-000002" })
     }
 
-    @Test func staffActionsAndFilters() throws {
-        let (database, path) = try GatewayDatabaseTests.temporaryDatabase()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: StoreKind.allCases) func staffActionsAndFilters(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "tickets")
+        let database = test.store
+        defer { test.remove() }
         let desk = Self.desk()
         _ = try database.updateTickets { ledger in try desk.alertFired(Self.smoke(), at: Self.t0, in: &ledger) }
         _ = try database.updateTickets { ledger in

@@ -51,7 +51,7 @@ export const FILTER_GROUPS = [
 export const FLAGS = {
   unack: tk => !tk.acknowledged_at,
   overdue: (tk, at) => clockOf(tk, at).overdue,
-  // A level-3 warning transfers the ticket one team up (DESIGN: 服务超期自动转接上级部门).
+  // A level-3 warning transfers the ticket one team up (docs/design.md §6.1: 服务超期自动转接上级部门).
   transferred: tk => tk.escalation_level >= 3,
 };
 

@@ -2,21 +2,20 @@
 import Glibc
 #endif
 import Foundation
-import Testing
 
-/// Paths the integration tests need: the repository and the built `gridwatch` binary.
-enum TestPaths {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+/// Paths the tests need: the repository and the built `gridwatch` binary.
+public enum TestPaths {
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// `GRIDWATCH_BIN`, else the debug build next to the test bundle, else `.build/debug`.
-    static var gridwatch: String {
+    public static var gridwatch: String {
         if let explicit = ProcessInfo.processInfo.environment["GRIDWATCH_BIN"] { return explicit }
         let sibling = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gridwatch").path
         if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
         return repository + "/.build/debug/gridwatch"
     }
 
-    static func temporaryDirectory(_ name: String) throws -> String {
+    public static func temporaryDirectory(_ name: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(name)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
@@ -25,7 +24,7 @@ enum TestPaths {
     /// A port nobody listens on, below Linux's ephemeral range (32768-60999): a port from that
     /// range can be taken as the source port of some outgoing connection before the broker
     /// binds it, and a probe connecting to it can even connect to itself.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 20_000..<32_000)
             if onLoopback(port, bind) == 0 { return port }
@@ -33,10 +32,10 @@ enum TestPaths {
         fatalError("no free port between 20000 and 32000")
     }
 
-    static func portAccepts(_ port: Int) -> Bool { onLoopback(port, connect) == 0 }
+    public static func portAccepts(_ port: Int) -> Bool { onLoopback(port, connect) == 0 }
 
     /// Calls `bind` or `connect` with a fresh TCP socket and 127.0.0.1:`port`, then closes it.
-    static func onLoopback(_ port: Int, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+    public static func onLoopback(_ port: Int, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -57,7 +56,7 @@ enum TestPaths {
 /// `newProcessGroup` puts it in a group of its own. `posix_spawn` because Foundation's Process
 /// maps only stdin, stdout and stderr; the empty signal mask because the test runner's threads
 /// block signals and a child would inherit that.
-func spawnChild(_ executable: String, arguments: [String], environment: [String: String], logPath: String,
+public func spawnChild(_ executable: String, arguments: [String], environment: [String: String], logPath: String,
                 descriptors: [(from: Int32, to: Int32)] = [], newProcessGroup: Bool = false) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -92,19 +91,19 @@ func spawnChild(_ executable: String, arguments: [String], environment: [String:
     return child
 }
 
-final class ChildProcess {
-    let name: String
-    let logPath: String
-    let pid: pid_t
+public final class ChildProcess {
+    public let name: String
+    public let logPath: String
+    public let pid: pid_t
     private var exitStatus: Int32?
 
-    init(name: String, executable: String, arguments: [String], logDirectory: String, environment: [String: String] = [:]) throws {
+    public init(name: String, executable: String, arguments: [String], logDirectory: String, environment: [String: String] = [:]) throws {
         self.name = name
         logPath = logDirectory + "/\(name)-\(UUID().uuidString.prefix(6)).log"
         pid = try spawnChild(executable, arguments: arguments, environment: environment, logPath: logPath)
     }
 
-    var isRunning: Bool {
+    public var isRunning: Bool {
         guard exitStatus == nil else { return false }
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
@@ -114,11 +113,11 @@ final class ChildProcess {
         return false
     }
 
-    func signal(_ signal: Int32) { if isRunning { kill(pid, signal) } }
+    public func signal(_ signal: Int32) { if isRunning { kill(pid, signal) } }
 
     /// Sends `signal` and waits for the process to end; SIGKILL after `timeout`.
     @discardableResult
-    func stop(_ signal: Int32 = SIGTERM, timeout: Double = 30) -> Int32 {
+    public func stop(_ signal: Int32 = SIGTERM, timeout: Double = 30) -> Int32 {
         self.signal(signal)
         if waitForExit(timeout: timeout) == nil {
             kill(pid, SIGKILL)
@@ -127,21 +126,27 @@ final class ChildProcess {
         return exitStatus ?? -1
     }
 
-    func waitForExit(timeout: Double) -> Int32? {
+    public func waitForExit(timeout: Double) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while isRunning, Date() < deadline { usleep(10_000) }
         return isRunning ? nil : exitStatus
     }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+public func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if try condition() { return true }
         usleep(50_000)
     }
     return try condition()
+}
+
+/// A test setup failure with its explanation.
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,73 @@
+import Devices
+import Foundation
+import PostgresNIO
+import Storage
+
+/// Devices on PostgreSQL: the inventory's upserts and the per-device views.
+extension PostgresStore {
+    @discardableResult
+    public func upsertDevices(_ devices: [Device], source: String, nowMs: Int64) throws -> (inserted: Int, updated: Int) {
+        guard !devices.isEmpty else { return (0, 0) }
+        return try write { session in
+            // One statement for the whole inventory: `xmax = 0` tells an inserted row from an
+            // updated one; rows whose columns are all unchanged are neither.
+            let rows = try session.query("""
+                INSERT INTO devices AS d (id, type, community, building, unit, resident, installed, source, registered_at)
+                SELECT *, $8::text, $9::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                ON CONFLICT (id) DO UPDATE SET type = excluded.type, community = excluded.community, building = excluded.building,
+                    unit = excluded.unit, resident = excluded.resident, installed = excluded.installed, source = excluded.source
+                WHERE (d.type, d.community, d.building, d.unit, d.resident, d.installed)
+                    IS DISTINCT FROM (excluded.type, excluded.community, excluded.building, excluded.unit, excluded.resident, excluded.installed)
+                RETURNING (xmax = 0) AS inserted
+                """, Self.deviceColumns(devices) + [.text(source), .int(nowMs)])
+            let inserted = try rows.filter { try $0.required("inserted", as: Bool.self) }.count
+            return (inserted, rows.count - inserted)
+        }
+    }
+
+    /// Adds devices that are not there yet (auto-registration inside an ingest batch).
+    static func insertDevices(_ devices: [Device], source: String, nowMs: Int64, _ session: PostgresSession) throws {
+        try session.execute("""
+            INSERT INTO devices (id, type, community, building, unit, resident, installed, source, registered_at)
+            SELECT *, $8::text, $9::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+            ON CONFLICT (id) DO NOTHING
+            """, deviceColumns(devices) + [.text(source), .int(nowMs)])
+    }
+
+    static func deviceColumns(_ devices: [Device]) -> [SQLValue] {
+        [.texts(devices.map(\.id)), .texts(devices.map(\.type)), .texts(devices.map(\.community)), .texts(devices.map(\.building)),
+         .texts(devices.map(\.unit)), .texts(devices.map(\.resident)), .texts(devices.map(\.installed))]
+    }
+
+    public func devices(type: String?, community: String?, building: String?) throws -> [StoredDevice] {
+        try read { session in
+            try session.query("""
+                SELECT * FROM devices WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR community = $2)
+                    AND ($3::text IS NULL OR building = $3) ORDER BY id
+                """, [.text(type), .text(community), .text(building)]).map(Self.storedDevice)
+        }
+    }
+
+    public func device(id: String) throws -> StoredDevice? {
+        try read { session in try session.query("SELECT * FROM devices WHERE id = $1", [.text(id)]).first.map(Self.storedDevice) }
+    }
+
+    static func storedDevice(_ row: PostgresRow) throws -> StoredDevice {
+        StoredDevice(
+            device: Device(id: try row.required("id"), type: try row.required("type"), community: try row.required("community"),
+                           building: try row.required("building"), unit: try row.required("unit"), resident: try row.required("resident"),
+                           installed: try row.required("installed")),
+            source: try row.required("source"), registeredAtMs: try row.required("registered_at"), lastSeenAtMs: try row.value("last_seen_at"),
+            availability: try row.value("availability"), availabilityAtMs: try row.value("availability_at"))
+    }
+
+    public func newestReadingByType() throws -> [String: Int64] {
+        try read { session in
+            var result: [String: Int64] = [:]
+            for row in try session.query("SELECT type, max(last_seen_at) AS newest FROM devices WHERE last_seen_at IS NOT NULL GROUP BY type") {
+                result[try row.required("type")] = try row.required("newest", as: Int64.self)
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Devices
+import Foundation
+import NIOCore
+import Rules
+import Storage
+
+/// The rules' history and checkpoints on PostgreSQL.
+extension PostgresStore {
+    /// The rule-state key of a single-node gateway; cluster partitions use their community.
+    public static let wholeStatePartition = "*"
+
+    public func storeAlertEvents(_ events: [AlertEvent]) throws {
+        guard !events.isEmpty else { return }
+        // Alert events are few (state changes, not readings): a statement each keeps NULLs exact.
+        try write { session in
+            for event in events {
+                try session.execute("""
+                    INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    """, [.int(event.atMs), .text(event.kind.rawValue), .text(event.ruleID), .text(event.deviceID), .text(event.severity),
+                          .text(event.community), .text(event.building), .text(event.inhibitedBy),
+                          .text(event.evidence.map { JSONValue.object($0).jsonText })])
+            }
+        }
+    }
+
+    public func alertEvents(rule: String?, device: String?, limit: Int) throws -> [AlertEvent] {
+        try read { session in
+            try session.query("""
+                SELECT * FROM (SELECT * FROM alert_events WHERE ($1::text IS NULL OR rule = $1) AND ($2::text IS NULL OR device = $2)
+                               ORDER BY id DESC LIMIT $3) a ORDER BY id
+                """, [.text(rule), .text(device), .int(limit)]).map { row in
+                AlertEvent(atMs: try row.required("at"), kind: AlertEvent.Kind(rawValue: try row.required("event")) ?? .firing,
+                           ruleID: try row.required("rule"), deviceID: try row.required("device"), severity: try row.required("severity"),
+                           community: try row.required("community"), building: try row.required("building"), inhibitedBy: try row.value("inhibited_by"))
+            }
+        }
+    }
+
+    public func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws {
+        try saveRuleState(snapshot, partition: Self.wholeStatePartition)
+    }
+
+    public func loadRuleState() throws -> RuleEngine.Snapshot? { try loadRuleState(partition: Self.wholeStatePartition) }
+
+    /// Saves the rule engine's checkpoint of one partition.
+    public func saveRuleState(_ snapshot: RuleEngine.Snapshot, partition: String) throws {
+        let data = try JSONEncoder().encode(snapshot)
+        try write { session in
+            try session.execute("""
+                INSERT INTO rule_state (partition, saved_at, snapshot) VALUES ($1, $2, $3)
+                ON CONFLICT (partition) DO UPDATE SET saved_at = excluded.saved_at, snapshot = excluded.snapshot
+                """, [.text(partition), .int(snapshot.savedAtMs), .bytes(Array(data))])
+        }
+    }
+
+    public func loadRuleState(partition: String) throws -> RuleEngine.Snapshot? {
+        try read { session in
+            guard let row = try session.query("SELECT snapshot FROM rule_state WHERE partition = $1", [.text(partition)]).first else { return nil }
+            let bytes = try row.required("snapshot", as: ByteBuffer.self)
+            return try JSONDecoder().decode(RuleEngine.Snapshot.self, from: Data(bytes.readableBytesView))
+        }
+    }
+
+    /// Stored readings received since `sinceMs`, in id order. Partitions are by device time,
+    /// so the search is bounded to device times from a day before `sinceMs`: a reading whose
+    /// clock was more than a day behind is not replayed into the rules (it was flagged as
+    /// untrusted when stored, and rules read receive time anyway).
+    public func ruleReadings(sinceMs: Int64) throws -> [RuleReading] {
+        try read { session in
+            try session.query("""
+                SELECT device_id, received_at, payload FROM readings WHERE device_ts >= $1 AND received_at >= $2 ORDER BY id
+                """, [.int(sinceMs - 86_400_000), .int(sinceMs)]).compactMap { row in
+                guard case let .object(values)? = try? JSONParser.parse(Array((try row.required("payload", as: String.self)).utf8)) else { return nil }
+                return RuleReading(deviceID: try row.required("device_id"), atMs: try row.required("received_at"), values: values)
+            }
+        }
+    }
+}

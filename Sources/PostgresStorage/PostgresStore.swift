@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+import Storage
+
+/// The store seam over PostgreSQL: what `GatewayDatabase` does on SQLite, on a server that
+/// several gridwatch instances share (cluster mode). Same tables, same meanings; where
+/// PostgreSQL differs (concurrent writers, partitioned readings) the differences are noted
+/// where they are handled.
+public final class PostgresStore: GatewayStore {
+    public let url: PostgresURL
+    /// This instance's name: the key of its journal cursor.
+    public let instance: String
+    let pool: PostgresConnectionPool
+    let logger: Logger
+    /// Readings partitions known to exist, as device-time ranges [from, to) in epoch ms.
+    let knownPartitions = NIOLockedValueBox([Range<Int64>]())
+
+    public var location: String { url.redacted }
+
+    /// Connects, checks the schema version and migrates (unless `migrate` is false, for the
+    /// read-only commands: they then refuse a store that is not at this binary's version).
+    public init(url: PostgresURL, password: String? = nil, instance: String = "gridwatch", migrate: Bool = true,
+                logger: Logger = Logger(label: "gridwatch.postgres")) throws {
+        self.url = url
+        self.instance = instance
+        self.logger = logger
+        pool = PostgresConnectionPool(url: url, password: password ?? ProcessInfo.processInfo.environment["PGPASSWORD"], logger: logger)
+        try pool.withSession { session in try Self.migrate(session, url: url, apply: migrate) }
+    }
+
+    /// Convenience for a URL string (`storage.url`, `--store`).
+    public convenience init(urlText: String, password: String? = nil, instance: String = "gridwatch", migrate: Bool = true,
+                            logger: Logger = Logger(label: "gridwatch.postgres")) throws {
+        try self.init(url: try PostgresURL(parsing: urlText), password: password, instance: instance, migrate: migrate, logger: logger)
+    }
+
+    deinit { pool.close() }
+
+    /// Applies the migrations this store lacks, each in its own transaction, under a lock.
+    static func migrate(_ session: PostgresSession, url: PostgresURL, apply: Bool) throws {
+        try session.transaction { session in
+            try session.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.migrationLockKey)])
+            try session.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+            let applied = try session.query("SELECT version FROM schema_migrations").map { try $0.decode(String.self) }
+            let known = Set(PostgresSchema.migrations.map(\.version))
+            if let unknown = applied.first(where: { !known.contains($0) }) {
+                throw PostgresStoreError("""
+                    the store \(url.redacted) has schema version \(unknown), newer than this gridwatch knows \
+                    (\(PostgresSchema.latestVersion)): upgrade gridwatch before using this store
+                    """)
+            }
+            for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
+                guard apply else {
+                    throw PostgresStoreError("the store \(url.redacted) lacks schema version \(migration.version): run `gridwatch db migrate --store URL`")
+                }
+                // postgres-nio sends every query as one prepared statement: a statement at a time.
+                for statement in PostgresSchema.statements(migration.sql) { try session.execute(statement) }
+                try session.execute("INSERT INTO schema_migrations (version) VALUES ($1)", [.text(migration.version)])
+            }
+        }
+    }
+
+    /// The schema versions applied, oldest first.
+    public func schemaVersions() throws -> [String] {
+        try pool.withSession { try $0.query("SELECT version FROM schema_migrations ORDER BY applied_at, version").map { try $0.decode(String.self) } }
+    }
+
+    /// Runs `body` on a pooled connection.
+    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T { try pool.withSession(body) }
+
+    /// Runs `body` in one transaction on a pooled connection.
+    func write<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try pool.withSession { session in try session.transaction(body) }
+    }
+
+    public func checkWritable() -> String? {
+        do {
+            try write { try $0.execute("SELECT 1 FROM outbox_cursors FOR UPDATE") }
+            return nil
+        } catch {
+            return PostgresConnectionPool.describe(error)
+        }
+    }
+
+    public func backup(to path: String) throws {
+        throw PostgresStoreError("backup of a PostgreSQL store is the server's job: use pg_dump or pg_basebackup against \(url.redacted)")
+    }
+
+    /// Closes the store's connections.
+    public func close() { pool.close() }
+}

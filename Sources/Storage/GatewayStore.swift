@@ -1,0 +1,156 @@
+import Devices
+import Foundation
+import Rules
+import Tickets
+
+/// The storage seam: everything the gateway and its commands keep or read, whatever engine
+/// holds it. `GatewayDatabase` is the embedded SQLite store (the single-node default);
+/// `PostgresStore` (target PostgresStorage) is the shared store of cluster mode. Calls are
+/// synchronous: the ingest thread and the ticket office run on threads of their own, and the
+/// PostgreSQL side waits on its own event loop, never on the cooperative pool's threads.
+/// The storage tests run the same cases against both.
+public protocol GatewayStore: AnyObject, Sendable {
+    /// Where the data lives, safe to log: a file path, or a URL without its password.
+    var location: String { get }
+
+    // Ingest
+    func store(_ batch: IngestBatch) throws -> IngestBatchResult
+    func ingestTotals() throws -> IngestTotals
+    /// Whether a write transaction can commit now (for `/readyz`); nil when it can.
+    func checkWritable() -> String?
+
+    // Devices
+    @discardableResult
+    func upsertDevices(_ devices: [Device], source: String, nowMs: Int64) throws -> (inserted: Int, updated: Int)
+    func devices(type: String?, community: String?, building: String?) throws -> [StoredDevice]
+    func device(id: String) throws -> StoredDevice?
+    func newestReadingByType() throws -> [String: Int64]
+
+    // Readings and rejections
+    func readingCount(device: String?) throws -> Int
+    func distinctSequenceCount() throws -> (withSeq: Int, distinct: Int)
+    func readings(device: String, limit: Int, sinceMs: Int64?) throws -> [StoredReading]
+    func rejections(reason: String?, limit: Int) throws -> [StoredRejection]
+    func rejectionCounts() throws -> [String: Int]
+    func latestReadings(device: String?, nowMs: Int64, skewMs: Int64) throws -> [String: StoredReading]
+
+    // Rules
+    func storeAlertEvents(_ events: [AlertEvent]) throws
+    func alertEvents(rule: String?, device: String?, limit: Int) throws -> [AlertEvent]
+    func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws
+    func loadRuleState() throws -> RuleEngine.Snapshot?
+    func ruleReadings(sinceMs: Int64) throws -> [RuleReading]
+
+    // Tickets
+    /// Runs `body` with the tickets as a ledger in one write transaction: everything it
+    /// changes, live events included, commits together or not at all.
+    func updateTickets<T>(_ body: (inout any StoreTicketLedger) throws -> T) throws -> T
+    func tickets(_ filter: TicketFilter, withTimeline: Bool) throws -> [Ticket]
+    func ticket(id: String) throws -> Ticket?
+    func hasTicketsDue(by nowMs: Int64) throws -> Bool
+    func activeTicketCounts() throws -> [(severity: String, level: Int, count: Int)]
+    func ticketHeatmap(openedFromMs fromMs: Int64) throws -> [TicketHeatCell]
+    func activeTicketsByDevice() throws -> [String: Int]
+
+    // Live events and their consumers' cursors
+    func ticketEvents(after seq: Int64, limit: Int) throws -> [StoredTicketEvent]
+    func latestTicketEventSeq() throws -> Int64
+    func outboxCursor(_ name: String) throws -> Int64?
+    func advanceOutboxCursor(_ name: String, to seq: Int64) throws
+    @discardableResult
+    func appendTicketEventsForTesting(_ events: [StoredTicketEvent]) throws -> [StoredTicketEvent]
+
+    // API tokens
+    func createAPIToken(name: String, role: String, hash: String, nowMs: Int64) throws
+    func apiTokens() throws -> [StoredAPIToken]
+    func activeAPIToken(hash: String) throws -> StoredAPIToken?
+    func revokeAPIToken(name: String, nowMs: Int64) throws
+    func touchAPIToken(hash: String, nowMs: Int64) throws
+
+    // Webhook outbox
+    @discardableResult
+    func enqueueWebhookDeliveries(nowMs: Int64, limit: Int, targets: (StoredTicketEvent) -> [String]) throws -> Int
+    func dueWebhookDeliveries(nowMs: Int64, webhooks: [String], limit: Int) throws -> [DueWebhookDelivery]
+    func recordWebhookAttempt(id: Int64, outcome: WebhookDelivery.Outcome, nowMs: Int64) throws
+    func webhookDeliveries(state: WebhookDelivery.State?, limit: Int) throws -> [WebhookDelivery]
+    func webhookDelivery(id: Int64) throws -> WebhookDelivery?
+    func pendingWebhookDeliveryCounts() throws -> [String: Int]
+    @discardableResult
+    func retryFailedWebhookDeliveries(id: Int64?, nowMs: Int64) throws -> Int
+
+    // Retention: roll-ups, pruning, personal data
+    func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult
+    func rollups(device: String, field: String?, widthSeconds: Int64?) throws -> [RollupBucket]
+    func rolledUpReadingID() throws -> Int64
+    func retentionStatus() throws -> RetentionStatus
+    func pruneReadingsStep(_ plan: RetentionPlan, group index: Int, nowMs: Int64) throws -> RetentionStepResult
+    func pruneRejectedStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
+    func pruneRollupsStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
+    func scrubReadingsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
+    func scrubAlertEventsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
+    func scrubRejectedStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
+    func scrubTicketsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
+    /// Erases one device's readings, roll-ups and rejections and its personal values from
+    /// alerts and tickets; returns the rows deleted.
+    func forgetDevice(_ id: String, personalFields: [String]) throws -> Int
+
+    /// A consistent copy of the store (SQLite's online backup; PostgreSQL says to use its tools).
+    func backup(to path: String) throws
+}
+
+/// The seam's arguments' defaults. A requirement cannot have defaults, and an extension
+/// method with the requirement's own signature would call itself; so each overload here
+/// leaves out the last argument, and a call that names every argument reaches the store.
+extension GatewayStore {
+    public func devices(type: String? = nil, community: String? = nil) throws -> [StoredDevice] {
+        try devices(type: type, community: community, building: nil)
+    }
+
+    public func readingCount() throws -> Int { try readingCount(device: nil) }
+
+    public func readings(device: String, limit: Int = 100) throws -> [StoredReading] {
+        try readings(device: device, limit: limit, sinceMs: nil)
+    }
+
+    public func rejections(reason: String? = nil) throws -> [StoredRejection] { try rejections(reason: reason, limit: 100) }
+
+    public func latestReadings(device: String? = nil, nowMs: Int64) throws -> [String: StoredReading] {
+        try latestReadings(device: device, nowMs: nowMs, skewMs: 300_000)
+    }
+
+    public func alertEvents(rule: String? = nil, device: String? = nil) throws -> [AlertEvent] {
+        try alertEvents(rule: rule, device: device, limit: 1000)
+    }
+
+    public func tickets(_ filter: TicketFilter = TicketFilter()) throws -> [Ticket] { try tickets(filter, withTimeline: false) }
+
+    public func ticketEvents(after seq: Int64) throws -> [StoredTicketEvent] { try ticketEvents(after: seq, limit: 1000) }
+
+    @discardableResult
+    public func enqueueWebhookDeliveries(nowMs: Int64, targets: (StoredTicketEvent) -> [String]) throws -> Int {
+        try enqueueWebhookDeliveries(nowMs: nowMs, limit: 500, targets: targets)
+    }
+
+    public func webhookDeliveries(state: WebhookDelivery.State? = nil) throws -> [WebhookDelivery] {
+        try webhookDeliveries(state: state, limit: 200)
+    }
+
+    public func rollups(device: String, field: String? = nil) throws -> [RollupBucket] {
+        try rollups(device: device, field: field, widthSeconds: nil)
+    }
+
+    /// Every registered device with when it last reported and the interval it must keep,
+    /// the input of the health figure (`report sla`, the API, the dashboard).
+    public func deviceReportingStatuses(catalog: DeviceTypeCatalog) throws -> [DeviceReportingStatus] {
+        try devices().map { stored in
+            DeviceReportingStatus(id: stored.device.id, type: stored.device.type, building: stored.device.building,
+                                  lastSeenMs: stored.lastSeenAtMs, expectedIntervalMs: GatewayDatabase.expectedIntervalMs(stored.device.type, catalog: catalog))
+        }
+    }
+
+    /// The period's service figures: tickets opened in `[fromMs, toMs)`, devices as of now.
+    public func slaReport(fromMs: Int64, toMs: Int64, nowMs: Int64, catalog: DeviceTypeCatalog) throws -> SLAReport {
+        let tickets = try tickets(TicketFilter(openedFromMs: fromMs, openedBeforeMs: toMs, limit: Int.max), withTimeline: true)
+        return SLAReport(tickets: tickets, devices: try deviceReportingStatuses(catalog: catalog), fromMs: fromMs, toMs: toMs, nowMs: nowMs)
+    }
+}

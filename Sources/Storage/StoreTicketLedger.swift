@@ -1,0 +1,33 @@
+import Foundation
+import Tickets
+
+/// A `TicketLedger` inside one store transaction, which also records the live events of the
+/// changes it keeps: both commit together, so a consumer never sees an event of a change that
+/// rolled back nor misses one of a change that committed. One per engine (SQLite, PostgreSQL).
+public protocol StoreTicketLedger: TicketLedger {
+    /// Records ticket events in this transaction, each given its `seq`; returns them as stored.
+    @discardableResult
+    func appendEvents(_ events: [StoredTicketEvent]) throws -> [StoredTicketEvent]
+    /// Active tickets, for re-arming their deadlines after a configuration change.
+    func activeTicketIDs() throws -> [String]
+}
+
+extension StoreTicketLedger {
+    /// The live events of `happenings` (docs/api.md), recorded in this transaction: whoever
+    /// changes tickets (the gateway, the command line) tells SSE, MQTT and webhooks the same way.
+    /// `actor` caused what no deadline did. Returns how many were recorded.
+    @discardableResult
+    public func recordEvents(of happenings: [TicketDesk.Happening], actor: String, timeZone: TimeZone) throws -> Int {
+        let events = happenings.compactMap { happening -> StoredTicketEvent? in
+            guard let message = happening.message(actor: happening.action.isClockDriven ? "gridwatch" : actor, timeZone: timeZone) else { return nil }
+            return StoredTicketEvent(seq: 0, atMs: happening.atMs, event: message.event, ticketID: happening.ticket.id,
+                                     community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText)
+        }
+        return try appendEvents(events).count
+    }
+
+    /// A ticket event body with its seq as the first member, as every consumer receives it.
+    public static func numberedBody(_ body: String, seq: Int64) -> String {
+        "{\"seq\":\(seq)" + (body == "{}" ? "}" : "," + body.dropFirst())
+    }
+}

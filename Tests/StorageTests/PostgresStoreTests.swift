@@ -1,0 +1,57 @@
+import Devices
+import Foundation
+import PostgresStorage
+import Storage
+import TestServers
+import Testing
+
+/// What only the PostgreSQL store has: versioned migrations that refuse a newer schema,
+/// monthly readings partitions, and errors that name the store without its password.
+@Suite struct PostgresStoreTests {
+    @Test func aStoreMigratedByANewerGridwatchIsRefused() throws {
+        let test = try TestStore(.postgres)
+        let store = try #require(test.store as? PostgresStore)
+        #expect(try store.schemaVersions() == ["v1-base"])
+        // Reopening at the same version is fine, and migrates nothing twice.
+        _ = try test.reopen()
+        try TestPostgres.shared().psql(database: test.location, "INSERT INTO schema_migrations (version) VALUES ('v99-future')")
+        let error = #expect(throws: PostgresStoreError.self) { try test.reopen() }
+        #expect(error?.description.contains("v99-future") == true)
+        #expect(error?.description.contains("upgrade gridwatch") == true)
+    }
+
+    @Test func readingsLandInOnePartitionPerMonthOfDeviceTime() throws {
+        let test = try TestStore(.postgres)
+        let store = try #require(test.store as? PostgresStore)
+        let november: Int64 = 1_764_547_200_000 - 86_400_000  // 2025-11-30 UTC
+        let december: Int64 = 1_764_547_200_000  // 2025-12-01T00:00Z
+        var batch = IngestBatch(journalPosition: 1)
+        batch.readings = [GatewayDatabaseTests.reading("door-1", seq: 1, at: november), GatewayDatabaseTests.reading("door-1", seq: 2, at: december)]
+        #expect(try store.store(batch).stored == 2)
+        let partitions = try store.readingsPartitions()
+        #expect(partitions.map(\.name) == ["readings_m202511", "readings_m202512"])
+        #expect(partitions.last?.fromMs == december)
+        // A second store (another instance) finds the partitions there and stores into them.
+        let other = try #require(try test.reopen() as? PostgresStore)
+        batch.readings = [GatewayDatabaseTests.reading("door-1", seq: 3, at: december + 1)]
+        #expect(try other.store(batch).stored == 1)
+        #expect(try other.readingCount() == 3)
+    }
+
+    @Test func anUnreachableStoreIsNamedWithoutItsPassword() throws {
+        let port = TestPaths.freePort()
+        let error = #expect(throws: PostgresStoreError.self) {
+            try PostgresStore(urlText: "postgresql://gw:s3cret@127.0.0.1:\(port)/gridwatch")
+        }
+        #expect(error?.description.contains("postgresql://gw@127.0.0.1:\(port)/gridwatch") == true)
+        #expect(error?.description.contains("s3cret") == false)
+        #expect(PostgresURL.redact("postgresql://gw:s3cret@host/db") == "postgresql://gw:***@host/db")
+        #expect(throws: PostgresStoreError.self) { try PostgresURL(parsing: "postgresql://127.0.0.1/gridwatch") }
+    }
+
+    @Test func backupPointsToTheServersTools() throws {
+        let test = try TestStore(.postgres)
+        let error = #expect(throws: PostgresStoreError.self) { try test.store.backup(to: "/tmp/never") }
+        #expect(error?.description.contains("pg_dump") == true)
+    }
+}
