@@ -35,6 +35,20 @@ public struct TopicLayout: Sendable, Hashable {
         self.segments = segments
     }
 
+    /// Whether topics name their community: cluster mode subscribes per community and needs it.
+    public var namesCommunity: Bool { segments.contains(.capture("community")) }
+
+    /// The MQTT filter for one community's topics only (a cluster partition's subscription).
+    public func subscriptionFilter(community: String) -> String {
+        segments.map { segment in
+            switch segment {
+            case let .literal(text): text
+            case .capture("community"): community
+            case .capture: "+"
+            }
+        }.joined(separator: "/")
+    }
+
     /// The MQTT filter that subscribes to every topic this layout matches.
     public var subscriptionFilter: String {
         segments.map { segment in

@@ -15,9 +15,14 @@ public final class AlertPublisher: Service, Sendable {
     let bell: EventBell
     let topicPattern: String
     let logger: Logger
+    /// In cluster mode only the owner of the cluster's services publishes (else every instance
+    /// would send each alert); it reads the shared cursor each time it becomes the owner.
+    let isActive: @Sendable () -> Bool
 
-    public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, logger: Logger) {
+    public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, logger: Logger,
+                isActive: @escaping @Sendable () -> Bool = { true }) {
         self.database = database
+        self.isActive = isActive
         self.client = client
         self.bell = bell
         self.topicPattern = topicPattern
@@ -41,8 +46,18 @@ public final class AlertPublisher: Service, Sendable {
         // `sent` runs ahead of `saved`: the cursor is saved only once the broker has acknowledged
         // everything in flight, so a crash re-sends (QoS 1 allows a duplicate) rather than loses.
         var sent = saved
+        var active = true
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let generation = bell.generation
+            if !isActive() {
+                active = false
+                await bell.wait(after: generation, timeout: .seconds(1))
+                continue
+            }
+            if !active, let cursor = try? database.outboxCursor(Self.cursorName) {
+                // Another instance published up to its cursor while this one was not the owner.
+                (saved, sent, active) = (cursor, cursor, true)
+            }
             if sent > saved && client.outstandingCount == 0 {
                 do {
                     try database.advanceOutboxCursor(Self.cursorName, to: sent)

@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// one service group that stops cleanly on SIGTERM or SIGINT.
 public enum GatewayRunner {
     public static func run(setup: GatewaySetup, logger: Logger) async throws {
+        if setup.config.usesPostgres { return try await runCluster(setup: setup, logger: logger) }
         let notifier = SystemdNotifier()
         let bell = EventBell()
         let ingest = try IngestService(setup: setup, logger: logger, notifier: notifier, bell: bell)
@@ -33,6 +34,37 @@ public enum GatewayRunner {
             services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, logger: logger)), .init(service: http),
                        .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger)),
                        .init(service: RetentionService(database: ingest.database, setup: setup, metrics: ingest.statistics.metrics, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+extension GatewayRunner {
+    /// A cluster instance on PostgreSQL: the cluster service (membership, partitions, their
+    /// ingest and rules, ticket clocks), the same HTTP API on every instance, and the
+    /// once-per-cluster services gated on owning `~services`.
+    static func runCluster(setup: GatewaySetup, logger: Logger) async throws {
+        let notifier = SystemdNotifier()
+        let bell = EventBell()
+        let cluster = try ClusterService(setup: setup, logger: logger, notifier: notifier, bell: bell)
+        guard let (host, port) = setup.config.httpHostPort else { throw GatewayError("invalid http listen address \(setup.config.httpListen)") }
+        var dashboardPath = setup.config.dashboardPath
+        if let path = dashboardPath, !FileManager.default.fileExists(atPath: path + "/index.html") { dashboardPath = nil }
+        let api = APIEnvironment(database: cluster.store, catalog: setup.catalog, timeZone: setup.calendar.timeZone,
+                                 ticketSettings: cluster.tickets.desk.settings, desk: cluster.tickets, bell: bell,
+                                 nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath)
+        let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { cluster.readiness() },
+                                          metrics: { cluster.metricsText() }, api: api)
+        let active: @Sendable () -> Bool = { cluster.ownsClusterServices }
+        let alerts = AlertPublisher(database: cluster.store, client: cluster.publisher, bell: bell, topicPattern: setup.config.alertTopicPattern,
+                                    logger: logger, isActive: active)
+        let webhooks = WebhookDispatcher(database: cluster.store, webhooks: setup.config.webhooks, logger: logger,
+                                         observer: cluster.statistics.metrics, isActive: active)
+        bell.onRing { webhooks.wake() }
+        let retention = RetentionService(database: cluster.store, setup: setup, metrics: cluster.statistics.metrics, logger: logger, isActive: active)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: cluster), .init(service: http), .init(service: alerts), .init(service: webhooks), .init(service: retention)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -116,19 +116,8 @@ public final class IngestPipeline: Sendable {
         let outcome = entry.payload.withUnsafeBufferPointer {
             decoder.decode(topic: entry.topic, payload: $0, receivedAtMs: entry.receivedAtMs, registry: registry)
         }
-        switch outcome {
-        case let .reading(reading, newDevice):
-            if let newDevice {
-                registry.upsert(newDevice)
-                batch.newDevices.append(newDevice)
-                logger.info("auto-registered device", metadata: ["device": "\(newDevice.id)", "type": "\(newDevice.type)"])
-            }
-            batch.readings.append(reading)
-        case let .availability(change):
-            batch.availability.append(change)
-        case let .rejected(rejection):
-            statistics.countRejected(rejection.reason.rawValue)
-            batch.rejections.append(rejection)
+        if let newDevice = batch.append(outcome, registry: &registry, statistics: statistics) {
+            logger.info("auto-registered device", metadata: ["device": "\(newDevice.id)", "type": "\(newDevice.type)"])
         }
     }
 

@@ -76,6 +76,7 @@ public final class IngestService: Service, Sendable {
                 handlerLogger.critical("journal write failed; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
                 _exit(75)
             }
+            return true
         }
         let client = client
         pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,

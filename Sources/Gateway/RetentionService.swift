@@ -13,9 +13,13 @@ public final class RetentionService: Service, Sendable {
     let intervalSeconds: Double
     let metrics: GatewayMetrics?
     let logger: Logger
+    /// In cluster mode only the owner of the cluster's services runs rounds.
+    let isActive: @Sendable () -> Bool
 
-    public init(database: any GatewayStore, setup: GatewaySetup, metrics: GatewayMetrics?, logger: Logger) {
+    public init(database: any GatewayStore, setup: GatewaySetup, metrics: GatewayMetrics?, logger: Logger,
+                isActive: @escaping @Sendable () -> Bool = { true }) {
         self.database = database
+        self.isActive = isActive
         plan = setup.config.retention.plan(catalog: setup.catalog)
         intervalSeconds = setup.config.retention.intervalSeconds
         self.metrics = metrics
@@ -29,6 +33,7 @@ public final class RetentionService: Service, Sendable {
             let interval = intervalSeconds
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             if Task.isShuttingDownGracefully || Task.isCancelled { break }
+            guard isActive() else { continue }
             await runRound(nowMs: Int64(Date().timeIntervalSince1970 * 1000))
         }
     }

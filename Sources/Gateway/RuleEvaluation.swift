@@ -25,8 +25,15 @@ public final class RuleEvaluation: Sendable {
     /// Quiet this long after the last drop, the broker alert resolves.
     static let dropQuietMs: Int64 = 15 * 60_000
 
+    /// Where the engine's state at start comes from: the store's single checkpoint, or one the
+    /// caller loaded (a cluster partition's, fenced and with its replay watermark).
+    public enum InitialState: Sendable {
+        case fromStore
+        case given(RuleEngine.Snapshot?)
+    }
+
     public init(setup: GatewaySetup, database: any GatewayStore, devices: [Device], nowMs: Int64, logger: Logger,
-                metrics: GatewayMetrics? = nil, tickets: TicketOffice? = nil) throws {
+                metrics: GatewayMetrics? = nil, tickets: TicketOffice? = nil, initialState: InitialState = .fromStore) throws {
         self.database = database
         self.tickets = tickets
         self.metrics = metrics
@@ -35,7 +42,11 @@ public final class RuleEvaluation: Sendable {
         catalog = setup.catalog
         tiers = setup.config.tiers
         var engine = RuleEngine(ruleSet: setup.rules, catalog: setup.catalog, devices: devices, startMs: nowMs)
-        if let snapshot = try database.loadRuleState() {
+        let restored: RuleEngine.Snapshot? = switch initialState {
+        case .fromStore: try database.loadRuleState()
+        case let .given(snapshot): snapshot
+        }
+        if let snapshot = restored {
             engine.restore(snapshot)
             logger.notice("rule state restored", metadata: ["alerts": "\(snapshot.instances.count)", "saved_at": "\(RFC3339.format(milliseconds: snapshot.savedAtMs))"])
         }
@@ -68,6 +79,16 @@ public final class RuleEvaluation: Sendable {
     }
 
     public func register(_ device: Device) { engine.withLock { $0.register(device) } }
+
+    /// Runs stored readings through the rules again, in order (a new owner's replay of what was
+    /// stored after the checkpoint it loaded).
+    public func replay(_ readings: [RuleReading]) {
+        guard !readings.isEmpty else { return }
+        publish(engine.withLock { engine in readings.flatMap { engine.readingArrived($0) } })
+    }
+
+    /// The engine's state now, for a checkpoint the caller stores itself.
+    public func snapshot() -> RuleEngine.Snapshot { engine.withLock { $0.snapshot() } }
 
     public func save() {
         let snapshot = engine.withLock { $0.snapshot() }

@@ -88,7 +88,15 @@ extension MQTTClient {
         }
         // Also after a failed read: what was staged reaches the disk (its PUBACKs never leave,
         // so the broker redelivers and the duplicate is dropped at store time).
-        beforeAcknowledging?()
+        if let beforeAcknowledging, !beforeAcknowledging() {
+            // Not durable: the queued PUBACKs must never be written. The socket is cut and the
+            // loop ends for good (no reconnect on this handle, whose queue still holds them);
+            // the owner makes a new client, and the broker redelivers to it.
+            shutdown(socket, Int32(SHUT_RDWR))
+            events.stopping.store(true, ordering: .releasing)
+            events.socketOpen = false
+            return MOSQ_ERR_CONN_LOST.rawValue
+        }
         if rc != success { return rc }
         if mosquitto_want_write(raw) {
             rc = mosquitto_loop_write(raw, 1)

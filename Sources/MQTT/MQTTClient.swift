@@ -29,8 +29,10 @@ public final class MQTTClient: Sendable {
     /// Called on the network thread for every message; must return within microseconds.
     public typealias MessageHandler = @Sendable (MQTTMessageView) -> Void
     /// Called on the network thread after a burst of messages went to the handler and before
-    /// their PUBACKs are written: the place to make them durable with one write.
-    public typealias BurstHandler = @Sendable () -> Void
+    /// their PUBACKs are written: the place to make them durable with one write. Returning
+    /// false says the burst is not durable: the connection is cut before any of its PUBACKs
+    /// leaves, so the broker keeps the messages and redelivers them after the reconnect.
+    public typealias BurstHandler = @Sendable () -> Bool
 
     let options: MQTTOptions
     let logger: Logger
@@ -119,15 +121,22 @@ public final class MQTTClient: Sendable {
     public func setPaused(_ paused: Bool) { events.paused.store(paused, ordering: .relaxed) }
 
     /// Publishes the offline availability, disconnects cleanly and ends the loop thread.
+    /// A loop that already ended by itself (a burst that could not be made durable) is only
+    /// waited for: nothing more is written on its connection.
     public func stop(timeout: Double = 5) {
-        if events.stopping.exchange(true, ordering: .acquiringAndReleasing) { return }
-        if isConnected, let availability = options.availability {
-            _ = publish(topic: availability.topic, payload: Array(availability.offline.utf8), qos: 1, retain: true)
+        if !events.stopping.exchange(true, ordering: .acquiringAndReleasing) {
+            if isConnected, let availability = options.availability {
+                _ = publish(topic: availability.topic, payload: Array(availability.offline.utf8), qos: 1, retain: true)
+            }
+            _ = waitForAcknowledgements(timeout: min(timeout, 2))
+            mosquitto_disconnect(handle.raw)
         }
-        _ = waitForAcknowledgements(timeout: min(timeout, 2))
-        mosquitto_disconnect(handle.raw)
-        _ = loopDone.wait(timeout: .now() + timeout)
+        // Signalled again, so a second `stop` (or one after the loop ended) returns at once too.
+        if loopDone.wait(timeout: .now() + timeout) == .success { loopDone.signal() }
     }
+
+    /// Whether the network loop has ended (stopped, or cut off after a burst was not durable).
+    public var hasStopped: Bool { events.stopping.load(ordering: .acquiring) }
 
     /// Queues a message; returns false when libmosquitto refuses it (too large, bad topic).
     /// While disconnected a QoS 1 message is still queued: libmosquitto answers NO_CONN but

@@ -28,13 +28,17 @@ public final class WebhookDispatcher: Service, Sendable {
     /// deliveries wait too, so a receiver that is down gets one request per backoff step
     /// rather than one per queued event.
     let holdUntilMs = Mutex<[String: Int64]>([:])
+    /// In cluster mode only the owner of the cluster's services sends (else each instance would).
+    let isActive: @Sendable () -> Bool
     let wakeups: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
 
     public init(database: any GatewayStore, webhooks: [WebhookConfig], logger: Logger, observer: (any WebhookObserver)? = nil,
                 sender: WebhookSender = WebhookSender(), pollIntervalSeconds: Double = 1, maxConcurrentWebhooks: Int = 4,
-                unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                isActive: @escaping @Sendable () -> Bool = { true }) {
         self.database = database
+        self.isActive = isActive
         self.webhooks = webhooks
         byName = Dictionary(webhooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
@@ -80,7 +84,7 @@ public final class WebhookDispatcher: Service, Sendable {
     /// Rounds back to back on the wall clock until one finds nothing to send: a backlog
     /// drains without waiting a poll interval per batch.
     func runRoundsWhileBusy() async {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled, await runRound(nowMs: Self.clockMs()) > 0 {}
+        while !Task.isShuttingDownGracefully, !Task.isCancelled, isActive(), await runRound(nowMs: Self.clockMs()) > 0 {}
     }
 
     /// Pending rows of webhooks no longer in the configuration are kept, never deleted:

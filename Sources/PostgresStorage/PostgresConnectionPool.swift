@@ -55,6 +55,10 @@ final class PostgresConnectionPool: Sendable {
             if !idle.isClosed { return idle }
         }
         if state.withLockedValue({ $0.closed }) { throw PostgresStoreError("the store \(url.redacted) is closed") }
+        return try connect()
+    }
+
+    private func connect() throws -> PostgresConnection {
         let id = nextID.withLockedValue { id -> Int in
             id += 1
             return id
@@ -65,6 +69,12 @@ final class PostgresConnectionPool: Sendable {
         } catch {
             throw PostgresStoreError("cannot connect to the store \(url.redacted): \(Self.describe(error))")
         }
+    }
+
+    /// A connection of its own, outside the pool, for a session-level lock held for the
+    /// process's life; the caller closes it.
+    func openDedicatedSession() throws -> PostgresSession {
+        PostgresSession(connection: try connect(), logger: logger)
     }
 
     private func giveBack(_ connection: PostgresConnection) {

@@ -19,9 +19,15 @@ extension PostgresStore {
         }
     }
 
-    private func storeOnce(_ batch: IngestBatch) throws -> IngestBatchResult {
+    /// The newest readings id stored (0 when none): a partition owner's rule watermark starts here.
+    public func newestReadingID() throws -> Int64 {
+        try read { session in try session.scalar("SELECT last_value FROM readings_id_seq", as: Int64.self) ?? 0 }
+    }
+
+    func storeOnce(_ batch: IngestBatch, fence: PartitionFence? = nil) throws -> IngestBatchResult {
         try write { session in
             var result = IngestBatchResult()
+            if let fence { try Self.checkFence(fence, session) }
             // Shared: only `stableReadingID` takes it exclusively, to wait for batches in flight.
             try session.query("SELECT pg_advisory_xact_lock_shared($1)", [.int(PostgresSchema.readingsHorizonLockKey)])
             if !batch.newDevices.isEmpty {

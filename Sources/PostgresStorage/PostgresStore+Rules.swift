@@ -1,6 +1,5 @@
 import Devices
 import Foundation
-import NIOCore
 import Rules
 import Storage
 
@@ -37,28 +36,33 @@ extension PostgresStore {
         }
     }
 
+    /// A single gateway's checkpoint (partition `*`); cluster owners save theirs fenced, per partition.
     public func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws {
-        try saveRuleState(snapshot, partition: Self.wholeStatePartition)
-    }
-
-    public func loadRuleState() throws -> RuleEngine.Snapshot? { try loadRuleState(partition: Self.wholeStatePartition) }
-
-    /// Saves the rule engine's checkpoint of one partition.
-    public func saveRuleState(_ snapshot: RuleEngine.Snapshot, partition: String) throws {
         let data = try JSONEncoder().encode(snapshot)
         try write { session in
             try session.execute("""
                 INSERT INTO rule_state (partition, saved_at, snapshot) VALUES ($1, $2, $3)
                 ON CONFLICT (partition) DO UPDATE SET saved_at = excluded.saved_at, snapshot = excluded.snapshot
-                """, [.text(partition), .int(snapshot.savedAtMs), .bytes(Array(data))])
+                """, [.text(Self.wholeStatePartition), .int(snapshot.savedAtMs), .bytes(Array(data))])
         }
     }
 
-    public func loadRuleState(partition: String) throws -> RuleEngine.Snapshot? {
+    public func loadRuleState() throws -> RuleEngine.Snapshot? {
+        guard let saved = try loadRuleState(partition: Self.wholeStatePartition) else { return nil }
+        return try JSONDecoder().decode(RuleEngine.Snapshot.self, from: saved.snapshot)
+    }
+
+    /// One community's readings stored after `afterID`, in id order, at most `limit`: what a new
+    /// owner replays on top of the checkpoint. The id range is short (a checkpoint is seconds
+    /// old), so it is searched by id and filtered by community.
+    public func ruleReadings(community: String, afterID: Int64, limit: Int) throws -> [(id: Int64, reading: RuleReading)] {
         try read { session in
-            guard let row = try session.query("SELECT snapshot FROM rule_state WHERE partition = $1", [.text(partition)]).first else { return nil }
-            let bytes = try row.required("snapshot", as: ByteBuffer.self)
-            return try JSONDecoder().decode(RuleEngine.Snapshot.self, from: Data(bytes.readableBytesView))
+            try session.query("""
+                SELECT id, device_id, received_at, payload FROM readings WHERE id > $1 AND community = $2 ORDER BY id LIMIT $3
+                """, [.int(afterID), .text(community), .int(limit)]).compactMap { row in
+                guard case let .object(values)? = try? JSONParser.parse(Array((try row.required("payload", as: String.self)).utf8)) else { return nil }
+                return (try row.required("id"), RuleReading(deviceID: try row.required("device_id"), atMs: try row.required("received_at"), values: values))
+            }
         }
     }
 

@@ -16,6 +16,8 @@ public final class PostgresStore: GatewayStore {
     let logger: Logger
     /// Readings partitions known to exist, as device-time ranges [from, to) in epoch ms.
     let knownPartitions = NIOLockedValueBox([Range<Int64>]())
+    /// The connection holding this instance's name lock (cluster mode), outside the pool.
+    let instanceSession = NIOLockedValueBox<PostgresSession?>(nil)
 
     public var location: String { url.redacted }
 

@@ -1,0 +1,129 @@
+import Devices
+import Dispatch
+import Foundation
+import Logging
+import PostgresStorage
+import Synchronization
+
+/// Cluster mode's control loop, once a second on a thread of its own (every call waits on
+/// PostgreSQL): heartbeat, renew the leases held, drop the ones lost, take the partitions this
+/// instance should own (rendezvous hashing over the live instances), hand over the ones it
+/// should not, and drive the owned partitions' rule clocks, the ticket clocks and checkpoints.
+/// The special partition `~services` carries the once-per-cluster work: MQTT alerts, webhooks
+/// and retention run only on its owner.
+final class ClusterCoordinator: Sendable {
+    static let servicesPartition = "~services"
+
+    /// Timings of the protocol: a lease lasts `leaseMs` past its last renewal; an owner that
+    /// could not renew for `selfStopMs` stops writing by itself (before its lease can be taken);
+    /// an instance whose heartbeat is older than `instanceTimeoutMs` counts as gone.
+    struct Timings: Sendable {
+        var roundMs: Int64 = 1000
+        var leaseMs: Int64 = 10_000
+        var selfStopMs: Int64 = 8000
+        var instanceTimeoutMs: Int64 = 6000
+        var checkpointEveryMs: Int64 = 5000
+    }
+
+    let store: PostgresStore
+    let instance: String
+    let setup: GatewaySetup
+    let tickets: TicketOffice
+    let statistics: IngestStatistics
+    let logger: Logger
+    let timings: Timings
+    let partitions: [String]
+    let devices: [Device]
+    let consumers = Mutex<[String: PartitionConsumer]>([:])
+    private let servicesFence = Mutex<PartitionFence?>(nil)
+    private let stopRequested = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    /// Monotonic milliseconds of the last successful renewal, for the self-stop deadline.
+    private let lastRenewalMs = Atomic<Int64>(ClusterCoordinator.monotonicMs())
+    private let lastError = Mutex<String?>(nil)
+
+    init(store: PostgresStore, instance: String, setup: GatewaySetup, tickets: TicketOffice, statistics: IngestStatistics,
+         devices: [Device], logger: Logger, timings: Timings = Timings()) {
+        self.store = store
+        self.instance = instance
+        self.setup = setup
+        self.tickets = tickets
+        self.statistics = statistics
+        self.devices = devices
+        self.logger = logger
+        self.timings = timings
+        partitions = Array(Set(devices.map(\.community))).sorted() + [Self.servicesPartition]
+    }
+
+    static func monotonicMs() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+    static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Starts the loop thread.
+    func start() throws {
+        try store.ensurePartitionLeases(partitions)
+        let thread = Thread { [self] in
+            var lastCheckpointMs = Self.monotonicMs()
+            while !stopRequested.load(ordering: .acquiring) {
+                let started = Self.monotonicMs()
+                round()
+                if started - lastCheckpointMs >= timings.checkpointEveryMs {
+                    checkpointAll()
+                    lastCheckpointMs = started
+                }
+                let elapsed = Self.monotonicMs() - started
+                if elapsed < timings.roundMs { usleep(useconds_t((timings.roundMs - elapsed) * 1000)) }
+            }
+            finished.signal()
+        }
+        thread.name = "cluster"
+        thread.start()
+    }
+
+    /// Stops the loop, then hands every partition over cleanly: disconnect, final checkpoint,
+    /// release (the next owner need not wait for the lease to run out), and leave the cluster.
+    func stop() {
+        stopRequested.store(true, ordering: .releasing)
+        _ = finished.wait(timeout: .now() + 10)
+        for (_, consumer) in consumers.withLock({ $0 }) { handOver(consumer) }
+        if let fence = servicesFence.withLock({ $0 }) { try? store.releaseLease(fence) }
+        try? store.markStopped(instance)
+    }
+
+    var ownedPartitions: [String] { consumers.withLock { $0.keys.sorted() } }
+    var ownsServices: Bool { servicesFence.withLock { $0 != nil } }
+    var failure: String? { lastError.withLock { $0 } }
+    /// Every owned partition's MQTT loop went round recently (the watchdog's test).
+    var oldestLoopHeartbeatMs: Int64 { consumers.withLock { $0.values.map(\.loopHeartbeatMs).min() } ?? Self.wallMs() }
+    var allConnected: Bool { consumers.withLock { $0.values.allSatisfy(\.isConnected) } }
+
+    private func handOver(_ consumer: PartitionConsumer) {
+        consumer.stop(checkpoint: true)
+        do { try store.releaseLease(consumer.fence) } catch {
+            logger.warning("lease not released; it will expire", metadata: ["partition": "\(consumer.fence.partition)", "error": "\(error)"])
+        }
+        _ = consumers.withLock { $0.removeValue(forKey: consumer.fence.partition) }
+    }
+
+    // State the round reads and changes, each behind its lock.
+    var currentConsumers: [PartitionConsumer] { consumers.withLock { Array($0.values) } }
+    func addConsumer(_ consumer: PartitionConsumer) { consumers.withLock { $0[consumer.fence.partition] = consumer } }
+    func removeConsumer(_ partition: String) { _ = consumers.withLock { $0.removeValue(forKey: partition) } }
+    var currentServicesFence: PartitionFence? { servicesFence.withLock { $0 } }
+    func setServicesFence(_ fence: PartitionFence) { servicesFence.withLock { $0 = fence } }
+    func takeServicesFence() -> PartitionFence? { servicesFence.withLock { fence in defer { fence = nil }; return fence } }
+    var lastRenewal: Int64 { lastRenewalMs.load(ordering: .relaxed) }
+    func setLastRenewal(_ ms: Int64) { lastRenewalMs.store(ms, ordering: .relaxed) }
+
+    func noteError(_ message: String?) {
+        let changed = lastError.withLock { last -> Bool in defer { last = message }; return last != message }
+        if changed, let message { logger.error("\(message)") }
+    }
+
+    private func checkpointAll() {
+        for consumer in consumers.withLock({ Array($0.values) }) {
+            do { try consumer.checkpoint() } catch {
+                logger.warning("checkpoint failed", metadata: ["partition": "\(consumer.fence.partition)", "error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Devices
+import Foundation
+import HTTPAPI
+import Logging
+import MQTT
+import PostgresStorage
+import ServiceLifecycle
+import Storage
+
+/// `gridwatch run` on a PostgreSQL store: one instance of a cluster. It claims its name,
+/// joins, and lets the coordinator own partitions; a message is acknowledged only once it is
+/// committed to PostgreSQL (no local journal: a journal on a machine that died helps nobody).
+/// Its own MQTT client (`{mqtt.client_id}-{instance}`) carries the instance's availability and,
+/// on the services owner, the MQTT alerts.
+public final class ClusterService: Service, Sendable {
+    public let store: PostgresStore
+    public let tickets: TicketOffice
+    public let statistics: IngestStatistics
+    public let publisher: MQTTClient
+    public let instance: String
+    let coordinator: ClusterCoordinator
+    let logger: Logger
+    let notifier: SystemdNotifier
+
+    public init(setup: GatewaySetup, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(environment: [:]), bell: EventBell = EventBell()) throws {
+        let config = setup.config
+        guard try TopicLayout(config.telemetryPattern).namesCommunity else {
+            throw GatewayError("cluster mode partitions by community: topics.telemetry must name {community} (\(config.telemetryPattern))")
+        }
+        instance = config.resolvedInstanceName
+        var logger = logger
+        logger[metadataKey: "instance"] = "\(instance)"
+        self.logger = logger
+        self.notifier = notifier
+        guard let store = try config.openStore(logger: logger) as? PostgresStore else { throw GatewayError("cluster mode needs a PostgreSQL store") }
+        self.store = store
+        try Self.register(instance, in: store)
+        statistics = IngestStatistics()
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let changes = try store.upsertDevices(setup.inventory, source: "inventory", nowMs: nowMs)
+        logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
+        tickets = TicketOffice(desk: setup.ticketDesk, database: store, logger: logger, metrics: statistics.metrics, bell: bell)
+        tickets.resume(nowMs: nowMs)
+        coordinator = ClusterCoordinator(store: store, instance: instance, setup: setup, tickets: tickets, statistics: statistics,
+                                         devices: try store.devices().map(\.device), logger: logger)
+        var options = try config.mqttOptions(subscriptions: [])
+        options.clientID = "\(config.clientID)-\(instance)"
+        options.availability = MQTTOptions.Availability(topic: config.availabilityTopic.replacingOccurrences(of: "{client_id}", with: options.clientID))
+        publisher = try MQTTClient(options: options, logger: logger)
+    }
+
+    /// Claims the instance name. Another instance's liveness probe holds the name's lock for
+    /// an instant, so a refusal is tried again for a second before it counts.
+    static func register(_ instance: String, in store: PostgresStore) throws {
+        for attempt in 1...10 {
+            do {
+                return try store.registerInstance(instance)
+            } catch where attempt < 10 {
+                usleep(100_000)
+            }
+        }
+    }
+
+    /// Whether this instance runs the once-per-cluster work now.
+    public var ownsClusterServices: Bool { coordinator.ownsServices }
+
+    public func run() async throws {
+        publisher.start()
+        try coordinator.start()
+        logger.info("gridwatch cluster instance running", metadata: ["store": "\(store.location)"])
+        notifier.notify("READY=1\nSTATUS=cluster instance \(instance)")
+        try? await gracefulShutdown()
+        notifier.notify("STOPPING=1\nSTATUS=handing partitions over")
+        logger.info("shutting down: handing partitions over")
+        coordinator.stop()
+        publisher.stop()
+        logger.info("cluster instance stopped", metadata: ["stored": "\(statistics.stored.load(ordering: .relaxed))"])
+    }
+
+    /// What `/readyz` reports: broker, store, and the cluster loop; `stats` gains
+    /// `partitions_owned`.
+    public func readiness() -> ReadinessReport {
+        var checks: [String: String] = [:]
+        switch publisher.state {
+        case .connected: checks["broker"] = coordinator.allConnected ? "ok" : "partition clients connecting"
+        case .connecting: checks["broker"] = "connecting"
+        case let .disconnected(reason): checks["broker"] = reason
+        }
+        checks["database"] = store.checkWritable() ?? "ok"
+        checks["cluster"] = coordinator.failure ?? "ok"
+        return ReadinessReport(checks: checks, stats: [
+            "received": statistics.received.load(ordering: .relaxed),
+            "stored": statistics.stored.load(ordering: .relaxed),
+            "duplicates": statistics.duplicates.load(ordering: .relaxed),
+            "rejected": statistics.rejected.load(ordering: .relaxed),
+            "partitions_owned": coordinator.ownedPartitions.count,
+            "last_commit_us": statistics.lastCommitMicroseconds.load(ordering: .relaxed),
+        ], warnings: [:])
+    }
+
+    /// The Prometheus exposition.
+    public func metricsText() -> String {
+        let metrics = statistics.metrics
+        metrics.brokerConnected.set(Int64(publisher.isConnected ? 1 : 0))
+        tickets.refreshGauges()
+        return metrics.render()
+    }
+}
