@@ -20,11 +20,6 @@ extension ClusterCoordinator {
         } catch {
             noteError("cluster round failed: \(error)")
         }
-        let nowMs = Self.wallMs()
-        for consumer in currentConsumers where consumer.isConnected { consumer.rules.tick(nowMs: nowMs) }
-        // Every instance runs the ticket clocks: the store serialises ticket transactions, so a
-        // level due once is fired once, by whichever instance gets there first.
-        tickets.timePassed(nowMs: nowMs)
     }
 
     /// Heartbeat, and the instance lock (lost when the store restarted: taken again).

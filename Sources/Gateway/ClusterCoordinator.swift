@@ -61,29 +61,48 @@ final class ClusterCoordinator: Sendable {
     /// Starts the loop thread.
     func start() throws {
         try store.ensurePartitionLeases(partitions)
+        // Leases on one thread, clocks on another: a ticket transaction waiting on a lock
+        // must never delay a renewal past the self-stop deadline.
+        startLoop(name: "cluster") { [self] in round() }
+        let lastCheckpointMs = Atomic<Int64>(Self.monotonicMs())
+        startLoop(name: "cluster-clocks") { [self] in
+            tickClocks()
+            if Self.monotonicMs() - lastCheckpointMs.load(ordering: .relaxed) >= timings.checkpointEveryMs {
+                checkpointAll()
+                lastCheckpointMs.store(Self.monotonicMs(), ordering: .relaxed)
+            }
+        }
+    }
+
+    /// Runs `body` every round on a thread of its own until `stop`.
+    private func startLoop(name: String, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
-            var lastCheckpointMs = Self.monotonicMs()
             while !stopRequested.load(ordering: .acquiring) {
                 let started = Self.monotonicMs()
-                round()
-                if started - lastCheckpointMs >= timings.checkpointEveryMs {
-                    checkpointAll()
-                    lastCheckpointMs = started
-                }
+                body()
                 let elapsed = Self.monotonicMs() - started
                 if elapsed < timings.roundMs { usleep(useconds_t((timings.roundMs - elapsed) * 1000)) }
             }
             finished.signal()
         }
-        thread.name = "cluster"
+        thread.name = name
         thread.start()
+    }
+
+    /// The owned partitions' rule clocks and the ticket clocks. Every instance runs the ticket
+    /// clocks: the store serialises ticket transactions, so a level due once is fired once, by
+    /// whichever instance gets there first.
+    private func tickClocks() {
+        let nowMs = Self.wallMs()
+        for consumer in currentConsumers where consumer.isConnected { consumer.rules.tick(nowMs: nowMs) }
+        tickets.timePassed(nowMs: nowMs)
     }
 
     /// Stops the loop, then hands every partition over cleanly: disconnect, final checkpoint,
     /// release (the next owner need not wait for the lease to run out), and leave the cluster.
     func stop() {
         stopRequested.store(true, ordering: .releasing)
-        _ = finished.wait(timeout: .now() + 10)
+        for _ in 0..<2 { _ = finished.wait(timeout: .now() + 10) }
         for (_, consumer) in consumers.withLock({ $0 }) { handOver(consumer) }
         if let fence = servicesFence.withLock({ $0 }) { try? store.releaseLease(fence) }
         try? store.markStopped(instance)

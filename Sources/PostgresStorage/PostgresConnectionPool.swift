@@ -53,6 +53,7 @@ final class PostgresConnectionPool: Sendable {
     private func take() throws -> PostgresConnection {
         while let idle = state.withLockedValue({ $0.idle.popLast() }) {
             if !idle.isClosed { return idle }
+            _ = try? idle.close().wait()
         }
         if state.withLockedValue({ $0.closed }) { throw PostgresStoreError("the store \(url.redacted) is closed") }
         return try connect()
@@ -64,8 +65,16 @@ final class PostgresConnectionPool: Sendable {
             return id
         }
         do {
-            return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-                                                  id: id, logger: logger).wait()
+            let connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                            id: id, logger: logger).wait()
+            // Our transactions last milliseconds. One left open longer belongs to a process that
+            // is paused (SIGSTOP, a VM frozen) or wedged: the server ends it, so its locks (a
+            // lease row held FOR SHARE, the ticket lock) cannot hold the rest of the cluster up
+            // past the lease time. Its writes then fail, and nothing it had not committed is
+            // acknowledged.
+            _ = try connection.query(PostgresQuery(unsafeSQL: "SET idle_in_transaction_session_timeout = \(Self.idleInTransactionTimeoutMs)"),
+                                     logger: logger).wait()
+            return connection
         } catch {
             throw PostgresStoreError("cannot connect to the store \(url.redacted): \(Self.describe(error))")
         }
@@ -95,6 +104,9 @@ final class PostgresConnectionPool: Sendable {
         }
         for connection in idle { _ = try? connection.close().wait() }
     }
+
+    /// Shorter than a lease (10 s), so a paused owner's locks are gone before its lease is.
+    static let idleInTransactionTimeoutMs = 5000
 
     /// postgres-nio's errors print as a code; the server's message is what an operator needs.
     static func describe(_ error: any Error) -> String {

@@ -50,11 +50,20 @@ extension PostgresStore {
     /// Claims `name` for this process: refused when a live process holds it.
     public func registerInstance(_ name: String) throws {
         let session = try pool.openDedicatedSession()
-        guard try session.scalar(Self.instanceLockSQL("pg_try_advisory_lock"), [.text(name)], as: Bool.self) == true else {
+        let locked: Bool
+        do {
+            locked = try session.scalar(Self.instanceLockSQL("pg_try_advisory_lock"), [.text(name)], as: Bool.self) == true
+        } catch {
+            _ = try? session.connection.close().wait()
+            throw error
+        }
+        guard locked else {
             _ = try? session.connection.close().wait()
             throw PostgresStoreError("an instance named '\(name)' is already running on the store \(url.redacted): give this one another --instance")
         }
-        instanceSession.withLockedValue { $0 = session }
+        // A previous lock connection (broken, since we are registering again) is closed first.
+        let previous = instanceSession.withLockedValue { current -> PostgresSession? in defer { current = session }; return current }
+        if let previous { _ = try? previous.connection.close().wait() }
         try write { session in
             try session.execute("""
                 INSERT INTO cluster_instances (name, heartbeat_at, started_at) VALUES ($1, now(), now())

@@ -101,6 +101,9 @@ extension PostgresStore {
     /// with several writers a lower id may commit after a higher one.
     public func stableReadingID() throws -> Int64 {
         try write { session in
+            // Queued behind a batch in flight, this exclusive request would make every later
+            // batch queue behind it too: give up after a moment and let the caller retry.
+            try session.execute("SET LOCAL lock_timeout = '2s'")
             try session.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.readingsHorizonLockKey)])
             let row = try session.query("SELECT last_value, is_called FROM readings_id_seq").first
             guard let row, try row.required("is_called", as: Bool.self) else { return 0 }

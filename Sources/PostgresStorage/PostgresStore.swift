@@ -38,7 +38,7 @@ public final class PostgresStore: GatewayStore {
         try self.init(url: try PostgresURL(parsing: urlText), password: password, instance: instance, migrate: migrate, logger: logger)
     }
 
-    deinit { pool.close() }
+    deinit { close() }
 
     /// Applies the migrations this store lacks, each in its own transaction, under a lock.
     static func migrate(_ session: PostgresSession, url: PostgresURL, apply: Bool) throws {
@@ -90,6 +90,11 @@ public final class PostgresStore: GatewayStore {
         throw PostgresStoreError("backup of a PostgreSQL store is the server's job: use pg_dump or pg_basebackup against \(url.redacted)")
     }
 
-    /// Closes the store's connections.
-    public func close() { pool.close() }
+    /// Closes the store's connections (the instance lock's too: its name is free again).
+    public func close() {
+        pool.close()
+        if let session = instanceSession.withLockedValue({ session -> PostgresSession? in defer { session = nil }; return session }) {
+            _ = try? session.connection.close().wait()
+        }
+    }
 }

@@ -57,10 +57,10 @@ func subscribe(broker: TestBroker, topic: String, directory: String) throws -> C
 }
 
 /// A smoke detector of the demo community reporting an alarm now (mosquitto_pub, QoS 1); true once published.
-func publishSmokeAlarm(broker: TestBroker, device: String = "smoke-b01-0101", directory: String) throws -> Bool {
+func publishSmokeAlarm(broker: TestBroker, device: String = "smoke-b01-0101", community: String = "demo", directory: String) throws -> Bool {
     let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
     let pub = try ChildProcess(name: "pub", executable: "/usr/bin/mosquitto_pub", arguments: [
-        "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/demo/smoke/\(device)/telemetry",
+        "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/\(community)/smoke/\(device)/telemetry",
         "-m", "{\"ts\": \(nowMs), \"alarm\": true, \"smoke\": 12.5, \"temp_c\": 31, \"test\": false, \"battery\": 90}",
     ], logDirectory: directory)
     return pub.waitForExit(timeout: 10) == 0

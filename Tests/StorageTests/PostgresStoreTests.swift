@@ -49,6 +49,49 @@ import Testing
         #expect(throws: PostgresStoreError.self) { try PostgresURL(parsing: "postgresql://127.0.0.1/gridwatch") }
     }
 
+    @Test func aFencedOwnerWritesNothingAndTheNextEpochDoes() throws {
+        let test = try TestStore(.postgres)
+        let store = try #require(test.store as? PostgresStore)
+        try store.ensurePartitionLeases(["hexi"])
+        let first = try #require(try store.acquireLease("hexi", owner: "gw-a", leaseMs: 60_000))
+        // Another instance cannot take a live, unexpired lease...
+        try store.registerInstance("gw-a")
+        #expect(try store.acquireLease("hexi", owner: "gw-b", leaseMs: 60_000) == nil)
+        // ...until it runs out (here: a lease of 0 ms renewed by the owner).
+        #expect(try store.renewLeases([first], leaseMs: 0) == ["hexi"])
+        let second = try #require(try store.acquireLease("hexi", owner: "gw-b", leaseMs: 60_000))
+        #expect(second.epoch == first.epoch + 1)
+        var batch = IngestBatch(journalPosition: 0)
+        batch.readings = [GatewayDatabaseTests.reading("door-1", seq: 1, at: 1_764_547_200_000)]
+        #expect(throws: FencedError.self) { try store.store(batch, fence: first) }
+        #expect(try store.readingCount() == 0, "the fenced batch stored nothing")
+        #expect(try store.renewLeases([first], leaseMs: 60_000).isEmpty, "the old owner learns it lost the lease")
+        #expect(try store.store(batch, fence: second).stored == 1)
+        let events = try store.leaseEvents().map(\.event)
+        #expect(events == ["acquired:free", "acquired:expired"])
+    }
+
+    @Test func aCrashedOwnersPartitionsAreFreeAtOnceAndNamesAreUnique() throws {
+        let test = try TestStore(.postgres)
+        let owner = try #require(test.store as? PostgresStore)
+        let contender = try #require(try test.reopen() as? PostgresStore)
+        try owner.ensurePartitionLeases(["lanyuan"])
+        try owner.registerInstance("gw-a")
+        // A second process under the same name is refused while the first lives.
+        #expect(throws: PostgresStoreError.self) { try contender.registerInstance("gw-a") }
+        _ = try #require(try owner.acquireLease("lanyuan", owner: "gw-a", leaseMs: 60_000))
+        #expect(try contender.acquireLease("lanyuan", owner: "gw-b", leaseMs: 60_000) == nil)
+        #expect(try !contender.isInstanceGone("gw-a"))
+        // The owner's connections close (as when its process dies): the lease is taken without
+        // waiting for it to run out.
+        try owner.markStopped("gw-a")
+        owner.close()
+        #expect(eventually(timeout: 10) { (try? contender.isInstanceGone("gw-a")) == true })
+        let taken = try #require(try contender.acquireLease("lanyuan", owner: "gw-b", leaseMs: 60_000))
+        #expect(taken.epoch == 2)
+        #expect(try contender.leaseEvents().last?.event == "acquired:owner_gone")
+    }
+
     @Test func backupPointsToTheServersTools() throws {
         let test = try TestStore(.postgres)
         let error = #expect(throws: PostgresStoreError.self) { try test.store.backup(to: "/tmp/never") }
