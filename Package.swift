@@ -44,6 +44,9 @@ let package = Package(
             "Devices",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Grids, staff and dispatch: pure (time is an argument), Foundation and Devices only.
+        // Not named "Dispatch": that is libdispatch's module, which Foundation imports.
+        .target(name: "GridDispatch", dependencies: ["Devices"]),
         .target(name: "Storage", dependencies: [
             "Devices", "Rules", "Tickets",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Devices", "Rules", "Tickets"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage",
