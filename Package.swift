@@ -46,6 +46,9 @@ let package = Package(
             "Devices",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Grids, staff and dispatch: pure (time is an argument), Foundation and Devices only.
+        // Not named "Dispatch": that is libdispatch's module, which Foundation imports.
+        .target(name: "GridDispatch", dependencies: ["Devices"]),
         .target(name: "Storage", dependencies: [
             "Devices", "Rules", "Tickets",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -92,6 +95,7 @@ let package = Package(
         .target(name: "TestServers", path: "Tests/TestServers"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage",

@@ -1,9 +1,9 @@
 /// A small RFC 4180 reader that keeps each cell's line and column for error messages.
-enum CSVText {
-    struct Cell { var text: String; var column: Int }
-    struct Row { var line: Int; var cells: [Cell] }
+public enum CSVText {
+    public struct Cell: Sendable { public var text: String; public var column: Int }
+    public struct Row: Sendable { public var line: Int; public var cells: [Cell] }
 
-    static func rows(_ text: String) -> [Row] {
+    public static func rows(_ text: String) -> [Row] {
         var rows: [Row] = []
         var cells: [Cell] = []
         var current = ""
@@ -52,7 +52,7 @@ enum CSVText {
         return rows.filter { !($0.cells.count == 1 && $0.cells[0].text.isEmpty && $0.line > 1) || $0.line == 1 }
     }
 
-    static func escape(_ value: String) -> String {
+    public static func escape(_ value: String) -> String {
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -49,7 +49,7 @@ extension PayloadDecoder {
 
     /// Epoch milliseconds from a number in seconds, milliseconds or microseconds (told apart by
     /// magnitude: 1e11 s is the year 5138, 1e11 ms is 1973), or from RFC 3339 text.
-    static func epochMilliseconds(_ value: JSONValue) -> Int64? {
+    public static func epochMilliseconds(_ value: JSONValue) -> Int64? {
         switch value {
         case .int, .double:
             guard let number = value.number, number > 0 else { return nil }
