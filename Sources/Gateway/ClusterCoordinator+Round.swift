@@ -66,6 +66,7 @@ extension ClusterCoordinator {
         do {
             let consumer = try PartitionConsumer(fence: fence, setup: setup, store: store, devices: devices, tickets: tickets,
                                                  statistics: statistics, logger: logger, nowMs: Self.wallMs())
+            catchUpRules(consumer)
             try consumer.start(setup: setup)
             addConsumer(consumer)
         } catch {

@@ -41,6 +41,12 @@ final class ClusterCoordinator: Sendable {
     /// Monotonic milliseconds of the last successful renewal, for the self-stop deadline.
     private let lastRenewalMs = Atomic<Int64>(ClusterCoordinator.monotonicMs())
     private let lastError = Mutex<String?>(nil)
+    /// Rule files as last read: an edit (or SIGHUP) reloads every owned partition's rules.
+    private let ruleFiles: Mutex<RuleFileWatch>
+    /// Set once the rule files changed since start: a partition taken later loads them too
+    /// (the set parsed at start would be stale).
+    private let rulesEdited = Atomic<Bool>(false)
+    let hangup = Atomic<Bool>(false)
 
     init(store: PostgresStore, instance: String, setup: GatewaySetup, tickets: TicketOffice, statistics: IngestStatistics,
          devices: [Device], logger: Logger, timings: Timings = Timings()) {
@@ -53,6 +59,7 @@ final class ClusterCoordinator: Sendable {
         self.logger = logger
         self.timings = timings
         partitions = Array(Set(devices.map(\.community))).sorted() + [Self.servicesPartition]
+        ruleFiles = Mutex(RuleFileWatch(directory: setup.config.rulesPath))
     }
 
     static func monotonicMs() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
@@ -94,8 +101,18 @@ final class ClusterCoordinator: Sendable {
     /// whichever instance gets there first.
     private func tickClocks() {
         let nowMs = Self.wallMs()
+        if hangup.exchange(false, ordering: .acquiringAndReleasing) || ruleFiles.withLock({ $0.changed() }) {
+            rulesEdited.store(true, ordering: .releasing)
+            logger.notice("reloading rules", metadata: ["directory": "\(setup.config.rulesPath)"])
+            for consumer in currentConsumers { consumer.rules.reload(nowMs: nowMs) }
+        }
         for consumer in currentConsumers where consumer.isConnected { consumer.rules.tick(nowMs: nowMs) }
         tickets.timePassed(nowMs: nowMs)
+    }
+
+    /// A partition taken after an edit of the rule files runs the edited rules.
+    func catchUpRules(_ consumer: PartitionConsumer) {
+        if rulesEdited.load(ordering: .acquiring) { consumer.rules.reload(nowMs: Self.wallMs()) }
     }
 
     /// Stops the loop, then hands every partition over cleanly: disconnect, final checkpoint,

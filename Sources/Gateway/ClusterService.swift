@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Devices
+import Dispatch
 import Foundation
 import HTTPAPI
 import Logging
@@ -65,6 +69,11 @@ public final class ClusterService: Service, Sendable {
     public var ownsClusterServices: Bool { coordinator.ownsServices }
 
     public func run() async throws {
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { [coordinator] in coordinator.hangup.store(true, ordering: .releasing) }
+        hangup.resume()
+        defer { hangup.cancel() }
         publisher.start()
         try coordinator.start()
         logger.info("gridwatch cluster instance running", metadata: ["store": "\(store.location)"])

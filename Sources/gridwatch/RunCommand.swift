@@ -21,7 +21,11 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = GatewaySetup.load(configPath: config) { config in
             if let mqttURL { config.mqttURL = mqttURL }
-            if let db { config.databasePath = db }
+            // An explicit SQLite file wins over a configured storage.url, as in every other command.
+            if let db {
+                config.databasePath = db
+                config.storageURL = nil
+            }
             if let store { config.storageURL = store }
             if let instance { config.instanceName = instance }
             if let journal { config.journalPath = journal }
