@@ -14,8 +14,10 @@ enum PostgresSchema {
     static let readingsHorizonLockKey: Int64 = 0x6772_6964_0003
     /// Serialises the creation of readings partitions.
     static let partitionLockKey: Int64 = 0x6772_6964_0004
+    /// Serialises `gridwatch db copy` page commits, so two copies into one store cannot interleave.
+    static let copyLockKey: Int64 = 0x6772_6964_0005
 
-    static let migrations: [(version: String, sql: String)] = [("v1-base", base)]
+    static let migrations: [(version: String, sql: String)] = [("v1-base", base), ("v2-copy", copy)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 
@@ -116,5 +118,14 @@ enum PostgresSchema {
         CREATE TABLE lease_events (
             id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp(), partition text NOT NULL,
             owner text NOT NULL, epoch bigint NOT NULL, event text NOT NULL, previous_owner text);
+        """
+
+    /// `gridwatch db copy`: how far each table of a SQLite source got. A row moves in the
+    /// transaction that inserts its page, so a copy killed at any point resumes after the last
+    /// committed page; `source` is the file's path, so a second source is refused.
+    static let copy = """
+        CREATE TABLE copy_progress (
+            source text NOT NULL, table_name text NOT NULL, last_key bigint NOT NULL,
+            PRIMARY KEY (source, table_name));
         """
 }

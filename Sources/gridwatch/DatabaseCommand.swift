@@ -3,10 +3,10 @@ import Foundation
 import PostgresStorage
 import Storage
 
-/// `gridwatch db`: the store's schema.
+/// `gridwatch db`: the store's schema, and moving a single node into a cluster.
 struct DatabaseCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "db", abstract: "The store's schema: migrate a SQLite file or a PostgreSQL store.",
-                                                    subcommands: [Migrate.self])
+    static let configuration = CommandConfiguration(commandName: "db", abstract: "The store: migrate a SQLite file or a PostgreSQL store, or copy a SQLite file into PostgreSQL.",
+                                                    subcommands: [Migrate.self, Copy.self])
 
     /// `gridwatch db migrate [--store URL | --db PATH]`: brings the store to this binary's schema
     /// (instances also migrate at start; this lets an operator do it first, and see the result).
