@@ -19,6 +19,7 @@ extension ClusterCoordinator {
             noteError(nil)
         } catch {
             noteError("cluster round failed: \(error)")
+            if Self.monotonicMs() - lastRenewal > timings.selfStopMs { dropEverything(reason: "no lease renewal for \(timings.selfStopMs) ms") }
         }
     }
 

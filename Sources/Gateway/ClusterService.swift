@@ -36,6 +36,12 @@ public final class ClusterService: Service, Sendable {
         logger[metadataKey: "instance"] = "\(instance)"
         self.logger = logger
         self.notifier = notifier
+        // Partition clients are `{client_id}-{community}`, the instance's own `{client_id}-{instance}`:
+        // the same name would make the two take each other's broker session over.
+        let name = instance
+        if setup.inventory.contains(where: { $0.community == name }) {
+            throw GatewayError("--instance '\(name)' is also a community's name; pick another (the MQTT client ids would collide)")
+        }
         guard let store = try config.openStore(logger: logger) as? PostgresStore else { throw GatewayError("cluster mode needs a PostgreSQL store") }
         self.store = store
         try Self.register(instance, in: store)

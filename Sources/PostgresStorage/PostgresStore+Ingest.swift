@@ -7,15 +7,20 @@ import Storage
 /// unnested server-side), with this instance's journal cursor moved in the same commit.
 extension PostgresStore {
     public func store(_ batch: IngestBatch) throws -> IngestBatchResult {
+        try storeCreatingPartitions(batch, fence: nil)
+    }
+
+    /// Creates the months the batch needs, then stores it (fenced when a fence is given).
+    func storeCreatingPartitions(_ batch: IngestBatch, fence: PartitionFence?) throws -> IngestBatchResult {
         try ensurePartitions(deviceTimesMs: batch.readings.map(\.deviceTimeMs))
         do {
-            return try storeOnce(batch)
+            return try storeOnce(batch, fence: fence)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23514" {
             // No partition for a row: another instance's retention dropped a month this
             // process still had in its cache. Forget the cache, create what is missing, retry.
             knownPartitions.withLockedValue { $0 = [] }
             try ensurePartitions(deviceTimesMs: batch.readings.map(\.deviceTimeMs))
-            return try storeOnce(batch)
+            return try storeOnce(batch, fence: fence)
         }
     }
 

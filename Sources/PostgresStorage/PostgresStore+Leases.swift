@@ -95,8 +95,7 @@ extension PostgresStore {
     /// Stores a batch of one partition's messages as its owner: fenced, one transaction, one
     /// round trip per table. Nothing of it commits if the epoch has moved on.
     public func store(_ batch: IngestBatch, fence: PartitionFence) throws -> IngestBatchResult {
-        try ensurePartitions(deviceTimesMs: batch.readings.map(\.deviceTimeMs))
-        return try storeOnce(batch, fence: fence)
+        try storeCreatingPartitions(batch, fence: fence)
     }
 
     /// Saves a partition's rule checkpoint, fenced; `watermark` is the newest readings id in it.

@@ -36,7 +36,10 @@ extension StoreOptions {
             throw CommandFailure("no database at \(config.databasePath) (run `gridwatch run` first, or pass --db or --store)")
         }
         do {
-            return try config.openStore()
+            // Only a command that creates (run, db migrate, token create, devices import)
+            // migrates a PostgreSQL store: a newer binary's `tickets list` must not upgrade a
+            // production schema under older running instances.
+            return try config.openStore(migrate: create)
         } catch {
             throw CommandFailure("\(error)")
         }
