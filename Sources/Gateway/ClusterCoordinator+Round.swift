@@ -39,6 +39,12 @@ extension ClusterCoordinator {
             // The burst that failed was not acknowledged; a fresh client (new epoch) goes on.
             lose(consumer.fence.partition, reason: consumer.lastFailure ?? "consumer failed")
         }
+        let stalledBeforeMs = Self.wallMs() - timings.stalledLoopMs
+        for consumer in currentConsumers where consumer.loopHeartbeatMs < stalledBeforeMs {
+            // Its network loop has not gone round: renewing its lease would keep the community
+            // from any instance that could consume it. A fresh client (new epoch) replaces it.
+            lose(consumer.fence.partition, reason: "its MQTT loop stalled for \(timings.stalledLoopMs / 1000) s")
+        }
         let live = try liveInstances()
         let desired = PartitionAssignment.partitions(of: instance, among: live, partitions: partitions)
         let held = Set(currentConsumers.map(\.fence.partition) + (currentServicesFence.map { [$0.partition] } ?? []))

@@ -23,6 +23,8 @@ final class ClusterCoordinator: Sendable {
         var selfStopMs: Int64 = 8000
         var instanceTimeoutMs: Int64 = 6000
         var checkpointEveryMs: Int64 = 5000
+        /// A partition whose MQTT loop has not gone round for this long is given up.
+        var stalledLoopMs: Int64 = 20_000
     }
 
     let store: PostgresStore
@@ -106,7 +108,7 @@ final class ClusterCoordinator: Sendable {
             logger.notice("reloading rules", metadata: ["directory": "\(setup.config.rulesPath)"])
             for consumer in currentConsumers { consumer.rules.reload(nowMs: nowMs) }
         }
-        for consumer in currentConsumers where consumer.isConnected { consumer.rules.tick(nowMs: nowMs) }
+        for consumer in currentConsumers { consumer.tick(nowMs: nowMs) }
         tickets.timePassed(nowMs: nowMs)
     }
 

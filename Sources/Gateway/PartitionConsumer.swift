@@ -106,8 +106,9 @@ final class PartitionConsumer: Sendable {
                 statistics.metrics.stored.increment(by: Int64(result.stored))
                 statistics.lastCommitMicroseconds.store(Int((DispatchTime.now().uptimeNanoseconds - started) / 1000), ordering: .relaxed)
             } catch {
-                failure.withLock { $0 = "\(error)" }
-                logger.error("a burst could not be committed; not acknowledging it", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
+                let reason = PostgresStore.describe(error)
+                failure.withLock { $0 = reason }
+                logger.error("a burst could not be committed; not acknowledging it", metadata: ["error": "\(reason)", "messages": "\(messages.count)"])
                 return false
             }
             if !batch.readings.isEmpty { rules.readingsStored(batch.readings, newDevices: batch.newDevices) }
@@ -138,6 +139,17 @@ final class PartitionConsumer: Sendable {
     var hasFailed: Bool { client.withLock { $0?.hasStopped ?? false } && lastFailure != nil }
 
     var isConnected: Bool { client.withLock { $0?.isConnected ?? false } }
+    /// The broker link as the rules last heard of it: absence timers are held back while it is
+    /// down, so an outage of our own link does not judge a whole community absent.
+    private let linkUp = Mutex<Bool>(true)
+
+    /// Moves the partition's rule clock, telling the rules first when the link went up or down.
+    func tick(nowMs: Int64) {
+        let connected = isConnected
+        let changed = linkUp.withLock { up -> Bool in defer { up = connected }; return up != connected }
+        if changed { rules.linkChanged(up: connected, atMs: nowMs) }
+        if connected { rules.tick(nowMs: nowMs) }
+    }
     var loopHeartbeatMs: Int64 { client.withLock { $0?.loopHeartbeatMs ?? 0 } }
 
     /// Disconnects (the broker keeps queueing in the persistent session); with `checkpoint`,

@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 
@@ -10,22 +12,40 @@ public struct PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
 
+    /// Longest wait for one statement. Ours take milliseconds, or a few seconds behind a lock
+    /// (the server ends a transaction idle for 5 s); a statement sent on a connection the
+    /// server dropped (a restart) may never be answered, and without this bound the calling
+    /// thread (a community's MQTT loop) would wait forever while its leases kept being renewed.
+    static let statementTimeoutSeconds = 15.0
+
     /// Runs one statement with positional binds (`$1`, `$2`, ...) and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ binds: [SQLValue] = []) throws -> [PostgresRow] {
-        var bindings = PostgresBindings(capacity: binds.count)
-        for value in binds { value.append(to: &bindings) }
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
-        return result.rows
+        try run(sql, binds).rows
     }
 
     /// How many rows the statement changed.
     @discardableResult
     public func execute(_ sql: String, _ binds: [SQLValue] = []) throws -> Int {
+        try run(sql, binds).metadata.rows ?? 0
+    }
+
+    private func run(_ sql: String, _ binds: [SQLValue]) throws -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds { value.append(to: &bindings) }
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
-        return result.metadata.rows ?? 0
+        let future = connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        let outcome = NIOLockedValueBox<Result<PostgresQueryResult, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        future.whenComplete { result in
+            outcome.withLockedValue { $0 = result }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + Self.statementTimeoutSeconds) == .success, let result = outcome.withLockedValue({ $0 }) else {
+            // The connection is not to be trusted again: closed, so the pool drops it.
+            let _: EventLoopFuture<Void> = connection.close()
+            throw PostgresStoreError("no answer from the store within \(Int(Self.statementTimeoutSeconds)) s; connection closed")
+        }
+        return try result.get()
     }
 
     /// The first column of the first row, or nil.

@@ -90,6 +90,10 @@ public final class PostgresStore: GatewayStore {
         throw PostgresStoreError("backup of a PostgreSQL store is the server's job: use pg_dump or pg_basebackup against \(url.redacted)")
     }
 
+    /// An error as an operator needs it: the server's message for a PostgreSQL error (postgres-nio
+    /// prints only a generic line, to keep statement values out of logs).
+    public static func describe(_ error: any Error) -> String { PostgresConnectionPool.describe(error) }
+
     /// Closes the store's connections (the instance lock's too: its name is free again).
     public func close() {
         pool.close()

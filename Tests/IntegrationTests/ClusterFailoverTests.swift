@@ -85,6 +85,45 @@ import Tickets
         try checkNoFencedCommit(cluster: cluster, sleeper: sleeper.name, after: paused)
     }
 
+    /// PostgreSQL itself goes away mid-stream (a server restart, as a Patroni failover looks to
+    /// a client): the instances stop acknowledging, report not ready, reconnect, and nothing the
+    /// broker acknowledged to the publisher is lost or stored twice.
+    @Test func aStoreRestartMidStreamLosesNothing() throws {
+        let directory = try TestPaths.temporaryDirectory("cluster-store-restart")
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let cluster = try TestCluster(broker: broker, directory: directory, postgres: postgres)
+        defer { cluster.stopAll() }
+        for name in ["gw-1", "gw-2"] { try cluster.start(name) }
+        #expect(eventually(timeout: 30) { (try? cluster.owners().count) == 4 })
+        let total = 20_000
+        let simulator = try ChildProcess(name: "simulate", executable: TestPaths.gridwatch, arguments: [
+            "simulate", "--config", cluster.configPath, "--mqtt-url", broker.url, "--count", String(total), "--rate", "800",
+            "--client-id", "sim-store-restart", "--seed", "11",
+        ], logDirectory: directory)
+        _ = eventually(timeout: 60) { ((try? cluster.store.readingCount()) ?? 0) >= total / 4 }
+        postgres.stop()
+        let instance = try #require(cluster.instance("gw-1"))
+        let unready = eventually(timeout: 15) {
+            APIClient(port: instance.httpPort).call("GET", "/readyz", token: nil, maxTimeSeconds: 2).status == 503
+        }
+        sleep(4)
+        try postgres.start()
+        #expect(unready, "an instance without its store still said it was ready")
+        #expect(simulator.waitForExit(timeout: 180) == 0, "\(simulator.log)")
+        let reconnected = try PostgresStore(urlText: cluster.storeURL, instance: "test-reader-2")
+        #expect(eventually(timeout: 120) { ((try? reconnected.readingCount()) ?? 0) >= total })
+        usleep(500_000)
+        let count = try reconnected.readingCount()
+        let sequences = try reconnected.distinctSequenceCount()
+        print("cluster store restart: published \(total), stored \(count), distinct \(sequences.distinct)")
+        #expect(count == total && sequences.distinct == total)
+        #expect(eventually(timeout: 30) { (try? reconnected.partitionLeases().allSatisfy { $0.owner != nil }) == true },
+                "every community owned again after the store came back")
+    }
+
     /// One ticket per injected alarm, and each of its three warning levels fired once.
     private func checkTickets(cluster: TestCluster, alarms: [String]) throws {
         var tickets: [String: [Ticket]] = [:]

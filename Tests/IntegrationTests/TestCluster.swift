@@ -17,10 +17,10 @@ final class TestCluster {
     private(set) var instances: [String: TestClusterInstance] = [:]
     static let communities = ["hexi", "lanyuan", "qingshan"]
 
-    init(broker: TestBroker, directory: String, emergencyRespondSeconds: Int = 45) throws {
+    init(broker: TestBroker, directory: String, postgres: TestPostgres? = nil, emergencyRespondSeconds: Int = 45) throws {
         self.broker = broker
         self.directory = directory
-        storeURL = try TestPostgres.shared().createDatabase("cluster")
+        storeURL = try (postgres ?? TestPostgres.shared()).createDatabase("cluster")
         configPath = directory + "/cluster.yaml"
         let repository = TestPaths.repository
         try """

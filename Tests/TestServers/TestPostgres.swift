@@ -8,13 +8,17 @@ import Foundation
 /// `postgres` user when the tests run as root (PostgreSQL refuses to run as root), stopped by
 /// its PID. One server serves the whole test process; each test takes a database of its own.
 public final class TestPostgres: @unchecked Sendable {
-    // @unchecked: every stored property is a `let` set in init; the mutable counter is
-    // guarded by `lock`.
+    // @unchecked: the stored properties are `let`s set in init, except the counter and the
+    // current server process, which are read and written only under `lock`.
     public let port: Int
     public let directory: String
-    public let process: ChildProcess
+    private let command: (executable: String, arguments: [String])
     private let lock = NSLock()
     private var databases = 0
+    private var server: ChildProcess?
+
+    /// The running server process.
+    public var process: ChildProcess { lock.withLock { server! } }
 
     /// The server the test process shares, started on first use.
     public static func shared() throws -> TestPostgres {
@@ -44,10 +48,16 @@ public final class TestPostgres: @unchecked Sendable {
         // fsync off only for the tests' throwaway server: durability is the product's setting, not this one's.
         let arguments = ["-D", data, "-p", "\(port)", "-k", directory, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
                          "-c", "max_connections=200", "-c", "shared_buffers=64MB"]
-        let (executable, fullArguments) = Self.command(binaries + "/postgres", arguments, asPostgres: asPostgres)
-        process = try ChildProcess(name: "postgres", executable: executable, arguments: fullArguments, logDirectory: directory)
+        command = Self.command(binaries + "/postgres", arguments, asPostgres: asPostgres)
+        try start()
+    }
+
+    /// Starts the server on its data directory and port (again, after `stop`).
+    public func start() throws {
+        let started = try ChildProcess(name: "postgres", executable: command.executable, arguments: command.arguments, logDirectory: directory)
+        lock.withLock { server = started }
         guard eventually(timeout: 30, { TestPaths.portAccepts(port) }) else {
-            throw TestFailure("PostgreSQL did not start on port \(port): \(process.log)")
+            throw TestFailure("PostgreSQL did not start on port \(port): \(started.log)")
         }
     }
 
