@@ -81,6 +81,7 @@ import Tickets
         #expect(sequences.withSeq == total && sequences.distinct == total)
 
         try checkTickets(cluster: cluster, alarms: alarms)
+        try checkEveryInstanceServesStaff(cluster: cluster, directory: directory, device: alarms[0])
         #expect(sleeper.allLogs.contains("partition lost"), "the resumed owner did not notice it was fenced off")
         try checkNoFencedCommit(cluster: cluster, sleeper: sleeper.name, after: paused)
     }
@@ -122,6 +123,30 @@ import Tickets
         #expect(count == total && sequences.distinct == total)
         #expect(eventually(timeout: 30) { (try? reconnected.partitionLeases().allSatisfy { $0.owner != nil }) == true },
                 "every community owned again after the store came back")
+    }
+
+    /// Any instance answers for every community: a ticket of one community is listed by each
+    /// instance, acknowledged through one and seen acknowledged through another.
+    private func checkEveryInstanceServesStaff(cluster: TestCluster, directory: String, device: String) throws {
+        let create = try ChildProcess(name: "token", executable: TestPaths.gridwatch, arguments: [
+            "token", "create", "--store", cluster.storeURL, "--name", "duty-li", "--role", "responder",
+        ], logDirectory: directory)
+        #expect(create.waitForExit(timeout: 30) == 0, "\(create.log)")
+        let token = try #require(create.log.split(separator: "\n").last { $0.hasPrefix("gw_") }.map(String.init))
+        let instances = ["gw-1", "gw-2", "gw-3"].compactMap { cluster.instance($0) }
+        var ticketID: String?
+        for instance in instances {
+            let listed = APIClient(port: instance.httpPort).call("GET", "/api/v1/tickets?device=\(device)", token: token)
+            #expect(listed.status == 200 && listed.body.contains(device), "\(instance.name): \(listed.status) \(listed.body.prefix(200))")
+            if ticketID == nil, let range = listed.body.range(of: #""id":"T-[0-9]+""#, options: .regularExpression) {
+                ticketID = String(listed.body[range].dropFirst(6).dropLast())
+            }
+        }
+        let id = try #require(ticketID)
+        let ack = APIClient(port: instances[0].httpPort).call("POST", "/api/v1/tickets/\(id)/ack", token: token, body: "{}")
+        #expect(ack.status == 200, "ack through \(instances[0].name): \(ack.status) \(ack.body.prefix(200))")
+        let seen = APIClient(port: instances[2].httpPort).call("GET", "/api/v1/tickets/\(id)", token: token)
+        #expect(seen.body.contains("\"state\":\"acknowledged\"") && seen.body.contains("duty-li"), "\(seen.body.prefix(300))")
     }
 
     /// One ticket per injected alarm, and each of its three warning levels fired once.
