@@ -25,6 +25,10 @@ public final class GatewayDatabase: GatewayStore {
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // A file migrated by a newer gridwatch is refused, not half-understood.
+        if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
+            throw StoreSchemaError(description: "the database \(path) has a newer schema than this gridwatch knows: upgrade gridwatch before using it")
+        }
         if !readOnly { try Self.migrator.migrate(pool) }
     }
 
@@ -113,4 +117,9 @@ public final class GatewayDatabase: GatewayStore {
         let target = try DatabaseQueue(path: path)
         try pool.backup(to: target)
     }
+}
+
+/// A store whose schema this binary cannot use.
+public struct StoreSchemaError: Error, CustomStringConvertible {
+    public var description: String
 }

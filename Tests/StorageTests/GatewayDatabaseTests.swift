@@ -107,6 +107,19 @@ import Testing
         #expect(try database.devices(type: "smoke").count == 1)
     }
 
+    @Test func aFileMigratedByANewerGridwatchIsRefused() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [test.location, "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let error = #expect(throws: StoreSchemaError.self) { try GatewayDatabase(path: test.location) }
+        #expect(error?.description.contains("newer schema") == true)
+    }
+
     @Test func backupCopiesTheLiveDatabase() throws {
         let test = try TestStore(.sqlite)
         let database = test.store
