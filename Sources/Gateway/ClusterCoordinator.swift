@@ -43,6 +43,9 @@ final class ClusterCoordinator: Sendable {
     /// Monotonic milliseconds of the last successful renewal, for the self-stop deadline.
     private let lastRenewalMs = Atomic<Int64>(ClusterCoordinator.monotonicMs())
     private let lastError = Mutex<String?>(nil)
+    /// When the lease loop and the clock loop last went round (wall ms).
+    let roundHeartbeatMs = Atomic<Int64>(ClusterCoordinator.wallMs())
+    let clockHeartbeatMs = Atomic<Int64>(ClusterCoordinator.wallMs())
     /// Rule files as last read: an edit (or SIGHUP) reloads every owned partition's rules.
     private let ruleFiles: Mutex<RuleFileWatch>
     /// Set once the rule files changed since start: a partition taken later loads them too
@@ -72,9 +75,9 @@ final class ClusterCoordinator: Sendable {
         try store.ensurePartitionLeases(partitions)
         // Leases on one thread, clocks on another: a ticket transaction waiting on a lock
         // must never delay a renewal past the self-stop deadline.
-        startLoop(name: "cluster") { [self] in round() }
+        startLoop(name: "cluster", stamp: { [self] in roundHeartbeatMs.store(Self.wallMs(), ordering: .relaxed) }) { [self] in round() }
         let lastCheckpointMs = Atomic<Int64>(Self.monotonicMs())
-        startLoop(name: "cluster-clocks") { [self] in
+        startLoop(name: "cluster-clocks", stamp: { [self] in clockHeartbeatMs.store(Self.wallMs(), ordering: .relaxed) }) { [self] in
             tickClocks()
             if Self.monotonicMs() - lastCheckpointMs.load(ordering: .relaxed) >= timings.checkpointEveryMs {
                 checkpointAll()
@@ -83,10 +86,12 @@ final class ClusterCoordinator: Sendable {
         }
     }
 
-    /// Runs `body` every round on a thread of its own until `stop`.
-    private func startLoop(name: String, _ body: @escaping @Sendable () -> Void) {
+    /// Runs `body` every round on a thread of its own until `stop`, calling `stamp` each time
+    /// round: the systemd watchdog is fed only while both loops go round.
+    private func startLoop(name: String, stamp: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
             while !stopRequested.load(ordering: .acquiring) {
+                stamp()
                 let started = Self.monotonicMs()
                 body()
                 let elapsed = Self.monotonicMs() - started

@@ -71,6 +71,15 @@ public final class ClusterService: Service, Sendable {
         }
     }
 
+    /// What the systemd watchdog checks: both cluster loops and every owned community's MQTT
+    /// loop went round recently. A store outage does not stop them (they go round failing), so
+    /// systemd restarts only a wedged process, never one waiting for PostgreSQL.
+    public func heartbeats() -> [String: Int64] {
+        ["cluster_loop_idle_ms": coordinator.roundHeartbeatMs.load(ordering: .relaxed),
+         "clock_loop_idle_ms": coordinator.clockHeartbeatMs.load(ordering: .relaxed),
+         "partition_loop_idle_ms": coordinator.oldestLoopHeartbeatMs]
+    }
+
     /// Whether this instance runs the once-per-cluster work now.
     public var ownsClusterServices: Bool { coordinator.ownsServices }
 

@@ -64,7 +64,8 @@ extension GatewayRunner {
         bell.onRing { webhooks.wake() }
         let retention = RetentionService(database: cluster.store, setup: setup, metrics: cluster.statistics.metrics, logger: logger, isActive: active)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: cluster), .init(service: http), .init(service: alerts), .init(service: webhooks), .init(service: retention)],
+            services: [.init(service: cluster), .init(service: http), .init(service: alerts), .init(service: webhooks), .init(service: retention),
+                       .init(service: WatchdogService(notifier: notifier, logger: logger) { cluster.heartbeats() })],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -7,12 +7,20 @@ import ServiceLifecycle
 /// If either stops, `WATCHDOG=1` stops too and systemd kills and restarts the service; the
 /// journal and the broker's persistent session mean nothing acknowledged is lost by that.
 public struct WatchdogService: Service {
-    let ingest: IngestService
+    /// The heartbeats that must all be fresh, by name, in epoch ms (read every quarter interval).
+    let heartbeats: @Sendable () -> [String: Int64]
     let notifier: SystemdNotifier
     let logger: Logger
 
+    /// The single node: the ingest pipeline and the MQTT loop.
     public init(ingest: IngestService, notifier: SystemdNotifier, logger: Logger) {
-        self.ingest = ingest
+        self.init(notifier: notifier, logger: logger) {
+            ["pipeline_idle_ms": ingest.statistics.pipelineHeartbeatMs.load(ordering: .relaxed), "mqtt_loop_idle_ms": ingest.client.loopHeartbeatMs]
+        }
+    }
+
+    public init(notifier: SystemdNotifier, logger: Logger, heartbeats: @escaping @Sendable () -> [String: Int64]) {
+        self.heartbeats = heartbeats
         self.notifier = notifier
         self.logger = logger
     }
@@ -27,15 +35,13 @@ public struct WatchdogService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(interval / 4))
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-            let pipelineAge = nowMs - ingest.statistics.pipelineHeartbeatMs.load(ordering: .relaxed)
-            let loopAge = nowMs - ingest.client.loopHeartbeatMs
-            if pipelineAge < staleAfterMs, loopAge < staleAfterMs {
+            let ages = heartbeats().mapValues { nowMs - $0 }
+            if ages.values.allSatisfy({ $0 < staleAfterMs }) {
                 notifier.notify("WATCHDOG=1")
                 complained = false
             } else if !complained {
                 complained = true
-                logger.critical("ingest stuck: not feeding the systemd watchdog", metadata: [
-                    "pipeline_idle_ms": "\(pipelineAge)", "mqtt_loop_idle_ms": "\(loopAge)"])
+                logger.critical("stuck: not feeding the systemd watchdog", metadata: ages.mapValues { "\($0)" })
             }
         }
     }

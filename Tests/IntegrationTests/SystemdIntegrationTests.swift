@@ -61,7 +61,24 @@ import Testing
         #expect((running + stopping).contains { $0.hasPrefix("STOPPING=1") }, "\(running + stopping)")
     }
 
-    @Test func theUnitRatesTwoOrBetter() throws {
+    @Test func aClusterInstanceFeedsTheWatchdogWhileItsLoopsGoRound() throws {
+        let directory = try TestPaths.temporaryDirectory("systemd-cluster")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let cluster = try TestCluster(broker: broker, directory: directory)
+        defer { cluster.stopAll() }
+        let notify = try NotifySocket(directory: directory)
+        // WatchdogSec=4 s: fed every second while the lease, clock and community loops go round.
+        try cluster.start("gw-1", environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "4000000"])
+        let running = notify.receive(for: 6)
+        #expect(running.contains { $0.hasPrefix("READY=1") }, "\(running)")
+        #expect(running.filter { $0 == "WATCHDOG=1" }.count >= 4, "\(running)")
+        #expect(cluster.instance("gw-1")?.terminate() == 0)
+        let stopping = notify.receive(for: 0.5)
+        #expect((running + stopping).contains { $0.hasPrefix("STOPPING=1") }, "\(running + stopping)")
+    }
+
+    @Test(arguments: ["gridwatch.service", "gridwatch@.service"]) func theUnitRatesTwoOrBetter(unit: String) throws {
         let analyze = "/usr/bin/systemd-analyze"
         guard FileManager.default.isExecutableFile(atPath: analyze) else {
             Issue.record("systemd-analyze is missing: scripts/install-deps installs systemd")
@@ -69,13 +86,13 @@ import Testing
         }
         let directory = try TestPaths.temporaryDirectory("systemd-analyze")
         let process = try ChildProcess(name: "analyze", executable: analyze,
-                                       arguments: ["security", "--offline=yes", TestPaths.repository + "/systemd/gridwatch.service"],
+                                       arguments: ["security", "--offline=yes", TestPaths.repository + "/systemd/" + unit],
                                        logDirectory: directory)
         _ = process.waitForExit(timeout: 60)
         let output = process.log
         let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(output)")
         let level = try #require(line.split(separator: " ").compactMap { Double($0) }.first, "\(line)")
-        print("systemd-analyze security --offline=yes systemd/gridwatch.service: \(level)")
+        print("systemd-analyze security --offline=yes systemd/\(unit): \(level)")
         #expect(level <= 2.0, "\(line)")
     }
 

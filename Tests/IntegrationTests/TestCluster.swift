@@ -40,10 +40,10 @@ final class TestCluster {
     }
 
     /// Starts (or restarts) the instance `name`; waits until its `/readyz` answers.
-    func start(_ name: String) throws {
+    func start(_ name: String, environment: [String: String] = [:]) throws {
         let instance = instances[name] ?? TestClusterInstance(name: name, cluster: self)
         instances[name] = instance
-        try instance.start()
+        try instance.start(environment: environment)
     }
 
     func instance(_ name: String) -> TestClusterInstance? { instances[name] }
@@ -74,12 +74,12 @@ final class TestClusterInstance {
         self.cluster = cluster
     }
 
-    func start() throws {
+    func start(environment: [String: String] = [:]) throws {
         if let process { logs.append(process.log) }
         let child = try ChildProcess(name: "gridwatch-\(name)", executable: TestPaths.gridwatch, arguments: [
             "run", "--config", cluster.configPath, "--store", cluster.storeURL, "--instance", name, "--mqtt-url", cluster.broker.url,
             "--http-listen", "127.0.0.1:\(httpPort)", "--log-level", "notice",
-        ], logDirectory: cluster.directory)
+        ], logDirectory: cluster.directory, environment: environment)
         process = child
         guard eventually(timeout: 30, { APIClient(port: httpPort).call("GET", "/readyz", token: nil, maxTimeSeconds: 2).status != 0 || !child.isRunning }),
               child.isRunning else {
