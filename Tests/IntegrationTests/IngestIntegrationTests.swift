@@ -62,7 +62,9 @@ import Testing
         }
         #expect(simulator.waitForExit(timeout: 120) == 0, "\(simulator.log)")
         _ = eventually(timeout: 60) { gateway.readingCount() >= total }
-        usleep(500_000)  // a duplicate, if any, would be stored after the count was first reached: give it the chance
+        // A duplicate, if any, would be stored after the count was first reached: wait until the
+        // journal holds nothing unstored (every acknowledged message has been through the store).
+        #expect(eventually(timeout: 30) { gateway.readiness().contains("\"backlog_bytes\":0") }, "\(gateway.readiness())")
         let database = try gateway.database()
         let count = try database.readingCount()
         let sequences = try database.distinctSequenceCount()

@@ -71,6 +71,11 @@ import Testing
         #expect(resolved.count == 1)
     }
 
+    /// A counter's value in a Prometheus exposition (0 when absent).
+    static func metric(_ text: String, _ name: String) -> Double {
+        text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
     @Test func alertStateSurvivesARestart() throws {
         let (broker, gateway, _) = try Self.gatewayWithOwnRules("rules-restart")
         defer { broker.stop() }
@@ -88,7 +93,9 @@ import Testing
                                         extra: ["--inject", "smoke:smoke-b03-0101@0s+2h"])
         #expect(second.waitForExit(timeout: 60) == 0)
         #expect(eventually(timeout: 10) { gateway.readingCount() >= 3000 })
-        usleep(1_000_000)  // rules run just after each commit; let the last batch through them before counting events
+        // Rules run just after each commit: wait until this process's engine has seen every
+        // reading of the second run (its own counter) before counting the events it raised.
+        #expect(eventually(timeout: 10) { Self.metric(gateway.metrics(), "gridwatch_rule_evaluations_total") >= 1500 })
         #expect(Self.firingEvents(gateway, rule: "smoke_alarm").count == 1, "\(Self.firingEvents(gateway, rule: "smoke_alarm"))")
         #expect(gateway.process?.log.contains("rule state restored") == true)
     }
