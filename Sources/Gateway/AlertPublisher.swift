@@ -1,5 +1,4 @@
 import Foundation
-import HTTPAPI
 import Logging
 import MQTT
 import ServiceLifecycle

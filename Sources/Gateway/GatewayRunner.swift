@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import HTTPAPI
 import Logging
 import Notifications

@@ -4,8 +4,8 @@ import Foundation
 import Testing
 import Tickets
 
-/// The API's pure parts: token secrets and roles, the bell that wakes event streams, the
-/// actions offered per state, and what a viewer may not see.
+/// The API's pure parts: token secrets and roles, the actions offered per state, and what a
+/// viewer may not see.
 @Suite struct HTTPAPITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -17,25 +17,6 @@ import Tickets
         // FIPS 180-2's "abc" vector.
         #expect(APITokenSecret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(APIRole.viewer < .responder && .responder < .admin)
-    }
-
-    @Test func theBellWakesWaitersAndTimesOutWithoutARing() async {
-        let bell = EventBell()
-        let generation = bell.generation
-        let clock = ContinuousClock()
-        let quiet = await clock.measure { await bell.wait(after: generation, timeout: .milliseconds(50)) }
-        #expect(quiet >= .milliseconds(45))
-        // Timeouts far beyond any scheduling delay: the other suites' blocking waits can hold this
-        // machine's two cooperative threads for tens of seconds, but a lost ring waits the full 300 s.
-        async let woken: Duration = clock.measure { await bell.wait(after: generation, timeout: .seconds(300)) }
-        while bell.waiterCount == 0 { await Task.yield() }
-        bell.ring()
-        #expect(await woken < .seconds(150), "a ring ends the wait")
-        // A ring between reading the generation and waiting is not lost.
-        let stale = bell.generation
-        bell.ring()
-        let late = await clock.measure { await bell.wait(after: stale, timeout: .seconds(300)) }
-        #expect(late < .seconds(150))
     }
 
     @Test func onlyTheActionsTheStateAllowsAreOffered() throws {
