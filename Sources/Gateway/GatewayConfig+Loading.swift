@@ -31,93 +31,7 @@ extension GatewayConfig {
             if let mqtt = YAMLMapping(top["mqtt"], in: source, what: "'mqtt'", diagnostics: &diagnostics) {
                 config.readMQTT(mqtt, resolve: resolve, environment: environment, diagnostics: &diagnostics)
             }
-            if let topics = YAMLMapping(top["topics"], in: source, what: "'topics'", diagnostics: &diagnostics) {
-                topics.rejectUnknownKeys(["telemetry", "status", "alerts"], what: "'topics'", diagnostics: &diagnostics)
-                if let value = topics.string("alerts", diagnostics: &diagnostics) {
-                    if !value.contains("{ticket_id}") || value.contains("+") || value.contains("#") {
-                        diagnostics.append(source.diagnostic(at: topics["alerts"], "'alerts' must name {ticket_id} (and may name {community}), without wildcards"))
-                    } else {
-                        config.alertTopicPattern = value
-                    }
-                }
-                for key in ["telemetry", "status"] {
-                    guard let pattern = topics.string(key, diagnostics: &diagnostics) else { continue }
-                    do {
-                        _ = try TopicLayout(pattern)
-                        if key == "telemetry" { config.telemetryPattern = pattern } else { config.statusPattern = pattern }
-                    } catch {
-                        diagnostics.append(source.diagnostic(at: topics[key], error.message))
-                    }
-                }
-            }
-            if let storage = YAMLMapping(top["storage"], in: source, what: "'storage'", diagnostics: &diagnostics) {
-                storage.rejectUnknownKeys(["database", "journal", "journal_max_backlog", "journal_fsync", "url", "password_file"], what: "'storage'",
-                                          diagnostics: &diagnostics)
-                if let value = storage.string("database", diagnostics: &diagnostics) { config.databasePath = resolve(value) }
-                config.readStoreURL(storage, source: source, resolve: resolve, diagnostics: &diagnostics)
-                if let value = storage.string("journal", diagnostics: &diagnostics) { config.journalPath = resolve(value) }
-                if let value = storage.byteSize("journal_max_backlog", diagnostics: &diagnostics) { config.journalMaxBacklogBytes = value }
-                if let value = storage.bool("journal_fsync", diagnostics: &diagnostics) { config.journalSyncEveryAppend = value }
-            }
-            if let cluster = YAMLMapping(top["cluster"], in: source, what: "'cluster'", diagnostics: &diagnostics) {
-                cluster.rejectUnknownKeys(["instance"], what: "'cluster'", diagnostics: &diagnostics)
-                if let value = cluster.string("instance", diagnostics: &diagnostics) { config.instanceName = value }
-            }
-            if let devices = YAMLMapping(top["devices"], in: source, what: "'devices'", diagnostics: &diagnostics) {
-                devices.rejectUnknownKeys(["types", "inventory", "auto_register"], what: "'devices'", diagnostics: &diagnostics)
-                if let value = devices.string("types", diagnostics: &diagnostics) { config.deviceTypesPath = resolve(value) }
-                if devices["inventory"]?.null != nil { config.inventoryPath = nil } else if let value = devices.string("inventory", diagnostics: &diagnostics) {
-                    config.inventoryPath = value.isEmpty ? nil : resolve(value)
-                }
-                if let value = devices.bool("auto_register", diagnostics: &diagnostics) { config.autoRegister = value }
-            }
-            if let ingest = YAMLMapping(top["ingest"], in: source, what: "'ingest'", diagnostics: &diagnostics) {
-                ingest.rejectUnknownKeys(["max_payload", "clock_skew_tolerance", "batch_size"], what: "'ingest'", diagnostics: &diagnostics)
-                if let value = ingest.byteSize("max_payload", diagnostics: &diagnostics) { config.maxPayloadBytes = value }
-                if let value = ingest.duration("clock_skew_tolerance", diagnostics: &diagnostics) { config.clockSkewToleranceSeconds = value }
-                if let value = ingest.int("batch_size", diagnostics: &diagnostics) {
-                    if (1...100_000).contains(value) { config.batchSize = value } else {
-                        diagnostics.append(source.diagnostic(at: ingest["batch_size"], "'batch_size' must be between 1 and 100000"))
-                    }
-                }
-            }
-            if let http = YAMLMapping(top["http"], in: source, what: "'http'", diagnostics: &diagnostics) {
-                http.rejectUnknownKeys(["listen", "dashboard"], what: "'http'", diagnostics: &diagnostics)
-                if http["dashboard"]?.null != nil { config.dashboardPath = nil } else if let value = http.string("dashboard", diagnostics: &diagnostics) {
-                    config.dashboardPath = value.isEmpty ? nil : resolve(value)
-                }
-                if let value = http.string("listen", diagnostics: &diagnostics) {
-                    config.httpListen = value
-                    if config.httpHostPort == nil { diagnostics.append(source.diagnostic(at: http["listen"], "'listen' must be HOST:PORT")) }
-                }
-            }
-            if let rules = YAMLMapping(top["rules"], in: source, what: "'rules'", diagnostics: &diagnostics) {
-                rules.rejectUnknownKeys(["directory"], what: "'rules'", diagnostics: &diagnostics)
-                if let value = rules.string("directory", diagnostics: &diagnostics) { config.rulesPath = resolve(value) }
-            }
-            if let sla = YAMLMapping(top["sla"], in: source, what: "'sla'", diagnostics: &diagnostics) {
-                sla.rejectUnknownKeys(["calendar", "tiers"], what: "'sla'", diagnostics: &diagnostics)
-                if let value = sla.string("calendar", diagnostics: &diagnostics) { config.calendarPath = resolve(value) }
-                if let tiers = YAMLMapping(sla["tiers"], in: source, what: "'tiers'", diagnostics: &diagnostics) {
-                    var policies: [String: SLAPolicy] = [:]
-                    for (tier, _, node) in tiers.entries {
-                        guard let policy = YAMLMapping(node, in: source, what: "tier '\(tier)'", diagnostics: &diagnostics) else { continue }
-                        policy.rejectUnknownKeys(["respond", "resolve"], what: "tier '\(tier)'", diagnostics: &diagnostics)
-                        func duration(_ key: String) -> SLADuration? {
-                            guard let text = policy.require(key, what: "tier '\(tier)'", diagnostics: &diagnostics).flatMap({ _ in policy.string(key, diagnostics: &diagnostics) }) else { return nil }
-                            guard let parsed = SLADuration(text) else {
-                                diagnostics.append(source.diagnostic(at: policy[key], "'\(key)' must be a duration (30m, 24h) or N working days / N working hours"))
-                                return nil
-                            }
-                            return parsed
-                        }
-                        if let respond = duration("respond"), let resolve = duration("resolve") {
-                            policies[tier] = SLAPolicy(tier: tier, respond: respond, resolve: resolve)
-                        }
-                    }
-                    if !policies.isEmpty { config.slaPolicies = policies }
-                }
-            }
+            config.readSections(top, source: source, resolve: resolve, diagnostics: &diagnostics)
             if let tickets = YAMLMapping(top["tickets"], in: source, what: "'tickets'", diagnostics: &diagnostics) {
                 config.readTickets(tickets, diagnostics: &diagnostics)
                 diagnostics.append(contentsOf: config.ticketProblems(at: tickets["ack_timeout"], in: source))
@@ -128,25 +42,9 @@ extension GatewayConfig {
             if let retention = YAMLMapping(top["retention"], in: source, what: "'retention'", diagnostics: &diagnostics) {
                 config.readRetention(retention, diagnostics: &diagnostics)
             }
-            if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) {
-                log.rejectUnknownKeys(["level"], what: "'log'", diagnostics: &diagnostics)
-                if let value = log.string("level", diagnostics: &diagnostics) {
-                    if ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value) { config.logLevel = value } else {
-                        diagnostics.append(source.diagnostic(at: log["level"], "unknown log level '\(value)'"))
-                    }
-                }
-            }
+            if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) { config.readLog(log, source: source, diagnostics: &diagnostics) }
         }
-        if let file = environment["GRIDWATCH_MQTT_PASSWORD_FILE"] {
-            // systemd's LoadCredential= hands secrets over as files.
-            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
-                config.password = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            } else {
-                diagnostics.append(Diagnostic(file: file, line: 1, column: 1, message: "cannot read GRIDWATCH_MQTT_PASSWORD_FILE"))
-            }
-        }
-        if let password = environment["GRIDWATCH_MQTT_PASSWORD"] { config.password = password }
-        if let username = environment["GRIDWATCH_MQTT_USERNAME"] { config.username = username }
+        config.readEnvironment(environment, diagnostics: &diagnostics)
         return config
     }
 
