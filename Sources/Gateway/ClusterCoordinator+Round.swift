@@ -30,6 +30,7 @@ extension ClusterCoordinator {
     }
 
     private func renewAndRebalance() throws {
+        try refreshInventory()
         let owned = currentConsumers.map(\.fence) + (currentServicesFence.map { [$0] } ?? [])
         let renewedAtMs = Self.monotonicMs()
         let renewed = owned.isEmpty ? [] : try store.renewLeases(owned, leaseMs: timings.leaseMs)

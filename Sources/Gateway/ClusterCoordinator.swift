@@ -25,6 +25,31 @@ final class ClusterCoordinator: Sendable {
         var checkpointEveryMs: Int64 = 5000
         /// A partition whose MQTT loop has not gone round for this long is given up.
         var stalledLoopMs: Int64 = 20_000
+        /// How often (in rounds) the device table is read again for new communities.
+        var inventoryEveryRounds = 15
+    }
+
+    static func partitions(of devices: [Device]) -> [String] {
+        Array(Set(devices.map(\.community))).sorted() + [servicesPartition]
+    }
+
+    var devices: [Device] { inventory.withLock { $0.devices } }
+    var partitions: [String] { inventory.withLock { $0.partitions } }
+    let roundsUntilInventory = Atomic<Int>(0)
+
+    /// Every `inventoryEveryRounds` rounds: the devices as stored now; new communities get a
+    /// lease row and join the rendezvous.
+    func refreshInventory() throws {
+        guard roundsUntilInventory.subtract(1, ordering: .relaxed).newValue <= 0 else { return }
+        roundsUntilInventory.store(timings.inventoryEveryRounds, ordering: .relaxed)
+        let devices = try store.devices().map(\.device)
+        let partitions = Self.partitions(of: devices)
+        let added = Set(partitions).subtracting(self.partitions)
+        if !added.isEmpty {
+            try store.ensurePartitionLeases(partitions)
+            logger.notice("new communities in the inventory", metadata: ["partitions": "\(added.sorted().joined(separator: ","))"])
+        }
+        inventory.withLock { $0 = (devices, partitions) }
     }
 
     let store: PostgresStore
@@ -34,8 +59,10 @@ final class ClusterCoordinator: Sendable {
     let statistics: IngestStatistics
     let logger: Logger
     let timings: Timings
-    let partitions: [String]
-    let devices: [Device]
+    /// The inventory as last read from the store, and the partitions it makes (its communities
+    /// and `~services`): read again every `inventoryEveryRounds` rounds, so a community added with
+    /// `gridwatch devices import` is taken without restarting any instance.
+    private let inventory: Mutex<(devices: [Device], partitions: [String])>
     let consumers = Mutex<[String: PartitionConsumer]>([:])
     private let servicesFence = Mutex<PartitionFence?>(nil)
     private let stopRequested = Atomic<Bool>(false)
@@ -60,10 +87,9 @@ final class ClusterCoordinator: Sendable {
         self.setup = setup
         self.tickets = tickets
         self.statistics = statistics
-        self.devices = devices
         self.logger = logger
         self.timings = timings
-        partitions = Array(Set(devices.map(\.community))).sorted() + [Self.servicesPartition]
+        inventory = Mutex((devices, Self.partitions(of: devices)))
         ruleFiles = Mutex(RuleFileWatch(directory: setup.config.rulesPath))
     }
 
@@ -73,6 +99,7 @@ final class ClusterCoordinator: Sendable {
     /// Starts the loop thread.
     func start() throws {
         try store.ensurePartitionLeases(partitions)
+        roundsUntilInventory.store(timings.inventoryEveryRounds, ordering: .relaxed)
         // Leases on one thread, clocks on another: a ticket transaction waiting on a lock
         // must never delay a renewal past the self-stop deadline.
         startLoop(name: "cluster", stamp: { [self] in roundHeartbeatMs.store(Self.wallMs(), ordering: .relaxed) }) { [self] in round() }

@@ -125,6 +125,30 @@ import Tickets
                 "every community owned again after the store came back")
     }
 
+    /// A community added to the inventory while the cluster runs (`devices import --store`) is
+    /// taken by an instance without a restart, and its alarms are stored and ticketed.
+    @Test func aCommunityAddedWhileRunningIsTakenWithoutARestart() throws {
+        let directory = try TestPaths.temporaryDirectory("cluster-new-community")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let cluster = try TestCluster(broker: broker, directory: directory)
+        defer { cluster.stopAll() }
+        try cluster.start("gw-1")
+        #expect(eventually(timeout: 30) { (try? cluster.owners().count) == 4 })
+        let inventory = directory + "/yuehu.csv"
+        try "id,type,community,building,unit,resident,installed\nsmoke-y01-0101,smoke,yuehu,y01,0101,,2026-01-01\n"
+            .write(toFile: inventory, atomically: true, encoding: .utf8)
+        let importer = try ChildProcess(name: "import", executable: TestPaths.gridwatch, arguments: [
+            "devices", "import", inventory, "--store", cluster.storeURL, "--config", cluster.configPath,
+        ], logDirectory: directory)
+        #expect(importer.waitForExit(timeout: 30) == 0, "\(importer.log)")
+        #expect(eventually(timeout: 45) { (try? cluster.owners()["yuehu"]) == "gw-1" }, "the new community was not taken")
+        #expect(eventually(timeout: 30) {
+            _ = try? publishSmokeAlarm(broker: broker, device: "smoke-y01-0101", community: "yuehu", directory: directory)
+            return ((try? cluster.store.tickets(TicketFilter(device: "smoke-y01-0101"))) ?? []).count == 1
+        }, "an alarm of the new community opened no ticket")
+    }
+
     /// Any instance answers for every community: a ticket of one community is listed by each
     /// instance, acknowledged through one and seen acknowledged through another.
     private func checkEveryInstanceServesStaff(cluster: TestCluster, directory: String, device: String) throws {
