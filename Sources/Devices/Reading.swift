@@ -34,7 +34,8 @@ public struct Reading: Sendable {
     }
 }
 
-/// Why a message was not stored as a reading; stored in `rejected` with the first bytes.
+/// Why a message was not stored (a reading, or a staff position); stored in `rejected` with
+/// the first bytes.
 public enum RejectionReason: String, Sendable, CaseIterable, Codable {
     case payloadTooLarge = "payload_too_large"
     case invalidUTF8 = "invalid_utf8"
@@ -48,6 +49,13 @@ public enum RejectionReason: String, Sendable, CaseIterable, Codable {
     case typeMismatch = "type_mismatch"
     case topicMismatch = "topic_mismatch"
     case invalidStatus = "invalid_status"
+    // A staff member's live position (`gridwatch/{community}/staff/{id}/location`).
+    case unknownStaff = "unknown_staff"
+    case missingPosition = "missing_position"
+    case outOfRange = "out_of_range"
+    /// A device reading with a far-off clock is kept and flagged; a position is refused,
+    /// since a fix of unknown age could fake or hide an arrival.
+    case clockSkew = "clock_skew"
 }
 
 /// A message that failed decoding or validation. Nothing is dropped: it is kept with its reason.

@@ -44,7 +44,7 @@ public final class ClusterService: Service, Sendable {
         }
         guard let store = try config.openStore(logger: logger) as? PostgresStore else { throw GatewayError("cluster mode needs a PostgreSQL store") }
         self.store = store
-        try Self.register(instance, in: store)
+        try store.registerInstance(instance)
         statistics = IngestStatistics()
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let changes = try store.upsertDevices(setup.inventory, source: "inventory", nowMs: nowMs)
@@ -57,18 +57,6 @@ public final class ClusterService: Service, Sendable {
         options.clientID = "\(config.clientID)-\(instance)"
         options.availability = MQTTOptions.Availability(topic: config.availabilityTopic.replacingOccurrences(of: "{client_id}", with: options.clientID))
         publisher = try MQTTClient(options: options, logger: logger)
-    }
-
-    /// Claims the instance name. Another instance's liveness probe holds the name's lock for
-    /// an instant, so a refusal is tried again for a second before it counts.
-    static func register(_ instance: String, in store: PostgresStore) throws {
-        for attempt in 1...10 {
-            do {
-                return try store.registerInstance(instance)
-            } catch where attempt < 10 {
-                usleep(100_000)
-            }
-        }
     }
 
     /// What the systemd watchdog checks: both cluster loops and every owned community's MQTT

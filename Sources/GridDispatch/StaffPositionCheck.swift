@@ -1,23 +1,10 @@
 import Devices
 import Foundation
 
-/// Why a live staff position was refused. Where the cause is the same as for a device
-/// reading, the raw value is `Devices.RejectionReason`'s, so both read alike in `rejected`.
-public enum StaffPositionRejectionReason: String, Sendable, CaseIterable, Codable {
-    case payloadTooLarge = "payload_too_large"
-    case invalidUTF8 = "invalid_utf8"
-    case notJSON = "not_json"
-    case notObject = "not_object"
-    case missingTimestamp = "missing_ts"
-    case invalidTimestamp = "invalid_ts"
-    case wrongType = "wrong_type"
-    case unknownStaff = "unknown_staff"
-    case missingPosition = "missing_position"
-    case outOfRange = "out_of_range"
-    /// A device reading with a far-off clock is kept and flagged; a position is refused,
-    /// since a fix of unknown age could fake or hide an arrival.
-    case clockSkew = "clock_skew"
-}
+/// Why a live staff position was refused: the reasons of `rejected`, so positions and device
+/// readings read alike there (the staff-only ones are `unknown_staff`, `missing_position`,
+/// `out_of_range` and `clock_skew`).
+public typealias StaffPositionRejectionReason = RejectionReason
 
 /// A refused position with its reason and a sentence for people.
 public struct StaffPositionRejection: Sendable, Hashable, CustomStringConvertible {

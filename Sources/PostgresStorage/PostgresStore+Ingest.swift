@@ -24,9 +24,17 @@ extension PostgresStore {
         }
     }
 
-    /// The newest readings id stored (0 when none): a partition owner's rule watermark starts here.
+    /// The newest readings id handed out (0 when none yet): a partition owner's rule watermark.
     public func newestReadingID() throws -> Int64 {
-        try read { session in try session.scalar("SELECT last_value FROM readings_id_seq", as: Int64.self) ?? 0 }
+        try read { session in try Self.lastReadingID(session) }
+    }
+
+    /// The sequence's last value; 0 before its first use (`last_value` then already says 1,
+    /// which would count a reading not yet stored as covered).
+    static func lastReadingID(_ session: PostgresSession) throws -> Int64 {
+        guard let row = try session.query("SELECT last_value, is_called FROM readings_id_seq").first,
+              try row.required("is_called", as: Bool.self) else { return 0 }
+        return try row.required("last_value", as: Int64.self)
     }
 
     func storeOnce(_ batch: IngestBatch, fence: PartitionFence? = nil) throws -> IngestBatchResult {
@@ -110,9 +118,7 @@ extension PostgresStore {
             // batch queue behind it too: give up after a moment and let the caller retry.
             try session.execute("SET LOCAL lock_timeout = '2s'")
             try session.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.readingsHorizonLockKey)])
-            let row = try session.query("SELECT last_value, is_called FROM readings_id_seq").first
-            guard let row, try row.required("is_called", as: Bool.self) else { return 0 }
-            return try row.required("last_value", as: Int64.self)
+            return try Self.lastReadingID(session)
         }
     }
 }

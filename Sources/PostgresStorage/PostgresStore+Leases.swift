@@ -29,13 +29,19 @@ extension PostgresStore {
         }
     }
 
-    /// Whether the process that registered `instance` is gone: its instance lock can be taken
-    /// (and is let go at once). A paused process still holds it; only its lease expiry frees
-    /// its partitions.
+    /// Whether the process that registered `instance` is gone: no session holds its instance
+    /// lock. Read from `pg_locks` rather than probed with a try-lock, so the check never holds
+    /// the name itself (a probe would make a restarting instance's registration fail). A paused
+    /// process still holds it; only its lease expiry frees its partitions.
     static func instanceIsGone(_ instance: String, _ session: PostgresSession) throws -> Bool {
-        guard try session.scalar(instanceLockSQL("pg_try_advisory_lock"), [.text(instance)], as: Bool.self) == true else { return false }
-        try session.query(instanceLockSQL("pg_advisory_unlock"), [.text(instance)])
-        return true
+        // A bigint advisory key shows in pg_locks as classid (high 32 bits) and objid (low 32).
+        try session.scalar("""
+            SELECT NOT EXISTS (
+                SELECT 1 FROM pg_locks l, (SELECT hashtextextended('gridwatch-instance:' || $1, 0) AS k) key
+                WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND l.classid::bigint = ((key.k >> 32) & 4294967295) AND l.objid::bigint = (key.k & 4294967295))
+            """, [.text(instance)], as: Bool.self) ?? false
     }
 
     /// Whether the process registered as `instance` is gone (see `instanceIsGone`).

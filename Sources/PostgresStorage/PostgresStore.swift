@@ -79,8 +79,10 @@ public final class PostgresStore: GatewayStore {
 
     public func checkWritable() -> String? {
         do {
-            try write { try $0.execute("SELECT 1 FROM outbox_cursors FOR UPDATE") }
-            return nil
+            // A read, not a write: a probe every few seconds must not lock rows the webhook
+            // dispatcher needs. A server that accepts connections and is not a standby commits.
+            let standby = try read { try $0.scalar("SELECT pg_is_in_recovery()", as: Bool.self) } ?? false
+            return standby ? "the store \(url.redacted) is a read-only standby" : nil
         } catch {
             return PostgresConnectionPool.describe(error)
         }

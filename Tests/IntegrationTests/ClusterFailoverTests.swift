@@ -66,14 +66,14 @@ import Tickets
         sleeper.pause()
         let movedAway = eventually(timeout: 30) { ((try? cluster.lease("hexi"))?.epoch ?? 0) > paused.epoch }
         let pauseTakeover = Date().timeIntervalSince(pausedAt)
-        sleep(2)
+        sleep(2)  // the pause goes on a while past the takeover: the scenario, not a wait for something
         sleeper.resume()
         #expect(movedAway, "hexi stayed with its paused owner")
 
         #expect(simulator.waitForExit(timeout: 180) == 0, "\(simulator.log)")
         // The injected alarms carry no seq: they count as readings, not as sequences.
         #expect(eventually(timeout: 90) { ((try? cluster.store.readingCount()) ?? 0) >= total + alarms.count })
-        usleep(500_000)
+        #expect(try Self.drained(store: cluster.store, broker: broker, directory: directory))
         let count = try cluster.store.readingCount()
         let sequences = try cluster.store.distinctSequenceCount()
         print("cluster failover: published \(total), stored \(count), distinct \(sequences.distinct), takeover after SIGKILL \(takeoverSeconds.map { String(format: "%.1f s", $0) }), after SIGSTOP \(String(format: "%.1f s", pauseTakeover))")
@@ -110,19 +110,34 @@ import Tickets
         let unready = eventually(timeout: 15) {
             APIClient(port: instance.httpPort).call("GET", "/readyz", token: nil, maxTimeSeconds: 2).status == 503
         }
-        sleep(4)
+        sleep(4)  // the outage's length: the scenario, not a wait for something
         try postgres.start()
         #expect(unready, "an instance without its store still said it was ready")
         #expect(simulator.waitForExit(timeout: 180) == 0, "\(simulator.log)")
         let reconnected = try PostgresStore(urlText: cluster.storeURL, instance: "test-reader-2")
         #expect(eventually(timeout: 120) { ((try? reconnected.readingCount()) ?? 0) >= total })
-        usleep(500_000)
+        #expect(try Self.drained(store: reconnected, broker: broker, directory: directory))
         let count = try reconnected.readingCount()
         let sequences = try reconnected.distinctSequenceCount()
         print("cluster store restart: published \(total), stored \(count), distinct \(sequences.distinct)")
         #expect(count == total && sequences.distinct == total)
         #expect(eventually(timeout: 30) { (try? reconnected.partitionLeases().allSatisfy { $0.owner != nil }) == true },
                 "every community owned again after the store came back")
+    }
+
+    /// Proof that nothing is still on its way in, instead of a pause before counting: an
+    /// `offline` status for one device of each community, sent after the publisher finished,
+    /// reaches the store only after everything its community's session queued before it.
+    static func drained(store: PostgresStore, broker: TestBroker, directory: String) throws -> Bool {
+        for (community, device) in try smokeDetectors() {
+            let pub = try ChildProcess(name: "marker", executable: "/usr/bin/mosquitto_pub", arguments: [
+                "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/\(community)/smoke/\(device)/status", "-m", "offline",
+            ], logDirectory: directory)
+            guard pub.waitForExit(timeout: 10) == 0 else { return false }
+        }
+        return try eventually(timeout: 60) {
+            try Self.smokeDetectors().values.allSatisfy { (try? store.device(id: $0))?.availability == "offline" }
+        }
     }
 
     /// A community added to the inventory while the cluster runs (`devices import --store`) is
