@@ -27,6 +27,8 @@ final class ClusterCoordinator: Sendable {
         var stalledLoopMs: Int64 = 20_000
         /// How often (in rounds) the device table is read again for new communities.
         var inventoryEveryRounds = 15
+        /// The longest pause between rounds while they fail.
+        var maxBackoffMs: Int64 = 4000
     }
 
     static func partitions(of devices: [Device]) -> [String] {
@@ -102,7 +104,10 @@ final class ClusterCoordinator: Sendable {
         roundsUntilInventory.store(timings.inventoryEveryRounds, ordering: .relaxed)
         // Leases on one thread, clocks on another: a ticket transaction waiting on a lock
         // must never delay a renewal past the self-stop deadline.
-        startLoop(name: "cluster", stamp: { [self] in roundHeartbeatMs.store(Self.wallMs(), ordering: .relaxed) }) { [self] in round() }
+        startLoop(name: "cluster", stamp: { [self] in roundHeartbeatMs.store(Self.wallMs(), ordering: .relaxed) }) { [self] in
+            round()
+            return pauseAfterRound
+        }
         let lastCheckpointMs = Atomic<Int64>(Self.monotonicMs())
         startLoop(name: "cluster-clocks", stamp: { [self] in clockHeartbeatMs.store(Self.wallMs(), ordering: .relaxed) }) { [self] in
             tickClocks()
@@ -110,19 +115,21 @@ final class ClusterCoordinator: Sendable {
                 checkpointAll()
                 lastCheckpointMs.store(Self.monotonicMs(), ordering: .relaxed)
             }
+            return timings.roundMs
         }
     }
 
-    /// Runs `body` every round on a thread of its own until `stop`, calling `stamp` each time
-    /// round: the systemd watchdog is fed only while both loops go round.
-    private func startLoop(name: String, stamp: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () -> Void) {
+    /// Runs `body` on a thread of its own until `stop`, again after the pause it returns (ms,
+    /// counted from its start), calling `stamp` each time round: the systemd watchdog is fed
+    /// only while both loops go round.
+    private func startLoop(name: String, stamp: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () -> Int64) {
         let thread = Thread { [self] in
             while !stopRequested.load(ordering: .acquiring) {
                 stamp()
                 let started = Self.monotonicMs()
-                body()
+                let pauseMs = body()
                 let elapsed = Self.monotonicMs() - started
-                if elapsed < timings.roundMs { usleep(useconds_t((timings.roundMs - elapsed) * 1000)) }
+                if elapsed < pauseMs { usleep(useconds_t((pauseMs - elapsed) * 1000)) }
             }
             finished.signal()
         }
@@ -184,7 +191,16 @@ final class ClusterCoordinator: Sendable {
     var lastRenewal: Int64 { lastRenewalMs.load(ordering: .relaxed) }
     func setLastRenewal(_ ms: Int64) { lastRenewalMs.store(ms, ordering: .relaxed) }
 
+    /// Rounds failed in a row (the store unreachable): the lease loop backs off, 1, 2, then 4 s
+    /// between attempts, instead of reconnecting every second. Never longer: the self-stop
+    /// deadline is checked once a round.
+    private let failedRounds = Atomic<Int>(0)
+    var pauseAfterRound: Int64 {
+        min(timings.roundMs << min(failedRounds.load(ordering: .relaxed), 2), timings.maxBackoffMs)
+    }
+
     func noteError(_ message: String?) {
+        if message == nil { failedRounds.store(0, ordering: .relaxed) } else { failedRounds.add(1, ordering: .relaxed) }
         let changed = lastError.withLock { last -> Bool in defer { last = message }; return last != message }
         if changed, let message { logger.error("\(message)") }
     }
