@@ -28,6 +28,12 @@ import Testing
         #expect(count == total)
         #expect(sequences.withSeq == count && sequences.distinct == count)
         #expect(try database.rejections().isEmpty)
+        // The counters move just after the commit that made the rows visible (SQLite may
+        // checkpoint its WAL in between), so wait for them instead of reading them once.
+        _ = eventually(timeout: 30) {
+            let metrics = gateway.metrics()
+            return metrics.contains("gridwatch_readings_stored_total \(total)\n") && metrics.contains("gridwatch_rule_evaluations_total \(total)\n")
+        }
         let metrics = gateway.metrics()
         #expect(metrics.contains("gridwatch_readings_stored_total \(total)"), "\(metrics)")
         #expect(metrics.contains("gridwatch_messages_received_total \(total)"))
