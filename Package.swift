@@ -43,20 +43,20 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Tickets", dependencies: [
-            "Devices",
+            "Devices", "GridDispatch",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Grids, staff and dispatch: pure (time is an argument), Foundation and Devices only.
         // Not named "Dispatch": that is libdispatch's module, which Foundation imports.
         .target(name: "GridDispatch", dependencies: ["Devices"]),
         .target(name: "Storage", dependencies: [
-            "Devices", "Rules", "Tickets",
+            "Devices", "Rules", "Tickets", "GridDispatch",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The store seam's PostgreSQL side (cluster mode).
         .target(name: "PostgresStorage", dependencies: [
-            "Storage", "Devices", "Rules", "Tickets",
+            "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
-            "Storage", "Devices", "Tickets",
+            "Storage", "Devices", "Tickets", "GridDispatch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -78,14 +78,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications",
+            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
-            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Rules", "Tickets", "HTTPAPI",
+            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Rules", "Tickets", "HTTPAPI", "GridDispatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -93,20 +93,20 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).
         .target(name: "TestServers", path: "Tests/TestServers"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets", "GridDispatch"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices"]),
-        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Devices"]),
+        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage",
                                                         .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets"]),
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets", "GridDispatch"]),
         .testTarget(name: "NotificationsTests", dependencies: [
             "Notifications", "Gateway", "Storage", "Devices",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets", "GridDispatch"]),
     ]
 )
