@@ -4,7 +4,7 @@ import MQTT
 import Tickets
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention", "cluster"]
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention", "cluster", "dispatch"]
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -32,6 +32,9 @@ extension GatewayConfig {
                 config.readMQTT(mqtt, resolve: resolve, environment: environment, diagnostics: &diagnostics)
             }
             config.readSections(top, source: source, resolve: resolve, diagnostics: &diagnostics)
+            if let dispatch = YAMLMapping(top["dispatch"], in: source, what: "'dispatch'", diagnostics: &diagnostics) {
+                config.readDispatch(dispatch, source: source, resolve: resolve, diagnostics: &diagnostics)
+            }
             if let tickets = YAMLMapping(top["tickets"], in: source, what: "'tickets'", diagnostics: &diagnostics) {
                 config.readTickets(tickets, diagnostics: &diagnostics)
                 diagnostics.append(contentsOf: config.ticketProblems(at: tickets["ack_timeout"], in: source))

@@ -34,20 +34,21 @@ extension GatewayConfig {
                 var parsed: [TicketRouter.Route] = []
                 for item in items {
                     guard let route = YAMLMapping(item, in: source, what: "a route", diagnostics: &diagnostics) else { continue }
-                    route.rejectUnknownKeys(["community", "building", "category", "team", "assignee"], what: "a route", diagnostics: &diagnostics)
+                    route.rejectUnknownKeys(["community", "building", "category", "team", "assignee", "skill"], what: "a route", diagnostics: &diagnostics)
                     guard route.require("team", what: "a route", diagnostics: &diagnostics) != nil,
                           let team = route.string("team", diagnostics: &diagnostics) else { continue }
                     parsed.append(TicketRouter.Route(community: route.string("community", diagnostics: &diagnostics),
                                                      building: route.string("building", diagnostics: &diagnostics),
                                                      category: route.string("category", diagnostics: &diagnostics), team: team,
-                                                     assignee: route.string("assignee", diagnostics: &diagnostics)))
+                                                     assignee: route.string("assignee", diagnostics: &diagnostics),
+                                                     skill: route.string("skill", diagnostics: &diagnostics)))
                 }
                 ticketConfig.router.routes = parsed
                 for problem in ticketConfig.router.problems() {
                     diagnostics.append(source.diagnostic(at: routes, problem, severity: .warning))
                 }
             } else {
-                diagnostics.append(source.diagnostic(at: routes, "'routes' must be a list of {community, building, category, team, assignee}"))
+                diagnostics.append(source.diagnostic(at: routes, "'routes' must be a list of {community, building, category, team, assignee, skill}"))
             }
         }
         if let warnings = YAMLMapping(tickets["warnings"], in: source, what: "'warnings'", diagnostics: &diagnostics) {

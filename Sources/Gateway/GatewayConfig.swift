@@ -59,6 +59,8 @@ public struct GatewayConfig: Sendable {
     public var webhooks: [WebhookConfig] = []
     /// How long readings, roll-ups and personal fields are kept (`retention:`).
     public var retention = RetentionConfig()
+    /// `dispatch.*`: how far people and resources may be, when someone has arrived, the resources CSV.
+    public var dispatch = DispatchConfig()
 
     public init(configPath: String) { self.configPath = configPath }
 

@@ -11,6 +11,8 @@ extension TicketDesk.Alert {
                   lifeSafety: rule.severity == "emergency", autoResolvable: rule.autoResolve,
                   respondWithinSeconds: rule.respondWithinSeconds, resolveWithinSeconds: rule.resolveWithinSeconds,
                   evidence: event.evidence.map { TicketEvidence(atMs: event.atMs, values: $0) })
+        skill = rule.skill
+        resourceClasses = rule.resourceClasses
     }
 }
 

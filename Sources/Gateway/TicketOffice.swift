@@ -117,6 +117,9 @@ public final class TicketOffice: Sendable {
         case let .resolved(automatically): name = automatically ? "ticket_auto_resolved" : "ticket_resolved"
         case .reopened: name = "ticket_reopened"
         case .fellBackToOpen: name = "ticket_ack_timeout"
+        case .dispatched(nil): name = "ticket_not_dispatched"
+        case .dispatched: name = "ticket_dispatched"
+        case .arrived: name = "ticket_arrived"
         default: name = "ticket_changed"
         }
         metrics?.ticketEvent(name)

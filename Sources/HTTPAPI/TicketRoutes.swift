@@ -34,6 +34,7 @@ struct TicketRoutes {
         filter.severity = APIResponse.query(request, "severity")
         filter.community = APIResponse.query(request, "community")
         filter.building = APIResponse.query(request, "building")
+        filter.grid = APIResponse.query(request, "grid")
         filter.device = APIResponse.query(request, "device")
         filter.team = APIResponse.query(request, "team")
         if let level = APIResponse.query(request, "level") {
@@ -123,12 +124,14 @@ struct TicketRoutes {
                 throw APIError(.badRequest, "'\(field)' may not contain +, #, / or control characters")
             }
         }
-        let ticketRequest = TicketDesk.Request(
+        var ticketRequest = TicketDesk.Request(
             category: try APIResponse.requiredString(body, "category", for: "a request"),
             severity: try APIResponse.string(body, "severity") ?? "general",
             community: try APIResponse.string(body, "community") ?? device?.community ?? "",
             building: try APIResponse.string(body, "building") ?? device?.building ?? "",
             unit: try APIResponse.string(body, "unit") ?? device?.unit ?? "", text: requestText, device: device)
+        ticketRequest.skill = try APIResponse.string(body, "skill")
+        ticketRequest.place = try environment.database.place(of: ticketRequest)
         let ticket = try perform { try environment.desk.open(ticketRequest, by: caller.name) }
         var response = APIResponse.json(try detail(ticket, caller: caller), status: .created)
         response.headers[.location] = "/api/v1/tickets/\(ticket.id)"

@@ -24,7 +24,7 @@ extension PostgresStore {
         }
         if let states = filter.states { clauses.append("state = ANY(\(bind(.texts(states.map(\.rawValue).sorted()))))") }
         for (column, value) in [("severity", filter.severity), ("community", filter.community), ("building", filter.building),
-                                ("device", filter.device), ("team", filter.team)] {
+                                ("device", filter.device), ("team", filter.team), ("body::json->>'grid'", filter.grid)] {
             guard let value else { continue }
             clauses.append("\(column) = \(bind(.text(value)))")
         }

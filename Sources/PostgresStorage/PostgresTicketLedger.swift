@@ -47,6 +47,22 @@ public struct PostgresTicketLedger: StoreTicketLedger {
             .map { try $0.decode(String.self) }
     }
 
+    public func activeAssignments() throws -> [String: Int] {
+        let rows = try session.query("""
+            SELECT body::json->>'assignee' AS who, count(*) AS n FROM tickets
+            WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') AND body::json->>'assignee' IS NOT NULL GROUP BY 1
+            """)
+        return Dictionary(try rows.map { (try $0.required("who", as: String.self), Int(try $0.required("n", as: Int64.self))) }, uniquingKeysWith: +)
+    }
+
+    public mutating func activeTickets(assignee: String) throws -> [Ticket] {
+        let ids = try session.query("""
+            SELECT id FROM tickets WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending')
+            AND body::json->>'assignee' = $1 ORDER BY id
+            """, [.text(assignee)]).map { try $0.decode(String.self) }
+        return try ids.compactMap { try ticket(id: $0) }
+    }
+
     /// From a sequence: with several instances, `max(number) + 1` would hand one number out twice.
     public mutating func newTicketID() throws -> String {
         guard let number = try session.scalar("SELECT nextval('ticket_number_seq')", as: Int64.self) else {

@@ -65,6 +65,10 @@ public final class Rule: Sendable {
     /// `sla: {auto_resolve: true}`: the ticket resolves itself when the alert clears, if
     /// nobody acknowledged it (device offline, a door left open). Never for life safety.
     public let autoResolve: Bool
+    /// `skill: first_aid`: only people with this skill are dispatched to its tickets.
+    public let skill: String?
+    /// `resources: [aed, clinic]`: classes of service resources its tickets list nearby.
+    public let resourceClasses: [String]
     /// Where the rule is defined, for messages.
     public let file: String
     public let line: Int
@@ -75,8 +79,10 @@ public final class Rule: Sendable {
     public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double, holdAttribute: String?, clearHoldAttribute: String? = nil,
                 count: RuleTiming.Count?, clear: RuleTiming.Clear, clearWhen: RuleCondition?, active: ActiveSchedule?, severity: String,
                 category: String, title: String, respondWithinSeconds: Double?, resolveWithinSeconds: Double?, file: String, line: Int,
-                fingerprint: String, autoResolve: Bool = false) {
+                fingerprint: String, autoResolve: Bool = false, skill: String? = nil, resourceClasses: [String] = []) {
         self.autoResolve = autoResolve
+        self.skill = skill
+        self.resourceClasses = resourceClasses
         self.id = id
         self.match = match
         self.require = require

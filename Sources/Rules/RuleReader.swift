@@ -113,9 +113,12 @@ enum RuleReader {
         let title = map.string("title", diagnostics: &diagnostics) ?? id.replacingOccurrences(of: "_", with: " ")
         let fingerprint = (try? Yams.serialize(node: node)) ?? id
         let holdAttribute = map["for"]?.scalar?.string.hasPrefix("attr.") == true ? map["for"]?.scalar.map { String($0.string.dropFirst(5)) } : nil
+        let skill = map.string("skill", diagnostics: &diagnostics).flatMap { $0.isEmpty ? nil : $0 }
+        let resourceClasses = map.stringList("resources", diagnostics: &diagnostics) ?? []
         return Rule(id: id, match: match, require: require, when: when, absent: absent, holdSeconds: hold, holdAttribute: holdAttribute, clearHoldAttribute: clearHoldAttribute, count: count, clear: clear,
                         clearWhen: clearWhen, active: active, severity: severity, category: category, title: title,
                         respondWithinSeconds: respond, resolveWithinSeconds: resolve, file: source.path, line: node.mark?.line ?? 1,
-                        fingerprint: fingerprint, autoResolve: autoResolve && severity != "emergency")
+                        fingerprint: fingerprint, autoResolve: autoResolve && severity != "emergency",
+                        skill: skill, resourceClasses: resourceClasses)
     }
 }

@@ -47,6 +47,22 @@ public struct DatabaseTicketLedger: StoreTicketLedger {
         try String.fetchAll(db, sql: "SELECT id FROM tickets WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') ORDER BY id")
     }
 
+    public func activeAssignments() throws -> [String: Int] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT json_extract(body, '$.assignee') AS who, count(*) AS n FROM tickets
+            WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') AND who IS NOT NULL GROUP BY who
+            """)
+        return Dictionary(rows.map { ($0["who"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+    }
+
+    public mutating func activeTickets(assignee: String) throws -> [Ticket] {
+        let ids = try String.fetchAll(db, sql: """
+            SELECT id FROM tickets WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending')
+            AND json_extract(body, '$.assignee') = ? ORDER BY id
+            """, arguments: [assignee])
+        return try ids.compactMap { try ticket(id: $0) }
+    }
+
     public mutating func newTicketID() throws -> String {
         let stored = try Int.fetchOne(db, sql: "SELECT max(number) FROM tickets") ?? 0
         let number = max(stored, lastNumber ?? 0) + 1

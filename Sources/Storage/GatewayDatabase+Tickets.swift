@@ -8,6 +8,8 @@ public struct TicketFilter: Sendable {
     public var severity: String?
     public var community: String?
     public var building: String?
+    /// The unit's grid (网格) as the ticket recorded it when it opened.
+    public var grid: String?
     public var device: String?
     public var team: String?
     public var minEscalationLevel: Int?
@@ -54,7 +56,7 @@ extension GatewayDatabase {
                 for state in states.sorted(by: { $0.rawValue < $1.rawValue }) { arguments += [state.rawValue] }
             }
             for (column, value) in [("severity", filter.severity), ("community", filter.community), ("building", filter.building),
-                                    ("device", filter.device), ("team", filter.team)] {
+                                    ("device", filter.device), ("team", filter.team), ("json_extract(body, '$.grid')", filter.grid)] {
                 guard let value else { continue }
                 clauses.append("\(column) = ?")
                 arguments += [value]

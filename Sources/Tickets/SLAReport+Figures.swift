@@ -69,6 +69,8 @@ extension SLAReport {
         /// From the first opening to the (last) resolution: what the resident waited in all,
         /// failed fixes included, as the 72 h closure standard counts it.
         public var timeToResolve: Durations
+        /// From the (latest) dispatch to the assignee's arrival: the 15-minute circle, measured.
+        public var timeToArrive: Durations
 
         init(name: String, tickets: [Ticket], nowMs: Int64) {
             tier = name
@@ -82,11 +84,14 @@ extension SLAReport {
                 ticket.acknowledgedAt.map { $0 - ticket.cycleStartedAt }
             })
             timeToResolve = Durations(samples: worked.compactMap { ticket in ticket.resolvedAt.map { $0 - ticket.openedAt } })
+            timeToArrive = Durations(samples: worked.compactMap { ticket in
+                ticket.arrivedAt.flatMap { arrived in ticket.dispatchedAt.map { max(arrived - $0, 0) } }
+            })
         }
 
         enum CodingKeys: String, CodingKey {
             case tier, tickets, cancelled, autoResolved = "auto_resolved", response, resolution
-            case timeToAcknowledge = "time_to_acknowledge", timeToResolve = "time_to_resolve"
+            case timeToAcknowledge = "time_to_acknowledge", timeToResolve = "time_to_resolve", timeToArrive = "time_to_arrive"
         }
     }
 

@@ -15,6 +15,11 @@ extension SLAReport {
         lines += Self.aligned(table)
         lines.append("Cancelled and auto-resolved tickets are left out of the rates; \"waiting\" tickets are not yet due.")
         lines.append("")
+        if overall.timeToArrive.samples > 0 {
+            lines.append("Time to arrive after dispatch (p50 / p90 / max)")
+            lines += Self.aligned((tiers + [overall]).map { ["  \($0.tier)", Self.durations($0.timeToArrive)] })
+            lines.append("")
+        }
 
         lines.append("Closed within 72 h: \(Self.percent(closure.rate)) (\(closure.withinWindow) of \(closure.measured)"
             + "\(closure.notYetDue > 0 ? ", \(closure.notYetDue) not yet due" : "")); "
@@ -55,7 +60,9 @@ extension SLAReport {
                                          "open_overdue": "\(figures.openOverdue)", "not_yet_due": "\(figures.notYetDue)",
                                          "rate": Self.value(figures.rate)])
             }
-            for (section, figures) in [("time_to_acknowledge", tier.timeToAcknowledge), ("time_to_resolve", tier.timeToResolve)] {
+            // Arrival rows only where dispatch is in use, so a centre without it sees no empty figures.
+            let arrival = overall.timeToArrive.samples > 0 ? [("time_to_arrive", tier.timeToArrive)] : []
+            for (section, figures) in [("time_to_acknowledge", tier.timeToAcknowledge), ("time_to_resolve", tier.timeToResolve)] + arrival {
                 add(section, tier.tier, ["samples": "\(figures.samples)", "p50_ms": Self.value(figures.p50Ms),
                                          "p90_ms": Self.value(figures.p90Ms), "max_ms": Self.value(figures.maxMs)])
             }

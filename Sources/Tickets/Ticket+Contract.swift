@@ -1,4 +1,5 @@
 import Devices
+import GridDispatch
 import Foundation
 
 /// The ticket as docs/design.md §1.5 shows it to people and programs (`--format json`, the HTTP API):
@@ -25,6 +26,8 @@ extension Ticket {
             "cycle": .int(Int64(cycle)), "reopen_count": .int(Int64(reopenCount)), "auto_resolved": .bool(autoResolved),
             "life_safety": .bool(lifeSafety), "linked_to": text(linkedTo), "request": text(request),
             "pending_since": time(pendingSince),
+            "grid": text(grid), "arrived_at": time(arrivedAt), "dispatched_at": time(dispatchedAt),
+            "dispatch": dispatch.map(Self.dispatchJSON) ?? .null,
             "evidence": .array(evidence.map { item in
                 let values = (try? JSONParser.parse(Array(item.valuesJSON.utf8))) ?? .string(item.valuesJSON)
                 return .object(["at": time(item.atMs), "values": values])
@@ -37,5 +40,19 @@ extension Ticket {
             })
         }
         return .object(object)
+    }
+
+    /// The contract's `dispatch` object: `{"assignee", "distance_m", "reason", "candidates": [{"id",
+    /// "distance_m"}], "resources": [{"id", "class", "distance_m"}]}`.
+    static func dispatchJSON(_ decision: DispatchDecision) -> JSONValue {
+        func metres(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+        return .object([
+            "assignee": decision.assignee.map { .string($0) } ?? .null, "distance_m": metres(decision.distanceMetres),
+            "reason": .string(decision.reason),
+            "candidates": .array(decision.candidates.map { .object(["id": .string($0.id), "distance_m": metres($0.distanceMetres)]) }),
+            "resources": .array(decision.resources.map {
+                .object(["id": .string($0.id), "class": .string($0.resourceClass), "distance_m": .int(Int64($0.distanceMetres))])
+            }),
+        ])
     }
 }

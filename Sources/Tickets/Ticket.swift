@@ -1,4 +1,5 @@
 import Devices
+import GridDispatch
 
 /// A service ticket: what happened where, who works it, and its SLA clocks for the current
 /// cycle. Pure data, serialisable as is, so clocks and fired warnings survive a restart.
@@ -72,9 +73,23 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var request: String?
     /// The readings that made the rule fire, newest last (at most `evidenceLimit`).
     public var evidence: [TicketEvidence] = []
-    /// Where a wristband's wearer was at the latest reading, so a responder can find them.
+    /// Where help is needed: a wristband's wearer at the latest reading, else the unit's
+    /// position from the inventory, so a responder can find the place.
     public var latitude: Double?
     public var longitude: Double?
+    /// The unit's grid (网格) from the inventory; dispatch prefers the people who cover it.
+    public var grid: String?
+    /// The skill a responder needs (from the rule or the route); nil: anyone on duty.
+    public var skill: String?
+    /// Classes of service resources to list nearby (`aed`, `clinic`, ...), from the rule.
+    public var resourceClasses: [String]?
+    /// The latest dispatch decision, nobody-available included.
+    public var dispatch: DispatchDecision?
+    public var dispatchedAt: Int64?
+    /// When the dispatched person first came within the arrival radius of the location.
+    public var arrivedAt: Int64?
+    /// People who declined the ticket or let it lapse: never dispatched to it again.
+    public var passedOverBy: [String]?
     public var timeline: [TimelineEntry] = []
     /// The time of the latest timeline entry: a later action may not claim an earlier time,
     /// or the trajectory a supervisor audits would run backwards.
@@ -123,6 +138,16 @@ public struct Ticket: Sendable, Codable, Hashable {
         }
     }
 
+    /// Takes the grid and position of `device`'s unit from the inventory. A wristband's own
+    /// reading, added as evidence, moves the position to where its wearer is.
+    public mutating func place(at device: Device) {
+        if !device.grid.isEmpty { grid = device.grid }
+        if latitude == nil, let lat = device.latitude, let lon = device.longitude {
+            latitude = lat
+            longitude = lon
+        }
+    }
+
     /// The response clock runs until someone acknowledges (pending does not stop it).
     public var responseClockRunning: Bool { state.isActive && acknowledgedAt == nil }
     /// The resolution clock runs until resolved, and stands still while pending.
@@ -138,6 +163,8 @@ public struct Ticket: Sendable, Codable, Hashable {
         case pendingSince = "pending_since", stateBeforePending = "state_before_pending", pausedMs = "paused_ms"
         case autoResolvable = "auto_resolvable", lifeSafety = "life_safety", autoResolved = "auto_resolved"
         case linkedTo = "linked_to", request, evidence, latitude, longitude, timeline, updatedAt = "updated_at"
+        case grid, skill, resourceClasses = "resource_classes", dispatch, dispatchedAt = "dispatched_at", arrivedAt = "arrived_at"
+        case passedOverBy = "passed_over_by"
     }
 }
 
@@ -169,7 +196,7 @@ public struct TimelineEntry: Sendable, Codable, Hashable {
     /// `opened`, `occurred`, `acknowledged`, `started`, `pended`, `resumed`, `resolved`,
     /// `auto_resolved`, `closed`, `reopened`, `cancelled`, `assigned`, `commented`,
     /// `alert_cleared`, `warned`, `transferred`, `response_breached`, `resolution_breached`,
-    /// `not_transferred`, `ack_timeout`.
+    /// `not_transferred`, `ack_timeout`, `dispatched`, `not_dispatched`, `declined`, `arrived`.
     public var action: String
     public var detail: String
 

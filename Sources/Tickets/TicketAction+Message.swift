@@ -25,6 +25,9 @@ extension TicketAction {
         case .responseBreached: "ticket_response_breached"
         case .resolutionBreached: "ticket_resolution_breached"
         case .fellBackToOpen: "ticket_ack_timeout"
+        case .dispatched: "ticket_dispatched"
+        case .declined: "ticket_declined"
+        case .arrived: "ticket_arrived"
         }
     }
 
@@ -41,6 +44,7 @@ extension TicketAction {
         "ticket_opened", "ticket_updated", "ticket_acknowledged", "ticket_started", "ticket_pending", "ticket_resumed",
         "ticket_resolved", "ticket_closed", "ticket_reopened", "ticket_cancelled", "ticket_assigned", "ticket_commented",
         "ticket_warned", "ticket_transferred", "ticket_response_breached", "ticket_resolution_breached", "ticket_ack_timeout",
+        "ticket_dispatched", "ticket_declined", "ticket_arrived",
     ]
 }
 
@@ -60,6 +64,9 @@ extension TicketDesk.Happening {
         case let .resolved(automatically): object["automatically"] = .bool(automatically)
         case let .reopened(cycle): object["cycle"] = .int(Int64(cycle))
         case let .assigned(person): object["assignee"] = .string(person)
+        case let .dispatched(assignee): object["assignee"] = assignee.map { .string($0) } ?? .null
+        case let .declined(person): object["person"] = .string(person)
+        case let .arrived(person): object["person"] = .string(person)
         default: break
         }
         return (name, .object(object))

@@ -16,6 +16,10 @@ extension TicketDesk {
         public var text: String
         /// A device the request is about, when there is one (a lock that jams).
         public var device: Device?
+        /// A device of the resident's unit, for its grid and position when `device` is nil.
+        public var place: Device?
+        /// The skill the job needs (`plumbing`), for dispatch; nil: the route's, else anyone.
+        public var skill: String?
 
         public init(category: String, severity: String, community: String, building: String = "", unit: String = "",
                     text: String, device: Device? = nil) {
@@ -48,9 +52,9 @@ extension TicketDesk {
                             autoResolvable: false, lifeSafety: request.severity == "emergency")
         ticket.request = text
         ticket.assignee = route.assignee
-        let lifecycle = TicketLifecycle(opening: ticket, by: actor, settings: settings)
-        try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
-        happenings.append(Happening(atMs: nowMs, action: .opened, ticket: lifecycle.ticket))
+        ticket.skill = request.skill ?? route.skill
+        if let place = request.place ?? request.device { ticket.place(at: place) }
+        happenings += try opened(TicketLifecycle(opening: ticket, by: actor, settings: settings), at: nowMs, in: &ledger)
         return happenings
     }
 }

@@ -22,6 +22,10 @@ public struct TicketDesk: Sendable {
         public var resolveWithinSeconds: Double?
         /// The reading that made the rule fire, when one did (absence has none).
         public var evidence: TicketEvidence?
+        /// Only people with this skill are dispatched (the rule's `skill`); nil: the route's, else anyone.
+        public var skill: String?
+        /// Classes of service resources the ticket lists nearby (the rule's `resources`).
+        public var resourceClasses: [String] = []
 
         public init(rule: String, device: Device, severity: String, category: String, title: String, lifeSafety: Bool,
                     autoResolvable: Bool, respondWithinSeconds: Double? = nil, resolveWithinSeconds: Double? = nil,
@@ -56,6 +60,8 @@ public struct TicketDesk: Sendable {
     public var policies: [String: SLAPolicy]
     public var router: TicketRouter
     public var reopenWindow: ReopenWindow
+    /// Sends the nearest person on duty; nil (no roster): tickets stay with their team and route.
+    public var dispatch: TicketDispatch?
 
     public init(settings: TicketSettings, policies: [String: SLAPolicy], router: TicketRouter = TicketRouter(),
                 reopenWindow: ReopenWindow = ReopenWindow()) {
@@ -78,7 +84,7 @@ public struct TicketDesk: Sendable {
                 happenings += try apply(.reopen(reason: "the alert fired again"), to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)
             }
         case let .openNew(linkedTo):
-            happenings.append(try open(alert, linkedTo: linkedTo, at: nowMs, in: &ledger))
+            happenings += try open(alert, linkedTo: linkedTo, at: nowMs, in: &ledger)
         }
         return happenings
     }
@@ -101,8 +107,9 @@ public struct TicketDesk: Sendable {
         guard nowMs >= ticket.updatedAt else { throw TicketDeskError.outOfOrder(ticketID, latestMs: ticket.updatedAt) }
         var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
         let action = try lifecycle.eventHappened(event, at: nowMs, by: actor)
-        try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
         happenings.append(Happening(atMs: nowMs, action: action, ticket: lifecycle.ticket))
+        if let dispatched = try dispatch(&lifecycle, after: action, at: nowMs, in: &ledger) { happenings.append(dispatched) }
+        try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
         return happenings
     }
 
@@ -116,6 +123,7 @@ public struct TicketDesk: Sendable {
             while let due = lifecycle.nextDeadline(), due <= nowMs {
                 for action in lifecycle.timePassed(to: due) where action != .none {
                     happenings.append(Happening(atMs: due, action: action, ticket: lifecycle.ticket))
+                    if let dispatched = try dispatch(&lifecycle, after: action, at: due, in: &ledger) { happenings.append(dispatched) }
                 }
                 if lifecycle.nextDeadline() == due { break }
             }
@@ -134,7 +142,7 @@ public struct TicketDesk: Sendable {
         return action == .none ? [] : [Happening(atMs: nowMs, action: action, ticket: lifecycle.ticket)]
     }
 
-    private func open(_ alert: Alert, linkedTo: String?, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> Happening {
+    private func open(_ alert: Alert, linkedTo: String?, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
         var policy = policy(for: alert.severity)
         if let respond = alert.respondWithinSeconds { policy.respond = .seconds(respond) }
         if let resolve = alert.resolveWithinSeconds { policy.resolve = .seconds(resolve) }
@@ -145,10 +153,20 @@ public struct TicketDesk: Sendable {
                             title: alert.title, team: route.team,
                             policy: policy, openedAt: nowMs, autoResolvable: alert.autoResolvable, lifeSafety: alert.lifeSafety, linkedTo: linkedTo)
         ticket.assignee = route.assignee
+        ticket.place(at: device)
+        ticket.skill = alert.skill ?? route.skill
+        ticket.resourceClasses = alert.resourceClasses.isEmpty ? nil : alert.resourceClasses
         if let evidence = alert.evidence { ticket.addEvidence(evidence) }
-        let lifecycle = TicketLifecycle(opening: ticket, by: "rules", settings: settings)
+        return try opened(TicketLifecycle(opening: ticket, by: "rules", settings: settings), at: nowMs, in: &ledger)
+    }
+
+    /// Saves a just-opened ticket, dispatched first when the desk dispatches.
+    func opened(_ opening: TicketLifecycle, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
+        var lifecycle = opening
+        var happenings = [Happening(atMs: nowMs, action: .opened, ticket: lifecycle.ticket)]
+        if let dispatched = try dispatch(&lifecycle, after: .opened, at: nowMs, in: &ledger) { happenings.append(dispatched) }
         try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
-        return Happening(atMs: nowMs, action: .opened, ticket: lifecycle.ticket)
+        return happenings
     }
 
     /// The tier's standard, or the general 24 h / 72 h one for a tier the configuration lacks.

@@ -21,6 +21,7 @@ extension TicketEvent {
         StaffAction(name: "reopen", field: "reason", textRequired: true) { .reopen(reason: $0) },
         StaffAction(name: "cancel", field: "reason", textRequired: true) { .cancel(reason: $0) },
         StaffAction(name: "assign", field: "to", textRequired: true) { .assign(person: $0) },
+        StaffAction(name: "decline", field: "reason", textRequired: true) { .decline(reason: $0) },
         StaffAction(name: "comment", field: "text", textRequired: true) { .comment(text: $0) },
     ]
 
@@ -36,6 +37,7 @@ extension TicketEvent {
         case let .reopen(reason): ("reopen", reason)
         case let .cancel(reason): ("cancel", reason)
         case let .assign(person): ("assign", person)
+        case let .decline(reason): ("decline", reason)
         case let .comment(comment): ("comment", comment)
         case .alertFired, .alertCleared: ("", "")
         }

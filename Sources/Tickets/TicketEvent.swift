@@ -20,6 +20,9 @@ public enum TicketEvent: Sendable, Hashable {
     /// A false alarm, or a duplicate.
     case cancel(reason: String)
     case assign(person: String)
+    /// The assignee cannot go (already at another emergency, off sick): dispatch chooses again
+    /// without them.
+    case decline(reason: String)
     case comment(text: String)
     /// The alert that opened the ticket cleared.
     case alertCleared
@@ -37,6 +40,7 @@ public enum TicketEvent: Sendable, Hashable {
         case .reopen: "reopen"
         case .cancel: "cancel"
         case .assign: "assign"
+        case .decline: "decline"
         case .comment: "comment"
         case .alertCleared: "alert_cleared"
         }
@@ -67,6 +71,11 @@ public enum TicketAction: Sendable, Hashable {
     case resolutionBreached
     /// Acknowledged, but no progress in time: back to open, escalated again.
     case fellBackToOpen
+    /// Dispatch chose a person, or recorded that nobody was available (nil).
+    case dispatched(assignee: String?)
+    case declined(person: String)
+    /// The dispatched person reached the ticket's location.
+    case arrived(person: String)
 
     /// The replay output's `event` (docs/design.md §1.8), or nil for actions it does not
     /// list; those still reach the timeline and the API.
@@ -78,6 +87,8 @@ public enum TicketAction: Sendable, Hashable {
         case .transferred: "ticket_transferred"
         case .resolved: "ticket_resolved"
         case .reopened: "ticket_reopened"
+        case .dispatched: "ticket_dispatched"
+        case .arrived: "ticket_arrived"
         default: nil
         }
     }

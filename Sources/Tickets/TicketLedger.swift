@@ -13,6 +13,10 @@ public protocol TicketLedger {
     mutating func newTicketID() throws -> String
     /// Keeps `ticket`; `nextDeadline` is when its clocks next need `timePassed` (nil: never).
     mutating func save(_ ticket: Ticket, nextDeadline: Int64?) throws
+    /// How many active tickets each assignee has: dispatch sends the least busy among equals.
+    mutating func activeAssignments() throws -> [String: Int]
+    /// The active tickets assigned to `assignee`, in id order: where their arrival may be.
+    mutating func activeTickets(assignee: String) throws -> [Ticket]
 }
 
 /// Tickets held in memory, for `replay` and tests: fast enough for a day of a large community.
@@ -33,6 +37,18 @@ public struct MemoryTicketLedger: TicketLedger, Sendable {
     public func ticketsDue(by nowMs: Int64) -> [String] {
         guard let earliestDeadline, earliestDeadline <= nowMs else { return [] }
         return deadlines.filter { $0.value <= nowMs }.keys.sorted()
+    }
+
+    public func activeAssignments() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for ticket in tickets.values where ticket.state.isActive {
+            if let assignee = ticket.assignee { counts[assignee, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    public func activeTickets(assignee: String) -> [Ticket] {
+        tickets.values.filter { $0.state.isActive && $0.assignee == assignee }.sorted { $0.id < $1.id }
     }
 
     public mutating func newTicketID() -> String {

@@ -142,6 +142,15 @@ public struct TicketLifecycle: Sendable {
             ticket.assignee = person
             log(nowMs, actor, "assigned", person)
             return .assigned(person: person)
+        case let .decline(reason):
+            let reason = try text(reason, "a reason")
+            // Declining is for the start of the job; once work began, hand over with `assign`.
+            try allow([.open, .acknowledged])
+            guard let person = ticket.assignee else { throw .missingText(event: event.name, what: "an assignee to decline it") }
+            ticket.assignee = nil
+            ticket.passedOverBy = (ticket.passedOverBy ?? []) + [person]
+            log(nowMs, actor, "declined", "\(person): \(reason)")
+            return .declined(person: person)
         case let .comment(body):
             // Comments are welcome in every state: a closed ticket is still discussed.
             log(nowMs, actor, "commented", try text(body, "text"))

@@ -9,13 +9,17 @@ public struct TicketRouter: Sendable, Hashable, Codable {
         public var team: String
         /// The person on duty who gets the ticket straight away, if the route names one.
         public var assignee: String?
+        /// The skill its tickets need for dispatch (`plumbing` for repairs), unless the rule names one.
+        public var skill: String?
 
-        public init(community: String? = nil, building: String? = nil, category: String? = nil, team: String, assignee: String? = nil) {
+        public init(community: String? = nil, building: String? = nil, category: String? = nil, team: String, assignee: String? = nil,
+                    skill: String? = nil) {
             self.community = community
             self.building = building
             self.category = category
             self.team = team
             self.assignee = assignee
+            self.skill = skill
         }
 
         public func matches(community: String, building: String, category: String) -> Bool {
@@ -39,10 +43,12 @@ public struct TicketRouter: Sendable, Hashable, Codable {
         route(community: community, building: building, category: category).team
     }
 
-    /// The team and, when the route names one, the person on duty.
-    public func route(community: String, building: String, category: String) -> (team: String, assignee: String?) {
-        guard let route = routes.first(where: { $0.matches(community: community, building: building, category: category) }) else { return (defaultTeam, nil) }
-        return (route.team, route.assignee)
+    /// The team and, when the route names them, the person on duty and the skill needed.
+    public func route(community: String, building: String, category: String) -> (team: String, assignee: String?, skill: String?) {
+        guard let route = routes.first(where: { $0.matches(community: community, building: building, category: category) }) else {
+            return (defaultTeam, nil, nil)
+        }
+        return (route.team, route.assignee, route.skill)
     }
 
     /// Configuration problems, one message each: a route that can never match because an

@@ -180,7 +180,8 @@ struct ReplayCommand: ParsableCommand {
     }
 
     /// A ticket event as replay prints it: `ticket_opened`, `ticket_warned` (with `level`),
-    /// `ticket_transferred` (with `team`), `ticket_resolved`, `ticket_reopened`, `ticket_updated`.
+    /// `ticket_transferred` (with `team`), `ticket_resolved`, `ticket_reopened`, `ticket_updated`,
+    /// `ticket_dispatched` (with `assignee`, `distance_m`, `reason`, `candidates`), `ticket_arrived`.
     static func ticketLine(_ happening: TicketDesk.Happening, json: Bool) -> String? {
         guard let name = happening.action.replayEvent else { return nil }
         let ticket = happening.ticket
@@ -200,6 +201,17 @@ struct ReplayCommand: ParsableCommand {
             extra = " to \(team)"
         case let .resolved(automatically):
             object["automatically"] = .bool(automatically)
+        case let .dispatched(assignee):
+            object["assignee"] = assignee.map { .string($0) } ?? .null
+            if let decision = ticket.dispatch {
+                object["distance_m"] = decision.distanceMetres.map { .int(Int64($0)) } ?? .null
+                object["reason"] = .string(decision.reason)
+                object["candidates"] = .array(decision.candidates.map { .string($0.id) })
+            }
+            extra = assignee.map { " to \($0)" + (ticket.dispatch?.distanceMetres.map { " (\($0) m)" } ?? "") } ?? " nobody available"
+        case let .arrived(person):
+            object["assignee"] = .string(person)
+            extra = " \(person)"
         default:
             break
         }

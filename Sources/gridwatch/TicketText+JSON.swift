@@ -52,6 +52,7 @@ extension TicketText {
         case .reopen: "reopened"
         case .cancel: "cancelled"
         case let .assign(person): "assigned to \(person)"
+        case .decline: "declined; dispatching again"
         case .comment: "comment added"
         case .alertFired, .alertCleared: event.name
         }
@@ -63,7 +64,7 @@ extension TicketsCommand.List {
     func listRemotely(_ client: TicketsRemote) throws {
         var query = ["limit=\(min(max(limit, 1), 5000))"]
         if state != "all" { query.append("state=\(state)") }
-        for (name, value) in [("severity", severity), ("community", community), ("building", building), ("device", device), ("team", team)] {
+        for (name, value) in [("severity", severity), ("community", community), ("building", building), ("grid", grid), ("device", device), ("team", team)] {
             if let value, let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { query.append("\(name)=\(encoded)") }
         }
         if let level { query.append("level=\(level)") }

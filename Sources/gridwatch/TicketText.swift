@@ -64,6 +64,10 @@ enum TicketText {
         case .responseBreached: "response deadline breached"
         case .resolutionBreached: "resolution deadline breached"
         case .fellBackToOpen: "acknowledgement timed out; back to open"
+        case let .dispatched(assignee?): "dispatched to \(assignee)"
+        case .dispatched(nil): "nobody available to dispatch"
+        case let .declined(person): "declined by \(person)"
+        case let .arrived(person): "\(person) arrived"
         }
     }
 }

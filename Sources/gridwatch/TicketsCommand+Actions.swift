@@ -71,6 +71,14 @@ extension TicketsCommand {
         func run() throws { try action.apply(.assign(person: to), to: id) }
     }
 
+    struct Decline: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The assignee cannot go: dispatch chooses the next nearest person on duty.")
+        @OptionGroup var action: TicketActionOptions
+        @Argument(help: "Ticket id.") var id: String
+        @Option(help: "Why (required): at another emergency, off sick, ...") var reason: String
+        func run() throws { try action.apply(.decline(reason: reason), to: id) }
+    }
+
     struct Comment: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a comment to the timeline (any state).")
         @OptionGroup var action: TicketActionOptions

@@ -5,13 +5,13 @@ import Gateway
 import Storage
 import Tickets
 
-/// `gridwatch tickets list|show|create|ack|start|pend|resume|resolve|close|reopen|cancel|assign|comment`:
+/// `gridwatch tickets list|show|create|ack|start|pend|resume|resolve|close|reopen|cancel|assign|decline|comment`:
 /// the staff's view of the tickets, working on the same database as the running gateway.
 struct TicketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "Service tickets: list, show, log a request, and act on them.",
         subcommands: [List.self, Show.self, Create.self, Ack.self, Start.self, Pend.self, Resume.self, Resolve.self, Close.self,
-                      Reopen.self, Cancel.self, Assign.self, Comment.self])
+                      Reopen.self, Cancel.self, Assign.self, Decline.self, Comment.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tickets, newest first (active ones by default).")
@@ -20,6 +20,7 @@ struct TicketsCommand: ParsableCommand {
         @Option(help: "Only this tier.") var severity: String?
         @Option(help: "Only this community.") var community: String?
         @Option(help: "Only this building.") var building: String?
+        @Option(help: "Only this grid (网格).") var grid: String?
         @Option(help: "Only this device.") var device: String?
         @Option(help: "Only this team.") var team: String?
         @Option(help: "Only tickets at this warning level or above (1-3).") var level: Int?
@@ -31,6 +32,7 @@ struct TicketsCommand: ParsableCommand {
             if let client = try remote.client() { return try listRemotely(client) }
             var filter = TicketFilter(severity: severity, community: community, building: building, device: device, team: team,
                                       minEscalationLevel: level, limit: limit)
+            filter.grid = grid
             switch state {
             case "active": filter.states = TicketFilter.active.states
             case "all": filter.states = nil
@@ -80,6 +82,7 @@ struct TicketsCommand: ParsableCommand {
         @Option(help: "Tier: emergency, general, complex (or one from the configuration).") var severity: String = "general"
         @Option(help: "Community.") var community: String?
         @Option(help: "Building.") var building: String = ""
+        @Option(help: "The skill the job needs (plumbing, first_aid ...): dispatch sends someone who has it.") var skill: String?
         @Option(help: "Unit or room.") var unit: String = ""
         @Option(help: "A device the request is about; its location fills in community, building and unit.") var device: String?
         @Option(help: "What the resident asked for.") var text: String
@@ -90,6 +93,7 @@ struct TicketsCommand: ParsableCommand {
                                                  "building": .string(building), "unit": .string(unit)]
                 if let community { body["community"] = .string(community) }
                 if let device { body["device"] = .string(device) }
+                if let skill { body["skill"] = .string(skill) }
                 return action.printRemote(try client.post("/api/v1/tickets", body), what: "opened")
             }
             let database = try action.store.openDatabase()
@@ -99,9 +103,11 @@ struct TicketsCommand: ParsableCommand {
                 deviceRecord = stored.device
             }
             guard let place = community ?? deviceRecord?.community else { throw ValidationError("--community (or --device) is needed") }
-            let request = TicketDesk.Request(category: category, severity: severity, community: place,
+            var request = TicketDesk.Request(category: category, severity: severity, community: place,
                                              building: building.isEmpty ? deviceRecord?.building ?? "" : building,
                                              unit: unit.isEmpty ? deviceRecord?.unit ?? "" : unit, text: text, device: deviceRecord)
+            request.skill = skill
+            request.place = try database.place(of: request)
             let desk = try action.store.loadTicketDesk()
             let nowMs = try action.nowMs()
             let happenings = try database.updateTickets { ledger in

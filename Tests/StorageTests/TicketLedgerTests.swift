@@ -114,4 +114,33 @@ import Tickets
         let counts = try database.activeTicketCounts()
         #expect(counts.count == 2 && counts.allSatisfy { $0.count == 1 })
     }
+
+    @Test(arguments: StoreKind.allCases) func assignmentsCountActiveTicketsAndTheGridFilters(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "tickets")
+        let database = test.store
+        defer { test.remove() }
+        let desk = Self.desk()
+        for (index, (grid, assignee)) in [("G1", "li"), ("G1", "li"), ("G2", "wang")].enumerated() {
+            let device = Device(id: "smoke-\(index)", type: "smoke", community: "maple", building: "1", unit: "10\(index)", grid: grid,
+                                latitude: 31.23, longitude: 121.47)
+            let alert = TicketDesk.Alert(rule: "smoke_alarm", device: device, severity: "emergency", category: "fire", title: "Smoke",
+                                         lifeSafety: true, autoResolvable: false)
+            _ = try database.updateTickets { ledger in
+                let opened = try desk.alertFired(alert, at: Self.t0 + Int64(index) * Self.minute, in: &ledger)
+                return try desk.handle(.assign(person: assignee), ticketID: opened[0].ticket.id, at: Self.t0 + Int64(index) * Self.minute,
+                                       by: "desk", in: &ledger)
+            }
+        }
+        _ = try database.updateTickets { ledger in
+            try desk.handle(.resolve(note: "done"), ticketID: "T-000003", at: Self.t0 + 10 * Self.minute, by: "wang", in: &ledger)
+        }
+        let counts = try database.updateTickets { ledger in try ledger.activeAssignments() }
+        #expect(counts == ["li": 2], "Wang's ticket is resolved")
+        let liTickets = try database.updateTickets { ledger in try ledger.activeTickets(assignee: "li").map(\.id) }
+        #expect(liTickets == ["T-000001", "T-000002"])
+        var filter = TicketFilter()
+        filter.grid = "G2"
+        #expect(try database.tickets(filter).map(\.id) == ["T-000003"])
+        #expect(try database.ticket(id: "T-000001")?.grid == "G1")
+    }
 }

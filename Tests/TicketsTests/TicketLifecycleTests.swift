@@ -26,6 +26,8 @@ import Tickets
         case .close: return [.resolved]
         case .reopen: return [.resolved, .closed]
         case .comment, .alertCleared: return Set(Ticket.State.allCases)
+        // Not in `events`: it also needs an assignee (TicketDispatchTests covers it).
+        case .decline: return [.open, .acknowledged]
         }
     }
 
