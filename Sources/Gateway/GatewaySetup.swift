@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import GridDispatch
 import Rules
 import Tickets
 
@@ -11,6 +12,8 @@ public struct GatewaySetup: Sendable {
     public var inventory: [Device]
     public var rules: RuleSet
     public var calendar: WorkCalendar
+    /// `dispatch.resources`: clinics, defibrillators, locksmiths ... listed near a ticket.
+    public var resources = ServiceResources()
     public var diagnostics: [Diagnostic]
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -34,7 +37,11 @@ public struct GatewaySetup: Sendable {
                 diagnostics.append(Diagnostic(file: configPath, line: 1, column: 1, message: error.message))
             }
         }
-        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar, diagnostics: diagnostics.items)
+        let resources = config.loadServiceResources(diagnostics: &diagnostics)
+        var setup = GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar,
+                                 diagnostics: diagnostics.items)
+        setup.resources = resources
+        return setup
     }
 
     /// The decoder for this setup's topics, types and limits.
