@@ -28,6 +28,7 @@ extension SimulateCommand {
             FileHandle.standardError.write(Data("simulate: \(path): \(problem); skipped\n".utf8))
         }
         guard !roster.people.isEmpty else { throw CommandFailure("no usable staff in \(path) (every row needs an id, lat and lon)") }
+        FileHandle.standardError.write(Data("simulate: \(roster.people.count) staff from \(path)\(roster.skipped.isEmpty ? "" : " (\(roster.skipped.count) rows skipped)")\n".utf8))
         let startMs = Int64((startDate.timeIntervalSince1970 * 1000).rounded())
         return StaffTwin(roster: roster, sites: StaffTwin.sites(of: fleet), defaultCommunity: fleet.first?.community ?? community,
                          startMs: startMs, seed: seed)
