@@ -88,6 +88,7 @@ let package = Package(
             "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Rules", "Tickets", "HTTPAPI", "GridDispatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
