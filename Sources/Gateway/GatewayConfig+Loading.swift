@@ -24,6 +24,8 @@ extension GatewayConfig {
         // The shipped calendar when it is next to the configuration; else Monday-Friday, 09-18.
         let shippedCalendar = resolve("calendars/cn-2026.yaml")
         config.calendarPath = FileManager.default.fileExists(atPath: shippedCalendar) ? shippedCalendar : nil
+        let shippedCatalogue = resolve("catalogue.yaml")
+        config.cataloguePath = FileManager.default.fileExists(atPath: shippedCatalogue) ? shippedCatalogue : nil
 
         let source = YAMLSource.load(path: path, into: &diagnostics)
         if let root = source.root, let top = YAMLMapping(root, in: source, what: "the configuration", diagnostics: &diagnostics) {
@@ -36,7 +38,7 @@ extension GatewayConfig {
                 config.readDispatch(dispatch, source: source, resolve: resolve, diagnostics: &diagnostics)
             }
             if let tickets = YAMLMapping(top["tickets"], in: source, what: "'tickets'", diagnostics: &diagnostics) {
-                config.readTickets(tickets, diagnostics: &diagnostics)
+                config.readTickets(tickets, resolve: resolve, diagnostics: &diagnostics)
                 diagnostics.append(contentsOf: config.ticketProblems(at: tickets["ack_timeout"], in: source))
             }
             if let notifications = YAMLMapping(top["notifications"], in: source, what: "'notifications'", diagnostics: &diagnostics) {

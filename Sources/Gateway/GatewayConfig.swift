@@ -61,6 +61,8 @@ public struct GatewayConfig: Sendable {
     public var retention = RetentionConfig()
     /// `dispatch.*`: how far people and resources may be, when someone has arrived, the resources CSV.
     public var dispatch = DispatchConfig()
+    /// `tickets.catalogue`: the demand catalogue (classes and items); nil: none, rules name no items.
+    public var cataloguePath: String?
 
     public init(configPath: String) { self.configPath = configPath }
 

@@ -14,6 +14,8 @@ public struct GatewaySetup: Sendable {
     public var calendar: WorkCalendar
     /// `dispatch.resources`: clinics, defibrillators, locksmiths ... listed near a ticket.
     public var resources = ServiceResources()
+    /// `tickets.catalogue`: the demand catalogue rules and requests name items of.
+    public var catalogue = DemandCatalogue()
     public var diagnostics: [Diagnostic]
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -38,10 +40,23 @@ public struct GatewaySetup: Sendable {
             }
         }
         let resources = config.loadServiceResources(diagnostics: &diagnostics)
+        let catalogue = config.cataloguePath.map { DemandCatalogue.load(path: $0, tiers: config.tiers, diagnostics: &diagnostics) }
+        diagnostics.append(contentsOf: Self.unknownItems(in: rules, catalogue: catalogue, cataloguePath: config.cataloguePath))
         var setup = GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar,
                                  diagnostics: diagnostics.items)
         setup.resources = resources
+        setup.catalogue = catalogue ?? DemandCatalogue()
         return setup
+    }
+
+    /// Rules naming an item the catalogue lacks, each at its `item:` line and column.
+    static func unknownItems(in rules: RuleSet, catalogue: DemandCatalogue?, cataloguePath: String?) -> [Diagnostic] {
+        rules.rules.compactMap { rule in
+            guard let item = rule.item, catalogue?[item] == nil else { return nil }
+            let message = catalogue == nil ? "rule '\(rule.id)' names item '\(item)' but no catalogue is configured (tickets.catalogue)"
+                : "rule '\(rule.id)' names unknown item '\(item)' (not in \(cataloguePath ?? "the catalogue"))"
+            return Diagnostic(file: rule.file, line: max(rule.itemLine, 1), column: max(rule.itemColumn, 1), message: message)
+        }
     }
 
     /// The decoder for this setup's topics, types and limits.
