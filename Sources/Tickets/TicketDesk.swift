@@ -188,6 +188,8 @@ public enum TicketDeskError: Error, Hashable, CustomStringConvertible {
     case unknownTicket(String)
     case unknownTier(String, known: [String])
     case missingField(String)
+    /// A request naming an item the demand catalogue does not have.
+    case unknownItem(String, known: [String])
     /// An action timed before the ticket's latest entry (a back-dated `--at`).
     case outOfOrder(String, latestMs: Int64)
 
@@ -196,6 +198,7 @@ public enum TicketDeskError: Error, Hashable, CustomStringConvertible {
         case let .unknownTicket(id): "no ticket \(id)"
         case let .unknownTier(tier, known): "unknown severity tier '\(tier)' (tiers: \(known.joined(separator: ", ")))"
         case let .missingField(what): "a request needs \(what)"
+        case let .unknownItem(item, known): "unknown item '\(item)' (the catalogue has: \(known.joined(separator: ", ")))"
         case let .outOfOrder(id, latest): "\(id) already has an entry at \(RFC3339.format(milliseconds: latest, timeZone: .current)); an action cannot be recorded before it"
         }
     }

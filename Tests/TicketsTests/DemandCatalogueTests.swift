@@ -71,4 +71,18 @@ import Tickets
         #expect(leak.skill == "plumbing" && leak.category == "repairs" && leak.team == "grid")
         #expect(leak.contractJSON(timeZone: TicketFixture.zone).jsonText.contains(#""item":"water_leak""#))
     }
+
+    @Test func aRequestForAnItemTakesItsTierClassAndSkillAndAnUnknownItemIsRefused() throws {
+        var diagnostics = DiagnosticList()
+        var desk = TicketDesk(settings: TicketFixture.settings(), policies: SLAPolicy.defaults, router: TicketRouter(defaultTeam: "grid"))
+        desk.catalogue = DemandCatalogue.load(path: TicketFixture.root.appendingPathComponent("config/catalogue.yaml").path, tiers: Self.tiers,
+                                              diagnostics: &diagnostics)
+        var ledger = MemoryTicketLedger()
+        var request = TicketDesk.Request(category: "", severity: "", community: "maple", building: "2", unit: "301", text: "The lock jams")
+        request.item = "lock_repair"
+        let ticket = try #require(desk.open(request, at: TicketFixture.t0, by: "desk", in: &ledger).first?.ticket)
+        #expect(ticket.item == "lock_repair" && ticket.category == "repairs" && ticket.severity == "general" && ticket.skill == "locks")
+        request.item = "unicorn"
+        #expect(throws: TicketDeskError.self) { _ = try desk.open(request, at: TicketFixture.t0, by: "desk", in: &ledger) }
+    }
 }
