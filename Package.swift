@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "GridDispatch",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets", "GridDispatch"]),
         .testTarget(name: "NotificationsTests", dependencies: [

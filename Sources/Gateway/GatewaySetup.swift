@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import GridDispatch
 import Rules
 import Tickets
 
@@ -11,6 +12,8 @@ public struct GatewaySetup: Sendable {
     public var inventory: [Device]
     public var rules: RuleSet
     public var calendar: WorkCalendar
+    /// The roster and shifts; shift times are read on `calendar`'s time zone.
+    public var staff: StaffFiles
     public var diagnostics: [Diagnostic]
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -29,12 +32,14 @@ public struct GatewaySetup: Sendable {
         let rules = RuleFileParser.load(directory: config.rulesPath, catalog: catalog, tiers: config.tiers, diagnostics: &diagnostics)
         var calendar = WorkCalendar.standard(timeZone: rules.timeZone)
         if let path = config.calendarPath, let loaded = WorkCalendar.load(path: path, diagnostics: &diagnostics) { calendar = loaded }
+        let staff = StaffFiles.load(config, diagnostics: &diagnostics)
         for pattern in [config.telemetryPattern] + (config.statusPattern.map { [$0] } ?? []) {
             do { _ = try TopicLayout(pattern) } catch {
                 diagnostics.append(Diagnostic(file: configPath, line: 1, column: 1, message: error.message))
             }
         }
-        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar, diagnostics: diagnostics.items)
+        return GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar, staff: staff,
+                            diagnostics: diagnostics.items)
     }
 
     /// The decoder for this setup's topics, types and limits.
