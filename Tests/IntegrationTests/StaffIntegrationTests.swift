@@ -65,4 +65,21 @@ import Testing
         let listed = try CommandLineTests.gridwatch(["staff", "list", "--config", config], in: directory)
         #expect(listed.status == 0 && listed.output.contains("S10") && listed.output.contains("of 10 on duty"), "\(listed.output)")
     }
+
+    @Test func checkReportsEveryRosterAndShiftMistakeAtOnce() throws {
+        let directory = try TestPaths.temporaryDirectory("staff-check")
+        try "id,name,team,lat,lon\nS1,Wang,grid,32.06,118.78\nS1,Li,grid,32.06,200\n"
+            .write(toFile: directory + "/roster.csv", atomically: true, encoding: .utf8)
+        try "- {staff: S2, days: [mon], from: \"08:00\", to: \"18:00\"}\n- {team: grid, from: \"8\", to: \"18:00\"}\n"
+            .write(toFile: directory + "/shifts.yaml", atomically: true, encoding: .utf8)
+        let config = try CommandLineTests.writeConfig(in: directory, extra: "staff: {roster: roster.csv, shifts: shifts.yaml}\n")
+        let result = try CommandLineTests.gridwatch(["check", "--config", config], in: directory)
+        #expect(result.status == 1)
+        for line in ["/roster.csv:3:1: error: staff 'S1' is already listed on line 2", "/roster.csv:3:18: error: 'lon' 200 is outside -180...180",
+                     "/shifts.yaml:1:11: error: unknown staff 'S2'", "/shifts.yaml:2:22: error: 'from' must be a time HH:MM"] {
+            #expect(result.output.contains(line), "missing \(line) in \(result.output)")
+        }
+        let clean = try CommandLineTests.gridwatch(["check", "--config", TestPaths.repository + "/config/gridwatch.yaml"], in: directory)
+        #expect(clean.status == 0 && clean.output.contains("10 staff, 10 shifts"), "\(clean.output)")
+    }
 }
