@@ -82,4 +82,41 @@ import Testing
         let clean = try CommandLineTests.gridwatch(["check", "--config", TestPaths.repository + "/config/gridwatch.yaml"], in: directory)
         #expect(clean.status == 0 && clean.output.contains("10 staff, 10 shifts"), "\(clean.output)")
     }
+
+    /// In cluster mode each community's owner subscribes to that community's staff topic and
+    /// stores its positions fenced, with the batch; the instance's board and API show them.
+    @Test func aClusterPartitionStoresItsCommunitysPositions() throws {
+        let directory = try TestPaths.temporaryDirectory("staff-cluster")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let staffFiles = TestPaths.repository + "/config/staff"
+        let cluster = try TestCluster(broker: broker, directory: directory, extra: "staff: {roster: \(staffFiles)/roster.csv}")
+        defer { cluster.stopAll() }
+        try cluster.start("gw-1")
+        #expect(eventually(timeout: 30) { (try? cluster.owners().count) == TestCluster.communities.count + 1 })
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        func publish(_ community: String, _ staff: String) throws -> Bool {
+            let pub = try ChildProcess(name: "pub-\(community)-\(staff)", executable: "/usr/bin/mosquitto_pub", arguments: [
+                "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/\(community)/staff/\(staff)/location",
+                "-m", #"{"ts": \#(nowMs), "lat": 32.0609, "lon": 118.7809}"#,
+            ], logDirectory: directory)
+            return pub.waitForExit(timeout: 10) == 0
+        }
+        // A partition's subscription is made once its client connects: publish until stored.
+        #expect(eventually(timeout: 30) {
+            _ = try? publish("hexi", "S01")
+            return ((try? cluster.store.staffPositions(staffID: "S01", fromMs: 0, toMs: .max, limit: 10)) ?? []).count == 1
+        }, "the hexi partition stored no position")
+        #expect(try publish("lanyuan", "S77"))
+        #expect(eventually(timeout: 15) { ((try? cluster.store.rejections(reason: "unknown_staff")) ?? []).map(\.deviceID) == ["S77"] })
+
+        let create = try ChildProcess(name: "token", executable: TestPaths.gridwatch, arguments: [
+            "token", "create", "--store", cluster.storeURL, "--name", "duty-li", "--role", "responder",
+        ], logDirectory: directory)
+        #expect(create.waitForExit(timeout: 30) == 0, "\(create.log)")
+        let token = try #require(create.log.split(separator: "\n").last { $0.hasPrefix("gw_") }.map(String.init))
+        let instance = try #require(cluster.instance("gw-1"))
+        let shown = APIClient(port: instance.httpPort).object("GET", "/api/v1/staff/S01", token: token)
+        #expect((shown.object["position"] as? [String: Any])?["lat"] as? Double == 32.0609, "\(shown)")
+    }
 }
