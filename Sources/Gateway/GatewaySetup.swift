@@ -12,6 +12,8 @@ public struct GatewaySetup: Sendable {
     public var inventory: [Device]
     public var rules: RuleSet
     public var calendar: WorkCalendar
+    /// The roster and shifts; shift times are read on `calendar`'s time zone.
+    public var staff: StaffFiles
     /// `dispatch.resources`: clinics, defibrillators, locksmiths ... listed near a ticket.
     public var resources = ServiceResources()
     /// `tickets.catalogue`: the demand catalogue rules and requests name items of.
@@ -34,6 +36,7 @@ public struct GatewaySetup: Sendable {
         let rules = RuleFileParser.load(directory: config.rulesPath, catalog: catalog, tiers: config.tiers, diagnostics: &diagnostics)
         var calendar = WorkCalendar.standard(timeZone: rules.timeZone)
         if let path = config.calendarPath, let loaded = WorkCalendar.load(path: path, diagnostics: &diagnostics) { calendar = loaded }
+        let staff = StaffFiles.load(config, diagnostics: &diagnostics)
         for pattern in [config.telemetryPattern] + (config.statusPattern.map { [$0] } ?? []) {
             do { _ = try TopicLayout(pattern) } catch {
                 diagnostics.append(Diagnostic(file: configPath, line: 1, column: 1, message: error.message))
@@ -42,7 +45,7 @@ public struct GatewaySetup: Sendable {
         let resources = config.loadServiceResources(diagnostics: &diagnostics)
         let catalogue = config.cataloguePath.map { DemandCatalogue.load(path: $0, tiers: config.tiers, diagnostics: &diagnostics) }
         diagnostics.append(contentsOf: Self.unknownItems(in: rules, catalogue: catalogue, cataloguePath: config.cataloguePath))
-        var setup = GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar,
+        var setup = GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar, staff: staff,
                                  diagnostics: diagnostics.items)
         setup.resources = resources
         setup.catalogue = catalogue ?? DemandCatalogue()
