@@ -99,6 +99,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v4-api", migrate: migrateAPI)
         migrator.registerMigration("v5-webhooks", migrate: migrateWebhooks)
         migrator.registerMigration("v6-retention", migrate: migrateRetention)
+        migrator.registerMigration("v7-places", migrate: migratePlaces)
         return migrator
     }
 
