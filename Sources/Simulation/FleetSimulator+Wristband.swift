@@ -131,11 +131,15 @@ extension FleetSimulator {
 
 /// Where the community is on the map, and where each building stands in it.
 ///
-/// Only wristbands report a position. The community is placed in urban Shanghai by a hash of
-/// its name, buildings about 50 m apart, so positions look real without being anyone's home.
+/// Only wristbands report a position. A unit the inventory places is where its wearer lives;
+/// otherwise the community is placed in urban Shanghai by a hash of its name, buildings about
+/// 50 m apart, so positions look real without being anyone's home.
 enum SiteLocation {
     /// The home position of a device's unit (its building's entrance).
     static func home(of device: FleetDevice) -> (lat: Double, lon: Double) {
+        // The inventory's own position first: dispatch measures from the wearer's reported
+        // position, so a twin that placed them elsewhere would send nobody.
+        if let latitude = device.latitude, let longitude = device.longitude { return (latitude, longitude) }
         let community = StableHash.fnv1a(device.community)
         let baseLat = 31.10 + Double(community % 1000) / 1000 * 0.25
         let baseLon = 121.30 + Double((community >> 20) % 1000) / 1000 * 0.30
