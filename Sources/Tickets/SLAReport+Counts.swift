@@ -109,6 +109,22 @@ extension SLAReport {
         }
     }
 
+    /// Tickets per (community, grid, category): the demand heat map by grid (网格). Only tickets
+    /// that recorded a grid are counted.
+    public struct GridDemandCell: Sendable, Codable, Hashable {
+        public var community: String
+        public var grid: String
+        public var category: String
+        public var count: Int
+
+        /// The busiest cells first; ties by name.
+        static func cells(_ tickets: [Ticket]) -> [GridDemandCell] {
+            Dictionary(grouping: tickets.filter { !($0.grid ?? "").isEmpty }) { [$0.community, $0.grid ?? "", $0.category] }
+                .map { GridDemandCell(community: $0.key[0], grid: $0.key[1], category: $0.key[2], count: $0.value.count) }
+                .sorted { ($1.count, $0.community, $0.grid, $0.category) < ($0.count, $1.community, $1.grid, $1.category) }
+        }
+    }
+
     /// Tickets cancelled (as false alarms or duplicates) among all tickets of the period.
     public struct FalseAlarms: Sendable, Codable, Hashable {
         public var tickets: Int

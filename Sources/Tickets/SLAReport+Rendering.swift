@@ -41,6 +41,12 @@ extension SLAReport {
         lines.append("Tickets by building and category")
         lines += Self.aligned([["  Community", "Building", "Category", "Tickets"]]
             + demand.map { ["  \($0.community)", $0.building, $0.category, String($0.count)] })
+        if !demandByGrid.isEmpty {
+            lines.append("")
+            lines.append("Tickets by grid and category")
+            lines += Self.aligned([["  Community", "Grid", "Category", "Tickets"]]
+                + demandByGrid.map { ["  \($0.community)", $0.grid, $0.category, String($0.count)] })
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -84,6 +90,9 @@ extension SLAReport {
         }
         for cell in demand {
             add("demand", "\(cell.community)/\(cell.building)/\(cell.category)", ["tickets": "\(cell.count)"])
+        }
+        for cell in demandByGrid {
+            add("demand_by_grid", "\(cell.community)/\(cell.grid)/\(cell.category)", ["tickets": "\(cell.count)"])
         }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }

@@ -59,6 +59,8 @@ public struct SLAReport: Sendable, Codable, Hashable {
     public var deviceHealth: DeviceHealth
     /// Tickets per (community, building, category): the data behind a demand heat map.
     public var demand: [DemandCell]
+    /// The same by grid, for tickets that recorded one (empty without grids in the inventory).
+    public var demandByGrid: [GridDemandCell]
     public var falseAlarms: FalseAlarms
 
     public init(tickets: [Ticket], devices: [DeviceReportingStatus], fromMs: Int64, toMs: Int64, nowMs: Int64) {
@@ -75,6 +77,7 @@ public struct SLAReport: Sendable, Codable, Hashable {
         warningFunnel = WarningFunnel(tickets: scoped)
         deviceHealth = DeviceHealth(devices: devices, nowMs: nowMs)
         demand = DemandCell.cells(scoped)
+        demandByGrid = GridDemandCell.cells(scoped)
         falseAlarms = FalseAlarms(tickets: scoped)
     }
 
@@ -94,6 +97,6 @@ public struct SLAReport: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case fromMs = "from_ms", toMs = "to_ms", nowMs = "now_ms", tickets, tiers, overall
         case closure = "closed_within_72h", remediation, warningFunnel = "warning_funnel"
-        case deviceHealth = "device_health", demand, falseAlarms = "false_alarms"
+        case deviceHealth = "device_health", demand, demandByGrid = "demand_by_grid", falseAlarms = "false_alarms"
     }
 }

@@ -169,6 +169,9 @@ import Tickets
         #expect(arrive.samples == 2 && arrive.p50Ms == 8 * F.minute && arrive.p90Ms == 12 * F.minute)
         #expect(report.text(timeZone: F.zone).contains("Time to arrive after dispatch"))
         #expect(report.csv().contains("time_to_arrive,emergency,p50_ms,480000"))
+        #expect(report.demandByGrid.map { "\($0.grid):\($0.count)" }.sorted() == ["G1:1", "G2:1"])
+        #expect(report.text(timeZone: F.zone).contains("Tickets by grid and category"))
+        #expect(report.csv().contains("demand_by_grid,maple/G1/elderly_care,tickets,1"))
         let quiet = SLAReport(tickets: [], devices: [], fromMs: F.t0, toMs: F.t0 + F.hour, nowMs: F.t0 + F.hour)
         #expect(!quiet.csv().contains("time_to_arrive"), "no dispatch in use, no empty arrival rows")
     }
