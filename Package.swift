@@ -66,6 +66,7 @@ let package = Package(
         .target(name: "HTTPAPI", dependencies: [
             "Storage", "Devices", "Tickets", "GridDispatch",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,7 +102,8 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
                                                         .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets", "GridDispatch"]),
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets", "GridDispatch", "Storage",
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "NotificationsTests", dependencies: [
             "Notifications", "Gateway", "Storage", "Devices",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,8 +13,8 @@ struct DeviceRoutes {
     let environment: APIEnvironment
 
     func add(to group: RouterGroup<APIRequestContext>) {
-        group.get("devices") { request, context in try list(request, context) }
-        group.get("devices/:id") { _, context in try show(context) }
+        group.get("devices") { request, context in try await environment.blocking { try list(request, context) } }
+        group.get("devices/:id") { _, context in try await environment.blocking { try show(context) } }
     }
 
     func list(_ request: Request, _ context: APIRequestContext) throws -> Response {

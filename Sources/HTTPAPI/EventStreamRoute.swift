@@ -18,7 +18,7 @@ struct EventStreamRoute {
     let environment: APIEnvironment
 
     func add(to group: RouterGroup<APIRequestContext>) {
-        group.get("events") { request, context in try stream(request, context) }
+        group.get("events") { request, context in try await environment.blocking { try stream(request, context) } }
     }
 
     func stream(_ request: Request, _ context: APIRequestContext) throws -> Response {
@@ -43,11 +43,13 @@ struct EventStreamRoute {
             var lastTokenCheck = ContinuousClock.now
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 if ContinuousClock.now - lastTokenCheck >= Self.tokenCheckInterval {
-                    guard (try? environment.database.activeAPIToken(hash: caller.tokenHash)) != nil else { break }
+                    let hash = caller.tokenHash
+                    guard (try? await environment.blocking({ try environment.database.activeAPIToken(hash: hash) })) != nil else { break }
                     lastTokenCheck = .now
                 }
                 let generation = environment.bell.generation
-                let events = try environment.database.ticketEvents(after: cursor, limit: 500)
+                let after = cursor
+                let events = try await environment.blocking { try environment.database.ticketEvents(after: after, limit: 500) }
                 if !events.isEmpty {
                     var text = ""
                     for event in events {

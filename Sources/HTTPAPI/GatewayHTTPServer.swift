@@ -11,6 +11,13 @@ public enum GatewayHTTPServer {
                             readiness: @escaping @Sendable () async -> ReadinessReport,
                             metrics: @escaping @Sendable () -> String = { "" },
                             api: APIEnvironment? = nil) -> some ApplicationProtocol {
+        Application(router: router(logger: logger, readiness: readiness, metrics: metrics, api: api),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "gridwatch"), logger: logger)
+    }
+
+    /// Every route, for `make` and for tests that drive the router in process.
+    public static func router(logger: Logger, readiness: @escaping @Sendable () async -> ReadinessReport,
+                              metrics: @escaping @Sendable () -> String = { "" }, api: APIEnvironment? = nil) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
         if let path = api?.dashboardPath {
@@ -46,6 +53,6 @@ public enum GatewayHTTPServer {
             StaffRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "gridwatch"), logger: logger)
+        return router
     }
 }

@@ -10,8 +10,8 @@ struct ReportRoutes {
     let environment: APIEnvironment
 
     func add(to group: RouterGroup<APIRequestContext>) {
-        group.get("reports/sla") { request, context in try sla(request, context) }
-        group.get("reports/heatmap") { request, context in try heatmap(request, context) }
+        group.get("reports/sla") { request, context in try await environment.blocking { try sla(request, context) } }
+        group.get("reports/heatmap") { request, context in try await environment.blocking { try heatmap(request, context) } }
     }
 
     func sla(_ request: Request, _ context: APIRequestContext) throws -> Response {

@@ -10,7 +10,7 @@ struct SiteRoutes {
     let environment: APIEnvironment
 
     func add(to group: RouterGroup<APIRequestContext>) {
-        group.get("site") { request, context in try site(request, context) }
+        group.get("site") { request, context in try await environment.blocking { try site(request, context) } }
     }
 
     func site(_ request: Request, _ context: APIRequestContext) throws -> Response {

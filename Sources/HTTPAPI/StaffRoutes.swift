@@ -9,8 +9,8 @@ struct StaffRoutes {
     let environment: APIEnvironment
 
     func add(to group: RouterGroup<APIRequestContext>) {
-        group.get("staff") { request, context in try list(request, context) }
-        group.get("staff/:id") { _, context in try show(context) }
+        group.get("staff") { request, context in try await environment.blocking { try list(request, context) } }
+        group.get("staff/:id") { _, context in try await environment.blocking { try show(context) } }
     }
 
     func list(_ request: Request, _ context: APIRequestContext) throws -> Response {

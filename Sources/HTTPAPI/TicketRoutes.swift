@@ -10,9 +10,9 @@ struct TicketRoutes {
     let environment: APIEnvironment
 
     func add(to group: RouterGroup<APIRequestContext>) {
-        group.get("tickets") { request, context in try list(request, context) }
-        group.get("tickets/:id") { _, context in try show(context) }
-        group.get("tickets/:id/trajectory") { _, context in try trajectory(context) }
+        group.get("tickets") { request, context in try await environment.blocking { try list(request, context) } }
+        group.get("tickets/:id") { _, context in try await environment.blocking { try show(context) } }
+        group.get("tickets/:id/trajectory") { _, context in try await environment.blocking { try trajectory(context) } }
         group.post("tickets") { request, context in try await create(request, context) }
         group.post("tickets/ack") { request, context in try await acknowledgeMany(request, context) }
         group.post("tickets/:id/:action") { request, context in try await act(request, context) }
@@ -79,8 +79,11 @@ struct TicketRoutes {
         let caller = try context.require(.responder)
         let id = try context.parameters.require("id")
         let event = try TicketView.event(try context.parameters.require("action"), body: try await APIResponse.object(request))
-        let ticket = try perform { try environment.desk.act(event, on: id, by: caller.name) }
-        return APIResponse.json(try detail(ticket, caller: caller))
+        let environment = environment
+        return try await environment.blocking {
+            let ticket = try perform { try environment.desk.act(event, on: id, by: caller.name) }
+            return APIResponse.json(try detail(ticket, caller: caller))
+        }
     }
 
     func acknowledgeMany(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -93,13 +96,14 @@ struct TicketRoutes {
             guard case let .string(id) = item else { throw APIError(.badRequest, "'ids' must hold strings") }
             return id
         }
-        let view = try TicketView(environment: environment, caller: caller)
+        let environment = environment
+        let view = try await environment.blocking { try TicketView(environment: environment, caller: caller) }
         var results: [JSONValue] = []
         // Each ticket on its own: one that fails (its state, or the database) never hides what
         // the others did, so a client never retries acknowledgements that already happened.
         for id in ids {
             do {
-                let ticket = try perform { try environment.desk.act(.acknowledge, on: id, by: caller.name) }
+                let ticket = try await environment.blocking { try perform { try environment.desk.act(.acknowledge, on: id, by: caller.name) } }
                 results.append(.object(["id": .string(id), "ok": .bool(true), "ticket": view.json(ticket)]))
             } catch {
                 let message = (error as? APIError)?.message ?? "could not be acknowledged now: \(error)"
@@ -113,6 +117,13 @@ struct TicketRoutes {
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let caller = try context.require(.responder)
         let body = try await APIResponse.object(request)
+        let routes = self
+        return try await environment.blocking { try routes.open(body, caller: caller) }
+    }
+
+    /// Logs the request in `body`; a catalogue `item` stands for the category (its class) and,
+    /// unless `severity` is given, the tier.
+    func open(_ body: [String: JSONValue], caller: APICaller) throws -> Response {
         var device: Device?
         if let id = try APIResponse.string(body, "device") {
             guard let stored = try environment.database.device(id: id) else { throw APIError(.badRequest, "no device \(id)") }
@@ -125,13 +136,15 @@ struct TicketRoutes {
                 throw APIError(.badRequest, "'\(field)' may not contain +, #, / or control characters")
             }
         }
+        let item = try APIResponse.string(body, "item")
         var ticketRequest = TicketDesk.Request(
-            category: try APIResponse.requiredString(body, "category", for: "a request"),
-            severity: try APIResponse.string(body, "severity") ?? "general",
+            category: item == nil ? try APIResponse.requiredString(body, "category", for: "a request") : "",
+            severity: try APIResponse.string(body, "severity") ?? (item == nil ? "general" : ""),
             community: try APIResponse.string(body, "community") ?? device?.community ?? "",
             building: try APIResponse.string(body, "building") ?? device?.building ?? "",
             unit: try APIResponse.string(body, "unit") ?? device?.unit ?? "", text: requestText, device: device)
         ticketRequest.skill = try APIResponse.string(body, "skill")
+        ticketRequest.item = item
         ticketRequest.place = try environment.database.place(of: ticketRequest)
         let ticket = try perform { try environment.desk.open(ticketRequest, by: caller.name) }
         var response = APIResponse.json(try detail(ticket, caller: caller), status: .created)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOPosix
 import Storage
 import Synchronization
 
@@ -23,7 +24,10 @@ struct TokenAuthenticator: RouterMiddleware {
             throw APIError(.unauthorized, "the Authorization header must be 'Bearer TOKEN'")
         }
         let hash = APITokenSecret.hash(secret)
-        guard let token = try database.activeAPIToken(hash: hash), let role = APIRole(rawValue: token.role) else {
+        let database = database
+        // Off the cooperative pool, like every store call of the API (APIEnvironment+Blocking).
+        let found = try await NIOThreadPool.singleton.runIfActive { try database.activeAPIToken(hash: hash) }
+        guard let token = found, let role = APIRole(rawValue: token.role) else {
             throw APIError(.unauthorized, "unknown or revoked token")
         }
         let now = nowMs()
@@ -32,7 +36,7 @@ struct TokenAuthenticator: RouterMiddleware {
             times[hash] = now
             return true
         }
-        if due { try? database.touchAPIToken(hash: hash, nowMs: now) }
+        if due { _ = try? await NIOThreadPool.singleton.runIfActive { try database.touchAPIToken(hash: hash, nowMs: now) } }
         var context = context
         context.caller = APICaller(name: token.name, role: role, tokenHash: hash)
         return try await next(request, context)
