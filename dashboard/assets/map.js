@@ -1,0 +1,247 @@
+// The map (#/map?community=C&heat=7): the community's site plan with its open tickets, the
+// staff on duty, the selected ticket's trajectory and the demand heat as a layer, and the same
+// tickets as a list beside it. Tickets follow the event stream; positions are polled.
+import { api, withQuery } from './api.js';
+import { t } from './i18n.js';
+import { h, setText, now, syncClock } from './util.js';
+import { dutyOrder, isActive } from './tickets.js';
+import { makeProjection, fanOut } from './geo.js';
+import { SitePlan } from './sitemap.js';
+import { clampToPlan, ticketSpot, markerItem, staffItems, staffNote } from './placement.js';
+import * as panel from './mappanel.js';
+
+const $ = id => document.getElementById(id);
+const HEAT_PERIODS = ['1', '7', '30'];
+// Positions move while a responder walks; the stream carries tickets only, so staff and the
+// selected ticket's trajectory are asked for again this often while the map is shown.
+const POSITIONS_REFRESH_MS = 10_000;
+
+const tickets = new Map();   // id -> active TICKET of the community shown
+const state = {
+  communities: null, community: '', site: null, siteError: '', proj: null,
+  staff: null, staffError: '', heatDays: '', heat: null, heatError: '',
+  selected: null, trajectory: null, ticketsError: '',
+};
+let plan = null;
+let visible = false;
+let pollTimer = null;
+
+/** Shows the map for the hash query; fetches what it does not hold yet. */
+export async function show(query) {
+  visible = true;
+  const q = new URLSearchParams(query);
+  const heat = HEAT_PERIODS.includes(q.get('heat')) ? q.get('heat') : '';
+  if (!state.communities) {
+    try {
+      const { devices } = await api('devices');
+      state.communities = [...new Set(devices.map(d => d.community))].sort();
+    } catch (err) {
+      state.siteError = err.message; // shown by draw(); the next visit asks again
+    }
+  }
+  const known = state.communities || [];
+  const wanted = q.get('community');
+  const community = known.includes(wanted) ? wanted : state.community || known[0] || '';
+  const changed = community !== state.community;
+  state.community = community;
+  if (changed) Object.assign(state, { site: null, proj: null, selected: null, trajectory: null, heat: null });
+  if (heat !== state.heatDays) state.heatDays = heat;
+  build();
+  saveQuery();
+  await Promise.all([loadSite(changed || !state.site), loadTickets(), loadStaff(), loadHeat()]);
+  clearInterval(pollTimer);
+  pollTimer = setInterval(() => { loadStaff(); refreshTrajectory(); }, POSITIONS_REFRESH_MS);
+}
+
+export function hide() {
+  visible = false;
+  clearInterval(pollTimer);
+}
+
+/** Forgets everything at log-out: the next user must not see the previous one's positions. */
+export function reset() {
+  hide();
+  tickets.clear();
+  Object.assign(state, { communities: null, community: '', site: null, proj: null, staff: null, heat: null, selected: null, trajectory: null });
+  plan = null;
+  drawnBase = null;
+  $('view-map').replaceChildren();
+}
+
+function saveQuery() {
+  const query = withQuery('', { community: state.community, heat: state.heatDays });
+  // replaceState: a reload keeps the community and layer without a history entry per click.
+  history.replaceState(null, '', '#/map' + query);
+}
+
+async function loadSite(needed) {
+  if (!needed || !state.community) return draw();
+  try {
+    state.site = await api(withQuery('site', { community: state.community }));
+    state.siteError = '';
+    const b = state.site.bounds;
+    state.proj = b && state.site.buildings.length ? makeProjection(b) : null;
+  } catch (err) {
+    state.siteError = err.message;
+  }
+  draw();
+}
+
+/** (Re)fetches the open tickets: on showing the map and after the event stream reconnects. */
+export async function loadTickets() {
+  if (!visible || !state.community) return;
+  try {
+    const data = await api(withQuery('tickets', { state: 'active', community: state.community, limit: 5000 }));
+    syncClock(data.now);
+    tickets.clear();
+    for (const tk of data.tickets) tickets.set(tk.id, tk);
+    state.ticketsError = '';
+  } catch (err) {
+    state.ticketsError = err.message;
+  }
+  draw();
+}
+
+async function loadStaff() {
+  try {
+    state.staff = (await api('staff')).staff;
+    state.staffError = '';
+  } catch (err) {
+    state.staffError = err.message;
+  }
+  draw();
+}
+
+async function loadHeat() {
+  const days = state.heatDays;
+  if (!days) { state.heat = null; return draw(); }
+  try {
+    const data = await api(withQuery('reports/heatmap', { days, community: state.community }));
+    if (days !== state.heatDays) return;
+    state.heat = new Map();
+    for (const c of data.cells) state.heat.set(c.building, (state.heat.get(c.building) || 0) + c.tickets);
+    state.heatError = '';
+  } catch (err) {
+    state.heatError = err.message;
+  }
+  draw();
+}
+
+async function refreshTrajectory() {
+  const id = state.selected?.id;
+  if (!id || state.selected.arrived_at && state.trajectory?.id === id && state.trajectory.data) return;
+  try {
+    const data = await api(`tickets/${encodeURIComponent(id)}/trajectory`);
+    if (state.selected?.id === id) state.trajectory = { id, data };
+  } catch (err) {
+    if (state.selected?.id === id) state.trajectory = { id, error: err.status === 403 ? t('trajHidden') : t('loadFailed', { error: err.message }) };
+  }
+  draw();
+}
+
+/** A ticket from an event or an action: kept current in place, never a refetch. */
+export function applyTicket(ticket) {
+  if (ticket.community !== state.community) return;
+  if (isActive(ticket)) tickets.set(ticket.id, ticket);
+  else tickets.delete(ticket.id);
+  if (state.selected?.id === ticket.id) {
+    state.selected = ticket;
+    refreshTrajectory();
+  }
+  draw();
+}
+
+function select(id) {
+  const ticket = tickets.get(id);
+  if (!ticket) return;
+  if (state.selected?.id !== id) state.trajectory = null;
+  state.selected = ticket;
+  // The detail panel is beside the plan, not where focus is: say what was chosen.
+  $('status-announcer').textContent = t('announceSelected', { id, reason: ticket.dispatch?.reason || t('mapNoDispatch') });
+  refreshTrajectory();
+  draw();
+}
+
+// ---- drawing ---------------------------------------------------------------------------------
+
+/** The page's frame, made once per community and language; draw() fills it. */
+function build() {
+  plan = new SitePlan(t('mapTitle'));
+  plan.svg.addEventListener('keydown', e => { if (e.key === 'Escape') { state.selected = null; draw(); } });
+  const picker = state.communities?.length > 1 ? h('label', { class: 'map-picker' }, t('mapCommunity'), ' ',
+    h('select', { id: 'map-community', on: { change: e => { location.hash = '#/map' + withQuery('', { community: e.target.value, heat: state.heatDays }); } } },
+      state.communities.map(c => h('option', { value: c, selected: c === state.community, text: c })))) : null;
+  const layer = h('div', { class: 'periods', role: 'group', 'aria-label': t('heatLayer') },
+    h('span', { class: 'group-label', text: t('heatLayer') }),
+    ['', ...HEAT_PERIODS].map(d => h('button', {
+      type: 'button', class: 'tile', 'data-heat': d, 'aria-pressed': String(d === state.heatDays), text: d ? t('p' + d) : t('heatOff'),
+      on: { click: () => chooseHeat(d) },
+    })));
+  $('view-map').replaceChildren(
+    h('h1', { id: 'map-h', tabindex: '-1' }, t('mapTitle'), state.community ? ` · ${state.community}` : ''),
+    h('div', { class: 'map-controls' }, picker, layer),
+    h('p', { id: 'map-status', class: 'error', role: 'alert' }),
+    h('div', { class: 'map-layout' },
+      h('figure', { class: 'map-figure panel' }, plan.svg, panel.legend(state.heatDays),
+        h('p', { id: 'map-staff-note', class: 'muted small' })),
+      h('aside', { class: 'map-side' },
+        h('section', { class: 'panel' }, h('h2', { id: 'map-list-h', text: t('mapOpenTickets') }),
+          h('ul', { id: 'map-list', class: 'map-list', 'aria-labelledby': 'map-list-h' })),
+        h('section', { id: 'map-detail', class: 'panel map-detail', 'aria-labelledby': 'map-detail-h' }))));
+  panel.forget();
+  draw(true);
+}
+
+function chooseHeat(days) {
+  state.heatDays = days;
+  saveQuery();
+  for (const b of $('view-map').querySelectorAll('[data-heat]')) b.setAttribute('aria-pressed', String(b.dataset.heat === days));
+  $('map-legend').replaceWith(panel.legend(days));
+  loadHeat();
+}
+
+let drawnBase = null; // what the plan's static layers show, so a tick does not redraw them
+
+function draw(force = false) {
+  if (!visible || !plan) return;
+  const { site, proj } = state;
+  const baseKey = site && proj ? `${state.community}|${state.heatDays}|${state.heat ? [...state.heat].join() : 'off'}` : '';
+  if (baseKey && (force || baseKey !== drawnBase)) {
+    plan.drawSite(site, proj, state.heatDays && state.heat ? state.heat : null, panel.planLabels());
+    drawnBase = baseKey;
+  }
+  const at = now();
+  const ordered = [...tickets.values()].sort((a, b) => dutyOrder(a, b, at));
+  const spots = proj ? fanOut(ordered.map(tk => ({ ticket: tk, ...ticketSpot(tk, site, proj) })).filter(i => i.x !== undefined)) : [];
+  plan.syncTickets(spots.map(i => markerItem(i, at)), state.selected?.id, select);
+  const assignee = state.selected?.assignee || state.selected?.dispatch?.assignee;
+  plan.drawStaff(proj ? staffItems(state.staff, proj, assignee, at) : []);
+  drawTrajectory();
+  panel.renderList($('map-list'), ordered, state.selected?.id, at, select);
+  panel.renderDetail($('map-detail'), state.selected, state.trajectory, at);
+  plan.svg.setAttribute('aria-label', t('mapPlan', { community: state.community, buildings: site?.buildings.length ?? 0, tickets: tickets.size }));
+  setText($('map-staff-note'), staffNote(state.staff, state.staffError));
+  setText($('map-status'), [state.siteError && t('mapSiteFailed', { error: state.siteError }),
+    !state.siteError && site && !proj ? t('mapNoSite') : '', state.ticketsError && t('loadFailed', { error: state.ticketsError }),
+    state.heatDays && state.heatError ? t('loadFailed', { error: state.heatError }) : ''].filter(Boolean).join(' · '));
+}
+
+/** Called every second: countdowns on the markers and in the list. */
+export function tick() { draw(); }
+
+/** After a language switch: every label again, from the data held. */
+export function rerender() {
+  const focused = document.activeElement?.closest?.('[data-ticket-id]');
+  const where = focused?.closest('#map-list') ? 'list' : focused ? 'plan' : '';
+  build();
+  if (where === 'plan') plan.focusMarker(focused.dataset.ticketId);
+  if (where === 'list') $('map-list').querySelector(`[data-ticket-id="${focused.dataset.ticketId}"] button`)?.focus();
+}
+
+function drawTrajectory() {
+  const traj = state.trajectory;
+  const points = state.proj && traj?.data && traj.id === state.selected?.id ? traj.data.points : [];
+  const spot = state.selected && state.proj ? ticketSpot(state.selected, state.site, state.proj) : {};
+  plan.drawTrajectory(points.map(p => { const c = clampToPlan(state.proj, state.proj.xy(p.lat, p.lon)); return [c.x, c.y]; }),
+    spot.x === undefined ? null : [spot.x, spot.y], !!traj?.data?.arrived_at, panel.trajectoryLabels(traj?.data));
+}

@@ -1,0 +1,134 @@
+// Beside the site plan: the open tickets as a list mirroring the markers, the selected
+// ticket's dispatch (reason, candidates, resources, arrival, trajectory) and the legend.
+import { t, label } from './i18n.js';
+import { h, setText, fmtTime, fmtLeft, place } from './util.js';
+import { clockOf } from './tickets.js';
+import { fmtMetres } from './geo.js';
+import { s, SHAPES } from './sitemap.js';
+
+const items = new Map();  // ticket id -> <li>, kept so the list's focus survives updates
+let detailKey = '';       // what the detail panel shows; rebuilt only when it changes
+
+/** A new frame (language, community): the old list and detail nodes are gone. */
+export function forget() {
+  items.clear();
+  detailKey = '';
+}
+
+/** The open tickets in duty order; the selected one pressed, like its marker. */
+export function renderList(list, ordered, selectedId, at, onSelect) {
+  let previous = null;
+  for (const tk of ordered) {
+    let li = items.get(tk.id);
+    if (!li) {
+      const refs = { sev: h('span', { class: 'badge sev' }), title: h('span', { class: 'mi-title' }),
+        left: h('span', { class: 'countdown' }), where: h('span', { class: 'mi-where' }) };
+      const button = h('button', { type: 'button', class: 'map-item', on: { click: () => onSelect(tk.id) } },
+        h('span', { class: 'mi-head' }, refs.sev, refs.left), refs.title, refs.where);
+      li = h('li', { 'data-ticket-id': tk.id }, button);
+      li.refs = { ...refs, button };
+      items.set(tk.id, li);
+    }
+    const r = li.refs;
+    const clock = clockOf(tk, at);
+    li.className = `sev-${tk.severity}` + (clock.overdue ? ' overdue' : '');
+    r.button.setAttribute('aria-pressed', String(tk.id === selectedId));
+    setText(r.sev, label('sev', tk.severity));
+    setText(r.left, fmtLeft(clock.left));
+    setText(r.title, tk.title || tk.rule);
+    setText(r.where, [place(tk), tk.grid && t('mapGrid', { grid: tk.grid }), tk.assignee || t('mapUnassigned')].filter(Boolean).join(' · '));
+    // Only nodes out of place move: moving a node drops its focus.
+    const expected = previous ? previous.nextSibling : list.firstChild;
+    if (li !== expected) list.insertBefore(li, expected);
+    previous = li;
+  }
+  const shown = new Set(ordered.map(tk => tk.id));
+  for (const [id, li] of items) if (!shown.has(id)) { li.remove(); items.delete(id); }
+  let empty = list.querySelector('.map-empty');
+  if (!ordered.length && !empty) list.append(empty = h('li', { class: 'map-empty muted' }));
+  if (empty) ordered.length ? empty.remove() : setText(empty, t('mapNoTickets'));
+}
+
+/** The selected ticket: who was sent and why, the candidates, resources within reach, arrival and trajectory. */
+export function renderDetail(section, tk, trajectory, at) {
+  const key = tk ? JSON.stringify([tk, trajectory, t('mapDispatch')]) : t('mapSelectHint');
+  if (key !== detailKey) {
+    detailKey = key;
+    const hadFocus = section.contains(document.activeElement);
+    section.replaceChildren(...(tk ? detailNodes(tk, trajectory) : [
+      h('h2', { id: 'map-detail-h', text: t('mapDispatch') }), h('p', { class: 'muted', text: t('mapSelectHint') })]));
+    if (hadFocus) section.querySelector('a')?.focus();
+  }
+  const left = section.querySelector('.detail-left');
+  if (left && tk) setText(left, fmtLeft(clockOf(tk, at).left));
+}
+
+function detailNodes(tk, trajectory) {
+  const d = tk.dispatch;
+  const facts = [
+    ['colClass', `${label('sev', tk.severity)} / ${label('st', tk.state)}`], ['colPlace', place(tk)],
+    ['grid', tk.grid], ['colDue', h('span', { class: 'detail-left' })],
+    ['mapAssignee', tk.assignee || t('mapUnassigned')],
+    ['mapDistance', d?.distance_m != null ? fmtMetres(d.distance_m) : null],
+    ['mapDispatchedAt', tk.dispatched_at ? fmtTime(tk.dispatched_at, true) : null],
+    ['mapArrivedAt', tk.arrived_at ? fmtTime(tk.arrived_at, true) : t('mapNotArrived')],
+  ].filter(([, v]) => v !== null && v !== undefined && v !== '');
+  return [
+    h('h2', { id: 'map-detail-h' }, h('span', { class: 'tid', text: tk.id }), ' ', tk.title || tk.rule),
+    h('p', {}, h('a', { href: `#/tickets/${encodeURIComponent(tk.id)}`, class: 'map-ticket-link', text: t('mapOpenTicket') })),
+    h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', { text: t(k) }), h('dd', {}, v)])),
+    h('h3', { text: t('mapReason') }),
+    h('p', { id: 'map-dispatch-reason', class: 'map-reason', text: d?.reason || t('mapNoDispatch') }),
+    d?.candidates?.length ? distanceTable('mapCandidates', ['colStaff', 'colDistance'],
+      d.candidates.map(c => [c.id + (c.id === d.assignee ? ` (${t('mapChosen')})` : ''), fmtMetres(c.distance_m)])) : null,
+    d?.resources?.length ? distanceTable('mapResources', ['colResource', 'colResClass', 'colDistance'],
+      d.resources.map(r => [r.id, label('res', r.class), fmtMetres(r.distance_m)])) : null,
+    h('h3', { text: t('mapTrajectory') }),
+    h('p', { id: 'map-trajectory', class: 'muted small', text: trajectoryText(tk, trajectory) }),
+  ];
+}
+
+function distanceTable(titleKey, columns, rows) {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'map-table' },
+    h('caption', { text: t(titleKey) }),
+    h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', text: t(c) })))),
+    h('tbody', {}, rows.map(cells => h('tr', {}, cells.map((c, i) => h('td', { class: i === cells.length - 1 ? 'num' : '', text: String(c) })))))));
+}
+
+function trajectoryText(tk, trajectory) {
+  if (!trajectory) return t('loading');
+  if (trajectory.error) return trajectory.error;
+  const points = trajectory.data.points || [];
+  if (!points.length) return t(tk.dispatched_at || tk.dispatch?.assignee ? 'trajNone' : 'trajNoDispatch');
+  return t('trajPoints', { n: points.length, from: fmtTime(points[0].at, true), to: fmtTime(points[points.length - 1].at, true) });
+}
+
+/** Tooltips of the trajectory's ends. */
+export function trajectoryLabels(data) {
+  return {
+    start: t('trajStart', { time: fmtTime(data?.dispatched_at || data?.points?.[0]?.at) }),
+    end: t('trajEnd', { time: fmtTime(data?.arrived_at) }),
+  };
+}
+
+/** The buildings' and grids' names and tooltips. */
+export function planLabels() {
+  return {
+        grid: grid => t('mapGrid', { grid }),
+    building: (b, n) => t('mapBuilding', { building: b.building, grid: b.grid || t('none'), units: b.units ?? t('none') })
+      + (n === null ? '' : ' · ' + t('mapHeatCount', { n })),
+  };
+}
+
+/** What the shapes and colours mean (shape and text, never colour alone). */
+export function legend(heatDays) {
+  const swatch = (cls, d) => s('svg', { class: 'legend-swatch', viewBox: '-15 -15 30 30', 'aria-hidden': 'true' }, s('g', { class: cls }, d));
+  const entry = (icon, text) => h('li', {}, icon, h('span', { text }));
+  return h('figcaption', { id: 'map-legend', class: 'map-legend' }, h('ul', {},
+    ['emergency', 'general', 'complex'].map(sev => entry(swatch(`tk-marker sev-${sev}`, s('path', { class: 'tk-shape', d: SHAPES[sev] })), label('sev', sev))),
+    entry(swatch('staff live', s('circle', { r: 9 })), t('legStaffLive')),
+    entry(swatch('staff base', s('circle', { r: 9 })), t('legStaffBase')),
+    entry(swatch('legend-traj', s('path', { class: 'traj-line', d: 'M-12,8 L-2,-4 L12,-8' })), t('mapTrajectory')),
+    heatDays ? entry(swatch('building heated legend-heat', s('rect', { x: -9, y: -7, width: 18, height: 14, rx: 2 })),
+      t('legHeat', { period: t('p' + heatDays) })) : null));
+}
