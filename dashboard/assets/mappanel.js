@@ -126,6 +126,7 @@ export function legend(heatDays) {
   const entry = (icon, text) => h('li', {}, icon, h('span', { text }));
   return h('figcaption', { id: 'map-legend', class: 'map-legend' }, h('ul', {},
     ['emergency', 'general', 'complex'].map(sev => entry(swatch(`tk-marker sev-${sev}`, s('path', { class: 'tk-shape', d: SHAPES[sev] })), label('sev', sev))),
+    entry(swatch('tk-marker sev-general approx', s('path', { class: 'tk-shape', d: SHAPES.general })), t('legApprox')),
     entry(swatch('staff live', s('circle', { r: 9 })), t('legStaffLive')),
     entry(swatch('staff base', s('circle', { r: 9 })), t('legStaffBase')),
     entry(swatch('legend-traj', s('path', { class: 'traj-line', d: 'M-12,8 L-2,-4 L12,-8' })), t('mapTrajectory')),

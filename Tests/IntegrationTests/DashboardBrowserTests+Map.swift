@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// The map in a real headless Chromium against a running gateway fed by the simulator: the site
+/// plan shows the demo community's buildings, an injected smoke alarm appears as a marker that
+/// a keyboard selects, the detail shows the gateway's own dispatch reason, the responder's
+/// positions draw the trajectory up to arrival, the heat layer tints buildings, and the page
+/// switches to Chinese with the selection kept. Screenshots are kept as test artifacts.
+extension DashboardBrowserTests {
+    @Test func aDutyOfficerSeesWhoWasSentOnTheMap() throws {
+        let directory = try TestPaths.temporaryDirectory("dashboard-map")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        // No shifts: everyone on the roster is on duty (DESIGN: the default).
+        let config = try CommandLineTests.writeConfig(in: directory, extra: """
+            http: {dashboard: \(TestPaths.repository)/dashboard}
+            rules: {directory: \(TestPaths.repository)/config/rules}
+            staff: {roster: \(TestPaths.repository)/config/staff/roster.csv}
+
+            """)
+        let gateway = TestGateway(broker: broker, directory: directory, configPath: config)
+        let token = try createToken(name: "duty-li", role: "responder", config: config, directory: directory)
+        try gateway.start()
+        defer { _ = gateway.terminate() }
+        let simulator = try startSimulator(broker: broker, count: 200_000, rate: 100, clientID: "sim-map", directory: directory)
+        defer { simulator.stop(SIGKILL) }
+
+        let browser = try HeadlessBrowser()
+        defer { browser.close() }
+        func failure(_ what: String) -> Comment { "\(what)\nconsole: \(browser.consoleMessages)\nchromium: \(browser.log.suffix(2000))" }
+        try logIn(browser, port: gateway.httpPort, token: token, name: "duty-li")
+        try browser.navigate("http://127.0.0.1:\(gateway.httpPort)/#/map")
+        #expect(try browser.waitUntil("document.querySelectorAll('#site-plan .building').length >= 10", timeoutSeconds: 10),
+                failure("the plan shows no buildings"))
+        #expect(try browser.waitUntil("document.querySelectorAll('#site-plan .grid').length >= 1"), failure("no grid areas"))
+        #expect(try browser.waitUntil("document.querySelectorAll('#site-plan [data-staff-id]').length >= 1"), failure("no staff on the plan"))
+        #expect(try projectionKeepsDistances(browser), failure("the plan's scale disagrees with great-circle distances"))
+
+        #expect(try publishSmokeAlarm(broker: broker, directory: directory))
+        let marker = "#site-plan .tk-marker.sev-emergency"
+        #expect(try browser.waitUntil("document.querySelector('\(marker)') !== null", timeoutSeconds: 10), failure("no marker for the smoke alarm"))
+        let ticketID = try #require(try browser.evaluate("document.querySelector('\(marker)').dataset.ticketId") as? String)
+        let api = APIClient(port: gateway.httpPort)
+        let ticket = api.object("GET", "/api/v1/tickets/\(ticketID)", token: token).object
+        let dispatch = try #require(ticket["dispatch"] as? [String: Any], "the ticket has no dispatch: \(ticket)")
+        let reason = try #require(dispatch["reason"] as? String)
+
+        // Selected with the keyboard, as an officer tabbing through the plan does.
+        try browser.press("Enter", on: "#site-plan [data-ticket-id='\(ticketID)']")
+        #expect(try browser.waitUntil("document.querySelector('#map-dispatch-reason')?.textContent === \(javaScriptLiteral(reason))"),
+                failure("the detail does not show the dispatch reason '\(reason)'"))
+        #expect(try browser.evaluate("document.querySelector(\"#site-plan [data-ticket-id='\(ticketID)']\").getAttribute('aria-pressed')") as? String == "true")
+        #expect(try browser.evaluate("document.querySelector(\"#map-list [data-ticket-id='\(ticketID)'] button\").getAttribute('aria-pressed')") as? String == "true",
+                failure("the list beside the plan does not mirror the selection"))
+        #expect(try browser.evaluate("document.activeElement?.dataset?.ticketId") as? String == ticketID, failure("selecting moved the focus"))
+
+        // The responder walks over: the trajectory is drawn, and arrival is shown when the event comes.
+        if let assignee = dispatch["assignee"] as? String, let location = ticket["location"] as? [String: Any],
+           let lat = location["latitude"] as? Double, let lon = location["longitude"] as? Double {
+            #expect(try publishStaffLocation(broker: broker, staff: assignee, lat: lat + 0.0008, lon: lon, directory: directory))
+            #expect(try publishStaffLocation(broker: broker, staff: assignee, lat: lat, lon: lon + 0.00005, directory: directory))
+            #expect(try browser.waitUntil("document.querySelector('#site-plan .traj-end') !== null", timeoutSeconds: 15),
+                    failure("no trajectory up to arrival"))
+        } else {
+            Issue.record("nobody was dispatched to \(ticketID): \(dispatch)")
+        }
+
+        try browser.click("[data-heat='7']")
+        #expect(try browser.waitUntil("document.querySelectorAll('#site-plan .heat-disc').length >= 1", timeoutSeconds: 10), failure("no heat on the plan"))
+
+        try browser.click("#lang")
+        #expect(try browser.waitUntil("document.querySelector('#map-h')?.textContent.startsWith('社区地图')"), failure("the map did not switch to Chinese"))
+        #expect(try browser.evaluate("document.querySelector('#map-dispatch-reason')?.textContent") as? String == reason, failure("the selection was lost"))
+        try browser.screenshot(to: Self.artifact("dashboard-map.png", fallback: directory))
+        try browser.send("Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "dark"]]])
+        try browser.click("#lang")
+        #expect(try browser.waitUntil("document.querySelector('#map-h')?.textContent.startsWith('Site map')"))
+        try browser.screenshot(to: Self.artifact("dashboard-map-dark.png", fallback: directory))
+        let errors = browser.consoleMessages.filter { $0.kind == "exception" || $0.kind == "error" }
+        #expect(errors.isEmpty, "the page logged errors: \(errors)")
+    }
+
+    func logIn(_ browser: HeadlessBrowser, port: Int, token: String, name: String) throws {
+        try browser.navigate("http://127.0.0.1:\(port)/")
+        #expect(try browser.waitUntil("document.querySelector('#token') !== null"), "no login form")
+        try browser.type("#token", token)
+        try browser.click("#login")
+        #expect(try browser.waitUntil("(document.querySelector('#whoami')?.textContent || '').includes('\(name)')", timeoutSeconds: 10), "not logged in")
+    }
+
+    /// Two buildings' distance on the plan, through the page's own projection and scale, against the
+    /// haversine distance of their positions: within 1 % (cos-latitude scaling done right).
+    func projectionKeepsDistances(_ browser: HeadlessBrowser) throws -> Bool {
+        try browser.evaluate("""
+            (async () => {
+              const geo = await import('./assets/geo.js');
+              const token = sessionStorage.getItem('gridwatch.token') || localStorage.getItem('gridwatch.token');
+              const site = await (await fetch('api/v1/site?community=demo', { headers: { Authorization: 'Bearer ' + token } })).json();
+              const [a, b] = [site.buildings[0], site.buildings[site.buildings.length - 1]];
+              const proj = geo.makeProjection(site.bounds);
+              const [ax, ay] = proj.xy(a.lat, a.lon), [bx, by] = proj.xy(b.lat, b.lon);
+              const planMetres = Math.hypot(bx - ax, by - ay) / proj.unitsPerMetre;
+              const rad = d => d * Math.PI / 180, R = 6371008.8;
+              const h = Math.sin(rad(b.lat - a.lat) / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lon - a.lon) / 2) ** 2;
+              const sphereMetres = 2 * R * Math.asin(Math.sqrt(h));
+              return sphereMetres > 50 && Math.abs(planMetres - sphereMetres) / sphereMetres < 0.01;
+            })()
+            """) as? Bool == true
+    }
+}
+
+/// A staff app reporting a live position now (mosquitto_pub, QoS 1; DESIGN's staff location topic); true once published.
+func publishStaffLocation(broker: TestBroker, staff: String, lat: Double, lon: Double, community: String = "demo", directory: String) throws -> Bool {
+    let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+    let pub = try ChildProcess(name: "pub-staff", executable: "/usr/bin/mosquitto_pub", arguments: [
+        "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/\(community)/staff/\(staff)/location",
+        "-m", "{\"ts\": \(nowMs), \"lat\": \(lat), \"lon\": \(lon)}",
+    ], logDirectory: directory)
+    return pub.waitForExit(timeout: 10) == 0
+}
