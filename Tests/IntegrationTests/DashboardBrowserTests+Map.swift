@@ -16,6 +16,7 @@ extension DashboardBrowserTests {
             http: {dashboard: \(TestPaths.repository)/dashboard}
             rules: {directory: \(TestPaths.repository)/config/rules}
             staff: {roster: \(TestPaths.repository)/config/staff/roster.csv}
+            dispatch: {resources: \(TestPaths.repository)/config/resources.csv}
 
             """)
         let gateway = TestGateway(broker: broker, directory: directory, configPath: config)
@@ -47,12 +48,17 @@ extension DashboardBrowserTests {
 
         // Selected with the keyboard, as an officer tabbing through the plan does.
         try browser.press("Enter", on: "#site-plan [data-ticket-id='\(ticketID)']")
-        #expect(try browser.waitUntil("document.querySelector('#map-dispatch-reason')?.textContent === \(javaScriptLiteral(reason))"),
+        #expect(try browser.waitUntil("document.querySelector('#map-detail .dispatch-reason')?.textContent === \(javaScriptLiteral(reason))"),
                 failure("the detail does not show the dispatch reason '\(reason)'"))
         #expect(try browser.evaluate("document.querySelector(\"#site-plan [data-ticket-id='\(ticketID)']\").getAttribute('aria-pressed')") as? String == "true")
         #expect(try browser.evaluate("document.querySelector(\"#map-list [data-ticket-id='\(ticketID)'] button\").getAttribute('aria-pressed')") as? String == "true",
                 failure("the list beside the plan does not mirror the selection"))
         #expect(try browser.evaluate("document.activeElement?.dataset?.ticketId") as? String == ticketID, failure("selecting moved the focus"))
+        let resources = (dispatch["resources"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        for resource in resources {
+            #expect(try browser.evaluate("document.querySelector('#map-detail').textContent.includes(\(javaScriptLiteral(resource)))") as? Bool == true,
+                    failure("resource \(resource) is not listed"))
+        }
 
         // The responder walks over: the trajectory is drawn, and arrival is shown when the event comes.
         if let assignee = dispatch["assignee"] as? String, let location = ticket["location"] as? [String: Any],
@@ -70,7 +76,7 @@ extension DashboardBrowserTests {
 
         try browser.click("#lang")
         #expect(try browser.waitUntil("document.querySelector('#map-h')?.textContent.startsWith('社区地图')"), failure("the map did not switch to Chinese"))
-        #expect(try browser.evaluate("document.querySelector('#map-dispatch-reason')?.textContent") as? String == reason, failure("the selection was lost"))
+        #expect(try browser.evaluate("document.querySelector('#map-detail .dispatch-reason')?.textContent") as? String == reason, failure("the selection was lost"))
         try browser.screenshot(to: Self.artifact("dashboard-map.png", fallback: directory))
         try browser.send("Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "dark"]]])
         try browser.click("#lang")

@@ -3,7 +3,7 @@
 import { t, label } from './i18n.js';
 import { h, setText, fmtTime, fmtLeft, place } from './util.js';
 import { clockOf } from './tickets.js';
-import { fmtMetres } from './geo.js';
+import { dispatchDetails } from './dispatch.js';
 import { s, SHAPES } from './sitemap.js';
 
 const items = new Map();  // ticket id -> <li>, kept so the list's focus survives updates
@@ -51,12 +51,12 @@ export function renderList(list, ordered, selectedId, at, onSelect) {
 
 /** The selected ticket: who was sent and why, the candidates, resources within reach, arrival and trajectory. */
 export function renderDetail(section, tk, trajectory, at) {
-  const key = tk ? JSON.stringify([tk, trajectory, t('mapDispatch')]) : t('mapSelectHint');
+  const key = tk ? JSON.stringify([tk, trajectory, t('dispatch')]) : t('mapSelectHint');
   if (key !== detailKey) {
     detailKey = key;
     const hadFocus = section.contains(document.activeElement);
-    section.replaceChildren(...(tk ? detailNodes(tk, trajectory) : [
-      h('h2', { id: 'map-detail-h', text: t('mapDispatch') }), h('p', { class: 'muted', text: t('mapSelectHint') })]));
+    section.replaceChildren(...(tk ? detailNodes(tk, trajectory).flat().filter(Boolean) : [
+      h('h2', { id: 'map-detail-h', text: t('dispatch') }), h('p', { class: 'muted', text: t('mapSelectHint') })]));
     if (hadFocus) section.querySelector('a')?.focus();
   }
   const left = section.querySelector('.detail-left');
@@ -64,35 +64,19 @@ export function renderDetail(section, tk, trajectory, at) {
 }
 
 function detailNodes(tk, trajectory) {
-  const d = tk.dispatch;
   const facts = [
     ['colClass', `${label('sev', tk.severity)} / ${label('st', tk.state)}`], ['colPlace', place(tk)],
-    ['grid', tk.grid], ['colDue', h('span', { class: 'detail-left' })],
-    ['mapAssignee', tk.assignee || t('mapUnassigned')],
-    ['mapDistance', d?.distance_m != null ? fmtMetres(d.distance_m) : null],
-    ['mapDispatchedAt', tk.dispatched_at ? fmtTime(tk.dispatched_at, true) : null],
-    ['mapArrivedAt', tk.arrived_at ? fmtTime(tk.arrived_at, true) : t('mapNotArrived')],
-  ].filter(([, v]) => v !== null && v !== undefined && v !== '');
+    ['grid', tk.grid || t('none')], ['colDue', h('span', { class: 'detail-left' })],
+  ];
   return [
     h('h2', { id: 'map-detail-h' }, h('span', { class: 'tid', text: tk.id }), ' ', tk.title || tk.rule),
     h('p', {}, h('a', { href: `#/tickets/${encodeURIComponent(tk.id)}`, class: 'map-ticket-link', text: t('mapOpenTicket') })),
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', { text: t(k) }), h('dd', {}, v)])),
-    h('h3', { text: t('mapReason') }),
-    h('p', { id: 'map-dispatch-reason', class: 'map-reason', text: d?.reason || t('mapNoDispatch') }),
-    d?.candidates?.length ? distanceTable('mapCandidates', ['colStaff', 'colDistance'],
-      d.candidates.map(c => [c.id + (c.id === d.assignee ? ` (${t('mapChosen')})` : ''), fmtMetres(c.distance_m)])) : null,
-    d?.resources?.length ? distanceTable('mapResources', ['colResource', 'colResClass', 'colDistance'],
-      d.resources.map(r => [r.id, label('res', r.class), fmtMetres(r.distance_m)])) : null,
+    h('h3', { text: t('dispatch') }),
+    tk.dispatch ? dispatchDetails(tk) : h('p', { class: 'muted', text: t('mapNoDispatch') }),
     h('h3', { text: t('mapTrajectory') }),
     h('p', { id: 'map-trajectory', class: 'muted small', text: trajectoryText(tk, trajectory) }),
   ];
-}
-
-function distanceTable(titleKey, columns, rows) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'map-table' },
-    h('caption', { text: t(titleKey) }),
-    h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', text: t(c) })))),
-    h('tbody', {}, rows.map(cells => h('tr', {}, cells.map((c, i) => h('td', { class: i === cells.length - 1 ? 'num' : '', text: String(c) })))))));
 }
 
 function trajectoryText(tk, trajectory) {
