@@ -6,7 +6,7 @@ import { t } from './i18n.js';
 import { h, setText, now, syncClock } from './util.js';
 import { dutyOrder, isActive } from './tickets.js';
 import { makeProjection, fanOut } from './geo.js';
-import { SitePlan } from './sitemap.js';
+import { SitePlan, hasPosition } from './sitemap.js';
 import { clampToPlan, ticketSpot, markerItem, staffItems, staffNote } from './placement.js';
 import * as panel from './mappanel.js';
 
@@ -80,7 +80,7 @@ async function loadSite(needed) {
     state.site = await api(withQuery('site', { community: state.community }));
     state.siteError = '';
     const b = state.site.bounds;
-    state.proj = b && state.site.buildings.length ? makeProjection(b) : null;
+    state.proj = b && state.site.buildings.some(hasPosition) ? makeProjection(b) : null;
   } catch (err) {
     state.siteError = err.message;
   }

@@ -3,6 +3,7 @@
 import { t, label } from './i18n.js';
 import { ms, fmtLeft, fmtTime, place } from './util.js';
 import { clockOf } from './tickets.js';
+import { hasPosition } from './sitemap.js';
 
 // A live position older than this is drawn as not live: the person may have moved since.
 const STALE_POSITION_MS = 10 * 60_000;
@@ -26,7 +27,7 @@ export function ticketSpot(tk, site, proj) {
   const loc = tk.location || {};
   if (typeof loc.latitude === 'number' && typeof loc.longitude === 'number') return clampToPlan(proj, proj.xy(loc.latitude, loc.longitude));
   const building = site.buildings.find(b => b.building === (loc.building || tk.building));
-  return building ? clampToPlan(proj, proj.xy(building.lat, building.lon), true) : {};
+  return hasPosition(building) ? clampToPlan(proj, proj.xy(building.lat, building.lon), true) : {};
 }
 
 /** A placed ticket ({ticket, x, y, approx}) with its label (time left) and its accessible name. */
@@ -43,8 +44,8 @@ export function markerItem(item, at) {
 
 /** Staff on duty with a known position (live, else their base); assignee: whom the selected ticket went to. */
 export function staffItems(staff, proj, assignee, at) {
-  return (staff || []).filter(p => p.on_duty && (p.position || p.base)).map(p => {
-    const pos = p.position || p.base;
+  return (staff || []).filter(p => p.on_duty && (hasPosition(p.position) || hasPosition(p.base))).map(p => {
+    const pos = hasPosition(p.position) ? p.position : p.base;
     const spot = clampToPlan(proj, proj.xy(pos.lat, pos.lon));
     const age = p.position ? at - ms(p.position.at) : Infinity;
     return {

@@ -25,6 +25,8 @@ export function s(tag, attrs = {}, ...children) {
 }
 
 const fixed = n => n.toFixed(1);
+/** Whether a building (or any {lat, lon}) has a usable position. */
+export const hasPosition = p => typeof p?.lat === 'number' && typeof p?.lon === 'number';
 const pathOf = points => points.map((p, i) => `${i ? 'L' : 'M'}${fixed(p[0])},${fixed(p[1])}`).join(' ');
 
 /** One plan: its <svg> and layers, with ticket markers kept as keyed nodes so focus survives updates. */
@@ -44,8 +46,11 @@ export class SitePlan {
   /** Grids, buildings and the scale bar; heat: building -> ticket count, or null when the layer is off. */
   drawSite(site, proj, heat, labels) {
     this.svg.setAttribute('viewBox', `0 0 ${proj.width} ${fixed(proj.height)}`);
-    const where = new Map(site.buildings.map(b => [b.building, proj.xy(b.lat, b.lon)]));
-    const grids = (site.grids || []).map((grid, i) => {
+    // A building whose units have no position yet is left off the plan (it has nowhere to go).
+    const placed = site.buildings.filter(hasPosition);
+    const where = new Map(placed.map(b => [b.building, proj.xy(b.lat, b.lon)]));
+    // Buildings outside any grid share the empty grid name: no area is drawn for them.
+    const grids = (site.grids || []).filter(grid => grid.grid).map((grid, i) => {
       const points = grid.buildings.map(b => where.get(b)).filter(Boolean);
       if (!points.length) return null;
       const hull = convexHull(points);
@@ -60,7 +65,7 @@ export class SitePlan {
     });
     this.layers.grids.replaceChildren(...grids.filter(Boolean));
     const max = heat ? Math.max(1, ...heat.values()) : 1;
-    this.layers.buildings.replaceChildren(...site.buildings.map(b => {
+    this.layers.buildings.replaceChildren(...placed.map(b => {
       const [x, y] = where.get(b.building);
       const n = heat?.get(b.building) || 0;
       const g = s('g', { class: 'building' + (heat ? ' heated' : ''), 'data-building': b.building, transform: `translate(${fixed(x)},${fixed(y)})` },
