@@ -78,7 +78,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch",
+            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
@@ -88,6 +88,7 @@ let package = Package(
             "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Rules", "Tickets", "HTTPAPI", "GridDispatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
@@ -98,7 +99,7 @@ let package = Package(
         .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets", "GridDispatch"]),
         .testTarget(name: "NotificationsTests", dependencies: [

@@ -72,7 +72,7 @@ extension ClusterCoordinator {
             return
         }
         do {
-            let consumer = try PartitionConsumer(fence: fence, setup: setup, store: store, devices: devices, tickets: tickets,
+            let consumer = try PartitionConsumer(fence: fence, setup: setup, store: store, devices: devices, tickets: tickets, staff: staff,
                                                  statistics: statistics, logger: logger, nowMs: Self.wallMs())
             catchUpRules(consumer)
             try consumer.start(setup: setup)

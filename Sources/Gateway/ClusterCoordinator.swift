@@ -58,6 +58,7 @@ final class ClusterCoordinator: Sendable {
     let instance: String
     let setup: GatewaySetup
     let tickets: TicketOffice
+    let staff: StaffIntake
     let statistics: IngestStatistics
     let logger: Logger
     let timings: Timings
@@ -81,18 +82,21 @@ final class ClusterCoordinator: Sendable {
     /// (the set parsed at start would be stale).
     private let rulesEdited = Atomic<Bool>(false)
     let hangup = Atomic<Bool>(false)
+    private let staffFiles: Mutex<StaffFileWatch>
 
-    init(store: PostgresStore, instance: String, setup: GatewaySetup, tickets: TicketOffice, statistics: IngestStatistics,
+    init(store: PostgresStore, instance: String, setup: GatewaySetup, tickets: TicketOffice, staff: StaffIntake, statistics: IngestStatistics,
          devices: [Device], logger: Logger, timings: Timings = Timings()) {
         self.store = store
         self.instance = instance
         self.setup = setup
         self.tickets = tickets
+        self.staff = staff
         self.statistics = statistics
         self.logger = logger
         self.timings = timings
         inventory = Mutex((devices, Self.partitions(of: devices)))
         ruleFiles = Mutex(RuleFileWatch(directory: setup.config.rulesPath))
+        staffFiles = Mutex(StaffFileWatch(config: setup.config, board: staff.board))
     }
 
     static func monotonicMs() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
@@ -142,7 +146,9 @@ final class ClusterCoordinator: Sendable {
     /// whichever instance gets there first.
     private func tickClocks() {
         let nowMs = Self.wallMs()
-        if hangup.exchange(false, ordering: .acquiringAndReleasing) || ruleFiles.withLock({ $0.changed() }) {
+        let hungUp = hangup.exchange(false, ordering: .acquiringAndReleasing)
+        staffFiles.withLock { _ = $0.reloadIfChanged(hangup: hungUp, logger: logger) }
+        if hungUp || ruleFiles.withLock({ $0.changed() }) {
             rulesEdited.store(true, ordering: .releasing)
             logger.notice("reloading rules", metadata: ["directory": "\(setup.config.rulesPath)"])
             for consumer in currentConsumers { consumer.rules.reload(nowMs: nowMs) }

@@ -22,6 +22,8 @@ public final class ClusterService: Service, Sendable {
     public let statistics: IngestStatistics
     public let publisher: MQTTClient
     public let instance: String
+    /// Roster, shifts and the live positions this instance's partitions received.
+    public let staff: StaffBoard
     let coordinator: ClusterCoordinator
     let logger: Logger
     let notifier: SystemdNotifier
@@ -51,7 +53,9 @@ public final class ClusterService: Service, Sendable {
         logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
         tickets = TicketOffice(desk: setup.ticketDesk, database: store, logger: logger, metrics: statistics.metrics, bell: bell)
         tickets.resume(nowMs: nowMs)
-        coordinator = ClusterCoordinator(store: store, instance: instance, setup: setup, tickets: tickets, statistics: statistics,
+        staff = try StaffBoard(setup: setup, store: store)
+        coordinator = ClusterCoordinator(store: store, instance: instance, setup: setup, tickets: tickets,
+                                         staff: try StaffIntake(setup: setup, board: staff), statistics: statistics,
                                          devices: try store.devices().map(\.device), logger: logger)
         var options = try config.mqttOptions(subscriptions: [])
         options.clientID = "\(config.clientID)-\(instance)"

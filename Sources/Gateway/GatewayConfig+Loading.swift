@@ -4,7 +4,8 @@ import MQTT
 import Tickets
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention", "cluster", "dispatch"]
+    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention", "cluster",
+                                          "staff", "dispatch"]
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -24,6 +25,8 @@ extension GatewayConfig {
         // The shipped calendar when it is next to the configuration; else Monday-Friday, 09-18.
         let shippedCalendar = resolve("calendars/cn-2026.yaml")
         config.calendarPath = FileManager.default.fileExists(atPath: shippedCalendar) ? shippedCalendar : nil
+        let shippedCatalogue = resolve("catalogue.yaml")
+        config.cataloguePath = FileManager.default.fileExists(atPath: shippedCatalogue) ? shippedCatalogue : nil
 
         let source = YAMLSource.load(path: path, into: &diagnostics)
         if let root = source.root, let top = YAMLMapping(root, in: source, what: "the configuration", diagnostics: &diagnostics) {
@@ -36,7 +39,7 @@ extension GatewayConfig {
                 config.readDispatch(dispatch, source: source, resolve: resolve, diagnostics: &diagnostics)
             }
             if let tickets = YAMLMapping(top["tickets"], in: source, what: "'tickets'", diagnostics: &diagnostics) {
-                config.readTickets(tickets, diagnostics: &diagnostics)
+                config.readTickets(tickets, resolve: resolve, diagnostics: &diagnostics)
                 diagnostics.append(contentsOf: config.ticketProblems(at: tickets["ack_timeout"], in: source))
             }
             if let notifications = YAMLMapping(top["notifications"], in: source, what: "'notifications'", diagnostics: &diagnostics) {
@@ -53,7 +56,8 @@ extension GatewayConfig {
 
     private mutating func readMQTT(_ mqtt: YAMLMapping, resolve: (String) -> String, environment: [String: String], diagnostics: inout DiagnosticList) {
         let source = mqtt.source
-        mqtt.rejectUnknownKeys(["url", "client_id", "username", "password_file", "keepalive", "reconnect", "tls", "availability_topic"],
+        mqtt.rejectUnknownKeys(["url", "client_id", "username", "password_file", "keepalive", "reconnect", "tls", "availability_topic",
+                                "staff_topic"],
                                what: "'mqtt'", diagnostics: &diagnostics)
         if let value = mqtt.string("url", diagnostics: &diagnostics) {
             if MQTTOptions.parseURL(value) == nil {
@@ -74,6 +78,14 @@ extension GatewayConfig {
         }
         if let value = mqtt.duration("keepalive", diagnostics: &diagnostics) { keepAliveSeconds = max(5, value) }
         if let value = mqtt.string("availability_topic", diagnostics: &diagnostics) { availabilityTopic = value }
+        if let value = mqtt.string("staff_topic", diagnostics: &diagnostics) {
+            do {
+                _ = try Self.staffTopicLayout(value)
+                staffTopicPattern = value
+            } catch {
+                diagnostics.append(source.diagnostic(at: mqtt["staff_topic"], "\(error)"))
+            }
+        }
         if let reconnect = YAMLMapping(mqtt["reconnect"], in: source, what: "'reconnect'", diagnostics: &diagnostics) {
             reconnect.rejectUnknownKeys(["min", "max"], what: "'reconnect'", diagnostics: &diagnostics)
             if let value = reconnect.duration("min", diagnostics: &diagnostics) { reconnectMinSeconds = value }
@@ -95,6 +107,16 @@ extension GatewayConfig {
             }
             if let value = tls.bool("insecure", diagnostics: &diagnostics) { tlsInsecure = value }
         }
+    }
+
+    /// The live-position topic as a layout: its `{id}` is captured as the layout's `{device}`.
+    public func staffTopicLayout() throws -> TopicLayout { try Self.staffTopicLayout(staffTopicPattern) }
+
+    static func staffTopicLayout(_ pattern: String) throws -> TopicLayout {
+        guard pattern.contains("{id}"), !pattern.contains("{device}") else {
+            throw GatewayError("'staff_topic' must name {id} (the staff id) and may name {community}")
+        }
+        return try TopicLayout(pattern.replacingOccurrences(of: "{id}", with: "{device}"))
     }
 
     /// libmosquitto options for the gateway's own persistent session.

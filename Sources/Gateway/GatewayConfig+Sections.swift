@@ -29,6 +29,14 @@ extension GatewayConfig {
         if let sla = YAMLMapping(top["sla"], in: source, what: "'sla'", diagnostics: &diagnostics) {
             readSLA(sla, source: source, resolve: resolve, diagnostics: &diagnostics)
         }
+        if let staff = YAMLMapping(top["staff"], in: source, what: "'staff'", diagnostics: &diagnostics) {
+            staff.rejectUnknownKeys(["roster", "shifts"], what: "'staff'", diagnostics: &diagnostics)
+            if let value = staff.string("roster", diagnostics: &diagnostics), !value.isEmpty { staffRosterPath = resolve(value) }
+            if let value = staff.string("shifts", diagnostics: &diagnostics), !value.isEmpty { staffShiftsPath = resolve(value) }
+            if staffShiftsPath != nil, staffRosterPath == nil {
+                diagnostics.append(source.diagnostic(at: staff["shifts"], "'shifts' needs a 'roster' to name people and teams from"))
+            }
+        }
     }
 
     mutating func readTopics(_ topics: YAMLMapping, source: YAMLSource, diagnostics: inout DiagnosticList) {

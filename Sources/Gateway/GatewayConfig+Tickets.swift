@@ -18,9 +18,13 @@ public struct TicketConfig: Sendable {
 }
 
 extension GatewayConfig {
-    mutating func readTickets(_ tickets: YAMLMapping, diagnostics: inout DiagnosticList) {
+    mutating func readTickets(_ tickets: YAMLMapping, resolve: (String) -> String, diagnostics: inout DiagnosticList) {
         let source = tickets.source
-        tickets.rejectUnknownKeys(["default_team", "hierarchy", "routes", "warnings", "ack_timeout", "reopen_window"], what: "'tickets'", diagnostics: &diagnostics)
+        tickets.rejectUnknownKeys(["default_team", "hierarchy", "routes", "warnings", "ack_timeout", "reopen_window", "catalogue"],
+                                  what: "'tickets'", diagnostics: &diagnostics)
+        if tickets["catalogue"]?.null != nil { cataloguePath = nil } else if let value = tickets.string("catalogue", diagnostics: &diagnostics) {
+            cataloguePath = value.isEmpty ? nil : resolve(value)
+        }
         if let team = tickets.string("default_team", diagnostics: &diagnostics) { ticketConfig.router.defaultTeam = team }
         if let chain = tickets.stringList("hierarchy", diagnostics: &diagnostics) {
             if chain.isEmpty || Set(chain).count != chain.count {

@@ -22,6 +22,12 @@ public struct GatewayConfig: Sendable {
     public var availabilityTopic = "gridwatch/gateway/{client_id}/status"
     public var telemetryPattern = "gridwatch/{community}/{type}/{device}/telemetry"
     public var statusPattern: String? = "gridwatch/{community}/{type}/{device}/status"
+    /// `mqtt.staff_topic`: where staff apps publish live positions; `{id}` is the staff id.
+    public var staffTopicPattern = "gridwatch/{community}/staff/{id}/location"
+    /// `staff.roster`: the roster CSV; nil means no staff (every live position is refused).
+    public var staffRosterPath: String?
+    /// `staff.shifts`: weekly on-duty times (YAML); nil means everyone on the roster is on duty.
+    public var staffShiftsPath: String?
     public var databasePath = "data/gridwatch.db"
     /// `storage.url`: a PostgreSQL store instead of the SQLite file (cluster mode).
     public var storageURL: String?
@@ -61,6 +67,8 @@ public struct GatewayConfig: Sendable {
     public var retention = RetentionConfig()
     /// `dispatch.*`: how far people and resources may be, when someone has arrived, the resources CSV.
     public var dispatch = DispatchConfig()
+    /// `tickets.catalogue`: the demand catalogue (classes and items); nil: none, rules name no items.
+    public var cataloguePath: String?
 
     public init(configPath: String) { self.configPath = configPath }
 

@@ -21,7 +21,8 @@ public enum GatewayRunner {
         }
         let api = ingest.rules.tickets.map { office in
             APIEnvironment(database: ingest.database, catalog: setup.catalog, timeZone: setup.calendar.timeZone, ticketSettings: office.desk.settings,
-                           desk: office, bell: bell, nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath)
+                           desk: office, bell: bell, nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath,
+                           staff: ingest.staff)
         }
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
                                           metrics: { ingest.metricsText() }, api: api)
@@ -32,7 +33,7 @@ public enum GatewayRunner {
                                          observer: ingest.statistics.metrics)
         bell.onRing { webhooks.wake() }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, logger: logger)), .init(service: http),
+            services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, config: setup.config, logger: logger)), .init(service: http),
                        .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger)),
                        .init(service: RetentionService(database: ingest.database, setup: setup, metrics: ingest.statistics.metrics, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -54,7 +55,7 @@ extension GatewayRunner {
         if let path = dashboardPath, !FileManager.default.fileExists(atPath: path + "/index.html") { dashboardPath = nil }
         let api = APIEnvironment(database: cluster.store, catalog: setup.catalog, timeZone: setup.calendar.timeZone,
                                  ticketSettings: cluster.tickets.desk.settings, desk: cluster.tickets, bell: bell,
-                                 nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath)
+                                 nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: cluster.staff)
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { cluster.readiness() },
                                           metrics: { cluster.metricsText() }, api: api)
         let active: @Sendable () -> Bool = { cluster.ownsClusterServices }

@@ -22,13 +22,16 @@ public final class IngestPipeline: Sendable {
     /// Called on the ingest thread with each committed batch's readings, in receive order:
     /// rules see a reading only once it is durable in the database.
     let onStored: @Sendable ([Reading], [Device]) -> Void
+    /// Live staff positions: checked here, recorded on the board once committed.
+    let staff: StaffIntake?
     private let registry: Mutex<DeviceRegistry>
     private let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     public init(journal: Journal, database: any GatewayStore, decoder: PayloadDecoder, registry: DeviceRegistry,
                 statistics: IngestStatistics, logger: Logger, batchSize: Int, maxBacklogBytes: Int,
-                onBackpressure: @escaping @Sendable (Bool) -> Void, onStored: @escaping @Sendable ([Reading], [Device]) -> Void = { _, _ in }) {
+                onBackpressure: @escaping @Sendable (Bool) -> Void, onStored: @escaping @Sendable ([Reading], [Device]) -> Void = { _, _ in },
+                staff: StaffIntake? = nil) {
         self.journal = journal
         self.database = database
         self.decoder = decoder
@@ -39,6 +42,7 @@ public final class IngestPipeline: Sendable {
         self.maxBacklogBytes = maxBacklogBytes
         self.onBackpressure = onBackpressure
         self.onStored = onStored
+        self.staff = staff
     }
 
     /// Starts consuming from the position the database last committed.
@@ -94,6 +98,7 @@ public final class IngestPipeline: Sendable {
             }
             if !commit(batch) { return }
             if !batch.readings.isEmpty { onStored(batch.readings, batch.newDevices) }
+            staff?.board.record(batch.staffPositions)
             let backlog = Int(journal.endPosition - reader.position)
             statistics.backlogBytes.store(backlog, ordering: .relaxed)
             if !paused, backlog > maxBacklogBytes {
@@ -113,6 +118,9 @@ public final class IngestPipeline: Sendable {
     }
 
     private func decode(_ entry: JournalEntry, into batch: inout IngestBatch, registry: inout DeviceRegistry) {
+        if let staff, staff.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, to: &batch, statistics: statistics) {
+            return
+        }
         let outcome = entry.payload.withUnsafeBufferPointer {
             decoder.decode(topic: entry.topic, payload: $0, receivedAtMs: entry.receivedAtMs, registry: registry)
         }

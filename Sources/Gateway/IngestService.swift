@@ -20,6 +20,8 @@ public final class IngestService: Service, Sendable {
     public let journal: Journal
     public let statistics: IngestStatistics
     public let rules: RuleEvaluation
+    /// The roster, shifts and newest live positions (fed by this service's ingest).
+    public let staff: StaffBoard
     let logger: Logger
     let notifier: SystemdNotifier
 
@@ -46,8 +48,11 @@ public final class IngestService: Service, Sendable {
                                    tickets: tickets)
         let rules = rules
         let decoder = try setup.makeDecoder()
+        staff = try StaffBoard(setup: setup, store: database)
+        let staffIntake = try StaffIntake(setup: setup, board: staff)
         var subscriptions = [decoder.telemetry.subscriptionFilter]
         if let status = decoder.status { subscriptions.append(status.subscriptionFilter) }
+        subscriptions.append(staffIntake.layout.subscriptionFilter)
         // The broker's own count of messages it dropped (queue limits): watched, not stored.
         subscriptions.append(Self.droppedTopic)
         let journal = journal
@@ -82,7 +87,8 @@ public final class IngestService: Service, Sendable {
         pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,
                                   logger: logger, batchSize: config.batchSize, maxBacklogBytes: config.journalMaxBacklogBytes,
                                   onBackpressure: { paused in client.setPaused(paused) },
-                                  onStored: { readings, newDevices in rules.readingsStored(readings, newDevices: newDevices) })
+                                  onStored: { readings, newDevices in rules.readingsStored(readings, newDevices: newDevices) },
+                                  staff: staffIntake)
     }
 
     public func run() async throws {

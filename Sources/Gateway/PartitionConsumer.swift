@@ -21,6 +21,7 @@ final class PartitionConsumer: Sendable {
     let statistics: IngestStatistics
     let logger: Logger
     private let decoder: PayloadDecoder
+    private let staff: StaffIntake
     private let registry: Mutex<DeviceRegistry>
     private let staged = Mutex<[(topic: String, payload: [UInt8], receivedAtMs: Int64)]>([])
     /// Held across store-then-evaluate and across a checkpoint, so a checkpoint's watermark
@@ -30,7 +31,7 @@ final class PartitionConsumer: Sendable {
     private let client = Mutex<MQTTClient?>(nil)
 
     /// Builds the partition's rules from its checkpoint and replays what was stored after it.
-    init(fence: PartitionFence, setup: GatewaySetup, store: PostgresStore, devices: [Device], tickets: TicketOffice,
+    init(fence: PartitionFence, setup: GatewaySetup, store: PostgresStore, devices: [Device], tickets: TicketOffice, staff: StaffIntake,
          statistics: IngestStatistics, logger: Logger, nowMs: Int64) throws {
         self.fence = fence
         self.store = store
@@ -39,6 +40,7 @@ final class PartitionConsumer: Sendable {
         logger[metadataKey: "partition"] = "\(fence.partition)"
         self.logger = logger
         decoder = try setup.makeDecoder()
+        self.staff = staff
         registry = Mutex(DeviceRegistry(devices, autoRegister: setup.config.autoRegister))
         let partitionDevices = devices.filter { $0.community == fence.partition }
         let saved = try store.loadRuleState(partition: fence.partition)
@@ -73,6 +75,7 @@ final class PartitionConsumer: Sendable {
         let layout = try TopicLayout(config.telemetryPattern)
         var subscriptions = [layout.subscriptionFilter(community: fence.partition)]
         if let status = config.statusPattern { subscriptions.append(try TopicLayout(status).subscriptionFilter(community: fence.partition)) }
+        subscriptions.append(staff.layout.subscriptionFilter(community: fence.partition))
         var options = try config.mqttOptions(subscriptions: subscriptions)
         options.clientID = "\(config.clientID)-\(fence.partition)"
         // The gateway's availability is the instance's, not a partition's.
@@ -112,11 +115,13 @@ final class PartitionConsumer: Sendable {
                 return false
             }
             if !batch.readings.isEmpty { rules.readingsStored(batch.readings, newDevices: batch.newDevices) }
+            staff.board.record(batch.staffPositions)
             return true
         }
     }
 
     private func decode(_ message: (topic: String, payload: [UInt8], receivedAtMs: Int64), into batch: inout IngestBatch, registry: inout DeviceRegistry) {
+        if staff.append(topic: message.topic, payload: message.payload, receivedAtMs: message.receivedAtMs, to: &batch, statistics: statistics) { return }
         let outcome = message.payload.withUnsafeBufferPointer {
             decoder.decode(topic: message.topic, payload: $0, receivedAtMs: message.receivedAtMs, registry: registry)
         }

@@ -64,13 +64,15 @@ public final class RetentionService: Service, Sendable {
         metrics?.retentionLongestStepSeconds.set(summary.longestStepSeconds)
         let changed = summary.readingsRolledUp + summary.readingsPruned + summary.rollupsPruned + summary.payloadsScrubbed
             + summary.alertEventsScrubbed + summary.ticketsScrubbed + summary.rejectedPruned + summary.rejectedScrubbed
+            + summary.staffPositionsPruned
         let metadata: Logger.Metadata = [
             "rolled_up": "\(summary.readingsRolledUp)", "pruned": "\(summary.readingsPruned)", "rollups_pruned": "\(summary.rollupsPruned)",
             "payloads_scrubbed": "\(summary.payloadsScrubbed)", "alerts_scrubbed": "\(summary.alertEventsScrubbed)",
             "tickets_scrubbed": "\(summary.ticketsScrubbed)", "rejected_pruned": "\(summary.rejectedPruned)",
+            "staff_positions_pruned": "\(summary.staffPositionsPruned)",
             "steps": "\(summary.steps)", "longest_step_ms": "\(Int(summary.longestStepSeconds * 1000))", "round_ms": "\(Int(seconds * 1000))"]
         // A round every minute that only rolls up a minute of readings is not news.
-        if summary.readingsPruned + summary.rollupsPruned + summary.payloadsScrubbed + summary.ticketsScrubbed > 0 {
+        if summary.readingsPruned + summary.rollupsPruned + summary.payloadsScrubbed + summary.ticketsScrubbed + summary.staffPositionsPruned > 0 {
             logger.info("retention round", metadata: metadata)
         } else if changed > 0 {
             logger.debug("retention round", metadata: metadata)

@@ -8,16 +8,19 @@ import ServiceLifecycle
 import Synchronization
 
 /// Drives the live rules engine: a one-second clock (held back while our broker link is
-/// down or a backlog drains), reloads on SIGHUP or when a rule file changes, and saves the
-/// rule state every few seconds and at shutdown.
+/// down or a backlog drains), reloads on SIGHUP or when a rule file changes (the staff
+/// roster and shifts too), and saves the rule state every few seconds and at shutdown.
 public final class RuleService: Service, Sendable {
     let ingest: IngestService
     let logger: Logger
     let saveInterval: Double
+    /// Names the staff files to reload with the rules.
+    let config: GatewayConfig
     private let hangupReceived = Atomic<Bool>(false)
 
-    public init(ingest: IngestService, logger: Logger, saveInterval: Double = 10) {
+    public init(ingest: IngestService, config: GatewayConfig, logger: Logger, saveInterval: Double = 10) {
         self.ingest = ingest
+        self.config = config
         self.logger = logger
         self.saveInterval = saveInterval
     }
@@ -30,6 +33,7 @@ public final class RuleService: Service, Sendable {
         hangup.resume()
         defer { hangup.cancel() }
         var watched = RuleFileWatch(directory: rules.rulesPath)
+        var staffFiles = StaffFileWatch(config: config, board: ingest.staff)
         var linkUp = true
         var lastSave = Date()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -48,7 +52,9 @@ public final class RuleService: Service, Sendable {
             if dropped >= 0 {
                 rules.brokerDroppedCounter(dropped, firstHeard: ingest.statistics.brokerDroppedFirst.load(ordering: .relaxed), nowMs: nowMs)
             }
-            if hangupReceived.exchange(false, ordering: .acquiringAndReleasing) || watched.changed() {
+            let hungUp = hangupReceived.exchange(false, ordering: .acquiringAndReleasing)
+            staffFiles.reloadIfChanged(hangup: hungUp, logger: logger)
+            if hungUp || watched.changed() {
                 logger.notice("reloading rules", metadata: ["directory": "\(rules.rulesPath)"])
                 rules.reload(nowMs: nowMs)
             }
@@ -81,10 +87,15 @@ struct RuleFileWatch {
     static func read(_ directory: String) -> [String: String] {
         var result: [String: String] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            result[name] = "\(modified)/\(attributes?[.size] as? Int ?? 0)"
+            result[name] = signature(of: directory + "/" + name)
         }
         return result
+    }
+
+    /// A file's modification time and size ("0/0" when it cannot be read).
+    static func signature(of path: String) -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(modified)/\(attributes?[.size] as? Int ?? 0)"
     }
 }

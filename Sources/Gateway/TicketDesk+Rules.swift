@@ -13,12 +13,17 @@ extension TicketDesk.Alert {
                   evidence: event.evidence.map { TicketEvidence(atMs: event.atMs, values: $0) })
         skill = rule.skill
         resourceClasses = rule.resourceClasses
+        item = rule.item
     }
 }
 
 extension GatewaySetup {
     /// The ticket desk this configuration describes.
-    public var ticketDesk: TicketDesk { config.ticketDesk(calendar: calendar) }
+    public var ticketDesk: TicketDesk {
+        var desk = config.ticketDesk(calendar: calendar)
+        desk.catalogue = catalogue
+        return desk
+    }
 }
 
 extension GatewayConfig {

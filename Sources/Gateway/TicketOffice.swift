@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import GridDispatch
 import Logging
 import Rules
 import Storage
@@ -49,6 +50,16 @@ public final class TicketOffice: Sendable {
                     happenings += try desk.alertCleared(rule: event.ruleID, device: event.deviceID, at: event.atMs, in: &ledger)
                 }
             }
+            return happenings
+        }
+    }
+
+    /// Staff positions just stored: whoever reached the place they were sent to has arrived.
+    public func positionsReported(_ reports: [StaffPositionReport], nowMs: Int64) {
+        guard desk.dispatch != nil, !reports.isEmpty else { return }
+        record("staff positions") { ledger in
+            var happenings: [TicketDesk.Happening] = []
+            for report in reports { happenings += try desk.positionReported(report, at: nowMs, in: &ledger) }
             return happenings
         }
     }

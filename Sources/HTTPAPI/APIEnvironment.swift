@@ -26,9 +26,12 @@ public struct APIEnvironment: Sendable {
     public var nowMs: @Sendable () -> Int64
     /// Directory of the dashboard's files; nil serves none.
     public var dashboardPath: String?
+    /// The live staff board; nil lists nobody.
+    public var staff: (any StaffSource)?
 
     public init(database: any GatewayStore, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
-                desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?) {
+                desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?,
+                staff: (any StaffSource)? = nil) {
         self.database = database
         self.catalog = catalog
         self.timeZone = timeZone
@@ -37,6 +40,7 @@ public struct APIEnvironment: Sendable {
         self.bell = bell
         self.nowMs = nowMs
         self.dashboardPath = dashboardPath
+        self.staff = staff
     }
 
     func time(_ ms: Int64) -> JSONValue { .string(RFC3339.format(milliseconds: ms, timeZone: timeZone)) }

@@ -42,6 +42,7 @@ public enum GatewayHTTPServer {
             TicketRoutes(environment: api).add(to: group)
             DeviceRoutes(environment: api).add(to: group)
             ReportRoutes(environment: api).add(to: group)
+            StaffRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "gridwatch"), logger: logger)

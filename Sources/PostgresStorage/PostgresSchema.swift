@@ -17,7 +17,9 @@ enum PostgresSchema {
     /// Serialises `gridwatch db copy` page commits, so two copies into one store cannot interleave.
     static let copyLockKey: Int64 = 0x6772_6964_0005
 
-    static let migrations: [(version: String, sql: String)] = [("v1-base", base), ("v2-copy", copy)]
+    /// `v3-places` comes from the places work; staff positions are numbered after it.
+    static let migrations: [(version: String, sql: String)] = [("v1-base", base), ("v2-copy", copy),
+                                                                ("v4-staff-positions", PostgresStore.staffPositionsSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 

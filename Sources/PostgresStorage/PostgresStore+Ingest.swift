@@ -65,6 +65,7 @@ extension PostgresStore {
                           .text(rejection.deviceID), .bytes(rejection.payloadPrefix), .int(rejection.payloadSize)])
                 result.rejected += 1
             }
+            result.staffPositions = try Self.insertStaffPositions(batch.staffPositions, session)
             for change in batch.availability {
                 try session.execute("UPDATE devices SET availability = $1, availability_at = $2 WHERE id = $3",
                                     [.text(change.online ? "online" : "offline"), .int(change.receivedAtMs), .text(change.deviceID)])

@@ -69,6 +69,11 @@ public final class Rule: Sendable {
     public let skill: String?
     /// `resources: [aed, clinic]`: classes of service resources its tickets list nearby.
     public let resourceClasses: [String]
+    /// `item: fall_or_sos`: the demand catalogue's item its tickets are (its class is their category).
+    public let item: String?
+    /// Where `item` is written, for "unknown item" at its line and column.
+    public let itemLine: Int
+    public let itemColumn: Int
     /// Where the rule is defined, for messages.
     public let file: String
     public let line: Int
@@ -79,7 +84,11 @@ public final class Rule: Sendable {
     public init(id: String, match: Match, require: RuleCondition?, when: RuleCondition?, absent: Silence?, holdSeconds: Double, holdAttribute: String?, clearHoldAttribute: String? = nil,
                 count: RuleTiming.Count?, clear: RuleTiming.Clear, clearWhen: RuleCondition?, active: ActiveSchedule?, severity: String,
                 category: String, title: String, respondWithinSeconds: Double?, resolveWithinSeconds: Double?, file: String, line: Int,
-                fingerprint: String, autoResolve: Bool = false, skill: String? = nil, resourceClasses: [String] = []) {
+                fingerprint: String, autoResolve: Bool = false, skill: String? = nil, resourceClasses: [String] = [],
+                item: String? = nil, itemLine: Int = 0, itemColumn: Int = 0) {
+        self.item = item
+        self.itemLine = itemLine
+        self.itemColumn = itemColumn
         self.autoResolve = autoResolve
         self.skill = skill
         self.resourceClasses = resourceClasses

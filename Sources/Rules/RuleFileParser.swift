@@ -7,7 +7,7 @@ import Yams
 public enum RuleFileParser {
     static let topKeys: Set<String> = ["defaults", "attributes", "overrides", "inhibit", "rules"]
     static let ruleKeys: Set<String> = ["id", "match", "require", "when", "for", "count", "absent", "clear", "active", "severity",
-                                        "category", "title", "sla", "description", "skill", "resources"]
+                                        "category", "title", "sla", "description", "skill", "resources", "item"]
 
     /// Loads every `*.yaml` file of `directory` (not its subdirectories: tests live there).
     public static func load(directory: String, catalog: DeviceTypeCatalog, tiers: Set<String>,

@@ -115,10 +115,12 @@ enum RuleReader {
         let holdAttribute = map["for"]?.scalar?.string.hasPrefix("attr.") == true ? map["for"]?.scalar.map { String($0.string.dropFirst(5)) } : nil
         let skill = map.string("skill", diagnostics: &diagnostics).flatMap { $0.isEmpty ? nil : $0 }
         let resourceClasses = map.stringList("resources", diagnostics: &diagnostics) ?? []
+        let item = map.string("item", diagnostics: &diagnostics).flatMap { $0.isEmpty ? nil : $0 }
         return Rule(id: id, match: match, require: require, when: when, absent: absent, holdSeconds: hold, holdAttribute: holdAttribute, clearHoldAttribute: clearHoldAttribute, count: count, clear: clear,
                         clearWhen: clearWhen, active: active, severity: severity, category: category, title: title,
                         respondWithinSeconds: respond, resolveWithinSeconds: resolve, file: source.path, line: node.mark?.line ?? 1,
                         fingerprint: fingerprint, autoResolve: autoResolve && severity != "emergency",
-                        skill: skill, resourceClasses: resourceClasses)
+                        skill: skill, resourceClasses: resourceClasses,
+                        item: item, itemLine: map["item"]?.mark?.line ?? 0, itemColumn: map["item"]?.mark?.column ?? 0)
     }
 }

@@ -17,6 +17,7 @@ public enum ExportTable: String, CaseIterable, Sendable, Hashable {
     case rollups
     case retentionCursors = "retention_cursors"
     case ruleState = "rule_state"
+    case staffPositions = "staff_positions"
 
     /// The SQL table name (the same on both engines).
     public var name: String { rawValue }
@@ -44,6 +45,7 @@ public enum ExportTable: String, CaseIterable, Sendable, Hashable {
         case .rollups: ["width_s", "bucket_start", "device_id", "field", "count", "sum", "min", "max", "last", "last_ts"]
         case .retentionCursors: ["name", "position"]
         case .ruleState: ["id", "saved_at", "snapshot"]
+        case .staffPositions: ["id", "staff_id", "community", "lat", "lon", "device_ts", "received_at"]
         }
     }
 
@@ -51,7 +53,7 @@ public enum ExportTable: String, CaseIterable, Sendable, Hashable {
     /// each sequence moves past the source's ids, so the cluster never hands one out again.
     public var generatedIDColumn: String? {
         switch self {
-        case .readings, .rejected, .alertEvents, .ticketTimeline, .webhookDeliveries: "id"
+        case .readings, .rejected, .alertEvents, .ticketTimeline, .webhookDeliveries, .staffPositions: "id"
         case .tickets: "number"
         case .ticketEvents: "seq"
         default: nil

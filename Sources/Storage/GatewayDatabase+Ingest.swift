@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import GRDB
+import GridDispatch
 
 /// Everything decoded from one slice of the journal, written in one transaction together
 /// with the journal position it reaches, so a restart neither loses nor repeats a message.
@@ -9,10 +10,12 @@ public struct IngestBatch: Sendable {
     public var rejections: [Rejection] = []
     public var availability: [AvailabilityChange] = []
     public var newDevices: [Device] = []
+    /// Accepted live staff positions: stored in the batch's transaction, like its readings.
+    public var staffPositions: [StaffPositionReport] = []
     public var journalPosition: UInt64
 
     public init(journalPosition: UInt64) { self.journalPosition = journalPosition }
-    public var messageCount: Int { readings.count + rejections.count + availability.count }
+    public var messageCount: Int { readings.count + rejections.count + availability.count + staffPositions.count }
 }
 
 /// What one batch did.
@@ -20,6 +23,8 @@ public struct IngestBatchResult: Sendable {
     public var stored = 0
     public var duplicates = 0
     public var rejected = 0
+    /// Live staff positions newly stored (a redelivered one is not counted).
+    public var staffPositions = 0
 
     public init() {}
 }
@@ -61,6 +66,7 @@ extension GatewayDatabase {
                                                rejection.deviceID, Data(rejection.payloadPrefix), rejection.payloadSize])
                 result.rejected += 1
             }
+            result.staffPositions = try Self.insertStaffPositions(batch.staffPositions, db: db)
             let availability = try db.cachedStatement(sql: "UPDATE devices SET availability = ?, availability_at = ? WHERE id = ?")
             for change in batch.availability {
                 try availability.execute(arguments: [change.online ? "online" : "offline", change.receivedAtMs, change.deviceID])

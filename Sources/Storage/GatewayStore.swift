@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import GridDispatch
 import Rules
 import Tickets
 
@@ -33,6 +34,12 @@ public protocol GatewayStore: AnyObject, Sendable {
     func rejections(reason: String?, limit: Int) throws -> [StoredRejection]
     func rejectionCounts() throws -> [String: Int]
     func latestReadings(device: String?, nowMs: Int64, skewMs: Int64) throws -> [String: StoredReading]
+
+    // Live staff positions (stored by `store(_:)` with their batch)
+    /// The newest position per staff id (to warm the staff board at start).
+    func latestStaffPositions() throws -> [String: StaffPosition]
+    /// One person's positions with device time in `[fromMs, toMs)`, oldest first: a trajectory.
+    func staffPositions(staffID: String, fromMs: Int64, toMs: Int64, limit: Int) throws -> [StaffPosition]
 
     // Rules
     func storeAlertEvents(_ events: [AlertEvent]) throws
@@ -90,6 +97,8 @@ public protocol GatewayStore: AnyObject, Sendable {
     func scrubAlertEventsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
     func scrubRejectedStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     func scrubTicketsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
+    /// Deletes live staff positions received before the personal period.
+    func pruneStaffPositionsStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     /// Erases one device's readings, roll-ups and rejections and its personal values from
     /// alerts and tickets; returns the rows deleted.
     func forgetDevice(_ id: String, personalFields: [String]) throws -> Int

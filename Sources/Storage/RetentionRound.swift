@@ -17,6 +17,7 @@ public struct RetentionRound {
         public var ticketsScrubbed = 0
         public var rejectedPruned = 0
         public var rejectedScrubbed = 0
+        public var staffPositionsPruned = 0
         public var steps = 0
         /// The longest a single step held the write lock (ingest waits at most this long).
         public var longestStepSeconds = 0.0
@@ -28,7 +29,7 @@ public struct RetentionRound {
 
     private enum Job {
         case rollUp, pruneReadings(Int), scrubReadings(String), scrubAlertEvents(String), scrubTickets(String)
-        case scrubRejected, pruneRejected, pruneRollups
+        case scrubRejected, pruneRejected, pruneRollups, pruneStaffPositions
     }
 
     public let database: any GatewayStore
@@ -45,7 +46,7 @@ public struct RetentionRound {
         // Roll-up first: pruning and scrubbing only reach readings already rolled up.
         jobs = [.rollUp] + plan.rawGroups.indices.map { .pruneReadings($0) } + personalTypes.map { .scrubReadings($0) }
             + personalTypes.map { .scrubAlertEvents($0) } + personalTypes.map { .scrubTickets($0) }
-            + [.scrubRejected, .pruneRejected, .pruneRollups]
+            + [.scrubRejected, .pruneRejected, .pruneRollups, .pruneStaffPositions]
     }
 
     /// Runs one step; false once the round is over.
@@ -91,6 +92,8 @@ public struct RetentionRound {
             return try count(database.pruneRejectedStep(plan, nowMs: nowMs), into: \.rejectedPruned)
         case .pruneRollups:
             return try count(database.pruneRollupsStep(plan, nowMs: nowMs), into: \.rollupsPruned)
+        case .pruneStaffPositions:
+            return try count(database.pruneStaffPositionsStep(plan, nowMs: nowMs), into: \.staffPositionsPruned)
         }
     }
 

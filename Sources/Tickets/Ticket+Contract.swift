@@ -26,7 +26,7 @@ extension Ticket {
             "cycle": .int(Int64(cycle)), "reopen_count": .int(Int64(reopenCount)), "auto_resolved": .bool(autoResolved),
             "life_safety": .bool(lifeSafety), "linked_to": text(linkedTo), "request": text(request),
             "pending_since": time(pendingSince),
-            "grid": text(grid), "arrived_at": time(arrivedAt), "dispatched_at": time(dispatchedAt),
+            "grid": text(grid), "item": text(item), "arrived_at": time(arrivedAt), "dispatched_at": time(dispatchedAt),
             "dispatch": dispatch.map(Self.dispatchJSON) ?? .null,
             "evidence": .array(evidence.map { item in
                 let values = (try? JSONParser.parse(Array(item.valuesJSON.utf8))) ?? .string(item.valuesJSON)

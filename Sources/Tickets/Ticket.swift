@@ -79,6 +79,8 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var longitude: Double?
     /// The unit's grid (网格) from the inventory; dispatch prefers the people who cover it.
     public var grid: String?
+    /// The demand catalogue's item (`fall_or_sos`); `category` is then its class.
+    public var item: String?
     /// The skill a responder needs (from the rule or the route); nil: anyone on duty.
     public var skill: String?
     /// Classes of service resources to list nearby (`aed`, `clinic`, ...), from the rule.
@@ -163,7 +165,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         case pendingSince = "pending_since", stateBeforePending = "state_before_pending", pausedMs = "paused_ms"
         case autoResolvable = "auto_resolvable", lifeSafety = "life_safety", autoResolved = "auto_resolved"
         case linkedTo = "linked_to", request, evidence, latitude, longitude, timeline, updatedAt = "updated_at"
-        case grid, skill, resourceClasses = "resource_classes", dispatch, dispatchedAt = "dispatched_at", arrivedAt = "arrived_at"
+        case grid, item, skill, resourceClasses = "resource_classes", dispatch, dispatchedAt = "dispatched_at", arrivedAt = "arrived_at"
         case passedOverBy = "passed_over_by"
     }
 }

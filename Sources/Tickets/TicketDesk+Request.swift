@@ -18,8 +18,11 @@ extension TicketDesk {
         public var device: Device?
         /// A device of the resident's unit, for its grid and position when `device` is nil.
         public var place: Device?
-        /// The skill the job needs (`plumbing`), for dispatch; nil: the route's, else anyone.
+        /// The skill the job needs (`plumbing`), for dispatch; nil: the item's, the route's, else anyone.
         public var skill: String?
+        /// The catalogue item asked for (`lock_repair`): it sets the category (its class), the team
+        /// and the skill, and the tier when `severity` is empty.
+        public var item: String?
 
         public init(category: String, severity: String, community: String, building: String = "", unit: String = "",
                     text: String, device: Device? = nil) {
@@ -34,14 +37,23 @@ extension TicketDesk {
     }
 
     /// Opens a ticket for `request`, logged by `actor`.
-    public func open(_ request: Request, at nowMs: Int64, by actor: String, in ledger: inout some TicketLedger) throws -> [Happening] {
+    public func open(_ asked: Request, at nowMs: Int64, by actor: String, in ledger: inout some TicketLedger) throws -> [Happening] {
+        var request = asked
+        var item: DemandCatalogue.Item?
+        if let id = request.item {
+            guard let found = catalogue[id] else { throw TicketDeskError.unknownItem(id, known: catalogue.items.map(\.id)) }
+            item = found
+            request.category = found.classID
+            if request.severity.isEmpty { request.severity = found.tier }
+        }
         let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw TicketDeskError.missingField("its text (what the resident asked)") }
         guard !request.category.isEmpty else { throw TicketDeskError.missingField("a category") }
         guard !request.community.isEmpty else { throw TicketDeskError.missingField("a community") }
         guard policies[request.severity] != nil else { throw TicketDeskError.unknownTier(request.severity, known: policies.keys.sorted()) }
         var happenings = try timePassed(to: nowMs, in: &ledger)
-        let route = router.route(community: request.community, building: request.building, category: request.category)
+        var route = router.route(community: request.community, building: request.building, category: request.category)
+        if let team = item?.team { route.team = team }
         let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
         var ticket = Ticket(id: try ledger.newTicketID(), rule: "request", device: request.device?.id ?? "", deviceType: request.device?.type ?? "",
                             community: request.community, building: request.building, unit: request.unit, severity: request.severity,
@@ -52,7 +64,8 @@ extension TicketDesk {
                             autoResolvable: false, lifeSafety: request.severity == "emergency")
         ticket.request = text
         ticket.assignee = route.assignee
-        ticket.skill = request.skill ?? route.skill
+        ticket.item = item?.id
+        ticket.skill = request.skill ?? item?.skill ?? route.skill
         if let place = request.place ?? request.device { ticket.place(at: place) }
         happenings += try opened(TicketLifecycle(opening: ticket, by: actor, settings: settings), at: nowMs, in: &ledger)
         return happenings

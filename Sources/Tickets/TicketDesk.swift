@@ -26,6 +26,8 @@ public struct TicketDesk: Sendable {
         public var skill: String?
         /// Classes of service resources the ticket lists nearby (the rule's `resources`).
         public var resourceClasses: [String] = []
+        /// The catalogue item the rule names: its class becomes the ticket's category.
+        public var item: String?
 
         public init(rule: String, device: Device, severity: String, category: String, title: String, lifeSafety: Bool,
                     autoResolvable: Bool, respondWithinSeconds: Double? = nil, resolveWithinSeconds: Double? = nil,
@@ -62,6 +64,8 @@ public struct TicketDesk: Sendable {
     public var reopenWindow: ReopenWindow
     /// Sends the nearest person on duty; nil (no roster): tickets stay with their team and route.
     public var dispatch: TicketDispatch?
+    /// The demand catalogue; an item named by a rule or request sets the category, team and skill.
+    public var catalogue = DemandCatalogue()
 
     public init(settings: TicketSettings, policies: [String: SLAPolicy], router: TicketRouter = TicketRouter(),
                 reopenWindow: ReopenWindow = ReopenWindow()) {
@@ -147,14 +151,18 @@ public struct TicketDesk: Sendable {
         if let respond = alert.respondWithinSeconds { policy.respond = .seconds(respond) }
         if let resolve = alert.resolveWithinSeconds { policy.resolve = .seconds(resolve) }
         let device = alert.device
-        let route = router.route(community: device.community, building: device.building, category: alert.category)
+        let item = alert.item.flatMap { catalogue[$0] }
+        let category = item?.classID ?? alert.category
+        var route = router.route(community: device.community, building: device.building, category: category)
+        if let team = item?.team { route.team = team }
         var ticket = Ticket(id: try ledger.newTicketID(), rule: alert.rule, device: device.id, deviceType: device.type, community: device.community,
-                            building: device.building, unit: device.unit, severity: alert.severity, category: alert.category,
+                            building: device.building, unit: device.unit, severity: alert.severity, category: category,
                             title: alert.title, team: route.team,
                             policy: policy, openedAt: nowMs, autoResolvable: alert.autoResolvable, lifeSafety: alert.lifeSafety, linkedTo: linkedTo)
         ticket.assignee = route.assignee
         ticket.place(at: device)
-        ticket.skill = alert.skill ?? route.skill
+        ticket.item = item?.id
+        ticket.skill = alert.skill ?? item?.skill ?? route.skill
         ticket.resourceClasses = alert.resourceClasses.isEmpty ? nil : alert.resourceClasses
         if let evidence = alert.evidence { ticket.addEvidence(evidence) }
         return try opened(TicketLifecycle(opening: ticket, by: "rules", settings: settings), at: nowMs, in: &ledger)
@@ -180,6 +188,8 @@ public enum TicketDeskError: Error, Hashable, CustomStringConvertible {
     case unknownTicket(String)
     case unknownTier(String, known: [String])
     case missingField(String)
+    /// A request naming an item the demand catalogue does not have.
+    case unknownItem(String, known: [String])
     /// An action timed before the ticket's latest entry (a back-dated `--at`).
     case outOfOrder(String, latestMs: Int64)
 
@@ -188,6 +198,7 @@ public enum TicketDeskError: Error, Hashable, CustomStringConvertible {
         case let .unknownTicket(id): "no ticket \(id)"
         case let .unknownTier(tier, known): "unknown severity tier '\(tier)' (tiers: \(known.joined(separator: ", ")))"
         case let .missingField(what): "a request needs \(what)"
+        case let .unknownItem(item, known): "unknown item '\(item)' (the catalogue has: \(known.joined(separator: ", ")))"
         case let .outOfOrder(id, latest): "\(id) already has an entry at \(RFC3339.format(milliseconds: latest, timeZone: .current)); an action cannot be recorded before it"
         }
     }

@@ -18,7 +18,8 @@ struct CheckCommand: ParsableCommand {
         case .text:
             for diagnostic in setup.diagnostics { print(diagnostic.description) }
             if errors == 0 {
-                print("ok: \(setup.catalog.names.count) device types, \(setup.inventory.count) devices, \(setup.rules.rules.count) rules, \(warnings) warning(s)")
+                print("ok: \(setup.catalog.names.count) device types, \(setup.inventory.count) devices, \(setup.rules.rules.count) rules, "
+                      + "\(setup.staff.roster.members.count) staff, \(setup.staff.schedule.shifts.count) shifts, \(warnings) warning(s)")
             } else {
                 print("\(errors) error(s), \(warnings) warning(s)")
             }
@@ -30,6 +31,7 @@ struct CheckCommand: ParsableCommand {
             let summary: JSONValue = .object([
                 "ok": .bool(errors == 0), "errors": .int(Int64(errors)), "warnings": .int(Int64(warnings)), "diagnostics": .array(items),
                 "device_types": .array(setup.catalog.names.map { .string($0) }), "devices": .int(Int64(setup.inventory.count)),
+                "staff": .int(Int64(setup.staff.roster.members.count)),
             ])
             print(summary.jsonText)
         }

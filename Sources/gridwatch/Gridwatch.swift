@@ -8,7 +8,7 @@ struct Gridwatch: AsyncParsableCommand {
         commandName: "gridwatch",
         abstract: "IoT gateway for smart residential communities: MQTT in, SQLite, rules, service tickets.",
         subcommands: [RunCommand.self, CheckCommand.self, SimulateCommand.self, ReplayCommand.self, RulesCommand.self, SLACommand.self, TicketsCommand.self, ReportCommand.self, DevicesCommand.self,
-                      ReadingsCommand.self, RejectedCommand.self, BackupCommand.self, DatabaseCommand.self, ClusterCommand.self, TokenCommand.self, WebhooksCommand.self, RetentionCommand.self])
+                      ReadingsCommand.self, RejectedCommand.self, BackupCommand.self, DatabaseCommand.self, ClusterCommand.self, TokenCommand.self, WebhooksCommand.self, RetentionCommand.self, StaffCommand.self])
 }
 
 /// Options every database-reading command shares (docs/design.md §1.1: `--db PATH` and `--config FILE`).

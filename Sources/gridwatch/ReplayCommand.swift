@@ -53,120 +53,25 @@ struct ReplayCommand: ParsableCommand {
         FileHandle.standardError.write(Data("replayed \(after.readings) readings (\(after.rejected) rejected) in \(String(format: "%.2f", seconds)) s: \(Int(Double(after.readings) / max(seconds, 0.001))) readings/s, \(after.events.count) events\n".utf8))
     }
 
-    /// What one replay produced.
-    struct Result {
-        var events: [AlertEvent] = []
-        var tickets: [TicketDesk.Happening] = []
-        var readings = 0
-        var rejected = 0
-    }
-
-    /// One decoded capture line, handed from the decoding thread to the engine.
-    enum Item: Sendable {
-        case reading(RuleReading, newDevice: Device?)
-        case tick(Int64)
-        case rejected(Int64)
-        case failed(String)
-        /// How far into the capture the producer is, in bytes (for the progress bar).
-        case progress(Int)
-    }
-
-    /// Decoding (capture line, topic, JSON, validation) runs on a thread of its own and the
-    /// engine on this one, in chunks: the two halves cost about the same, so on two cores
-    /// replay runs nearly twice as fast. Order is kept: one producer, one consumer, FIFO.
-    static func replay(_ capture: [UInt8], rules: RuleSet, setup: GatewaySetup, untilMs: Int64?, progress: Bool) throws -> Result {
-        let decoder = try setup.makeDecoder()
-        let queue = ChunkQueue<[Item]>(capacity: 8)
-        let inventory = setup.inventory
-        let autoRegister = setup.config.autoRegister
-        let producer = Thread {
-            var registry = DeviceRegistry(inventory, autoRegister: autoRegister)
-            var chunk: [Item] = []
-            chunk.reserveCapacity(4096)
-            var lineStart = 0
-            var lineNumber = 0
-            while lineStart < capture.count {
-                let lineEnd = capture[lineStart...].firstIndex(of: 0x0A) ?? capture.count
-                defer { lineStart = lineEnd + 1 }
-                lineNumber += 1
-                guard lineEnd > lineStart else { continue }
-                guard let message = try? CaptureLine.decode(bytes: Array(capture[lineStart..<lineEnd])) else {
-                    chunk.append(.failed("line \(lineNumber): not a capture line"))
-                    break
-                }
-                let atMs = Int64((message.at.timeIntervalSince1970 * 1000).rounded())
-                let outcome = message.payload.withUnsafeBufferPointer { decoder.decode(topic: message.topic, payload: $0, receivedAtMs: atMs, registry: registry) }
-                switch outcome {
-                case let .reading(reading, newDevice):
-                    if let newDevice { registry.upsert(newDevice) }
-                    chunk.append(.reading(RuleReading(deviceID: reading.deviceID, atMs: atMs, values: reading.values), newDevice: newDevice))
-                case .availability: chunk.append(.tick(atMs))
-                case .rejected: chunk.append(.rejected(atMs))
-                }
-                if chunk.count >= 4096 {
-                    chunk.append(.progress(lineEnd))
-                    queue.push(chunk)
-                    chunk.removeAll(keepingCapacity: true)
-                }
-            }
-            queue.push(chunk)
-            queue.finish()
-        }
-        producer.start()
-
-        var result = Result()
-        var engine: RuleEngine?
-        let desk = setup.ticketDesk
-        var ledger = MemoryTicketLedger()
-        let devices = Dictionary(setup.inventory.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        // Alerts become tickets as they happen, and the tickets' clocks run on the same virtual time.
-        func deliver(_ events: [AlertEvent], upTo atMs: Int64) throws {
-            result.events += events
-            for event in events {
-                guard let rule = rules.rule(id: event.ruleID), let device = devices[event.deviceID] else { continue }
-                switch event.kind {
-                case .firing where event.inhibitedBy == nil:
-                    result.tickets += try desk.alertFired(TicketDesk.Alert(event, rule: rule, device: device), at: event.atMs, in: &ledger)
-                case .resolved:
-                    result.tickets += try desk.alertCleared(rule: rule.id, device: device.id, at: event.atMs, in: &ledger)
-                default:
-                    break
-                }
-            }
-            result.tickets += try desk.timePassed(to: atMs, in: &ledger)
-        }
+    /// Runs `rules` over the capture with this setup's desk, showing progress on a terminal.
+    static func replay(_ capture: [UInt8], rules: RuleSet, setup: GatewaySetup, untilMs: Int64?, progress: Bool) throws -> ReplaySession.Result {
+        var session = ReplaySession(rules: rules, catalog: setup.catalog, inventory: setup.inventory, desk: setup.ticketDesk)
+        let reader = CaptureReplay(decoder: try setup.makeDecoder(), inventory: setup.inventory, autoRegister: setup.config.autoRegister)
         var lastProgress = Date()
-        let total = capture.count
-        var bytesDone = 0
-        while let chunk = queue.pop() {
-            for item in chunk {
-                switch item {
-                case let .reading(reading, newDevice):
-                    if engine == nil { engine = RuleEngine(ruleSet: rules, catalog: setup.catalog, devices: setup.inventory, startMs: reading.atMs) }
-                    if let newDevice { engine?.register(newDevice) }
-                    result.readings += 1
-                    try deliver(engine?.readingArrived(reading) ?? [], upTo: reading.atMs)
-                case let .tick(atMs):
-                    try deliver(engine?.advance(to: atMs) ?? [], upTo: atMs)
-                case .rejected:
-                    result.rejected += 1
-                case let .failed(message):
-                    queue.drain()
-                    throw CommandFailure(message)
-                case let .progress(offset):
-                    bytesDone = offset
-                }
-            }
-            if progress, Date().timeIntervalSince(lastProgress) > 0.5 {
+        do {
+            try reader.run(capture, into: &session) { result, total in
+                guard progress, Date().timeIntervalSince(lastProgress) > 0.5 else { return }
                 lastProgress = Date()
-                let done = min(1, Double(bytesDone) / Double(max(total, 1)))
+                let done = min(1, Double(result.bytesDone) / Double(max(total, 1)))
                 let bar = String(repeating: "#", count: Int(done * 40)) + String(repeating: ".", count: 40 - Int(done * 40))
                 FileHandle.standardError.write(Data("\r[\(bar)] \(Int(done * 100))% \(result.readings) readings".utf8))
             }
+        } catch let failure as ReplaySession.Failure {
+            throw CommandFailure(failure.description)
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let untilMs { try deliver(engine?.advance(to: untilMs) ?? [], upTo: untilMs) }
-        return result
+        try session.finish(untilMs: untilMs)
+        return session.result
     }
 
     static func json(_ event: AlertEvent) -> JSONValue {

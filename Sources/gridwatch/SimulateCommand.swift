@@ -16,9 +16,11 @@ struct SimulateCommand: ParsableCommand {
             Devices come from the inventory (--inventory, or the configuration's) unless --devices N asks for a
             synthetic community of N devices (write its inventory with --write-inventory to import it).
             Anomalies: --inject KIND[:DEVICE]@OFFSET[+DURATION], KIND one of \(AnomalyKind.allCases.map(\.rawValue).joined(separator: ", ")).
+            Staff (--staff, or the --config file's staff.roster) report positions on gridwatch/{community}/staff/{id}/location;
+            when publishing, they walk to the tickets the gateway assigns them (read from gridwatch/+/alerts/+).
             """)
 
-    @Option(name: .long, help: "Configuration file (for the inventory and broker URL).") var config: String?
+    @Option(name: .long, help: "Configuration file (for the inventory, broker URL and staff roster).") var config: String?
     @Option(name: .long, help: "Inventory CSV of the devices to simulate.") var inventory: String?
     @Option(name: .long, help: "Simulate a synthetic community of this many devices instead.") var devices: Int?
     @Option(name: .long, help: "Community name for --devices.") var community: String = "demo"
@@ -26,7 +28,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Random seed (same seed, same fleet and messages).") var seed: UInt64 = 1
     @Option(name: .long, help: "Simulated start time, RFC 3339 (default: now).") var start: String?
     @Option(name: .long, help: "Stop after this much simulated time (e.g. 24h).") var duration: String?
-    @Option(name: .long, help: "Stop after this many messages.") var count: Int?
+    @Option(name: .long, help: "Stop after this many device messages (staff positions come on top).") var count: Int?
     @Option(name: .long, help: "Write a capture file (JSON lines) instead of publishing.") var output: String?
     @Option(name: .customLong("mqtt-url"), help: "Broker URL (default: the configuration's, else mqtt://127.0.0.1:1883).") var mqttURL: String?
     @Option(name: .customLong("client-id"), help: "MQTT client id (persistent session).") var clientID: String = "gridwatch-simulator"
@@ -34,6 +36,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Simulated seconds per real second when publishing (default 1: real time).") var speed: Double = 1
     @Option(name: .long, parsing: .singleValue, help: "Inject an anomaly, e.g. smoke@10m, fall:wb-b01-0101@2h, silence@1h+6h.") var inject: [String] = []
     @Option(name: .customLong("malformed-fraction"), help: "Fraction (0-1) of messages turned into garbage.") var malformedFraction: Double = 0
+    @Option(name: .long, help: "Staff roster CSV (id,name,team,grids,skills,phone,lat,lon) whose people walk to their tickets (default: the --config file's staff.roster).")
+    var staff: String?
+    @Flag(name: .customLong("no-staff"), help: "Simulate no staff, even if the configuration names a roster.") var noStaff = false
     @Option(name: .customLong("device-clock"), help: "When publishing: 'wall' stamps ts with the real time of sending (a sped-up twin still looks like healthy clocks), 'simulated' keeps simulated time.")
     var deviceClock: DeviceClock = .wall
 
@@ -56,15 +61,16 @@ struct SimulateCommand: ParsableCommand {
         let anomalies = try inject.map { spec in
             do { return try AnomalyParser.parse(spec, start: startDate) } catch { throw ValidationError("--inject \(spec): \(error)") }
         }
-        var simulator = FleetSimulator(devices: fleet, start: startDate, seed: seed, anomalies: anomalies, malformedFraction: malformedFraction)
+        let simulator = FleetSimulator(devices: fleet, start: startDate, seed: seed, anomalies: anomalies, malformedFraction: malformedFraction)
+        var stream = TwinStream(fleet: simulator, staff: try loadStaff(fleet: fleet, startDate: startDate))
         let endDate = try duration.map { text -> Date in
             guard let seconds = DurationText.seconds(text) else { throw ValidationError("--duration must be like 24h or 90m") }
             return startDate.addingTimeInterval(seconds)
         }
         if let output {
-            try writeCapture(&simulator, to: output, until: endDate)
+            try writeCapture(&stream, to: output, until: endDate)
         } else {
-            try publish(&simulator, startDate: startDate, until: endDate)
+            try publish(&stream, startDate: startDate, until: endDate)
         }
     }
 
@@ -82,25 +88,27 @@ struct SimulateCommand: ParsableCommand {
         return devices.map { FleetDevice(id: $0.id, type: $0.type, community: $0.community, building: $0.building, unit: $0.unit) }
     }
 
-    private func writeCapture(_ simulator: inout FleetSimulator, to path: String, until endDate: Date?) throws {
+    private func writeCapture(_ stream: inout TwinStream, to path: String, until endDate: Date?) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw CommandFailure("cannot write \(path)")
         }
         defer { try? handle.close() }
         var written = 0
+        var staffWritten = 0
         var buffer = ""
-        while let message = simulator.next() {
-            if let endDate, message.at >= endDate { break }
-            if let count, written >= count { break }
-            buffer += CaptureLine.encode(message)
+        while count.map({ stream.deviceMessageCount < $0 }) ?? true, let item = stream.next() {
+            if let endDate, item.message.at >= endDate { break }
+            buffer += CaptureLine.encode(item.message)
             buffer += "\n"
             written += 1
+            if item.isStaff { staffWritten += 1 }
             if buffer.utf8.count > 1 << 20 {
                 handle.write(Data(buffer.utf8))
                 buffer = ""
             }
         }
         handle.write(Data(buffer.utf8))
-        FileHandle.standardError.write(Data("wrote \(written) messages to \(path)\n".utf8))
+        let staffNote = stream.staff == nil ? "" : " (\(staffWritten) staff positions)"
+        FileHandle.standardError.write(Data("wrote \(written) messages\(staffNote) to \(path)\n".utf8))
     }
 }

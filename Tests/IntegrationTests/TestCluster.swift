@@ -17,7 +17,8 @@ final class TestCluster {
     private(set) var instances: [String: TestClusterInstance] = [:]
     static let communities = ["hexi", "lanyuan", "qingshan"]
 
-    init(broker: TestBroker, directory: String, postgres: TestPostgres? = nil, emergencyRespondSeconds: Int = 45) throws {
+    /// `extra` is appended to the configuration (more sections).
+    init(broker: TestBroker, directory: String, postgres: TestPostgres? = nil, emergencyRespondSeconds: Int = 45, extra: String = "") throws {
         self.broker = broker
         self.directory = directory
         storeURL = try (postgres ?? TestPostgres.shared()).createDatabase("cluster")
@@ -32,6 +33,7 @@ final class TestCluster {
               calendar: \(repository)/config/calendars/cn-2026.yaml
               tiers: {emergency: {respond: \(emergencyRespondSeconds)s, resolve: 72h}, general: {respond: 24h, resolve: 72h}, complex: {respond: 3 working days, resolve: 72h}}
             http: {dashboard: \(repository)/dashboard}
+            \(extra)
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
         let migrate = try ChildProcess(name: "migrate", executable: TestPaths.gridwatch, arguments: ["db", "migrate", "--store", storeURL],
                                        logDirectory: directory)

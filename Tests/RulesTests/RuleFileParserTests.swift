@@ -96,6 +96,9 @@ import Testing
         #expect(diagnostics.errors.isEmpty, "\(diagnostics.errors.map(\.description).joined(separator: "\n"))")
         #expect(set.rules.count >= 10)
         #expect(set.rule(id: "device_offline")?.absent == .intervals(3))
+        #expect(set.rule(id: "smoke_alarm")?.skill == "fire_safety", "dispatch sends someone trained for a fire")
+        #expect(set.rule(id: "fall_or_sos")?.resourceClasses == ["aed", "clinic"])
+        #expect(set.rule(id: "door_left_open")?.skill == nil)
         for warning in diagnostics.items where warning.severity == .warning { print("community.yaml: \(warning)") }
     }
 

@@ -61,6 +61,11 @@ const STRINGS = {
     fReason: 'Reason', fTo: 'Assign to', fText: 'Comment', fNote: 'Note (optional)',
     act_ack: 'Acknowledge', act_start: 'Start work', act_pending: 'Set pending', act_resume: 'Resume', act_resolve: 'Resolve',
     act_close: 'Close', act_reopen: 'Reopen', act_cancel: 'Cancel (false alarm)', act_assign: 'Assign', act_comment: 'Add comment',
+    act_decline: 'Decline (cannot go)', dispatch: 'Dispatch', dispatchedTo: 'Sent', dispatchReason: 'Why', dispatchedAt: 'Dispatched',
+    arrivedAt: 'Arrived', notYetArrived: 'not yet', nobodyAvailable: 'nobody available', candidates: 'Considered',
+    resourcesNearby: 'Resources nearby', res_aed: 'defibrillator', res_clinic: 'clinic', res_hospital: 'hospital',
+    res_pharmacy: 'pharmacy', res_locksmith: 'locksmith', res_plumber: 'plumber', res_volunteer: 'volunteers',
+    res_canteen: 'canteen', res_fire_station: 'fire station',
     // Heat map
     heatTitle: 'Tickets by building and category', period: 'Period', p1: 'Today', p7: 'Last 7 days', p30: 'Last 30 days',
     building: 'Building', total: 'Total', heatCell: '{building}, {category}: {n} tickets, {active} active',
@@ -107,6 +112,7 @@ const STRINGS = {
     tl_commented: 'comment', tl_alert_cleared: 'alert cleared', tl_warned: 'warning', tl_transferred: 'transferred up',
     tl_response_breached: 'response overdue', tl_resolution_breached: 'resolution overdue',
     tl_not_transferred: 'not transferred', tl_ack_timeout: 'acknowledged, not started in time',
+    tl_dispatched: 'dispatched', tl_not_dispatched: 'nobody to dispatch', tl_declined: 'declined', tl_arrived: 'arrived',
   },
   zh: {
     appName: 'gridwatch 值班台',
@@ -162,6 +168,11 @@ const STRINGS = {
     fReason: '原因', fTo: '指派给', fText: '备注内容', fNote: '说明（可选）',
     act_ack: '受理', act_start: '开始处理', act_pending: '挂起', act_resume: '恢复', act_resolve: '解决',
     act_close: '关闭', act_reopen: '重新打开', act_cancel: '取消（误报）', act_assign: '指派', act_comment: '添加备注',
+    act_decline: '无法前往（退回派单）', dispatch: '派单', dispatchedTo: '派往', dispatchReason: '依据', dispatchedAt: '派单时间',
+    arrivedAt: '到场时间', notYetArrived: '尚未到场', nobodyAvailable: '无人可派', candidates: '候选人员',
+    resourcesNearby: '附近资源', res_aed: '除颤仪', res_clinic: '卫生服务站', res_hospital: '医院',
+    res_pharmacy: '药房', res_locksmith: '开锁', res_plumber: '水电工', res_volunteer: '志愿者',
+    res_canteen: '长者食堂', res_fire_station: '微型消防站',
     heatTitle: '各楼栋各类工单', period: '时段', p1: '今天', p7: '近 7 天', p30: '近 30 天',
     building: '楼栋', total: '合计', heatCell: '{building}，{category}：{n} 条工单，{active} 条处理中',
     heatEmpty: '此时段没有工单。', activeShort: '处理中 {n}',
@@ -204,6 +215,7 @@ const STRINGS = {
     tl_commented: '备注', tl_alert_cleared: '告警解除', tl_warned: '预警', tl_transferred: '转接上级',
     tl_response_breached: '响应超时', tl_resolution_breached: '办结超时',
     tl_not_transferred: '未转接', tl_ack_timeout: '受理后未及时处理',
+    tl_dispatched: '派单', tl_not_dispatched: '无人可派', tl_declined: '退回', tl_arrived: '到场',
   },
 };
 
