@@ -82,6 +82,10 @@ extension DashboardBrowserTests {
         try browser.click("#lang")
         #expect(try browser.waitUntil("document.querySelector('#map-h')?.textContent.startsWith('Site map')"))
         try browser.screenshot(to: Self.artifact("dashboard-map-dark.png", fallback: directory))
+        // The detail's link opens the ticket page, which shows the same decision.
+        try browser.click("#map-detail .map-ticket-link")
+        #expect(try browser.waitUntil("document.querySelector('#view-ticket .dispatch-reason')?.textContent === \(javaScriptLiteral(reason))", timeoutSeconds: 10),
+                failure("the ticket page does not show the dispatch reason"))
         let errors = browser.consoleMessages.filter { $0.kind == "exception" || $0.kind == "error" }
         #expect(errors.isEmpty, "the page logged errors: \(errors)")
     }
