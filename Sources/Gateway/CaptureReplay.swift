@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import GridDispatch
 import Rules
 import Simulation
 
@@ -13,6 +14,9 @@ public struct CaptureReplay: Sendable {
     public var autoRegister: Bool
     /// Items per chunk handed between the threads.
     public var chunkSize = 4096
+    /// The staff topic and the roster's check: positions in the capture move dispatch and arrival.
+    public var staffTopic: TopicLayout?
+    public var staffCheck: StaffPositionCheck?
 
     public init(decoder: PayloadDecoder, inventory: [Device], autoRegister: Bool) {
         self.decoder = decoder
@@ -69,6 +73,13 @@ public struct CaptureReplay: Sendable {
 
     private func item(for message: SimulatedMessage, registry: inout DeviceRegistry) -> ReplaySession.Item {
         let atMs = Int64((message.at.timeIntervalSince1970 * 1000).rounded())
+        if let staffTopic, let staffCheck, let parts = staffTopic.parts(of: message.topic) {
+            switch staffCheck.check(staffID: parts.device, payload: message.payload, nowMs: atMs) {
+            case let .accepted(position):
+                return .staffPosition(StaffPositionReport(staffID: parts.device, community: parts.community ?? "", position: position, receivedAtMs: atMs))
+            case .rejected: return .rejected(atMs)
+            }
+        }
         let outcome = message.payload.withUnsafeBufferPointer { decoder.decode(topic: message.topic, payload: $0, receivedAtMs: atMs, registry: registry) }
         switch outcome {
         case let .reading(reading, newDevice):

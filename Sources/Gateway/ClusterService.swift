@@ -51,9 +51,11 @@ public final class ClusterService: Service, Sendable {
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let changes = try store.upsertDevices(setup.inventory, source: "inventory", nowMs: nowMs)
         logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
-        tickets = TicketOffice(desk: setup.ticketDesk, database: store, logger: logger, metrics: statistics.metrics, bell: bell)
-        tickets.resume(nowMs: nowMs)
         staff = try StaffBoard(setup: setup, store: store)
+        let tickets = TicketOffice(desk: setup.ticketDesk(staff: staff), database: store, logger: logger, metrics: statistics.metrics, bell: bell)
+        self.tickets = tickets
+        tickets.resume(nowMs: nowMs)
+        staff.onRecorded { reports in tickets.positionsReported(reports, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) }
         coordinator = ClusterCoordinator(store: store, instance: instance, setup: setup, tickets: tickets,
                                          staff: try StaffIntake(setup: setup, board: staff), statistics: statistics,
                                          devices: try store.devices().map(\.device), logger: logger)

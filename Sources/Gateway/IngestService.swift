@@ -41,14 +41,15 @@ public final class IngestService: Service, Sendable {
                               options: Journal.Options(syncEveryAppend: config.journalSyncEveryAppend))
         let devices = try database.devices().map(\.device)
         let registry = DeviceRegistry(devices, autoRegister: config.autoRegister)
-        let tickets = TicketOffice(desk: setup.ticketDesk, database: database, logger: logger, metrics: statistics.metrics, bell: bell)
+        staff = try StaffBoard(setup: setup, store: database)
+        let tickets = TicketOffice(desk: setup.ticketDesk(staff: staff), database: database, logger: logger, metrics: statistics.metrics, bell: bell)
+        staff.onRecorded { reports in tickets.positionsReported(reports, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) }
         // Warnings that fell due while the gateway was down fire now, before new alerts arrive.
         tickets.resume(nowMs: nowMs)
         rules = try RuleEvaluation(setup: setup, database: database, devices: devices, nowMs: nowMs, logger: logger, metrics: statistics.metrics,
                                    tickets: tickets)
         let rules = rules
         let decoder = try setup.makeDecoder()
-        staff = try StaffBoard(setup: setup, store: database)
         let staffIntake = try StaffIntake(setup: setup, board: staff)
         var subscriptions = [decoder.telemetry.subscriptionFilter]
         if let status = decoder.status { subscriptions.append(status.subscriptionFilter) }

@@ -1,4 +1,5 @@
 import Foundation
+import Tickets
 import GridDispatch
 import HTTPAPI
 import Storage
@@ -80,3 +81,6 @@ extension StaffBoard {
         restore(try store.latestStaffPositions())
     }
 }
+
+/// The live board is where dispatch learns who is on duty and where they are.
+extension StaffBoard: StaffRoll {}

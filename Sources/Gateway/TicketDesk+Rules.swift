@@ -1,4 +1,5 @@
 import Devices
+import GridDispatch
 import Rules
 import Tickets
 
@@ -23,6 +24,19 @@ extension GatewaySetup {
         var desk = config.ticketDesk(calendar: calendar)
         desk.catalogue = catalogue
         return desk
+    }
+
+    /// The desk dispatching from `staff` when a roster is configured (else as `ticketDesk`).
+    public func ticketDesk(staff: any StaffRoll) -> TicketDesk {
+        var desk = ticketDesk
+        guard !self.staff.roster.members.isEmpty else { return desk }
+        desk.dispatch = TicketDispatch(dispatcher: Dispatcher(resources: resources), settings: config.dispatch.settings, roll: staff)
+        return desk
+    }
+
+    /// A desk for a command or a replay: the roster and shifts as loaded, the positions given.
+    public func ticketDesk(livePositions: [String: StaffPosition]) -> TicketDesk {
+        ticketDesk(staff: FixedStaffRoll(roster: staff.roster, schedule: staff.schedule, timeZone: calendar.timeZone, livePositions: livePositions))
     }
 }
 

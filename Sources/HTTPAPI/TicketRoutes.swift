@@ -12,6 +12,7 @@ struct TicketRoutes {
     func add(to group: RouterGroup<APIRequestContext>) {
         group.get("tickets") { request, context in try list(request, context) }
         group.get("tickets/:id") { _, context in try show(context) }
+        group.get("tickets/:id/trajectory") { _, context in try trajectory(context) }
         group.post("tickets") { request, context in try await create(request, context) }
         group.post("tickets/ack") { request, context in try await acknowledgeMany(request, context) }
         group.post("tickets/:id/:action") { request, context in try await act(request, context) }

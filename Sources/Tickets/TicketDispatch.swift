@@ -4,7 +4,7 @@ import GridDispatch
 /// Who could go, at a moment: the live gateway's staff board (roster, shifts, live positions)
 /// or, for `replay` and tests, a fixed roster. The desk adds how busy each person is.
 public protocol StaffRoll: Sendable {
-    func staff(atMs: Int64, activeTickets: [String: Int]) -> [StaffState]
+    func states(atMs: Int64, activeTickets: [String: Int]) -> [StaffState]
 }
 
 /// A roster with its shifts and the positions known so far, as one value: `replay` and the
@@ -22,7 +22,7 @@ public struct FixedStaffRoll: StaffRoll {
         self.livePositions = livePositions
     }
 
-    public func staff(atMs: Int64, activeTickets: [String: Int]) -> [StaffState] {
+    public func states(atMs: Int64, activeTickets: [String: Int]) -> [StaffState] {
         StaffState.states(roster: roster, schedule: schedule, atMs: atMs, timeZone: timeZone,
                           livePositions: livePositions, activeTickets: activeTickets)
     }
@@ -51,6 +51,6 @@ public struct TicketDispatch: Sendable {
     }
 
     public func decide(for ticket: Ticket, activeTickets: [String: Int], nowMs: Int64) -> DispatchDecision {
-        dispatcher.choose(for: request(for: ticket), staff: roll.staff(atMs: nowMs, activeTickets: activeTickets), nowMs: nowMs)
+        dispatcher.choose(for: request(for: ticket), staff: roll.states(atMs: nowMs, activeTickets: activeTickets), nowMs: nowMs)
     }
 }

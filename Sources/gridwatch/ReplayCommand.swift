@@ -5,6 +5,7 @@ import ArgumentParser
 import Devices
 import Foundation
 import Gateway
+import GridDispatch
 import Rules
 import Simulation
 import Tickets
@@ -55,8 +56,14 @@ struct ReplayCommand: ParsableCommand {
 
     /// Runs `rules` over the capture with this setup's desk, showing progress on a terminal.
     static func replay(_ capture: [UInt8], rules: RuleSet, setup: GatewaySetup, untilMs: Int64?, progress: Bool) throws -> ReplaySession.Result {
-        var session = ReplaySession(rules: rules, catalog: setup.catalog, inventory: setup.inventory, desk: setup.ticketDesk)
-        let reader = CaptureReplay(decoder: try setup.makeDecoder(), inventory: setup.inventory, autoRegister: setup.config.autoRegister)
+        var session = ReplaySession(rules: rules, catalog: setup.catalog, inventory: setup.inventory, desk: setup.ticketDesk(livePositions: [:]))
+        var reader = CaptureReplay(decoder: try setup.makeDecoder(), inventory: setup.inventory, autoRegister: setup.config.autoRegister)
+        if !setup.staff.roster.members.isEmpty {
+            reader.staffTopic = try setup.config.staffTopicLayout()
+            // A capture is judged by its own clock: skew against the capture's `at`, as ingest does.
+            reader.staffCheck = StaffPositionCheck(roster: setup.staff.roster, clockSkewToleranceMs: Int64(setup.config.clockSkewToleranceSeconds * 1000),
+                                                   maxPayloadBytes: setup.config.maxPayloadBytes)
+        }
         var lastProgress = Date()
         do {
             try reader.run(capture, into: &session) { result, total in

@@ -201,10 +201,19 @@ struct TicketActionOptions: ParsableArguments {
 }
 
 extension StoreOptions {
-    /// The desk as the configuration describes it: tiers, calendar, warnings, hierarchy.
+    /// The desk as the configuration describes it: tiers, calendar, warnings, hierarchy, and
+    /// (with a roster) dispatch from the positions the store kept, so a decline from the command
+    /// line sends the next person as the gateway would.
     func loadTicketDesk() throws -> TicketDesk {
         let config = try loadConfig()
-        return config.ticketDesk(calendar: try loadCalendar(config))
+        var desk = config.ticketDesk(calendar: try loadCalendar(config))
+        guard let configPath else { return desk }
+        let setup = GatewaySetup.load(configPath: configPath)
+        desk.catalogue = setup.catalogue
+        if !setup.staff.roster.members.isEmpty {
+            desk.dispatch = setup.ticketDesk(livePositions: try openDatabase().latestStaffPositions()).dispatch
+        }
+        return desk
     }
 
     func loadCalendar(_ config: GatewayConfig) throws -> WorkCalendar {

@@ -66,7 +66,13 @@ import Testing
             if case let .int(level)? = event["level"] { return "\(name)#\(level)" }
             return name
         }
-        #expect(names == ["ticket_opened", "ticket_warned#1", "ticket_warned#2", "ticket_warned#3", "ticket_transferred"], "\(names)")
+        // With the shipped roster, dispatch decides as the ticket opens and again at the level-3 transfer.
+        #expect(names == ["ticket_opened", "ticket_dispatched", "ticket_warned#1", "ticket_warned#2", "ticket_warned#3", "ticket_transferred",
+                          "ticket_dispatched"], "\(names)")
+        for dispatched in ticketEvents where dispatched["event"] == .string("ticket_dispatched") {
+            #expect(dispatched["assignee"] != nil && dispatched["reason"] != nil, "a decision names who (or null) and why: \(dispatched)")
+        }
+        ticketEvents.removeAll { $0["event"] == .string("ticket_dispatched") }
         // The rule's own 15 min response time: opened 08:05, due 08:20; warnings at 50 % and 80 %.
         let times = ticketEvents.compactMap { event -> String? in if case let .string(at)? = event["at"] { return at } else { return nil } }
         #expect(times.map { RFC3339.parseMilliseconds($0) ?? 0 } == ["2026-11-23T08:05:00+08:00", "2026-11-23T08:12:30+08:00", "2026-11-23T08:17:00+08:00",
