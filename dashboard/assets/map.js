@@ -210,6 +210,7 @@ function draw(force = false) {
     plan.drawSite(site, proj, state.heatDays && state.heat ? state.heat : null, panel.planLabels());
     drawnBase = baseKey;
   }
+  plan.svg.toggleAttribute('hidden', !proj); // nothing to draw on: the status line says why
   const at = now();
   const ordered = [...tickets.values()].sort((a, b) => dutyOrder(a, b, at));
   const spots = proj ? fanOut(ordered.map(tk => ({ ticket: tk, ...ticketSpot(tk, site, proj) })).filter(i => i.x !== undefined)) : [];

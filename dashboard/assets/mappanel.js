@@ -83,7 +83,7 @@ function trajectoryText(tk, trajectory) {
   if (!trajectory) return t('loading');
   if (trajectory.error) return trajectory.error;
   const points = trajectory.data.points || [];
-  if (!points.length) return t(tk.dispatched_at || tk.dispatch?.assignee ? 'trajNone' : 'trajNoDispatch');
+  if (!points.length) return t(tk.dispatch?.assignee ? 'trajNone' : 'trajNoDispatch');
   return t('trajPoints', { n: points.length, from: fmtTime(points[0].at, true), to: fmtTime(points[points.length - 1].at, true) });
 }
 
