@@ -3,7 +3,7 @@
 // tickets as a list beside it. Tickets follow the event stream; positions are polled.
 import { api, withQuery } from './api.js';
 import { t } from './i18n.js';
-import { h, setText, now, syncClock } from './util.js';
+import { setText, now, syncClock } from './util.js';
 import { dutyOrder, isActive } from './tickets.js';
 import { makeProjection, fanOut } from './geo.js';
 import { SitePlan, hasPosition } from './sitemap.js';
@@ -17,14 +17,16 @@ const HEAT_PERIODS = ['1', '7', '30'];
 const POSITIONS_REFRESH_MS = 10_000;
 
 const tickets = new Map();   // id -> active TICKET of the community shown
-const state = {
+const initialState = () => ({
   communities: null, community: '', site: null, siteError: '', proj: null,
   staff: null, staffError: '', heatDays: '', heat: null, heatError: '',
   selected: null, trajectory: null, ticketsError: '',
-};
+});
+const state = initialState();
 let plan = null;
 let visible = false;
 let pollTimer = null;
+let buffered = null;         // ticket events that arrive while the list is being fetched
 
 /** Shows the map for the hash query; fetches what it does not hold yet. */
 export async function show(query) {
@@ -44,8 +46,11 @@ export async function show(query) {
   const community = known.includes(wanted) ? wanted : state.community || known[0] || '';
   const changed = community !== state.community;
   state.community = community;
-  if (changed) Object.assign(state, { site: null, proj: null, selected: null, trajectory: null, heat: null });
-  if (heat !== state.heatDays) state.heatDays = heat;
+  if (changed) {
+    Object.assign(state, { site: null, proj: null, selected: null, trajectory: null, heat: null });
+    tickets.clear();
+  }
+  state.heatDays = heat;
   build();
   saveQuery();
   await Promise.all([loadSite(changed || !state.site), loadTickets(), loadStaff(), loadHeat()]);
@@ -62,7 +67,7 @@ export function hide() {
 export function reset() {
   hide();
   tickets.clear();
-  Object.assign(state, { communities: null, community: '', site: null, proj: null, staff: null, heat: null, selected: null, trajectory: null });
+  Object.assign(state, initialState());
   plan = null;
   drawnBase = null;
   $('view-map').replaceChildren();
@@ -75,11 +80,14 @@ function saveQuery() {
 }
 
 async function loadSite(needed) {
-  if (!needed || !state.community) return draw();
+  const { community } = state;
+  if (!needed || !community) return draw();
   try {
-    state.site = await api(withQuery('site', { community: state.community }));
+    const site = await api(withQuery('site', { community }));
+    if (community !== state.community) return; // another community was chosen meanwhile
+    state.site = site;
     state.siteError = '';
-    const b = state.site.bounds;
+    const b = site.bounds;
     state.proj = b && state.site.buildings.some(hasPosition) ? makeProjection(b) : null;
   } catch (err) {
     state.siteError = err.message;
@@ -89,15 +97,22 @@ async function loadSite(needed) {
 
 /** (Re)fetches the open tickets: on showing the map and after the event stream reconnects. */
 export async function loadTickets() {
-  if (!visible || !state.community) return;
+  const { community } = state;
+  if (!visible || !community) return;
+  buffered = [];
   try {
-    const data = await api(withQuery('tickets', { state: 'active', community: state.community, limit: 5000 }));
+    const data = await api(withQuery('tickets', { state: 'active', community, limit: 5000 }));
+    if (community !== state.community) return;
     syncClock(data.now);
     tickets.clear();
     for (const tk of data.tickets) tickets.set(tk.id, tk);
+    // Events that came while the list was on its way are newer than it.
+    for (const tk of buffered) keep(tk);
     state.ticketsError = '';
   } catch (err) {
     state.ticketsError = err.message;
+  } finally {
+    buffered = null;
   }
   draw();
 }
@@ -117,7 +132,7 @@ async function loadHeat() {
   if (!days) { state.heat = null; return draw(); }
   try {
     const data = await api(withQuery('reports/heatmap', { days, community: state.community }));
-    if (days !== state.heatDays) return;
+    if (days !== state.heatDays) return; // another period was chosen meanwhile
     state.heat = new Map();
     for (const c of data.cells) state.heat.set(c.building, (state.heat.get(c.building) || 0) + c.tickets);
     state.heatError = '';
@@ -142,13 +157,18 @@ async function refreshTrajectory() {
 /** A ticket from an event or an action: kept current in place, never a refetch. */
 export function applyTicket(ticket) {
   if (ticket.community !== state.community) return;
-  if (isActive(ticket)) tickets.set(ticket.id, ticket);
-  else tickets.delete(ticket.id);
+  buffered?.push(ticket);
+  keep(ticket);
   if (state.selected?.id === ticket.id) {
     state.selected = ticket;
     refreshTrajectory();
   }
   draw();
+}
+
+function keep(ticket) {
+  if (isActive(ticket)) tickets.set(ticket.id, ticket);
+  else tickets.delete(ticket.id);
 }
 
 function select(id) {
@@ -168,26 +188,11 @@ function select(id) {
 function build() {
   plan = new SitePlan(t('mapTitle'));
   plan.svg.addEventListener('keydown', e => { if (e.key === 'Escape') { state.selected = null; draw(); } });
-  const picker = state.communities?.length > 1 ? h('label', { class: 'map-picker' }, t('mapCommunity'), ' ',
-    h('select', { id: 'map-community', on: { change: e => { location.hash = '#/map' + withQuery('', { community: e.target.value, heat: state.heatDays }); } } },
-      state.communities.map(c => h('option', { value: c, selected: c === state.community, text: c })))) : null;
-  const layer = h('div', { class: 'periods', role: 'group', 'aria-label': t('heatLayer') },
-    h('span', { class: 'group-label', text: t('heatLayer') }),
-    ['', ...HEAT_PERIODS].map(d => h('button', {
-      type: 'button', class: 'tile', 'data-heat': d, 'aria-pressed': String(d === state.heatDays), text: d ? t('p' + d) : t('heatOff'),
-      on: { click: () => chooseHeat(d) },
-    })));
-  $('view-map').replaceChildren(
-    h('h1', { id: 'map-h', tabindex: '-1' }, t('mapTitle'), state.community ? ` · ${state.community}` : ''),
-    h('div', { class: 'map-controls' }, picker, layer),
-    h('p', { id: 'map-status', class: 'error', role: 'alert' }),
-    h('div', { class: 'map-layout' },
-      h('figure', { class: 'map-figure panel' }, plan.svg, panel.legend(state.heatDays),
-        h('p', { id: 'map-staff-note', class: 'muted small' })),
-      h('aside', { class: 'map-side' },
-        h('section', { class: 'panel' }, h('h2', { id: 'map-list-h', text: t('mapOpenTickets') }),
-          h('ul', { id: 'map-list', class: 'map-list', 'aria-labelledby': 'map-list-h' })),
-        h('section', { id: 'map-detail', class: 'panel map-detail', 'aria-labelledby': 'map-detail-h' }))));
+  $('view-map').replaceChildren(...panel.frame(plan.svg, {
+    communities: state.communities || [], community: state.community, heatDays: state.heatDays, periods: HEAT_PERIODS,
+    onCommunity: c => { location.hash = '#/map' + withQuery('', { community: c, heat: state.heatDays }); },
+    onHeat: chooseHeat,
+  }));
   panel.forget();
   draw(true);
 }

@@ -15,6 +15,30 @@ export function forget() {
   detailKey = '';
 }
 
+/** The page's frame around the plan: heading, community picker, heat layer, status, legend, list and detail. */
+export function frame(svg, { communities, community, heatDays, periods, onCommunity, onHeat }) {
+  const picker = communities.length > 1 ? h('label', { class: 'map-picker' }, t('mapCommunity'), ' ',
+    h('select', { id: 'map-community', on: { change: e => onCommunity(e.target.value) } },
+      communities.map(c => h('option', { value: c, selected: c === community, text: c })))) : null;
+  const layer = h('div', { class: 'periods', role: 'group', 'aria-label': t('heatLayer') },
+    h('span', { class: 'group-label', text: t('heatLayer') }),
+    ['', ...periods].map(d => h('button', {
+      type: 'button', class: 'tile', 'data-heat': d, 'aria-pressed': String(d === heatDays), text: d ? t('p' + d) : t('heatOff'),
+      on: { click: () => onHeat(d) },
+    })));
+  return [
+    h('h1', { id: 'map-h', tabindex: '-1' }, t('mapTitle'), community ? ` · ${community}` : ''),
+    h('div', { class: 'map-controls' }, picker, layer),
+    h('p', { id: 'map-status', class: 'error', role: 'alert' }),
+    h('div', { class: 'map-layout' },
+      h('figure', { class: 'map-figure panel' }, svg, legend(heatDays), h('p', { id: 'map-staff-note', class: 'muted small' })),
+      h('aside', { class: 'map-side' },
+        h('section', { class: 'panel' }, h('h2', { id: 'map-list-h', text: t('mapOpenTickets') }),
+          h('ul', { id: 'map-list', class: 'map-list', 'aria-labelledby': 'map-list-h' })),
+        h('section', { id: 'map-detail', class: 'panel map-detail', 'aria-labelledby': 'map-detail-h' }))),
+  ];
+}
+
 /** The open tickets in duty order; the selected one pressed, like its marker. */
 export function renderList(list, ordered, selectedId, at, onSelect) {
   let previous = null;
