@@ -182,8 +182,6 @@ function select(id) {
   draw();
 }
 
-// ---- drawing ---------------------------------------------------------------------------------
-
 /** The page's frame, made once per community and language; draw() fills it. */
 function build() {
   plan = new SitePlan(t('mapTitle'));
@@ -227,9 +225,7 @@ function draw(force = false) {
   panel.renderDetail($('map-detail'), state.selected, state.trajectory, at);
   plan.svg.setAttribute('aria-label', t('mapPlan', { community: state.community, buildings: site?.buildings.length ?? 0, tickets: tickets.size }));
   setText($('map-staff-note'), staffNote(state.staff, state.staffError));
-  setText($('map-status'), [state.siteError && t('mapSiteFailed', { error: state.siteError }),
-    !state.siteError && site && !proj ? t('mapNoSite') : '', state.ticketsError && t('loadFailed', { error: state.ticketsError }),
-    state.heatDays && state.heatError ? t('loadFailed', { error: state.heatError }) : ''].filter(Boolean).join(' · '));
+  setText($('map-status'), panel.statusLine(state));
 }
 
 /** Called every second: countdowns on the markers and in the list. */

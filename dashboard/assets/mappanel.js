@@ -111,6 +111,13 @@ function trajectoryText(tk, trajectory) {
   return t('trajPoints', { n: points.length, from: fmtTime(points[0].at, true), to: fmtTime(points[points.length - 1].at, true) });
 }
 
+/** What failed or is missing, in one line above the plan (empty when all is well). */
+export function statusLine({ site, proj, siteError, ticketsError, heatDays, heatError }) {
+  return [siteError && t('mapSiteFailed', { error: siteError }), !siteError && site && !proj ? t('mapNoSite') : '',
+    ticketsError && t('loadFailed', { error: ticketsError }), heatDays && heatError ? t('loadFailed', { error: heatError }) : '',
+  ].filter(Boolean).join(' · ');
+}
+
 /** Tooltips of the trajectory's ends. */
 export function trajectoryLabels(data) {
   return {
