@@ -106,7 +106,8 @@ extension DashboardBrowserTests {
               const geo = await import('./assets/geo.js');
               const token = sessionStorage.getItem('gridwatch.token') || localStorage.getItem('gridwatch.token');
               const site = await (await fetch('api/v1/site?community=demo', { headers: { Authorization: 'Bearer ' + token } })).json();
-              const placed = site.buildings.filter(b => typeof b.lat === 'number');
+              const placed = (site.buildings || []).filter(b => typeof b.lat === 'number');
+              if (placed.length < 2 || !site.bounds) return false;
               const [a, b] = [placed[0], placed[placed.length - 1]];
               const proj = geo.makeProjection(site.bounds);
               const [ax, ay] = proj.xy(a.lat, a.lon), [bx, by] = proj.xy(b.lat, b.lon);
