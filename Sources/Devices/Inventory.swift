@@ -1,11 +1,11 @@
 import Foundation
 
 /// The community's device inventory, read from CSV with a header line
-/// `id,type,community,building,unit,resident,installed` (columns in any order; the first
-/// three required). Every bad row is reported with its line and column.
+/// `id,type,community,building,unit,resident,installed,grid,lat,lon` (columns in any order; the
+/// first three required). Every bad row is reported with its line and column.
 public enum Inventory {
     public static let requiredColumns = ["id", "type", "community"]
-    public static let columns = ["id", "type", "community", "building", "unit", "resident", "installed"]
+    public static let columns = ["id", "type", "community", "building", "unit", "resident", "installed", "grid", "lat", "lon"]
 
     /// Parses `text`; device types are checked against `catalog` when given.
     public static func parse(_ text: String, path: String, catalog: DeviceTypeCatalog?, diagnostics: inout DiagnosticList) -> [Device] {
@@ -37,7 +37,7 @@ public enum Inventory {
                 diagnostics.append(Diagnostic(file: path, line: row.line, column: 1, message: "row has \(row.cells.count) columns, header has \(header.cells.count)"))
                 continue
             }
-            let device = Device(id: value("id"), type: value("type"), community: value("community"), building: value("building"),
+            var device = Device(id: value("id"), type: value("type"), community: value("community"), building: value("building"),
                                 unit: value("unit"), resident: value("resident"), installed: value("installed"))
             var valid = true
             for name in requiredColumns where value(name).isEmpty {
@@ -57,6 +57,7 @@ public enum Inventory {
                 diagnostics.append(Diagnostic(file: path, line: row.line, column: cell("installed")?.column ?? 1, message: "'installed' must be a date YYYY-MM-DD"))
                 valid = false
             }
+            if !place(&device, line: row.line, path: path, cell: cell, diagnostics: &diagnostics) { valid = false }
             if let earlier = firstLine[device.id] {
                 diagnostics.append(Diagnostic(file: path, line: row.line, column: cell("id")?.column ?? 1, message: "device '\(device.id)' is already listed on line \(earlier)"))
                 valid = false
@@ -77,9 +78,10 @@ public enum Inventory {
         return parse(text, path: path, catalog: catalog, diagnostics: &diagnostics)
     }
 
-    /// One CSV line for `device`, in `columns` order.
+    /// One CSV line for `device`, in `columns` order; `parse` reads it back to the same device.
     public static func csvLine(_ device: Device) -> String {
-        [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed]
+        [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed,
+         device.grid, CoordinateText.text(device.latitude), CoordinateText.text(device.longitude)]
             .map(CSVText.escape).joined(separator: ",")
     }
 }

@@ -80,29 +80,19 @@ struct CSVColumns {
 
     /// The `lat`,`lon` pair of `row` as a point; each bad half is reported at its own cell.
     func point(in row: CSVText.Row, diagnostics: inout DiagnosticList) -> GeoPoint? {
-        let latitude = coordinate("lat", range: GeoPoint.latitudeRange, in: row, diagnostics: &diagnostics)
-        let longitude = coordinate("lon", range: GeoPoint.longitudeRange, in: row, diagnostics: &diagnostics)
+        let latitude = coordinate("lat", in: row, diagnostics: &diagnostics)
+        let longitude = coordinate("lon", in: row, diagnostics: &diagnostics)
         guard let latitude, let longitude else { return nil }
         return GeoPoint(latitude: latitude, longitude: longitude)
     }
 
-    private func coordinate(_ name: String, range: ClosedRange<Double>, in row: CSVText.Row,
-                            diagnostics: inout DiagnosticList) -> Double? {
-        let text = value(name, in: row)
-        guard !text.isEmpty else {
-            report("'\(name)' must not be empty", at: name, in: row, diagnostics: &diagnostics)
+    private func coordinate(_ name: String, in row: CSVText.Row, diagnostics: inout DiagnosticList) -> Double? {
+        switch CoordinateText.degrees(value(name, in: row), column: name) {
+        case let .success(degrees): return degrees
+        case let .failure(problem):
+            report(problem.message, at: name, in: row, diagnostics: &diagnostics)
             return nil
         }
-        guard let number = Double(text), number.isFinite else {
-            report("'\(name)' must be a number in degrees, got '\(text)'", at: name, in: row, diagnostics: &diagnostics)
-            return nil
-        }
-        guard range.contains(number) else {
-            let bounds = "\(Int(range.lowerBound))...\(Int(range.upperBound))"
-            report("'\(name)' \(text) is outside \(bounds)", at: name, in: row, diagnostics: &diagnostics)
-            return nil
-        }
-        return number
     }
 
     /// The `phone` cell (may be empty); anything but digits, spaces, `+`, `-` and brackets is

@@ -33,6 +33,7 @@ struct DeviceRoutes {
             (APIResponse.query(request, "type").map { $0 == row.type } ?? true)
                 && (APIResponse.query(request, "community").map { $0 == row.community } ?? true)
                 && (APIResponse.query(request, "building").map { $0 == row.building } ?? true)
+                && (APIResponse.query(request, "grid").map { $0 == row.grid } ?? true)
                 && (health.map { $0 == "low_battery" ? row.lowBattery : $0 == row.health } ?? true)
         }
         let rates: [JSONValue] = byType.keys.sorted().map { type in
@@ -70,6 +71,7 @@ struct DeviceRoutes {
         var type: String
         var community: String
         var building: String
+        var grid: String
         var health: String
         var lowBattery: Bool
         var latest: StoredReading?
@@ -93,13 +95,14 @@ struct DeviceRoutes {
             let low = battery.map { $0 < Self.lowBatteryPercent } ?? false
             var object: [String: JSONValue] = [
                 "id": .string(device.id), "type": .string(device.type), "community": .string(device.community),
-                "building": .string(device.building), "unit": .string(device.unit),
+                "building": .string(device.building), "unit": .string(device.unit), "grid": .string(device.grid),
+                "lat": device.latitude.map { .double($0) } ?? .null, "lon": device.longitude.map { .double($0) } ?? .null,
                 "last_seen_at": stored.lastSeenAtMs.map(environment.time) ?? .null, "health": .string(health),
                 "battery": battery.map { .double($0) } ?? .null, "low_battery": .bool(low),
                 "availability": stored.availability.map { .string($0) } ?? .null, "open_tickets": .int(Int64(open[device.id] ?? 0)),
             ]
             if caller.seesPersonalData, !device.resident.isEmpty { object["resident"] = .string(device.resident) }
-            return Row(type: device.type, community: device.community, building: device.building, health: health, lowBattery: low,
+            return Row(type: device.type, community: device.community, building: device.building, grid: device.grid, health: health, lowBattery: low,
                        latest: reading, json: .object(object))
         }
     }

@@ -41,6 +41,7 @@ public enum GatewayHTTPServer {
             }
             TicketRoutes(environment: api).add(to: group)
             DeviceRoutes(environment: api).add(to: group)
+            SiteRoutes(environment: api).add(to: group)
             ReportRoutes(environment: api).add(to: group)
             StaffRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)

@@ -33,13 +33,43 @@ struct ReportRoutes {
         // "Today" starts at local midnight; 7 and 30 count back whole days from it.
         let midnight = Int64(calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now) / 1000)).timeIntervalSince1970 * 1000)
         let from = midnight - Int64(days - 1) * 86_400_000
-        let cells = try environment.database.ticketHeatmap(openedFromMs: from)
+        let byGrid = try Self.heatRows(APIResponse.query(request, "by"))
+        let cells = Self.rows(try environment.database.ticketHeatmap(openedFromMs: from), byGrid: byGrid)
+        let key = byGrid ? "grid" : "building"
         return APIResponse.json(.object([
-            "from": environment.time(from), "to": environment.time(now),
-            "cells": .array(cells.map { .object(["building": .string($0.building), "category": .string($0.category),
-                                                "tickets": .int(Int64($0.tickets)), "active": .int(Int64($0.active))]) }),
-            "buildings": .array(Set(cells.map(\.building)).sorted().map { .string($0) }),
+            "from": environment.time(from), "to": environment.time(now), "by": .string(key),
+            "cells": .array(cells.map { cell in
+                var object: [String: JSONValue] = [key: .string(byGrid ? cell.grid : cell.building), "category": .string(cell.category),
+                                                   "tickets": .int(Int64(cell.tickets)), "active": .int(Int64(cell.active))]
+                if !byGrid { object["grid"] = .string(cell.grid) }
+                return .object(object)
+            }),
+            byGrid ? "grids" : "buildings": .array(Set(cells.map { byGrid ? $0.grid : $0.building }).sorted().map { .string($0) }),
             "categories": .array(Set(cells.map(\.category)).sorted().map { .string($0) }),
         ]))
+    }
+
+    /// `by=building` (the default) or `by=grid`.
+    static func heatRows(_ value: String?) throws -> Bool {
+        switch value ?? "building" {
+        case "building": false
+        case "grid": true
+        default: throw APIError(.badRequest, "'by' must be building or grid")
+        }
+    }
+
+    /// The store's (building, grid, category) cells, or summed per (grid, category).
+    static func rows(_ cells: [TicketHeatCell], byGrid: Bool) -> [TicketHeatCell] {
+        guard byGrid else { return cells }
+        var sums: [String: TicketHeatCell] = [:]
+        for cell in cells {
+            let key = cell.grid + "\u{1F}" + cell.category
+            var sum = sums[key] ?? TicketHeatCell(building: "", category: cell.category, tickets: 0, active: 0)
+            sum.grid = cell.grid
+            sum.tickets += cell.tickets
+            sum.active += cell.active
+            sums[key] = sum
+        }
+        return sums.values.sorted { ($0.grid, $0.category) < ($1.grid, $1.category) }
     }
 }

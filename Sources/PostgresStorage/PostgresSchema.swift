@@ -17,8 +17,7 @@ enum PostgresSchema {
     /// Serialises `gridwatch db copy` page commits, so two copies into one store cannot interleave.
     static let copyLockKey: Int64 = 0x6772_6964_0005
 
-    /// `v3-places` comes from the places work; staff positions are numbered after it.
-    static let migrations: [(version: String, sql: String)] = [("v1-base", base), ("v2-copy", copy),
+    static let migrations: [(version: String, sql: String)] = [("v1-base", base), ("v2-copy", copy), ("v3-places", places),
                                                                 ("v4-staff-positions", PostgresStore.staffPositionsSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
@@ -129,5 +128,11 @@ enum PostgresSchema {
         CREATE TABLE copy_progress (
             source text NOT NULL, table_name text NOT NULL, last_key bigint NOT NULL,
             PRIMARY KEY (source, table_name));
+        """
+
+    /// A unit's grid and position (issue 12); rows from before have an empty grid and no position.
+    static let places = """
+        ALTER TABLE devices ADD COLUMN grid text NOT NULL DEFAULT '',
+            ADD COLUMN lat double precision, ADD COLUMN lon double precision;
         """
 }

@@ -87,12 +87,14 @@ extension PostgresStore {
     public func ticketHeatmap(openedFromMs fromMs: Int64) throws -> [TicketHeatCell] {
         try read { session in
             try session.query("""
-                SELECT building, category, count(*) AS n,
+                SELECT building, coalesce(body::json->>'grid', '') AS grid, category, count(*) AS n,
                        count(*) FILTER (WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending')) AS active
-                FROM tickets WHERE opened_at >= $1 GROUP BY building, category ORDER BY building, category
+                FROM tickets WHERE opened_at >= $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
                 """, [.int(fromMs)]).map {
-                TicketHeatCell(building: try $0.required("building"), category: try $0.required("category"),
-                               tickets: Int(try $0.required("n", as: Int64.self)), active: Int(try $0.required("active", as: Int64.self)))
+                var cell = TicketHeatCell(building: try $0.required("building"), category: try $0.required("category"),
+                                          tickets: Int(try $0.required("n", as: Int64.self)), active: Int(try $0.required("active", as: Int64.self)))
+                cell.grid = try $0.required("grid")
+                return cell
             }
         }
     }

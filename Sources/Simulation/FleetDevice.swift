@@ -10,13 +10,22 @@ public struct FleetDevice: Sendable, Hashable, Codable {
     public var community: String
     public var building: String
     public var unit: String
+    /// The grid (网格) the unit belongs to; empty if none.
+    public var grid: String
+    /// The unit's position (WGS-84 degrees), both or neither.
+    public var latitude: Double?
+    public var longitude: Double?
 
-    public init(id: String, type: String, community: String, building: String, unit: String) {
+    public init(id: String, type: String, community: String, building: String, unit: String, grid: String = "",
+                latitude: Double? = nil, longitude: Double? = nil) {
         self.id = id
         self.type = type
         self.community = community
         self.building = building
         self.unit = unit
+        self.grid = grid
+        self.latitude = latitude
+        self.longitude = longitude
     }
 
     /// The MQTT telemetry topic this device publishes on (docs/design.md §1.3 default pattern).

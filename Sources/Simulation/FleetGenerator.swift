@@ -2,6 +2,7 @@ import Foundation
 
 /// Builds a plausible residential community: buildings of two-unit floors, each unit with a
 /// door sensor and a water meter, smoke detectors in most units, wristbands for elderly residents.
+/// Every unit is in a grid and has a position (`SiteLayout`).
 ///
 /// Ids are readable and stable: `door-b01-0101`, `smoke-b01-0101`, `wm-b01-0101`,
 /// `wb-b01-0101` (building 01, floor 01, unit 01) and `wb-b01-0101-2` for a second resident.
@@ -28,6 +29,7 @@ public enum FleetGenerator {
         guard devices > 0 else { return [] }
         let buildingCount = max(1, buildings ?? Int((Double(devices) / 50).rounded(.up)))
         var rng = SplitMix64(seed: seed, label: "fleet/\(community)")
+        let site = SiteLayout(community: community, buildingCount: buildingCount, seed: seed)
         var placed: [(order: Int, device: FleetDevice)] = []
         placed.reserveCapacity(devices)
 
@@ -37,14 +39,15 @@ public enum FleetGenerator {
                 for unitOnFloor in 1...unitsPerFloor {
                     let unit = twoDigits(floor) + twoDigits(unitOnFloor)
                     let buildingLabel = "b" + twoDigits(building)
+                    let place = site.position(building: building, flat: unitOnFloor)
                     // Sorting key: building first, then floor and unit, then the device order below.
                     let order = ((building * 10_000 + floor) * 100 + unitOnFloor) * 10
                     for (slot, kind) in unitDevices(rng: &rng) {
                         let suffix = slot >= 4 ? "-2" : ""
                         let id = "\(kind.idPrefix)-\(buildingLabel)-\(unit)\(suffix)"
                         let device = FleetDevice(
-                            id: id, type: kind.typeName, community: community,
-                            building: buildingLabel, unit: unit)
+                            id: id, type: kind.typeName, community: community, building: buildingLabel, unit: unit,
+                            grid: site.grid(building: building), latitude: place.latitude, longitude: place.longitude)
                         placed.append((order + slot, device))
                         if placed.count == devices { break generation }
                     }

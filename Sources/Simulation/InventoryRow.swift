@@ -1,13 +1,13 @@
 import Foundation
 
-/// One line of a device inventory CSV (`id,type,community,building,unit,resident,installed`).
+/// One line of a device inventory CSV (`id,type,community,building,unit,resident,installed,grid,lat,lon`).
 ///
 /// `resident` is an opaque reference into the community office's own records (`R-01-0101-1`:
 /// building 01, unit 0101, first resident), never a name: the inventory travels to places
 /// personal data must not. Only doors (the household) and wristbands (the wearer) carry one.
 public struct InventoryRow: Sendable, Hashable {
     /// The CSV header, matching the field order of `csvLine`.
-    public static let csvHeader = "id,type,community,building,unit,resident,installed"
+    public static let csvHeader = "id,type,community,building,unit,resident,installed,grid,lat,lon"
 
     public var device: FleetDevice
     public var resident: String
@@ -30,7 +30,8 @@ public struct InventoryRow: Sendable, Hashable {
 
     /// The row as one CSV line (RFC 4180 quoting where a field needs it), without a newline.
     public var csvLine: String {
-        [device.id, device.type, device.community, device.building, device.unit, resident, installed]
+        [device.id, device.type, device.community, device.building, device.unit, resident, installed, device.grid,
+         device.latitude.map { "\($0)" } ?? "", device.longitude.map { "\($0)" } ?? ""]
             .map(Self.csvField)
             .joined(separator: ",")
     }

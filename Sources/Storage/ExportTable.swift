@@ -27,8 +27,8 @@ public enum ExportTable: String, CaseIterable, Sendable, Hashable {
     public var columns: [String] {
         switch self {
         case .devices:
-            ["id", "type", "community", "building", "unit", "resident", "installed", "source", "registered_at", "last_seen_at",
-             "availability", "availability_at"]
+            ["id", "type", "community", "building", "unit", "resident", "installed", "grid", "lat", "lon", "source", "registered_at",
+             "last_seen_at", "availability", "availability_at"]
         case .readings: ["id", "device_id", "received_at", "device_ts", "device_ts_trusted", "seq", "payload", "flags", "content_hash"]
         case .rejected: ["id", "topic", "reason", "detail", "received_at", "device_id", "payload_prefix", "payload_size"]
         case .alertEvents: ["id", "at", "event", "rule", "device", "severity", "community", "building", "inhibited_by", "evidence"]

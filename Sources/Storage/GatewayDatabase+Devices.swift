@@ -22,22 +22,31 @@ public struct StoredDevice: Sendable, Codable {
 }
 
 extension GatewayDatabase {
-    /// Adds or updates devices; returns how many were new and how many changed.
+    /// A unit's grid and position (issue 12): every device row gets an empty grid and no
+    /// position until its inventory names them.
+    static func migratePlaces(_ db: GRDB.Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE devices ADD COLUMN grid TEXT NOT NULL DEFAULT '';
+            ALTER TABLE devices ADD COLUMN lat REAL;
+            ALTER TABLE devices ADD COLUMN lon REAL;
+            """)
+    }
+
+    /// Adds or updates devices; returns how many were new and how many changed (a moved grid
+    /// or position is a change).
     @discardableResult
     public func upsertDevices(_ devices: [Device], source: String, nowMs: Int64) throws -> (inserted: Int, updated: Int) {
         try pool.write { db in
             var inserted = 0
             var updated = 0
             for device in devices {
-                let existing = try Row.fetchOne(db, sql: "SELECT type, community, building, unit, resident, installed FROM devices WHERE id = ?", arguments: [device.id])
-                if let existing {
-                    let same = existing["type"] as String == device.type && existing["community"] as String == device.community
-                        && existing["building"] as String == device.building && existing["unit"] as String == device.unit
-                        && existing["resident"] as String == device.resident && existing["installed"] as String == device.installed
-                    if same { continue }
+                if let existing = try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE id = ?", arguments: [device.id]) {
+                    if Self.storedDevice(existing).device == device { continue }
                     try db.execute(sql: """
-                        UPDATE devices SET type = ?, community = ?, building = ?, unit = ?, resident = ?, installed = ?, source = ? WHERE id = ?
-                        """, arguments: [device.type, device.community, device.building, device.unit, device.resident, device.installed, source, device.id])
+                        UPDATE devices SET type = ?, community = ?, building = ?, unit = ?, resident = ?, installed = ?, grid = ?, lat = ?,
+                            lon = ?, source = ? WHERE id = ?
+                        """, arguments: [device.type, device.community, device.building, device.unit, device.resident, device.installed,
+                                         device.grid, device.latitude, device.longitude, source, device.id])
                     updated += 1
                 } else {
                     try Self.insertDevice(device, source: source, nowMs: nowMs, db: db)
@@ -50,18 +59,20 @@ extension GatewayDatabase {
 
     static func insertDevice(_ device: Device, source: String, nowMs: Int64, db: GRDB.Database) throws {
         try db.execute(sql: """
-            INSERT OR IGNORE INTO devices (id, type, community, building, unit, resident, installed, source, registered_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed, source, nowMs])
+            INSERT OR IGNORE INTO devices (id, type, community, building, unit, resident, installed, grid, lat, lon, source, registered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed,
+                             device.grid, device.latitude, device.longitude, source, nowMs])
     }
 
-    public func devices(type: String? = nil, community: String? = nil, building: String? = nil) throws -> [StoredDevice] {
+    public func devices(type: String? = nil, community: String? = nil, building: String? = nil, grid: String? = nil) throws -> [StoredDevice] {
         try pool.read { db in
             var sql = "SELECT * FROM devices WHERE 1"
             var arguments: [any DatabaseValueConvertible] = []
             if let type { sql += " AND type = ?"; arguments.append(type) }
             if let community { sql += " AND community = ?"; arguments.append(community) }
             if let building { sql += " AND building = ?"; arguments.append(building) }
+            if let grid { sql += " AND grid = ?"; arguments.append(grid) }
             sql += " ORDER BY id"
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.storedDevice)
         }
@@ -74,7 +85,8 @@ extension GatewayDatabase {
     static func storedDevice(_ row: Row) -> StoredDevice {
         StoredDevice(
             device: Device(id: row["id"], type: row["type"], community: row["community"], building: row["building"],
-                           unit: row["unit"], resident: row["resident"], installed: row["installed"]),
+                           unit: row["unit"], resident: row["resident"], installed: row["installed"], grid: row["grid"],
+                           latitude: row["lat"], longitude: row["lon"]),
             source: row["source"], registeredAtMs: row["registered_at"], lastSeenAtMs: row["last_seen_at"],
             availability: row["availability"], availabilityAtMs: row["availability_at"])
     }

@@ -3,9 +3,11 @@ import Foundation
 import GRDB
 import Tickets
 
-/// One cell of the demand heat map: tickets of one category in one building.
+/// One cell of the demand heat map: tickets of one category in one building (of one grid).
 public struct TicketHeatCell: Sendable, Hashable, Codable {
     public var building: String
+    /// The grid the tickets recorded when they opened; empty for tickets without one.
+    public var grid: String = ""
     public var category: String
     public var tickets: Int
     /// Of those, still being worked.
@@ -30,11 +32,13 @@ extension GatewayDatabase {
     public func ticketHeatmap(openedFromMs fromMs: Int64) throws -> [TicketHeatCell] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT building, category, count(*) AS n,
+                SELECT building, coalesce(json_extract(body, '$.grid'), '') AS grid, category, count(*) AS n,
                        sum(state IN ('open', 'acknowledged', 'in_progress', 'pending')) AS active
-                FROM tickets WHERE opened_at >= ? GROUP BY building, category ORDER BY building, category
+                FROM tickets WHERE opened_at >= ? GROUP BY building, grid, category ORDER BY building, grid, category
                 """, arguments: [fromMs]).map {
-                TicketHeatCell(building: $0["building"], category: $0["category"], tickets: $0["n"], active: $0["active"])
+                var cell = TicketHeatCell(building: $0["building"], category: $0["category"], tickets: $0["n"], active: $0["active"])
+                cell.grid = $0["grid"]
+                return cell
             }
         }
     }

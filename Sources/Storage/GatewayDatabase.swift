@@ -99,7 +99,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v4-api", migrate: migrateAPI)
         migrator.registerMigration("v5-webhooks", migrate: migrateWebhooks)
         migrator.registerMigration("v6-retention", migrate: migrateRetention)
-        // v7-places comes from the places work; this is numbered after it.
+        migrator.registerMigration("v7-places", migrate: migratePlaces)
         migrator.registerMigration("v8-staff-positions", migrate: migrateStaffPositions)
         return migrator
     }

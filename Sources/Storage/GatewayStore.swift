@@ -23,7 +23,7 @@ public protocol GatewayStore: AnyObject, Sendable {
     // Devices
     @discardableResult
     func upsertDevices(_ devices: [Device], source: String, nowMs: Int64) throws -> (inserted: Int, updated: Int)
-    func devices(type: String?, community: String?, building: String?) throws -> [StoredDevice]
+    func devices(type: String?, community: String?, building: String?, grid: String?) throws -> [StoredDevice]
     func device(id: String) throws -> StoredDevice?
     func newestReadingByType() throws -> [String: Int64]
 
@@ -112,7 +112,11 @@ public protocol GatewayStore: AnyObject, Sendable {
 /// leaves out the last argument, and a call that names every argument reaches the store.
 extension GatewayStore {
     public func devices(type: String? = nil, community: String? = nil) throws -> [StoredDevice] {
-        try devices(type: type, community: community, building: nil)
+        try devices(type: type, community: community, building: nil, grid: nil)
+    }
+
+    public func devices(type: String?, community: String?, building: String?) throws -> [StoredDevice] {
+        try devices(type: type, community: community, building: building, grid: nil)
     }
 
     public func readingCount() throws -> Int { try readingCount(device: nil) }

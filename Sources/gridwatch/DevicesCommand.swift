@@ -10,7 +10,7 @@ struct DevicesCommand: ParsableCommand {
 
     /// Adds or updates devices from a CSV inventory; a file with any error imports nothing.
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add or update devices from a CSV (id,type,community,building,unit,resident,installed).")
+        static let configuration = CommandConfiguration(abstract: "Add or update devices from a CSV (id,type,community,building,unit,resident,installed,grid,lat,lon).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "CSV file.") var file: String
 
@@ -36,16 +36,17 @@ struct DevicesCommand: ParsableCommand {
         @Option(help: "Only this type.") var type: String?
         @Option(help: "Only this community.") var community: String?
         @Option(help: "Only this building.") var building: String?
+        @Option(help: "Only this grid.") var grid: String?
         @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() throws {
-            let devices = try store.openDatabase().devices(type: type, community: community, building: building)
+            let devices = try store.openDatabase().devices(type: type, community: community, building: building, grid: grid)
             switch format {
             case .json: print(JSONValue.array(devices.map(DevicesCommand.json)).jsonText)
             case .text:
                 for stored in devices {
                     let device = stored.device
-                    print([device.id, device.type, device.community, device.building, device.unit,
+                    print([device.id, device.type, device.community, device.building, device.unit, device.grid.isEmpty ? "-" : device.grid,
                            "last seen \(TimeText.text(milliseconds: stored.lastSeenAtMs))"].joined(separator: "\t"))
                 }
             }
@@ -85,7 +86,9 @@ struct DevicesCommand: ParsableCommand {
         return .object([
             "id": .string(device.id), "type": .string(device.type), "community": .string(device.community),
             "building": .string(device.building), "unit": .string(device.unit), "resident": .string(device.resident),
-            "installed": .string(device.installed), "source": .string(stored.source),
+            "installed": .string(device.installed), "grid": .string(device.grid),
+            "lat": device.latitude.map { .double($0) } ?? .null, "lon": device.longitude.map { .double($0) } ?? .null,
+            "source": .string(stored.source),
             "last_seen_at": TimeText.format(milliseconds: stored.lastSeenAtMs),
             "availability": stored.availability.map { .string($0) } ?? .null,
         ])

@@ -54,7 +54,8 @@ struct SimulateCommand: ParsableCommand {
         guard !fleet.isEmpty else { throw CommandFailure("no devices to simulate") }
         if let writeInventory {
             let lines = [Inventory.columns.joined(separator: ",")] + fleet.map { device in
-                Inventory.csvLine(Device(id: device.id, type: device.type, community: device.community, building: device.building, unit: device.unit))
+                Inventory.csvLine(Device(id: device.id, type: device.type, community: device.community, building: device.building, unit: device.unit,
+                                         grid: device.grid, latitude: device.latitude, longitude: device.longitude))
             }
             try (lines.joined(separator: "\n") + "\n").write(toFile: writeInventory, atomically: true, encoding: .utf8)
         }
@@ -85,7 +86,10 @@ struct SimulateCommand: ParsableCommand {
         var diagnostics = DiagnosticList()
         let devices = Inventory.load(path: path, catalog: nil, diagnostics: &diagnostics)
         if diagnostics.hasErrors { throw CommandFailure(diagnostics.errors.map(\.description).joined(separator: "\n")) }
-        return devices.map { FleetDevice(id: $0.id, type: $0.type, community: $0.community, building: $0.building, unit: $0.unit) }
+        return devices.map {
+            FleetDevice(id: $0.id, type: $0.type, community: $0.community, building: $0.building, unit: $0.unit, grid: $0.grid,
+                        latitude: $0.latitude, longitude: $0.longitude)
+        }
     }
 
     private func writeCapture(_ stream: inout TwinStream, to path: String, until endDate: Date?) throws {

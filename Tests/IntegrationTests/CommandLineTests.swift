@@ -176,6 +176,7 @@ import Testing
         var diagnostics = DiagnosticList()
         let fleet = Inventory.load(path: directory + "/fleet.csv", catalog: nil, diagnostics: &diagnostics)
         #expect(fleet.count == 5000)
+        #expect(fleet.allSatisfy { !$0.grid.isEmpty && $0.latitude != nil && $0.longitude != nil }, "the generated units are placed")
         #expect(Set(fleet.map(\.type)) == ["door", "smoke", "water_meter", "wristband"])
         let lines = try String(contentsOfFile: directory + "/day.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count > 100_000)

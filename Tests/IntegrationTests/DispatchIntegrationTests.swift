@@ -92,6 +92,10 @@ import Testing
         let trajectory = api.object("GET", "/api/v1/tickets/T-000001/trajectory", token: responder).object
         #expect(trajectory["assignee"] as? String == "guard-b")
         #expect((trajectory["points"] as? [[String: Any]])?.count == 2, "\(trajectory)")
+        let heat = api.object("GET", "/api/v1/reports/heatmap?days=1&by=grid", token: responder).object
+        let cells = heat["cells"] as? [[String: Any]] ?? []
+        #expect(heat["by"] as? String == "grid" && cells.contains { $0["grid"] as? String == "G1" && $0["tickets"] as? Int == 1 }, "\(heat)")
+        #expect(api.call("GET", "/api/v1/reports/heatmap?days=1&by=street", token: responder).status == 400)
         #expect(eventually(timeout: 10) { alerts.log.contains("\"event\":\"ticket_dispatched\"") && alerts.log.contains("\"event\":\"ticket_arrived\"") },
                 "\(alerts.log)")
     }

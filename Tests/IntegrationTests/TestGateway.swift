@@ -68,10 +68,12 @@ final class TestGateway {
     func readingCount() -> Int { (try? database().readingCount()) ?? -1 }
 }
 
-/// `gridwatch simulate` publishing the demo community to the test broker.
+/// `gridwatch simulate` publishing the demo community's devices to the test broker (`--count`
+/// messages; the roster's staff stay home, so the gateway receives exactly those).
 func startSimulator(broker: TestBroker, count: Int, rate: Int, clientID: String, directory: String, extra: [String] = []) throws -> ChildProcess {
     try ChildProcess(name: "simulate", executable: TestPaths.gridwatch, arguments: [
         "simulate", "--config", TestPaths.repository + "/config/gridwatch.yaml", "--mqtt-url", broker.url,
         "--count", String(count), "--rate", String(rate), "--client-id", clientID, "--seed", String(UInt32.random(in: 1...1_000_000)),
+        "--no-staff",
     ] + extra, logDirectory: directory)
 }

@@ -49,12 +49,15 @@ struct FleetGeneratorTests {
     @Test func csvHasHeaderAndQuotesWhenNeeded() {
         let csv = FleetGenerator.inventoryCSV(devices: 10)
         let lines = csv.split(separator: "\n")
-        #expect(lines.first == "id,type,community,building,unit,resident,installed")
+        #expect(lines.first == "id,type,community,building,unit,resident,installed,grid,lat,lon")
         #expect(lines.count == 11)
-        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 7 })
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 10 })
         let odd = InventoryRow(
             device: FleetDevice(id: "x", type: "door", community: "a,b", building: "1", unit: "say \"hi\""),
             resident: "", installed: "2025-01-01")
-        #expect(odd.csvLine == #"x,door,"a,b",1,"say ""hi""",,2025-01-01"#)
+        #expect(odd.csvLine == #"x,door,"a,b",1,"say ""hi""",,2025-01-01,,,"#)
+        let placed = InventoryRow(device: FleetDevice(id: "y", type: "door", community: "c", building: "b01", unit: "0101", grid: "G1",
+                                                      latitude: 32.060233, longitude: 118.779443), resident: "", installed: "")
+        #expect(placed.csvLine == "y,door,c,b01,0101,,,G1,32.060233,118.779443")
     }
 }

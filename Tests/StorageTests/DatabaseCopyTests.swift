@@ -19,7 +19,7 @@ import Tickets
     static func filledSource() throws -> RetentionFixture {
         var fixture = try F(.sqlite)
         let database = fixture.database
-        try database.upsertDevices([TicketLedgerTests.device], source: "inventory", nowMs: 1)
+        try database.upsertDevices([TicketLedgerTests.device, Self.placed], source: "inventory", nowMs: 1)
         try fixture.storeSpan(from: F.t0, span: F.hour, every: 10 * F.minute)
         try fixture.storeSpan(from: F.t0 + 40 * F.day, span: F.hour, every: 10 * F.minute)
         var batch = IngestBatch(journalPosition: 99)
@@ -54,6 +54,10 @@ import Tickets
         try database.saveRuleState(engine.snapshot())
         return fixture
     }
+
+    /// A device with a grid and a position that only round-trips exactly as a double.
+    static let placed = Device(id: "door-9", type: "door", community: "maple", building: "2", unit: "0101", grid: "G2",
+                               latitude: 32.060_123_456_789_01, longitude: 118.780_987_654_321)
 
     @Test func anInterruptedCopyResumesAndTheClusterAnswersTheSame() throws {
         let fixture = try Self.filledSource()
@@ -101,6 +105,7 @@ import Tickets
             #expect(try target.rollups(device: device) == source.rollups(device: device))
         }
         #expect(try target.devices().map { "\($0)" } == source.devices().map { "\($0)" })
+        #expect(try target.device(id: placed.id)?.device == placed)
         #expect(try target.rejections().map { "\($0)" } == source.rejections().map { "\($0)" })
         #expect(try target.staffPositions(staffID: "S01", fromMs: 0, toMs: .max, limit: 10)
                 == source.staffPositions(staffID: "S01", fromMs: 0, toMs: .max, limit: 10))

@@ -107,6 +107,43 @@ import Testing
         #expect(try database.devices(type: "smoke").count == 1)
     }
 
+    /// Grid and position are stored, read back exactly, filtered on, and count as a change;
+    /// auto-registered devices (ingest) start with neither.
+    @Test(arguments: StoreKind.allCases) func gridAndPositionRoundTripAndCountAsChanges(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        let database = test.store
+        defer { test.remove() }
+        let devices = [
+            Device(id: "a", type: "door", community: "demo", building: "b01", unit: "0101", grid: "G1",
+                   latitude: 32.060_123_456_789_01, longitude: 118.780_987_654_321),
+            Device(id: "b", type: "smoke", community: "demo", building: "b02", grid: "G2", latitude: -89.999_999, longitude: -180),
+            Device(id: "c", type: "smoke", community: "demo", building: "b02"),
+        ]
+        #expect(try database.upsertDevices(devices, source: "inventory", nowMs: 1) == (3, 0))
+        #expect(try database.devices().map(\.device) == devices)
+        #expect(try database.upsertDevices(devices, source: "inventory", nowMs: 2) == (0, 0))
+        var moved = devices
+        moved[0].grid = "G2"
+        moved[1].latitude = -89.999_998
+        moved[2].latitude = 32.06
+        moved[2].longitude = 118.78
+        #expect(try database.upsertDevices(moved, source: "import", nowMs: 3) == (0, 3))
+        #expect(try database.device(id: "c")?.device == moved[2])
+        #expect(try database.devices(type: nil, community: nil, building: nil, grid: "G2").map(\.device.id) == ["a", "b"])
+        #expect(try database.devices(type: "smoke", community: "demo", building: "b02", grid: "G2").map(\.device.id) == ["b"])
+        // Taking the position away again is a change too, and leaves no half position behind.
+        moved[0].latitude = nil
+        moved[0].longitude = nil
+        #expect(try database.upsertDevices(moved, source: "import", nowMs: 4) == (0, 1))
+        #expect(try test.reopen().device(id: "a")?.device == moved[0])
+
+        var batch = IngestBatch(journalPosition: 1)
+        batch.newDevices = [Device(id: "auto-1", type: "door", community: "demo")]
+        _ = try database.store(batch)
+        let auto = try #require(try database.device(id: "auto-1"))
+        #expect(auto.device.grid == "" && auto.device.latitude == nil && auto.device.longitude == nil && auto.source == "auto")
+    }
+
     @Test func aFileMigratedByANewerGridwatchIsRefused() throws {
         let test = try TestStore(.sqlite)
         defer { test.remove() }

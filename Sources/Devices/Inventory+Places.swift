@@ -1,0 +1,42 @@
+/// The inventory's place columns: `grid` (the 网格 a unit belongs to) and the unit's position
+/// `lat`,`lon`. Both optional, so an inventory from before places still reads.
+extension Inventory {
+    /// Fills `device`'s grid and position from its row; returns false after reporting every
+    /// mistake at its cell. `cell` finds a column's cell in the row (nil: no such column).
+    static func place(_ device: inout Device, line: Int, path: String, cell: (String) -> CSVText.Cell?,
+                      diagnostics: inout DiagnosticList) -> Bool {
+        func value(_ name: String) -> String { cell(name)?.text.trimmingCharacters(in: .whitespaces) ?? "" }
+        func report(_ message: String, at name: String) {
+            diagnostics.append(Diagnostic(file: path, line: line, column: cell(name)?.column ?? 1, message: message))
+        }
+        var valid = true
+        device.grid = value("grid")
+        if device.grid.contains(";") {
+            // The staff roster lists a worker's grids separated by ';': such a grid could never match.
+            report("grid '\(device.grid)' may not contain ';'", at: "grid")
+            valid = false
+        }
+        let latitudeText = value("lat")
+        let longitudeText = value("lon")
+        if latitudeText.isEmpty && longitudeText.isEmpty { return valid }
+        if latitudeText.isEmpty || longitudeText.isEmpty {
+            let missing = latitudeText.isEmpty ? "lat" : "lon"
+            let given = latitudeText.isEmpty ? "lon" : "lat"
+            report("'\(missing)' must be given with '\(given)': a position needs both or neither", at: missing)
+            return false
+        }
+        var degrees: [String: Double] = [:]
+        for (name, text) in [("lat", latitudeText), ("lon", longitudeText)] {
+            switch CoordinateText.degrees(text, column: name) {
+            case let .success(number): degrees[name] = number
+            case let .failure(problem):
+                report(problem.message, at: name)
+                valid = false
+            }
+        }
+        guard valid, let latitude = degrees["lat"], let longitude = degrees["lon"] else { return false }
+        device.latitude = latitude
+        device.longitude = longitude
+        return true
+    }
+}
