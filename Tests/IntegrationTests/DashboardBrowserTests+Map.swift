@@ -30,9 +30,13 @@ extension DashboardBrowserTests {
         defer { browser.close() }
         func failure(_ what: String) -> Comment { "\(what)\nconsole: \(browser.consoleMessages)\nchromium: \(browser.log.suffix(2000))" }
         try logIn(browser, port: gateway.httpPort, token: token, name: "duty-li")
+        let api = APIClient(port: gateway.httpPort)
+        let site = api.object("GET", "/api/v1/site?community=demo", token: token).object
+        let placed = (site["buildings"] as? [[String: Any]] ?? []).filter { $0["lat"] is Double }.count
+        #expect(placed >= 2, "the demo site has \(placed) placed buildings: \(site)")
         try browser.navigate("http://127.0.0.1:\(gateway.httpPort)/#/map")
-        #expect(try browser.waitUntil("document.querySelectorAll('#site-plan .building').length >= 10", timeoutSeconds: 10),
-                failure("the plan shows no buildings"))
+        #expect(try browser.waitUntil("document.querySelectorAll('#site-plan .building').length === \(placed)", timeoutSeconds: 10),
+                failure("the plan does not show the \(placed) buildings of the site"))
         #expect(try browser.waitUntil("document.querySelectorAll('#site-plan .grid').length >= 1"), failure("no grid areas"))
         #expect(try browser.waitUntil("document.querySelectorAll('#site-plan [data-staff-id]').length >= 1"), failure("no staff on the plan"))
         #expect(try projectionKeepsDistances(browser), failure("the plan's scale disagrees with great-circle distances"))
@@ -41,7 +45,6 @@ extension DashboardBrowserTests {
         let marker = "#site-plan .tk-marker.sev-emergency"
         #expect(try browser.waitUntil("document.querySelector('\(marker)') !== null", timeoutSeconds: 10), failure("no marker for the smoke alarm"))
         let ticketID = try #require(try browser.evaluate("document.querySelector('\(marker)').dataset.ticketId") as? String)
-        let api = APIClient(port: gateway.httpPort)
         let ticket = api.object("GET", "/api/v1/tickets/\(ticketID)", token: token).object
         let dispatch = try #require(ticket["dispatch"] as? [String: Any], "the ticket has no dispatch: \(ticket)")
         let reason = try #require(dispatch["reason"] as? String)
@@ -74,8 +77,14 @@ extension DashboardBrowserTests {
         try browser.click("[data-heat='7']")
         #expect(try browser.waitUntil("document.querySelectorAll('#site-plan .heat-disc').length >= 1", timeoutSeconds: 10), failure("no heat on the plan"))
 
+        // The responder's live position (on the ticket) replaces their base on the plan.
+        #expect(try browser.waitUntil("document.querySelector('#site-plan .staff.assigned.live') !== null", timeoutSeconds: 10),
+                failure("the assignee is not shown at their live position"))
+
         try browser.click("#lang")
         #expect(try browser.waitUntil("document.querySelector('#map-h')?.textContent.startsWith('社区地图')"), failure("the map did not switch to Chinese"))
+        // Tall enough for the whole plan, its legend and the detail beside it.
+        try browser.setViewport(width: 1280, height: 1250)
         #expect(try browser.evaluate("document.querySelector('#map-detail .dispatch-reason')?.textContent") as? String == reason, failure("the selection was lost"))
         try browser.screenshot(to: Self.artifact("dashboard-map.png", fallback: directory))
         try browser.send("Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "dark"]]])

@@ -42,6 +42,22 @@ export function makeProjection(bounds) {
   };
 }
 
+/**
+ * bounds grown to take in `points` ({lat, lon}) that lie within `reachMetres` of them: the staff
+ * bases near a compound belong on its plan; a base across town would shrink the buildings to
+ * specks, so it stays off the plan (pinned to its edge).
+ */
+export function extendBounds(bounds, points, reachMetres = 300) {
+  const reachLat = reachMetres / METRES_PER_DEGREE;
+  const reachLon = reachLat / Math.cos(((bounds.min_lat + bounds.max_lat) / 2) * Math.PI / 180);
+  const near = points.filter(p => p.lat >= bounds.min_lat - reachLat && p.lat <= bounds.max_lat + reachLat
+    && p.lon >= bounds.min_lon - reachLon && p.lon <= bounds.max_lon + reachLon);
+  return near.reduce((b, p) => ({
+    min_lat: Math.min(b.min_lat, p.lat), max_lat: Math.max(b.max_lat, p.lat),
+    min_lon: Math.min(b.min_lon, p.lon), max_lon: Math.max(b.max_lon, p.lon),
+  }), { ...bounds });
+}
+
 /** The longest round length (10 m, 20 m, 50 m, 100 m...) whose bar stays within maxUnits. */
 export function scaleBarMetres(unitsPerMetre, maxUnits = 180) {
   let best = SCALE_STEPS_M[0];
@@ -79,14 +95,16 @@ export function convexHull(points) {
  * small circle. Returns new objects with x, y moved; the order of `items` is kept.
  */
 export function fanOut(items, nearUnits = 6, radiusUnits = 16) {
-  const groups = new Map();
+  // Greedy: an item joins the first group whose first member is near it (rounding to a grid
+  // would split two markers a hair apart across a cell boundary).
+  const groups = [];
   for (const item of items) {
-    const key = `${Math.round(item.x / nearUnits)},${Math.round(item.y / nearUnits)}`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(item);
+    const group = groups.find(g => Math.hypot(g[0].x - item.x, g[0].y - item.y) < nearUnits);
+    if (group) group.push(item);
+    else groups.push([item]);
   }
   const moved = new Map();
-  for (const group of groups.values()) {
+  for (const group of groups) {
     if (group.length === 1) continue;
     group.forEach((item, i) => {
       const angle = -Math.PI / 2 + (2 * Math.PI * i) / group.length;

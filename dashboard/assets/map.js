@@ -5,9 +5,9 @@ import { api, withQuery } from './api.js';
 import { t } from './i18n.js';
 import { setText, now, syncClock } from './util.js';
 import { dutyOrder, isActive } from './tickets.js';
-import { makeProjection, fanOut } from './geo.js';
-import { SitePlan, hasPosition } from './sitemap.js';
-import { clampToPlan, ticketSpot, markerItem, staffItems, staffNote } from './placement.js';
+import { fanOut } from './geo.js';
+import { SitePlan } from './sitemap.js';
+import { planProjection, ticketSpot, markerItem, staffItems, staffNote, trajectoryOnPlan } from './placement.js';
 import * as panel from './mappanel.js';
 
 const $ = id => document.getElementById(id);
@@ -26,6 +26,7 @@ const state = initialState();
 let plan = null;
 let visible = false;
 let pollTimer = null;
+let staffTimer = null;
 let buffered = null;         // ticket events that arrive while the list is being fetched
 
 /** Shows the map for the hash query; fetches what it does not hold yet. */
@@ -61,6 +62,7 @@ export async function show(query) {
 export function hide() {
   visible = false;
   clearInterval(pollTimer);
+  clearTimeout(staffTimer);
 }
 
 /** Forgets everything at log-out: the next user must not see the previous one's positions. */
@@ -87,8 +89,6 @@ async function loadSite(needed) {
     if (community !== state.community) return; // another community was chosen meanwhile
     state.site = site;
     state.siteError = '';
-    const b = site.bounds;
-    state.proj = b && state.site.buildings.some(hasPosition) ? makeProjection(b) : null;
   } catch (err) {
     state.siteError = err.message;
   }
@@ -144,7 +144,8 @@ async function loadHeat() {
 
 async function refreshTrajectory() {
   const id = state.selected?.id;
-  if (!id || state.selected.arrived_at && state.trajectory?.id === id && state.trajectory.data) return;
+  // A trajectory that ended with the arrival does not change any more.
+  if (!id || (state.trajectory?.id === id && state.trajectory.data?.arrived_at)) return;
   try {
     const data = await api(`tickets/${encodeURIComponent(id)}/trajectory`);
     if (state.selected?.id === id) state.trajectory = { id, data };
@@ -159,6 +160,9 @@ export function applyTicket(ticket) {
   if (ticket.community !== state.community) return;
   buffered?.push(ticket);
   keep(ticket);
+  // A dispatch or an arrival moves people: their positions are asked for now, not at the next poll.
+  clearTimeout(staffTimer);
+  if (visible) staffTimer = setTimeout(loadStaff, 500);
   if (state.selected?.id === ticket.id) {
     state.selected = ticket;
     refreshTrajectory();
@@ -166,10 +170,7 @@ export function applyTicket(ticket) {
   draw();
 }
 
-function keep(ticket) {
-  if (isActive(ticket)) tickets.set(ticket.id, ticket);
-  else tickets.delete(ticket.id);
-}
+const keep = ticket => (isActive(ticket) ? tickets.set(ticket.id, ticket) : tickets.delete(ticket.id));
 
 function select(id) {
   const ticket = tickets.get(id);
@@ -207,8 +208,9 @@ let drawnBase = null; // what the plan's static layers show, so a tick does not 
 
 function draw(force = false) {
   if (!visible || !plan) return;
-  const { site, proj } = state;
-  const baseKey = site && proj ? `${state.community}|${state.heatDays}|${state.heat ? [...state.heat].join() : 'off'}` : '';
+  const { site } = state;
+  const proj = state.proj = planProjection(state.site, state.staff, state.proj);
+  const baseKey = proj ? `${proj.key}|${state.heatDays}|${state.heat ? [...state.heat].join() : 'off'}` : '';
   if (baseKey && (force || baseKey !== drawnBase)) {
     plan.drawSite(site, proj, state.heatDays && state.heat ? state.heat : null, panel.planLabels());
     drawnBase = baseKey;
@@ -219,7 +221,8 @@ function draw(force = false) {
   const spots = proj ? fanOut(ordered.map(tk => ({ ticket: tk, ...ticketSpot(tk, site, proj) })).filter(i => i.x !== undefined)) : [];
   plan.syncTickets(spots.map(i => markerItem(i, at)), state.selected?.id, select);
   const assignee = state.selected?.assignee || state.selected?.dispatch?.assignee;
-  plan.drawStaff(proj ? staffItems(state.staff, proj, assignee, at) : []);
+  const latest = state.trajectory?.id === state.selected?.id ? state.trajectory?.data?.points?.at(-1) : null;
+  plan.drawStaff(proj ? fanOut(staffItems(state.staff, proj, assignee, at, latest), 14, 14) : []);
   drawTrajectory();
   panel.renderList($('map-list'), ordered, state.selected?.id, at, select);
   panel.renderDetail($('map-detail'), state.selected, state.trajectory, at);
@@ -241,9 +244,6 @@ export function rerender() {
 }
 
 function drawTrajectory() {
-  const traj = state.trajectory;
-  const points = state.proj && traj?.data && traj.id === state.selected?.id ? traj.data.points : [];
-  const spot = state.selected && state.proj ? ticketSpot(state.selected, state.site, state.proj) : {};
-  plan.drawTrajectory(points.map(p => { const c = clampToPlan(state.proj, state.proj.xy(p.lat, p.lon)); return [c.x, c.y]; }),
-    spot.x === undefined ? null : [spot.x, spot.y], !!traj?.data?.arrived_at, panel.trajectoryLabels(traj?.data));
+  const { points, to, arrived } = trajectoryOnPlan(state.trajectory, state.selected, state.site, state.proj);
+  plan.drawTrajectory(points, to, arrived, panel.trajectoryLabels(state.trajectory?.data));
 }

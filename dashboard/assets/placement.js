@@ -4,10 +4,23 @@ import { t, label } from './i18n.js';
 import { ms, fmtLeft, fmtTime, place } from './util.js';
 import { clockOf } from './tickets.js';
 import { hasPosition } from './sitemap.js';
+import { makeProjection, extendBounds } from './geo.js';
 
 // A live position older than this is drawn as not live: the person may have moved since.
 const STALE_POSITION_MS = 10 * 60_000;
 const EDGE_UNITS = 12;
+
+/**
+ * The plan's projection: the site's bounds grown by the on-duty staff bases near it; `previous`
+ * is kept while neither changes, so the plan does not move under the officer. null: nothing to draw.
+ */
+export function planProjection(site, staff, previous) {
+  if (!site?.bounds || !site.buildings.some(hasPosition)) return null;
+  const bases = (staff || []).filter(p => p.on_duty && hasPosition(p.base)).map(p => p.base);
+  const bounds = extendBounds(site.bounds, bases);
+  const key = JSON.stringify(bounds);
+  return previous?.key === key ? previous : Object.assign(makeProjection(bounds), { key });
+}
 
 /** A point off the plan is pinned to its edge and marked, rather than lost. */
 export function clampToPlan(proj, [x, y], approx = false) {
@@ -42,9 +55,14 @@ export function markerItem(item, at) {
   };
 }
 
-/** Staff on duty with a known position (live, else their base); assignee: whom the selected ticket went to. */
-export function staffItems(staff, proj, assignee, at) {
-  return (staff || []).filter(p => p.on_duty && (hasPosition(p.position) || hasPosition(p.base))).map(p => {
+/**
+ * Staff on duty with a known position (live, else their base). assignee: whom the selected ticket
+ * went to; latest: the newest point of its trajectory, which may be fresher than the staff list.
+ */
+export function staffItems(staff, proj, assignee, at, latest) {
+  return (staff || []).filter(p => p.on_duty && (hasPosition(p.position) || hasPosition(p.base))).map(raw => {
+    const newer = p => p.id === assignee && hasPosition(latest) && (!p.position || ms(latest.at) > ms(p.position.at));
+    const p = newer(raw) ? { ...raw, position: latest } : raw;
     const pos = hasPosition(p.position) ? p.position : p.base;
     const spot = clampToPlan(proj, proj.xy(pos.lat, pos.lon));
     const age = p.position ? at - ms(p.position.at) : Infinity;
@@ -66,4 +84,15 @@ export function staffNote(staff, error) {
   if (onDuty.length && onDuty.every(p => !('base' in p) && !('position' in p))) return t('mapStaffHidden', { n: onDuty.length });
   const placed = onDuty.filter(p => p.position || p.base).length;
   return t('mapStaffCount', { n: onDuty.length }) + (placed < onDuty.length ? ' · ' + t('mapStaffNoPos', { n: onDuty.length - placed }) : '');
+}
+
+/** The selected ticket's trajectory in plan units: its points, the ticket's spot and whether it ended in arrival. */
+export function trajectoryOnPlan(trajectory, selected, site, proj) {
+  const data = proj && selected && trajectory?.id === selected.id ? trajectory.data : null;
+  const spot = data ? ticketSpot(selected, site, proj) : {};
+  return {
+    points: (data?.points || []).map(p => { const c = clampToPlan(proj, proj.xy(p.lat, p.lon)); return [c.x, c.y]; }),
+    to: spot.x === undefined ? null : [spot.x, spot.y],
+    arrived: !!data?.arrived_at,
+  };
 }

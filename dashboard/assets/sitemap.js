@@ -29,6 +29,26 @@ const fixed = n => n.toFixed(1);
 export const hasPosition = p => typeof p?.lat === 'number' && typeof p?.lon === 'number';
 const pathOf = points => points.map((p, i) => `${i ? 'L' : 'M'}${fixed(p[0])},${fixed(p[1])}`).join(' ');
 
+const LABEL_LINE = 13;
+// Staff labels are 11 px: about 11 units for a Chinese character, 6.5 for a Latin one.
+const labelWidth = text => Array.from(text).reduce((w, c) => w + (c.codePointAt(0) > 0x2e80 ? 11 : 6.5), 0);
+
+/**
+ * Right-aligned labels ({x: right edge, y: baseline, text}) moved down a line at a time until
+ * they overlap no label placed before them: two people standing together stay readable.
+ * Returns each label's baseline.
+ */
+function stackLabels(labels) {
+  const placed = [];
+  return labels.map(({ x, y, text }) => {
+    const left = x - labelWidth(text);
+    let baseline = y;
+    while (placed.some(p => left < p.right && x > p.left && Math.abs(baseline - p.baseline) < LABEL_LINE)) baseline += LABEL_LINE;
+    placed.push({ left, right: x, baseline });
+    return baseline;
+  });
+}
+
 /** One plan: its <svg> and layers, with ticket markers kept as keyed nodes so focus survives updates. */
 export class SitePlan {
   constructor(titleText) {
@@ -54,9 +74,9 @@ export class SitePlan {
       const points = grid.buildings.map(b => where.get(b)).filter(Boolean);
       if (!points.length) return null;
       const hull = convexHull(points);
-      // Top left, inside the padding: markers and their labels sit to the right of buildings.
-      const top = Math.min(...hull.map(p => p[1]));
-      const left = Math.min(...hull.map(p => p[0]));
+      // Above the area's topmost building, to the left: markers and their labels sit to the
+      // right of buildings, and two grids' topmost buildings are never the same one.
+      const [left, top] = hull.reduce((best, p) => (p[1] < best[1] ? p : best));
       // A thick round stroke in the fill's colour pads the hull, and gives one or two
       // buildings an area too.
       return s('g', { class: `grid grid-c${i % GRID_TINTS}`, 'data-grid': grid.grid },
@@ -145,16 +165,17 @@ export class SitePlan {
 
   /** Staff on duty: items [{id, name, x, y, live, offPlan, assigned, title}]. */
   drawStaff(items) {
+    const labelY = stackLabels(items.map(p => ({ x: p.x - 12, y: p.y - 8, text: p.name || p.id })));
     // Redrawn only when something changed: a tooltip being read must not vanish every second.
     const key = JSON.stringify(items);
     if (key === this.staffKey) return;
     this.staffKey = key;
-    this.layers.staff.replaceChildren(...items.map(p => s('g', {
+    this.layers.staff.replaceChildren(...items.map((p, i) => s('g', {
       class: 'staff' + (p.live ? ' live' : ' base') + (p.offPlan ? ' off-plan' : '') + (p.assigned ? ' assigned' : ''),
       'data-staff-id': p.id, transform: `translate(${fixed(p.x)},${fixed(p.y)})`,
     }, s('title', { text: p.title }), s('circle', { r: 9 }),
     s('text', { class: 'staff-initial', y: 4, text: Array.from(p.name || p.id)[0] || '?' }),
-    s('text', { class: 'staff-label', x: 12, y: -8, text: p.name || p.id }))));
+    s('text', { class: 'staff-label', x: -12, y: fixed(labelY[i] - p.y), text: p.name || p.id }))));
   }
 
   /** The trajectory from dispatch to arrival: points [[x, y]], to: the ticket's [x, y], arrived or still on the way. */
