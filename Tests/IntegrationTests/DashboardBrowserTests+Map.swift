@@ -11,14 +11,7 @@ extension DashboardBrowserTests {
         let directory = try TestPaths.temporaryDirectory("dashboard-map")
         let broker = try TestBroker(directory: directory)
         defer { broker.stop() }
-        // No shifts: everyone on the roster is on duty (DESIGN: the default).
-        let config = try CommandLineTests.writeConfig(in: directory, extra: """
-            http: {dashboard: \(TestPaths.repository)/dashboard}
-            rules: {directory: \(TestPaths.repository)/config/rules}
-            staff: {roster: \(TestPaths.repository)/config/staff/roster.csv}
-            dispatch: {resources: \(TestPaths.repository)/config/resources.csv}
-
-            """)
+        let config = try Self.mapConfig(in: directory)
         let gateway = TestGateway(broker: broker, directory: directory, configPath: config)
         let token = try createToken(name: "duty-li", role: "responder", config: config, directory: directory)
         try gateway.start()
@@ -97,6 +90,47 @@ extension DashboardBrowserTests {
                 failure("the ticket page does not show the dispatch reason"))
         let errors = browser.consoleMessages.filter { $0.kind == "exception" || $0.kind == "error" }
         #expect(errors.isEmpty, "the page logged errors: \(errors)")
+    }
+
+    /// A viewer may not see where people are: no staff on the plan and no trajectory, each with
+    /// the reason, while tickets still show (at their building: a viewer's tickets carry no position).
+    @Test func aViewerSeesTheMapWithoutPositions() throws {
+        let directory = try TestPaths.temporaryDirectory("dashboard-map-viewer")
+        let broker = try TestBroker(directory: directory)
+        defer { broker.stop() }
+        let config = try Self.mapConfig(in: directory)
+        let gateway = TestGateway(broker: broker, directory: directory, configPath: config)
+        let token = try createToken(name: "screen-hall", role: "viewer", config: config, directory: directory)
+        try gateway.start()
+        defer { _ = gateway.terminate() }
+        let browser = try HeadlessBrowser()
+        defer { browser.close() }
+        func failure(_ what: String) -> Comment { "\(what)\nconsole: \(browser.consoleMessages)" }
+        try logIn(browser, port: gateway.httpPort, token: token, name: "screen-hall")
+        #expect(try publishSmokeAlarm(broker: broker, directory: directory))
+        try browser.navigate("http://127.0.0.1:\(gateway.httpPort)/#/map")
+        let marker = "#site-plan .tk-marker.sev-emergency.approx"
+        #expect(try browser.waitUntil("document.querySelector('\(marker)') !== null", timeoutSeconds: 10), failure("no marker at the building"))
+        #expect(try browser.waitUntil("/personal data/.test(document.querySelector('#map-staff-note')?.textContent)"), failure("no reason for the missing staff"))
+        #expect(try browser.evaluate("document.querySelectorAll('#site-plan [data-staff-id]').length") as? Int == 0, failure("a viewer sees staff positions"))
+        try browser.press(" ", on: marker)
+        #expect(try browser.waitUntil("/personal data/.test(document.querySelector('#map-trajectory')?.textContent)"), failure("no reason for the missing trajectory"))
+        let errors = browser.consoleMessages.filter { $0.kind == "exception" || $0.kind == "error" }
+        // The trajectory's 403 is the expected answer for a viewer; nothing else may fail.
+        #expect(errors.allSatisfy { $0.text.contains("403") }, "the page logged errors: \(errors)")
+    }
+
+    /// The gateway's configuration for the map: the dashboard, the shipped rules, roster and service
+    /// resources; no shifts, so everyone on the roster is on duty (DESIGN's default).
+    static func mapConfig(in directory: String) throws -> String {
+        let repository = TestPaths.repository
+        return try CommandLineTests.writeConfig(in: directory, extra: """
+            http: {dashboard: \(repository)/dashboard}
+            rules: {directory: \(repository)/config/rules}
+            staff: {roster: \(repository)/config/staff/roster.csv}
+            dispatch: {resources: \(repository)/config/resources.csv}
+
+            """)
     }
 
     func logIn(_ browser: HeadlessBrowser, port: Int, token: String, name: String) throws {
