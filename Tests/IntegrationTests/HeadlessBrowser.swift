@@ -136,6 +136,21 @@ final class HeadlessBrowser {
         try onElement(selector, action: "click", "element.click();")
     }
 
+    /// Focuses the element matching `selector` and presses `key` ("Enter", " ", "Escape", "Tab") as a
+    /// keyboard does: key events through Chromium's input pipeline, not a synthetic DOM event, so
+    /// what a keyboard user can reach and trigger is what the test reaches and triggers.
+    func press(_ key: String, on selector: String) throws {
+        let keys: [String: (code: String, keyCode: Int, text: String?)] = [
+            "Enter": ("Enter", 13, "\r"), " ": ("Space", 32, " "), "Escape": ("Escape", 27, nil), "Tab": ("Tab", 9, nil),
+        ]
+        guard let info = keys[key] else { throw TestFailure("press: no key code for \(key)") }
+        try onElement(selector, action: "press \(key) on", "element.focus();")
+        var down: [String: Any] = ["type": "keyDown", "key": key, "code": info.code, "windowsVirtualKeyCode": info.keyCode]
+        if let text = info.text { down["text"] = text }
+        try send("Input.dispatchKeyEvent", down)
+        try send("Input.dispatchKeyEvent", ["type": "keyUp", "key": key, "code": info.code, "windowsVirtualKeyCode": info.keyCode])
+    }
+
     /// Replaces the value of the input matching `selector` with `text`, then fires `input` and `change`.
     func type(_ selector: String, _ text: String) throws {
         // Through the prototype's setter, as real typing does: React and similar frameworks keep
@@ -216,7 +231,7 @@ final class HeadlessBrowser {
 }
 
 /// `text` as a JavaScript string literal (JSON strings are valid JavaScript).
-private func javaScriptLiteral(_ text: String) -> String {
+func javaScriptLiteral(_ text: String) -> String {
     let json = (try? JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed)) ?? Data("\"\"".utf8)
     return String(decoding: json, as: UTF8.self)
 }

@@ -5,11 +5,12 @@ import { setText, fmtTime } from './util.js';
 import * as duty from './duty.js';
 import * as ticketPage from './ticket.js';
 import * as reports from './reports.js';
+import * as map from './map.js';
 import * as alarm from './alarm.js';
 
 const $ = id => document.getElementById(id);
 const THEME_KEY = 'gridwatch.theme';
-const VIEWS = ['login', 'duty', 'ticket', 'heatmap', 'devices'];
+const VIEWS = ['login', 'duty', 'ticket', 'map', 'heatmap', 'devices'];
 
 let session = null;          // {name, role} once the gateway accepted the token
 let currentView = null;
@@ -20,12 +21,16 @@ const stream = new EventStream({
   onEvent: (name, data) => {
     if (!data.ticket) return;
     duty.applyTicket(data.ticket, data.at);
+    map.applyTicket(data.ticket);
     alarm.onEvent(name, data.ticket);
     ticketPage.onEvent(data.ticket_id || data.ticket.id);
   },
   // After a drop the resumed stream replays what was missed, but a refetch also covers events
   // older than the gateway keeps and the time before the first connection.
-  onOpen: () => duty.load().then(tickets => alarm.adopt(tickets || [])),
+  onOpen: () => {
+    map.loadTickets();
+    return duty.load().then(tickets => alarm.adopt(tickets || []));
+  },
   onStatus: () => renderFreshness(),
 });
 
@@ -36,8 +41,8 @@ async function boot() {
   renderTheme();
   setUnauthorizedHandler(() => endSession(t('errSessionEnded')));
   duty.init();
-  ticketPage.init(ticket => duty.applyTicket(ticket));
-  alarm.init(ticket => duty.applyTicket(ticket));
+  ticketPage.init(ticket => { duty.applyTicket(ticket); map.applyTicket(ticket); });
+  alarm.init(ticket => { duty.applyTicket(ticket); map.applyTicket(ticket); });
   // The hash is the router's: the skip link moves focus itself instead of navigating to #main.
   $('skip').addEventListener('click', event => { event.preventDefault(); $('main').focus(); });
   $('login-form').addEventListener('submit', login);
@@ -120,6 +125,7 @@ function endSession(message) {
   alarm.clear();
   duty.reset();
   reports.reset();
+  map.reset();
   ticketPage.hide();
   for (const id of ['app-nav', 'user', 'sound-controls', 'updated-at']) $(id).hidden = true;
   showLogin(message);
@@ -137,6 +143,7 @@ function showView(name) {
   for (const view of VIEWS) $(`view-${view}`).hidden = view !== name;
   if (currentView === 'duty' && name !== 'duty') duty.hide();
   if (currentView === 'ticket' && name !== 'ticket') ticketPage.hide();
+  if (currentView === 'map' && name !== 'map') map.hide();
   currentView = name;
   const section = name === 'ticket' ? 'duty' : name;
   for (const link of document.querySelectorAll('#app-nav a')) {
@@ -146,7 +153,7 @@ function showView(name) {
 }
 
 /**
- * #/ (optionally ?filters), #/tickets/ID, #/heatmap?days=N, #/devices. moveFocus: after a
+ * #/ (optionally ?filters), #/tickets/ID, #/map?community=C&heat=N, #/heatmap?days=N, #/devices. moveFocus: after a
  * navigation, focus goes to the new page's heading so keyboard and screen-reader users start
  * there; not at start-up, where it would scroll past the header.
  */
@@ -159,6 +166,10 @@ async function route(moveFocus) {
     showView('ticket');
     await ticketPage.show(ticketMatch[1]);
     headingId = 'ticket-h';
+  } else if (path === '/map') {
+    showView('map');
+    await map.show(query);
+    headingId = 'map-h';
   } else if (path === '/heatmap') {
     showView('heatmap');
     await reports.showHeatmap(query);
@@ -197,6 +208,7 @@ function tick() {
   alarm.tick();
   if (currentView === 'duty') duty.render();
   if (currentView === 'ticket') ticketPage.tick();
+  if (currentView === 'map') map.tick();
 }
 
 function switchLanguage() {
@@ -207,6 +219,7 @@ function switchLanguage() {
   renderFreshness();
   if (currentView === 'duty') duty.render();
   if (currentView === 'ticket') ticketPage.rerender();
+  if (currentView === 'map') map.rerender();
   if (currentView === 'heatmap' || currentView === 'devices') reports.rerender(currentView);
   if (currentView === 'login') setText($('login-error'), '');
 }

@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { t, label, levelText } from './i18n.js';
 import { h, setText, now, ms, fmtTime, fmtLeft, fmtAgo, fmtDuration, place } from './util.js';
 import { isActive } from './tickets.js';
+import { dispatchDetails } from './dispatch.js';
 
 const $ = id => document.getElementById(id);
 
@@ -97,7 +98,7 @@ function render() {
     h('p', { class: 'note', hidden: !tk.redacted, text: t('redacted') }),
     h('div', { class: 'ticket-grid' },
       h('div', { class: 'col' }, deadlines(tk), warnings(tk), tk.wearer ? wearer(tk.wearer) : null, actions(tk)),
-      h('div', { class: 'col' }, facts(tk), tk.dispatch ? dispatchPanel(tk) : null, timeline(tk))));
+      h('div', { class: 'col' }, facts(tk), tk.dispatch ? section('dispatch', ...dispatchDetails(tk)) : null, timeline(tk))));
   // A refresh must not throw the officer's focus away (they may be typing a reason).
   if (hadFocus && hadFocus.isConnected) hadFocus.focus();
   tick();
@@ -116,25 +117,6 @@ function facts(tk) {
   ].filter(([, v]) => v !== null && v !== undefined && v !== '');
   return section('facts', h('dl', { class: 'facts' },
     rows.map(([k, v]) => [h('dt', { text: t(k) }), h('dd', { text: String(v) })])));
-}
-
-/** Who was sent and why: the dispatch decision, the others considered, resources nearby, arrival. */
-function dispatchPanel(tk) {
-  const d = tk.dispatch;
-  const metres = m => (m === null || m === undefined ? '' : m >= 1000 ? `${(m / 1000).toFixed(1)} km` : `${m} m`);
-  const rows = [
-    ['dispatchedTo', d.assignee ? `${d.assignee}${d.distance_m != null ? ` · ${metres(d.distance_m)}` : ''}` : t('nobodyAvailable')],
-    ['dispatchReason', d.reason],
-    ['dispatchedAt', fmtTime(tk.dispatched_at, true)],
-    ['arrivedAt', tk.arrived_at ? fmtTime(tk.arrived_at, true) : t('notYetArrived')],
-  ];
-  const list = (items, text) => items.length ? h('ul', { class: 'plain' }, items.map(i => h('li', { text: text(i) }))) : null;
-  return section('dispatch', h('dl', { class: 'facts', id: 'dispatch-facts' },
-    rows.map(([k, v]) => [h('dt', { text: t(k) }), h('dd', { text: String(v ?? '') })])),
-    d.candidates.length ? h('h3', { text: t('candidates') }) : null,
-    list(d.candidates, c => `${c.id}${c.distance_m != null ? ` · ${metres(c.distance_m)}` : ''}`),
-    d.resources.length ? h('h3', { text: t('resourcesNearby') }) : null,
-    list(d.resources, r => `${label('res', r.class)} ${r.id} · ${metres(r.distance_m)}`));
 }
 
 /** When the current cycle's clocks started: the last reopen, or the opening. */
