@@ -69,7 +69,7 @@ import Testing
         try browser.setViewport(width: 360, height: 780, mobile: true)
         try browser.send("Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "dark"]]])
         try browser.navigate("http://127.0.0.1:\(gateway.httpPort)/#/tickets/\(ticketID)")
-        #expect(try browser.waitUntil("document.body.innerText.includes('\(ticketID)')", timeoutSeconds: 10), failure("no ticket page"))
+        #expect(try browser.waitUntil("(document.querySelector('#ticket-h')?.textContent || '').includes('\(ticketID)')", timeoutSeconds: 10), failure("no ticket page"))
         try browser.screenshot(to: Self.artifact("dashboard-ticket-phone-dark.png", fallback: directory))
         let errors = browser.consoleMessages.filter { $0.kind == "exception" || $0.kind == "error" }
         #expect(errors.isEmpty, "the page logged errors: \(errors)")
