@@ -34,7 +34,8 @@ struct ReportRoutes {
         let midnight = Int64(calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now) / 1000)).timeIntervalSince1970 * 1000)
         let from = midnight - Int64(days - 1) * 86_400_000
         let byGrid = try Self.heatRows(APIResponse.query(request, "by"))
-        let cells = Self.rows(try environment.database.ticketHeatmap(openedFromMs: from), byGrid: byGrid)
+        let community = APIResponse.query(request, "community")
+        let cells = Self.rows(try environment.database.ticketHeatmap(openedFromMs: from, community: community), byGrid: byGrid)
         let key = byGrid ? "grid" : "building"
         return APIResponse.json(.object([
             "from": environment.time(from), "to": environment.time(now), "by": .string(key),

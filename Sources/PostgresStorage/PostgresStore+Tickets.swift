@@ -84,13 +84,13 @@ extension PostgresStore {
         }
     }
 
-    public func ticketHeatmap(openedFromMs fromMs: Int64) throws -> [TicketHeatCell] {
+    public func ticketHeatmap(openedFromMs fromMs: Int64, community: String? = nil) throws -> [TicketHeatCell] {
         try read { session in
             try session.query("""
                 SELECT building, coalesce(body::json->>'grid', '') AS grid, category, count(*) AS n,
                        count(*) FILTER (WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending')) AS active
-                FROM tickets WHERE opened_at >= $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-                """, [.int(fromMs)]).map {
+                FROM tickets WHERE opened_at >= $1 AND ($2::text IS NULL OR community = $2::text) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                """, [.int(fromMs), .text(community)]).map {
                 var cell = TicketHeatCell(building: try $0.required("building"), category: try $0.required("category"),
                                           tickets: Int(try $0.required("n", as: Int64.self)), active: Int(try $0.required("active", as: Int64.self)))
                 cell.grid = try $0.required("grid")

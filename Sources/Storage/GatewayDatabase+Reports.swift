@@ -29,13 +29,14 @@ extension GatewayDatabase {
     }
 
     /// Tickets opened since `fromMs` per building and category.
-    public func ticketHeatmap(openedFromMs fromMs: Int64) throws -> [TicketHeatCell] {
+    public func ticketHeatmap(openedFromMs fromMs: Int64, community: String? = nil) throws -> [TicketHeatCell] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT building, coalesce(json_extract(body, '$.grid'), '') AS grid, category, count(*) AS n,
                        sum(state IN ('open', 'acknowledged', 'in_progress', 'pending')) AS active
-                FROM tickets WHERE opened_at >= ? GROUP BY building, grid, category ORDER BY building, grid, category
-                """, arguments: [fromMs]).map {
+                FROM tickets WHERE opened_at >= ? AND (? IS NULL OR community = ?)
+                GROUP BY building, grid, category ORDER BY building, grid, category
+                """, arguments: [fromMs, community, community]).map {
                 var cell = TicketHeatCell(building: $0["building"], category: $0["category"], tickets: $0["n"], active: $0["active"])
                 cell.grid = $0["grid"]
                 return cell

@@ -56,7 +56,8 @@ public protocol GatewayStore: AnyObject, Sendable {
     func ticket(id: String) throws -> Ticket?
     func hasTicketsDue(by nowMs: Int64) throws -> Bool
     func activeTicketCounts() throws -> [(severity: String, level: Int, count: Int)]
-    func ticketHeatmap(openedFromMs fromMs: Int64) throws -> [TicketHeatCell]
+    /// Tickets opened since `fromMs` per building, grid and category; of one community when given.
+    func ticketHeatmap(openedFromMs fromMs: Int64, community: String?) throws -> [TicketHeatCell]
     func activeTicketsByDevice() throws -> [String: Int]
 
     // Live events and their consumers' cursors

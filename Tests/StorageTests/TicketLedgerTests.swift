@@ -142,5 +142,9 @@ import Tickets
         filter.grid = "G2"
         #expect(try database.tickets(filter).map(\.id) == ["T-000003"])
         #expect(try database.ticket(id: "T-000001")?.grid == "G1")
+        let heat = try database.ticketHeatmap(openedFromMs: Self.t0, community: "maple")
+        #expect(heat.map { "\($0.grid):\($0.tickets)/\($0.active)" }.sorted() == ["G1:2/2", "G2:1/0"], "\(heat)")
+        #expect(try database.ticketHeatmap(openedFromMs: Self.t0, community: "elsewhere").isEmpty)
+        #expect(try database.ticketHeatmap(openedFromMs: Self.t0, community: nil).map(\.tickets).reduce(0, +) == 3)
     }
 }
