@@ -104,9 +104,8 @@ public struct ReplaySession {
     private mutating func staffPositionArrived(_ report: StaffPositionReport) throws {
         result.staffPositions += 1
         let atMs = report.receivedAtMs
-        if let known = livePositions[report.staffID], known.atMs >= report.position.atMs {} else {
-            livePositions[report.staffID] = report.position
-        }
+        // The newest by position time: a late or redelivered report does not move anyone back.
+        if report.position.atMs > livePositions[report.staffID]?.atMs ?? .min { livePositions[report.staffID] = report.position }
         if var dispatch = desk.dispatch, var roll = dispatch.roll as? FixedStaffRoll {
             roll.livePositions = livePositions
             dispatch.roll = roll

@@ -1,3 +1,4 @@
+import Devices
 import Foundation
 
 /// A WGS-84 position (degrees), always within range: the only way to make one checks it,
@@ -10,8 +11,9 @@ public struct GeoPoint: Sendable, Hashable, Codable {
     /// "nearest responder within 3 km" decision can notice.
     public static let earthRadiusMetres = 6_371_008.8
 
-    public static let latitudeRange: ClosedRange<Double> = -90...90
-    public static let longitudeRange: ClosedRange<Double> = -180...180
+    /// The ranges every file that places something is read against (`CoordinateText`).
+    public static let latitudeRange = CoordinateText.latitudeRange
+    public static let longitudeRange = CoordinateText.longitudeRange
 
     /// Nil when either value is not finite or out of range.
     public init?(latitude: Double, longitude: Double) {

@@ -65,3 +65,13 @@ func publishSmokeAlarm(broker: TestBroker, device: String = "smoke-b01-0101", co
     ], logDirectory: directory)
     return pub.waitForExit(timeout: 10) == 0
 }
+
+/// A staff app reporting a live position now (mosquitto_pub, QoS 1; DESIGN's staff location topic); true once published.
+func publishStaffLocation(broker: TestBroker, staff: String, lat: Double, lon: Double, community: String = "demo", directory: String) throws -> Bool {
+    let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+    let pub = try ChildProcess(name: "pub-staff", executable: "/usr/bin/mosquitto_pub", arguments: [
+        "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/\(community)/staff/\(staff)/location",
+        "-m", "{\"ts\": \(nowMs), \"lat\": \(lat), \"lon\": \(lon)}",
+    ], logDirectory: directory)
+    return pub.waitForExit(timeout: 10) == 0
+}

@@ -38,15 +38,6 @@ import Testing
         return path
     }
 
-    static func publishPosition(broker: TestBroker, staff: String, latitude: Double, longitude: Double, directory: String) throws -> Bool {
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-        let pub = try ChildProcess(name: "pos", executable: "/usr/bin/mosquitto_pub", arguments: [
-            "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "gridwatch/demo/staff/\(staff)/location",
-            "-m", "{\"ts\": \(nowMs), \"lat\": \(latitude), \"lon\": \(longitude)}",
-        ], logDirectory: directory)
-        return pub.waitForExit(timeout: 10) == 0
-    }
-
     @Test func aSmokeAlarmIsDispatchedDeclinedRedispatchedAndReached() throws {
         let directory = try TestPaths.temporaryDirectory("dispatch-live")
         let config = try Self.writeSite(in: directory)
@@ -80,8 +71,8 @@ import Testing
         #expect(refused.status == 400, "a decline needs its reason: \(refused)")
 
         // Guard B walks over: still 150 m away, then at the door.
-        #expect(try Self.publishPosition(broker: broker, staff: "guard-b", latitude: 32.0600, longitude: 118.7818, directory: directory))
-        #expect(try Self.publishPosition(broker: broker, staff: "guard-b", latitude: 32.06003, longitude: 118.78002, directory: directory))
+        #expect(try publishStaffLocation(broker: broker, staff: "guard-b", lat: 32.0600, lon: 118.7818, directory: directory))
+        #expect(try publishStaffLocation(broker: broker, staff: "guard-b", lat: 32.06003, lon: 118.78002, directory: directory))
         #expect(eventually(timeout: 15) {
             ticket = api.object("GET", "/api/v1/tickets/T-000001", token: responder).object
             return ticket["arrived_at"] is String
