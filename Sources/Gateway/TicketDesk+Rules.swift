@@ -45,6 +45,10 @@ extension GatewayConfig {
         let tickets = ticketConfig
         var settings = TicketSettings(calendar: calendar, warnings: tickets.warnings, hierarchy: tickets.hierarchy)
         settings.ackTimeoutMsByTier = tickets.ackTimeoutMsByTier
+        settings.followUpWithin = tickets.followUpWithin
+        settings.followUpAttempts = tickets.followUpAttempts
+        settings.resolveWarnings = tickets.resolveWarnings
+        settings.resolveWarnings.notify = tickets.warnings.notify
         return TicketDesk(settings: settings, policies: slaPolicies, router: tickets.router, reopenWindow: tickets.reopenWindow)
     }
 }

@@ -28,6 +28,11 @@ extension Ticket {
             "pending_since": time(pendingSince),
             "grid": text(grid), "item": text(item), "arrived_at": time(arrivedAt), "dispatched_at": time(dispatchedAt),
             "dispatch": dispatch.map(Self.dispatchJSON) ?? .null,
+            "resolve_escalation_level": .int(Int64(resolveEscalationLevel ?? 0)),
+            "resolve_warn_at": .array((resolveWarnAt ?? []).map { time($0) }),
+            "follow_up": followUp.map { Self.followUpJSON($0, time: time) } ?? .null,
+            "follow_up_history": .array((followUpHistory ?? []).map { Self.followUpJSON($0, time: time) }),
+            "reopen_causes": .object((reopenCauses ?? [:]).mapValues { .int(Int64($0)) }),
             "evidence": .array(evidence.map { item in
                 let values = (try? JSONParser.parse(Array(item.valuesJSON.utf8))) ?? .string(item.valuesJSON)
                 return .object(["at": time(item.atMs), "values": values])
@@ -40,6 +45,20 @@ extension Ticket {
             })
         }
         return .object(object)
+    }
+
+    /// The contract's `follow_up` object: `{"due_at", "done_at", "reached", "satisfaction",
+    /// "recommend", "comment", "by"}`, with the cycle, the failed attempts and whether it was on time.
+    static func followUpJSON(_ followUp: FollowUp, time: (Int64?) -> JSONValue) -> JSONValue {
+        func number(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+        return .object([
+            "cycle": .int(Int64(followUp.cycle)), "opened_at": time(followUp.openedAt), "due_at": time(followUp.dueAt),
+            "done_at": time(followUp.doneAt), "reached": followUp.reached.map { .bool($0) } ?? .null,
+            "satisfaction": number(followUp.satisfaction), "recommend": number(followUp.recommend),
+            "comment": followUp.comment.map { .string($0) } ?? .null, "by": followUp.by.map { .string($0) } ?? .null,
+            "failed_attempts": .int(Int64(followUp.failedAttempts)), "on_time": followUp.onTime.map { .bool($0) } ?? .null,
+            "warned_at": time(followUp.warnedAt),
+        ])
     }
 
     /// The contract's `dispatch` object: `{"assignee", "distance_m", "reason", "candidates": [{"id",

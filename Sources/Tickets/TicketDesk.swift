@@ -85,7 +85,7 @@ public struct TicketDesk: Sendable {
             if let last { happenings += try apply(.alertFired, to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger) }
         case .reopen:
             if let last {
-                happenings += try apply(.reopen(reason: "the alert fired again"), to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)
+                happenings += try apply(.reopen(reason: "the alert fired again", cause: .alarm), to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)
             }
         case let .openNew(linkedTo):
             happenings += try open(alert, linkedTo: linkedTo, at: nowMs, in: &ledger)
