@@ -98,6 +98,8 @@ public protocol GatewayStore: AnyObject, Sendable {
     func scrubAlertEventsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
     func scrubRejectedStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     func scrubTicketsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
+    /// Follow-up comments (the resident's words) past the personal period, tickets and event copies.
+    func scrubFollowUpCommentsStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     /// Deletes live staff positions received before the personal period.
     func pruneStaffPositionsStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     /// Erases one device's readings, roll-ups and rejections and its personal values from
