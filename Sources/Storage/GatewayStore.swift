@@ -165,8 +165,9 @@ extension GatewayStore {
     }
 
     /// The period's service figures: tickets opened in `[fromMs, toMs)`, devices as of now.
-    public func slaReport(fromMs: Int64, toMs: Int64, nowMs: Int64, catalog: DeviceTypeCatalog) throws -> SLAReport {
+    public func slaReport(fromMs: Int64, toMs: Int64, nowMs: Int64, catalog: DeviceTypeCatalog, complaintItems: Set<String> = []) throws -> SLAReport {
         let tickets = try tickets(TicketFilter(openedFromMs: fromMs, openedBeforeMs: toMs, limit: Int.max), withTimeline: true)
-        return SLAReport(tickets: tickets, devices: try deviceReportingStatuses(catalog: catalog), fromMs: fromMs, toMs: toMs, nowMs: nowMs)
+        return SLAReport(tickets: tickets, devices: try deviceReportingStatuses(catalog: catalog), fromMs: fromMs, toMs: toMs, nowMs: nowMs,
+                         complaintItems: complaintItems)
     }
 }

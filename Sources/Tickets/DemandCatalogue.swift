@@ -15,6 +15,8 @@ public struct DemandCatalogue: Sendable, Hashable {
         public var team: String?
         public var skill: String?
         public var title: LocalizedTitle
+        /// A resident's complaint (投诉): counted in the complaint rate and its timeliness.
+        public var complaint = false
         /// Where it is defined, for errors that concern its use (a rule naming it, say).
         public var line: Int
         public var column: Int
@@ -54,4 +56,7 @@ public struct DemandCatalogue: Sendable, Hashable {
     public var items: [Item] { classes.flatMap(\.items) }
 
     public func demandClass(_ id: String) -> DemandClass? { classes.first { $0.id == id } }
+
+    /// The items that are complaints, for the report's complaint figures.
+    public var complaintItems: Set<String> { Set(items.filter(\.complaint).map(\.id)) }
 }

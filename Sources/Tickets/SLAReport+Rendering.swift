@@ -39,6 +39,8 @@ extension SLAReport {
             ["  \($0.type)", Self.percent($0.rate), "\($0.healthy)/\($0.total)", Self.verdict($0.met)]
         })
         lines.append("")
+        lines += residentLines()
+        lines.append("")
 
         lines.append("Tickets by building and category")
         lines += Self.aligned([["  Community", "Building", "Category", "Tickets"]]
@@ -99,6 +101,7 @@ extension SLAReport {
         for cell in demandByGrid {
             add("demand_by_grid", "\(cell.community)/\(cell.grid)/\(cell.category)", ["tickets": "\(cell.count)"])
         }
+        rows += residentRows()
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
