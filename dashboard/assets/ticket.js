@@ -5,6 +5,7 @@ import { t, label, levelText } from './i18n.js';
 import { h, setText, now, ms, fmtTime, fmtLeft, fmtAgo, fmtDuration, place } from './util.js';
 import { isActive } from './tickets.js';
 import { dispatchDetails } from './dispatch.js';
+import { followUpForm, followUpFacts } from './followup.js';
 
 const $ = id => document.getElementById(id);
 
@@ -114,9 +115,9 @@ function facts(tk) {
     ['colPlace', place(tk)], ['colResident', tk.resident], ['device', tk.device], ['rule', tk.rule],
     ['team', tk.team], ['assignee', tk.assignee], ['opened', fmtTime(tk.opened_at, true)],
     ['occurrences', tk.occurrences], ['cycle', tk.cycle], ['request', tk.request],
-  ].filter(([, v]) => v !== null && v !== undefined && v !== '');
+  ].filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [t(k), v]);
   return section('facts', h('dl', { class: 'facts' },
-    rows.map(([k, v]) => [h('dt', { text: t(k) }), h('dd', { text: String(v) })])));
+    [...rows, ...followUpFacts(tk)].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: String(v) })])));
 }
 
 /** When the current cycle's clocks started: the last reopen, or the opening. */
@@ -204,6 +205,14 @@ function actions(tk) {
 }
 
 function actionForm(name) {
+  if (name === 'follow_up') {
+    return followUpForm(current, ticket => {
+      forms.delete(name);
+      setTicket(ticket);
+      const status = $('action-status');
+      if (status) setText(status, t('actionDone', { action: t('act_follow_up') }));
+    });
+  }
   const spec = TEXT_FIELDS[name];
   const inputId = `act-${name}-input`;
   const input = spec && (name === 'comment'
