@@ -15,6 +15,7 @@ extension TicketDesk.Alert {
         skill = rule.skill
         resourceClasses = rule.resourceClasses
         item = rule.item
+        titleZh = rule.titleZh(for: device)
     }
 }
 

@@ -20,6 +20,19 @@ public struct DemandCatalogue: Sendable, Hashable {
         /// Where it is defined, for errors that concern its use (a rule naming it, say).
         public var line: Int
         public var column: Int
+
+        public init(id: String, classID: String, tier: String, team: String? = nil, skill: String? = nil, title: LocalizedTitle,
+                    complaint: Bool = false, line: Int = 1, column: Int = 1) {
+            self.id = id
+            self.classID = classID
+            self.tier = tier
+            self.team = team
+            self.skill = skill
+            self.title = title
+            self.complaint = complaint
+            self.line = line
+            self.column = column
+        }
     }
 
     /// One class of demands, with its items in file order.
@@ -27,6 +40,12 @@ public struct DemandCatalogue: Sendable, Hashable {
         public var id: String
         public var title: LocalizedTitle
         public var items: [Item]
+
+        public init(id: String, title: LocalizedTitle, items: [Item]) {
+            self.id = id
+            self.title = title
+            self.items = items
+        }
     }
 
     /// A title in both languages of the dashboard: Chinese first, as the residents read it.

@@ -5,6 +5,9 @@ import Foundation
 /// The ticket as docs/design.md §1.5 shows it to people and programs (`--format json`, the HTTP API):
 /// RFC 3339 times in the calendar's zone, a `location` object and the evidence as readings.
 extension Ticket {
+    /// The title for a reader's language (`zh`, `zh-CN`, `en` ...): Chinese unless English is asked for.
+    public func title(language: String) -> String { language.lowercased().hasPrefix("en") ? title : titleZh ?? title }
+
     public func contractJSON(timeZone: TimeZone, withTimeline: Bool = false) -> JSONValue {
         func time(_ ms: Int64?) -> JSONValue { ms.map { .string(RFC3339.format(milliseconds: $0, timeZone: timeZone)) } ?? .null }
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
@@ -28,6 +31,7 @@ extension Ticket {
             "pending_since": time(pendingSince),
             "grid": text(grid), "item": text(item), "arrived_at": time(arrivedAt), "dispatched_at": time(dispatchedAt),
             "dispatch": dispatch.map(Self.dispatchJSON) ?? .null,
+            "titles": .object(["zh": .string(titleZh ?? title), "en": .string(title)]),
             "resolve_escalation_level": .int(Int64(resolveEscalationLevel ?? 0)),
             "resolve_warn_at": .array((resolveWarnAt ?? []).map { time($0) }),
             "follow_up": followUp.map { Self.followUpJSON($0, time: time) } ?? .null,

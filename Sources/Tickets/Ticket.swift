@@ -24,6 +24,8 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var severity: String
     public var category: String
     public var title: String
+    /// The Chinese title (the rule's `title.zh`, or its item's); `title` is the English one.
+    public var titleZh: String?
     public var state: State = .open
 
     public var openedAt: Int64
@@ -183,7 +185,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         case grid, item, skill, resourceClasses = "resource_classes", dispatch, dispatchedAt = "dispatched_at", arrivedAt = "arrived_at"
         case passedOverBy = "passed_over_by"
         case resolveWarnAt = "resolve_warn_at", resolveEscalationLevel = "resolve_escalation_level"
-        case followUp = "follow_up", followUpHistory = "follow_up_history", reopenCauses = "reopen_causes"
+        case followUp = "follow_up", followUpHistory = "follow_up_history", reopenCauses = "reopen_causes", titleZh = "title_zh"
     }
 }
 

@@ -1,7 +1,7 @@
 // Follow-up (回访): the queue of residents still to be called after a resolution (#/follow-ups)
 // and the form on a ticket's page that records the call or visit (POST tickets/ID/follow_up).
 import { api } from './api.js';
-import { t } from './i18n.js';
+import { t, ticketTitle } from './i18n.js';
 import { h, setText, now, ms, fmtTime, place } from './util.js';
 
 const $ = id => document.getElementById(id);
@@ -23,7 +23,7 @@ export async function showQueue() {
         h('td', { class: 'nowrap' }, fmtTime(fu.due_at), overdue ? h('span', { class: 'badge lvl-3', text: t('followUpOverdue') }) : null),
         h('td', { text: String(fu.failed_attempts || 0) }),
         h('td', { text: place(tk) }),
-        h('td', { text: tk.title || tk.rule }));
+        h('td', { text: ticketTitle(tk) }));
     });
     const table = items.length
       ? h('table', { class: 'list', id: 'followups-list' },

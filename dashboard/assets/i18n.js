@@ -111,6 +111,7 @@ const STRINGS = {
     st_resolved: 'Resolved', st_closed: 'Closed', st_cancelled: 'Cancelled',
     cat_fire: 'fire', cat_water: 'water', cat_security: 'security', cat_elderly_care: 'elderly care',
     cat_device_health: 'device health', cat_repair: 'repair', cat_device: 'device',
+    cat_safety: 'safety', cat_repairs: 'repairs and daily life', cat_health: 'health', cat_neighbourhood: 'neighbourhood and complaints',
     type_door: 'door', type_smoke: 'smoke detector', type_water_meter: 'water meter', type_wristband: 'wristband',
     type_building_gateway: 'building gateway', type_request: 'resident request',
     tl_opened: 'opened', tl_occurred: 'occurred again', tl_acknowledged: 'acknowledged', tl_started: 'started',
@@ -220,6 +221,7 @@ const STRINGS = {
     st_resolved: '已解决', st_closed: '已关闭', st_cancelled: '已取消',
     cat_fire: '消防', cat_water: '用水', cat_security: '安防', cat_elderly_care: '养老关怀',
     cat_device_health: '设备健康', cat_repair: '报修', cat_device: '设备',
+    cat_safety: '安全隐患', cat_repairs: '维修与生活服务', cat_health: '健康服务', cat_neighbourhood: '邻里事务与投诉',
     type_door: '门磁', type_smoke: '烟感', type_water_meter: '水表', type_wristband: '手环',
     type_building_gateway: '楼栋网关', type_request: '居民诉求',
     tl_opened: '开单', tl_occurred: '再次发生', tl_acknowledged: '受理', tl_started: '开始处理',
@@ -239,6 +241,11 @@ const savedLang = localStorage.getItem(LANG_KEY);
 let lang = STRINGS[savedLang] ? savedLang : ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
 
 export function getLang() { return lang; }
+
+/** A ticket's title in the reader's language: Chinese or English from `titles`, else `title`. */
+export function ticketTitle(tk) {
+  return tk.titles?.[lang === 'zh' ? 'zh' : 'en'] || tk.title || tk.rule;
+}
 
 export function setLang(next) {
   lang = STRINGS[next] ? next : 'en';

@@ -1,7 +1,7 @@
 // The ticket page (#/tickets/T-000001): deadlines, warning levels, the wearer, the timeline and
 // the actions the ticket's state allows.
 import { api } from './api.js';
-import { t, label, levelText } from './i18n.js';
+import { t, label, levelText, ticketTitle } from './i18n.js';
 import { h, setText, now, ms, fmtTime, fmtLeft, fmtAgo, fmtDuration, place } from './util.js';
 import { isActive } from './tickets.js';
 import { dispatchDetails } from './dispatch.js';
@@ -88,7 +88,7 @@ function backLink() {
 
 function render() {
   const tk = current;
-  const heading = h('h1', { id: 'ticket-h', tabindex: '-1' }, h('span', { class: 'tid', text: tk.id }), ' ', tk.title || tk.rule);
+  const heading = h('h1', { id: 'ticket-h', tabindex: '-1' }, h('span', { class: 'tid', text: tk.id }), ' ', ticketTitle(tk));
   const badges = h('p', { class: 'badges' },
     h('span', { class: `badge sev sev-${tk.severity}`, text: label('sev', tk.severity) }),
     h('span', { class: 'badge state', 'data-state': tk.state, text: label('st', tk.state) }),
