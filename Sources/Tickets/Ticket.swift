@@ -171,6 +171,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         case linkedTo = "linked_to", request, evidence, latitude, longitude, timeline, updatedAt = "updated_at"
         case grid, item, skill, resourceClasses = "resource_classes", dispatch, dispatchedAt = "dispatched_at", arrivedAt = "arrived_at"
         case passedOverBy = "passed_over_by"
+        case requestID = "request_id", source
     }
 }
 
