@@ -56,6 +56,11 @@ public enum RejectionReason: String, Sendable, CaseIterable, Codable {
     /// A device reading with a far-off clock is kept and flagged; a position is refused,
     /// since a fix of unknown age could fake or hide an arrival.
     case clockSkew = "clock_skew"
+    // A resident's request (`gridwatch/{community}/requests/{source}`, `POST /api/v1/requests`).
+    case missingField = "missing_field"
+    case invalidField = "invalid_field"
+    case unknownItem = "unknown_item"
+    case unknownUnit = "unknown_unit"
 }
 
 /// A message that failed decoding or validation. Nothing is dropped: it is kept with its reason.

@@ -1,8 +1,10 @@
+import Devices
 import Foundation
 import Logging
 import MQTT
 import ServiceLifecycle
 import Storage
+import Tickets
 
 /// Publishes every ticket event to `gridwatch/{community}/alerts/{ticket_id}` at QoS 1 (docs/design.md
 /// §1), in order, from its own cursor over the stored events: what was committed while the
@@ -13,13 +15,16 @@ public final class AlertPublisher: Service, Sendable {
     let client: MQTTClient
     let bell: EventBell
     let topicPattern: String
+    /// `mqtt.request_status_topic`: a resident's request's progress, retained (nil: not sent).
+    let requestStatusPattern: String?
     let logger: Logger
     /// In cluster mode only the owner of the cluster's services publishes (else every instance
     /// would send each alert); it reads the shared cursor each time it becomes the owner.
     let isActive: @Sendable () -> Bool
 
-    public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, logger: Logger,
-                isActive: @escaping @Sendable () -> Bool = { true }) {
+    public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, requestStatusPattern: String? = nil,
+                logger: Logger, isActive: @escaping @Sendable () -> Bool = { true }) {
+        self.requestStatusPattern = requestStatusPattern
         self.database = database
         self.isActive = isActive
         self.client = client
@@ -31,6 +36,18 @@ public final class AlertPublisher: Service, Sendable {
     /// The topic of one event: `{community}` and `{ticket_id}` filled in.
     public static func topic(_ pattern: String, community: String, ticketID: String) -> String {
         pattern.replacingOccurrences(of: "{community}", with: community).replacingOccurrences(of: "{ticket_id}", with: ticketID)
+    }
+
+    /// A request ticket's event that means something to its requester goes to the request's
+    /// status topic too, retained, so a requester that connects later still reads the latest.
+    func publishRequestStatus(of event: StoredTicketEvent) {
+        guard let requestStatusPattern, RequestStatus.statusByEvent[event.event] != nil,
+              let body = try? JSONParser.parse(Array(event.body.utf8)), let status = RequestStatus.forEvent(event.event, body: body) else { return }
+        let topic = GatewayConfig.requestStatusTopic(requestStatusPattern, community: status.community, source: status.source,
+                                                     requestID: status.requestID)
+        if !client.publish(topic: topic, payload: Array(status.status.jsonText.utf8), qos: 1, retain: true) {
+            logger.error("request status not publishable; skipped", metadata: ["ticket": "\(event.ticketID)", "seq": "\(event.seq)"])
+        }
     }
 
     public func run() async throws {
@@ -75,6 +92,7 @@ public final class AlertPublisher: Service, Sendable {
                         // bad event never holds up every alert after it. SSE and webhooks still have it.
                         logger.error("alert not publishable; skipped", metadata: ["ticket": "\(event.ticketID)", "seq": "\(event.seq)"])
                     }
+                    publishRequestStatus(of: event)
                     sent = event.seq
                 }
                 continue

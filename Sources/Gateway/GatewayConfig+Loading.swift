@@ -57,7 +57,7 @@ extension GatewayConfig {
     private mutating func readMQTT(_ mqtt: YAMLMapping, resolve: (String) -> String, environment: [String: String], diagnostics: inout DiagnosticList) {
         let source = mqtt.source
         mqtt.rejectUnknownKeys(["url", "client_id", "username", "password_file", "keepalive", "reconnect", "tls", "availability_topic",
-                                "staff_topic"],
+                                "staff_topic", "request_topic", "request_status_topic"],
                                what: "'mqtt'", diagnostics: &diagnostics)
         if let value = mqtt.string("url", diagnostics: &diagnostics) {
             if MQTTOptions.parseURL(value) == nil {
@@ -86,6 +86,7 @@ extension GatewayConfig {
                 diagnostics.append(source.diagnostic(at: mqtt["staff_topic"], "\(error)"))
             }
         }
+        readRequestTopics(mqtt, diagnostics: &diagnostics)
         if let reconnect = YAMLMapping(mqtt["reconnect"], in: source, what: "'reconnect'", diagnostics: &diagnostics) {
             reconnect.rejectUnknownKeys(["min", "max"], what: "'reconnect'", diagnostics: &diagnostics)
             if let value = reconnect.duration("min", diagnostics: &diagnostics) { reconnectMinSeconds = value }

@@ -24,6 +24,10 @@ public struct GatewayConfig: Sendable {
     public var statusPattern: String? = "gridwatch/{community}/{type}/{device}/status"
     /// `mqtt.staff_topic`: where staff apps publish live positions; `{id}` is the staff id.
     public var staffTopicPattern = "gridwatch/{community}/staff/{id}/location"
+    /// `mqtt.request_topic`: residents' requests; `{source}` names the channel (an app, a panel).
+    public var requestTopicPattern = "gridwatch/{community}/requests/{source}"
+    /// `mqtt.request_status_topic`: a request's progress, retained, for its requester.
+    public var requestStatusTopicPattern = "gridwatch/{community}/requests/{source}/{request_id}/status"
     /// `staff.roster`: the roster CSV; nil means no staff (every live position is refused).
     public var staffRosterPath: String?
     /// `staff.shifts`: weekly on-duty times (YAML); nil means everyone on the roster is on duty.

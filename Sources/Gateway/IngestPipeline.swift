@@ -24,6 +24,8 @@ public final class IngestPipeline: Sendable {
     let onStored: @Sendable ([Reading], [Device]) -> Void
     /// Live staff positions: checked here, recorded on the board once committed.
     let staff: StaffIntake?
+    /// Residents' requests: checked here, stored with the batch, then given their tickets.
+    let requests: RequestIntake?
     private let registry: Mutex<DeviceRegistry>
     private let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -31,7 +33,7 @@ public final class IngestPipeline: Sendable {
     public init(journal: Journal, database: any GatewayStore, decoder: PayloadDecoder, registry: DeviceRegistry,
                 statistics: IngestStatistics, logger: Logger, batchSize: Int, maxBacklogBytes: Int,
                 onBackpressure: @escaping @Sendable (Bool) -> Void, onStored: @escaping @Sendable ([Reading], [Device]) -> Void = { _, _ in },
-                staff: StaffIntake? = nil) {
+                staff: StaffIntake? = nil, requests: RequestIntake? = nil) {
         self.journal = journal
         self.database = database
         self.decoder = decoder
@@ -43,6 +45,7 @@ public final class IngestPipeline: Sendable {
         self.onBackpressure = onBackpressure
         self.onStored = onStored
         self.staff = staff
+        self.requests = requests
     }
 
     /// Starts consuming from the position the database last committed.
@@ -99,6 +102,7 @@ public final class IngestPipeline: Sendable {
             if !commit(batch) { return }
             if !batch.readings.isEmpty { onStored(batch.readings, batch.newDevices) }
             staff?.board.record(batch.staffPositions)
+            requests?.stored(batch)
             let backlog = Int(journal.endPosition - reader.position)
             statistics.backlogBytes.store(backlog, ordering: .relaxed)
             if !paused, backlog > maxBacklogBytes {
@@ -119,6 +123,10 @@ public final class IngestPipeline: Sendable {
 
     private func decode(_ entry: JournalEntry, into batch: inout IngestBatch, registry: inout DeviceRegistry) {
         if let staff, staff.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, to: &batch, statistics: statistics) {
+            return
+        }
+        if let requests, requests.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, registry: registry,
+                                         to: &batch, statistics: statistics) {
             return
         }
         let outcome = entry.payload.withUnsafeBufferPointer {

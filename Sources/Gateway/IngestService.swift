@@ -54,6 +54,8 @@ public final class IngestService: Service, Sendable {
         var subscriptions = [decoder.telemetry.subscriptionFilter]
         if let status = decoder.status { subscriptions.append(status.subscriptionFilter) }
         subscriptions.append(staffIntake.layout.subscriptionFilter)
+        let requestIntake = try RequestIntake(setup: setup, tickets: tickets)
+        subscriptions.append(requestIntake.layout.subscriptionFilter)
         // The broker's own count of messages it dropped (queue limits): watched, not stored.
         subscriptions.append(Self.droppedTopic)
         let journal = journal
@@ -89,7 +91,7 @@ public final class IngestService: Service, Sendable {
                                   logger: logger, batchSize: config.batchSize, maxBacklogBytes: config.journalMaxBacklogBytes,
                                   onBackpressure: { paused in client.setPaused(paused) },
                                   onStored: { readings, newDevices in rules.readingsStored(readings, newDevices: newDevices) },
-                                  staff: staffIntake)
+                                  staff: staffIntake, requests: requestIntake)
     }
 
     public func run() async throws {

@@ -22,6 +22,7 @@ final class PartitionConsumer: Sendable {
     let logger: Logger
     private let decoder: PayloadDecoder
     private let staff: StaffIntake
+    private let requests: RequestIntake
     private let registry: Mutex<DeviceRegistry>
     private let staged = Mutex<[(topic: String, payload: [UInt8], receivedAtMs: Int64)]>([])
     /// Held across store-then-evaluate and across a checkpoint, so a checkpoint's watermark
@@ -41,6 +42,7 @@ final class PartitionConsumer: Sendable {
         self.logger = logger
         decoder = try setup.makeDecoder()
         self.staff = staff
+        requests = try RequestIntake(setup: setup, tickets: tickets)
         registry = Mutex(DeviceRegistry(devices, autoRegister: setup.config.autoRegister))
         let partitionDevices = devices.filter { $0.community == fence.partition }
         let saved = try store.loadRuleState(partition: fence.partition)
@@ -76,6 +78,7 @@ final class PartitionConsumer: Sendable {
         var subscriptions = [layout.subscriptionFilter(community: fence.partition)]
         if let status = config.statusPattern { subscriptions.append(try TopicLayout(status).subscriptionFilter(community: fence.partition)) }
         subscriptions.append(staff.layout.subscriptionFilter(community: fence.partition))
+        subscriptions.append(requests.layout.subscriptionFilter(community: fence.partition))
         var options = try config.mqttOptions(subscriptions: subscriptions)
         options.clientID = "\(config.clientID)-\(fence.partition)"
         // The gateway's availability is the instance's, not a partition's.
@@ -116,12 +119,15 @@ final class PartitionConsumer: Sendable {
             }
             if !batch.readings.isEmpty { rules.readingsStored(batch.readings, newDevices: batch.newDevices) }
             staff.board.record(batch.staffPositions)
+            requests.stored(batch)
             return true
         }
     }
 
     private func decode(_ message: (topic: String, payload: [UInt8], receivedAtMs: Int64), into batch: inout IngestBatch, registry: inout DeviceRegistry) {
         if staff.append(topic: message.topic, payload: message.payload, receivedAtMs: message.receivedAtMs, to: &batch, statistics: statistics) { return }
+        if requests.append(topic: message.topic, payload: message.payload, receivedAtMs: message.receivedAtMs, registry: registry, to: &batch,
+                           statistics: statistics) { return }
         let outcome = message.payload.withUnsafeBufferPointer {
             decoder.decode(topic: message.topic, payload: $0, receivedAtMs: message.receivedAtMs, registry: registry)
         }

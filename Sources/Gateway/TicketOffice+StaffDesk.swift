@@ -12,6 +12,8 @@ extension TicketOffice: StaffDesk {
         return try database.ticket(id: ticketID) ?? happenings.last!.ticket
     }
 
+    public var catalogue: DemandCatalogue { desk.catalogue }
+
     public func open(_ request: TicketDesk.Request, by actor: String) throws -> Ticket {
         let now = nowMs()
         let happenings = try commit("request", actor: actor) { ledger in try desk.open(request, at: now, by: actor, in: &ledger) }

@@ -4,6 +4,7 @@ import GridDispatch
 import Logging
 import Rules
 import Storage
+import Synchronization
 import Tickets
 
 /// The live ticket desk: alert events from the rules engine and the clock's ticks become
@@ -18,6 +19,9 @@ public final class TicketOffice: Sendable {
     public let bell: EventBell
     /// The wall clock for staff actions (the gateway's edge; the desk itself never reads it).
     let nowMs: @Sendable () -> Int64
+    /// Residents' requests the desk refused to open (community and request id): not retried
+    /// every tick by this process.
+    let requestRefusals = Mutex<Set<String>>([])
 
     public init(desk: TicketDesk, database: any GatewayStore, logger: Logger, metrics: GatewayMetrics? = nil, bell: EventBell = EventBell(),
                 nowMs: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
@@ -67,6 +71,9 @@ public final class TicketOffice: Sendable {
     /// Fires warnings, transfers and breaches due by `nowMs`. The ticket clocks run on the wall
     /// clock even while the broker link is down: staff owe an answer whatever the sensors do.
     public func timePassed(nowMs: Int64) {
+        // Requests stored but not yet opened (the ingest nudge was lost to a crash, or another
+        // instance stored them) are opened before the clocks run.
+        openWaitingRequests()
         guard (try? database.hasTicketsDue(by: nowMs)) != false else { return }
         record("clock") { ledger in try desk.timePassed(to: nowMs, in: &ledger) }
     }
@@ -82,6 +89,7 @@ public final class TicketOffice: Sendable {
             }
             return try desk.timePassed(to: nowMs, in: &ledger)
         }
+        openWaitingRequests()
         refreshGauges()
     }
 

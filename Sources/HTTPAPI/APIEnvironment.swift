@@ -11,6 +11,10 @@ public protocol StaffDesk: Sendable {
     func act(_ event: TicketEvent, on ticketID: String, by actor: String) throws -> Ticket
     /// Logs a resident's request as a ticket.
     func open(_ request: TicketDesk.Request, by actor: String) throws -> Ticket
+    /// Stores a resident's request and opens its ticket, once per (community, request id).
+    func submit(_ request: ResidentRequest, by actor: String) throws -> SubmittedRequest
+    /// The demand catalogue requests name items of.
+    var catalogue: DemandCatalogue { get }
 }
 
 /// What the API's handlers work with: the database, the device types (for health and for

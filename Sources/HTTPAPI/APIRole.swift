@@ -1,16 +1,34 @@
 import Crypto
 import Foundation
 
-/// What a token's holder may do; each role includes the ones before it.
-public enum APIRole: String, Sendable, CaseIterable, Comparable {
+/// What a token's holder may do. `viewer` < `responder` < `admin` is a ladder: each includes
+/// the ones before it. `intake` (a community app's backend, a kiosk) stands off the ladder: it
+/// may create residents' requests, read their status and the catalogue, and nothing else, so
+/// it is below no role and above none, and `require` never grants it a ladder route.
+public enum APIRole: String, Sendable, CaseIterable {
     /// Reads tickets, devices, reports and events, without personal data.
     case viewer
     /// Also acts on tickets and logs requests; sees personal data to find a resident.
     case responder
     case admin
+    /// Creates residents' requests and reads their status; sees no ticket, device or person.
+    case intake
 
-    public static func < (lhs: APIRole, rhs: APIRole) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// The role's step on the staff ladder; nil for `intake`, which is not on it.
+    public var ladderStep: Int? {
+        switch self {
+        case .viewer: 0
+        case .responder: 1
+        case .admin: 2
+        case .intake: nil
+        }
+    }
+
+    /// Whether this role may do what `needed` may: same role, or a higher step of the ladder.
+    public func grants(_ needed: APIRole) -> Bool {
+        if self == needed { return true }
+        guard let step = ladderStep, let neededStep = needed.ladderStep else { return false }
+        return step >= neededStep
     }
 }
 

@@ -30,6 +30,11 @@ struct TokenAuthenticator: RouterMiddleware {
         guard let token = found, let role = APIRole(rawValue: token.role) else {
             throw APIError(.unauthorized, "unknown or revoked token")
         }
+        // Intake is off the staff ladder: it reaches its own routes only, whatever any other
+        // route's check would say, so a kiosk's token can never read a ticket or a resident.
+        if role == .intake, !Self.intakeMayReach(request) {
+            throw APIError(.forbidden, "the intake role may only create requests, read their status and the catalogue")
+        }
         let now = nowMs()
         let due = lastTouched.times.withLock { times in
             guard now - (times[hash] ?? 0) >= 60_000 else { return false }
@@ -40,5 +45,15 @@ struct TokenAuthenticator: RouterMiddleware {
         var context = context
         context.caller = APICaller(name: token.name, role: role, tokenHash: hash)
         return try await next(request, context)
+    }
+
+    /// `POST /api/v1/requests`, `GET /api/v1/requests/{request_id}` and `GET /api/v1/catalogue`.
+    static func intakeMayReach(_ request: Request) -> Bool {
+        let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 3, parts[0] == "api", parts[1] == "v1" else { return false }
+        switch (request.method, parts[2], parts.count) {
+        case (.post, "requests", 3), (.get, "requests", 4), (.get, "catalogue", 3): return true
+        default: return false
+        }
     }
 }

@@ -18,7 +18,8 @@ enum PostgresSchema {
     static let copyLockKey: Int64 = 0x6772_6964_0005
 
     static let migrations: [(version: String, sql: String)] = [("v1-base", base), ("v2-copy", copy), ("v3-places", places),
-                                                                ("v4-staff-positions", PostgresStore.staffPositionsSchema)]
+                                                                ("v4-staff-positions", PostgresStore.staffPositionsSchema),
+                                                                ("v5-resident-requests", PostgresStore.residentRequestsSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 

@@ -58,14 +58,11 @@ extension PostgresStore {
                     """, [.texts(ids), .ints(ids.map { lastSeen[$0] ?? 0 })])
             }
             for rejection in batch.rejections {
-                try session.execute("""
-                    INSERT INTO rejected (topic, reason, detail, received_at, device_id, payload_prefix, payload_size)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7)
-                    """, [.text(rejection.topic), .text(rejection.reason.rawValue), .text(rejection.detail), .int(rejection.receivedAtMs),
-                          .text(rejection.deviceID), .bytes(rejection.payloadPrefix), .int(rejection.payloadSize)])
+                try Self.insertRejection(rejection, session)
                 result.rejected += 1
             }
             result.staffPositions = try Self.insertStaffPositions(batch.staffPositions, session)
+            result.residentRequests = try Self.insertResidentRequests(batch.residentRequests, session)
             for change in batch.availability {
                 try session.execute("UPDATE devices SET availability = $1, availability_at = $2 WHERE id = $3",
                                     [.text(change.online ? "online" : "offline"), .int(change.receivedAtMs), .text(change.deviceID)])
@@ -79,6 +76,19 @@ extension PostgresStore {
                       .int(result.rejected)])
             return result
         }
+    }
+
+    static func insertRejection(_ rejection: Rejection, _ session: PostgresSession) throws {
+        try session.execute("""
+            INSERT INTO rejected (topic, reason, detail, received_at, device_id, payload_prefix, payload_size)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, [.text(rejection.topic), .text(rejection.reason.rawValue), .text(rejection.detail), .int(rejection.receivedAtMs),
+                  .text(rejection.deviceID), .bytes(rejection.payloadPrefix), .int(rejection.payloadSize)])
+    }
+
+    /// Keeps a refusal that came by another way than the journal (the API), with its reason.
+    public func recordRejection(_ rejection: Rejection) throws {
+        try write { session in try Self.insertRejection(rejection, session) }
     }
 
     /// Inserts readings in one statement; a QoS 1 redelivery (same device, device time and

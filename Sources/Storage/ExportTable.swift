@@ -18,6 +18,7 @@ public enum ExportTable: String, CaseIterable, Sendable, Hashable {
     case retentionCursors = "retention_cursors"
     case ruleState = "rule_state"
     case staffPositions = "staff_positions"
+    case residentRequests = "resident_requests"
 
     /// The SQL table name (the same on both engines).
     public var name: String { rawValue }
@@ -46,6 +47,8 @@ public enum ExportTable: String, CaseIterable, Sendable, Hashable {
         case .retentionCursors: ["name", "position"]
         case .ruleState: ["id", "saved_at", "snapshot"]
         case .staffPositions: ["id", "staff_id", "community", "lat", "lon", "device_ts", "received_at"]
+        case .residentRequests:
+            ["id", "community", "request_id", "source", "building", "unit", "item", "text", "asked_at", "received_at", "ticket_id"]
         }
     }
 
@@ -53,7 +56,7 @@ public enum ExportTable: String, CaseIterable, Sendable, Hashable {
     /// each sequence moves past the source's ids, so the cluster never hands one out again.
     public var generatedIDColumn: String? {
         switch self {
-        case .readings, .rejected, .alertEvents, .ticketTimeline, .webhookDeliveries, .staffPositions: "id"
+        case .readings, .rejected, .alertEvents, .ticketTimeline, .webhookDeliveries, .staffPositions, .residentRequests: "id"
         case .tickets: "number"
         case .ticketEvents: "seq"
         default: nil

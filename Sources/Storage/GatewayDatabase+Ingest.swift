@@ -2,6 +2,7 @@ import Devices
 import Foundation
 import GRDB
 import GridDispatch
+import Tickets
 
 /// Everything decoded from one slice of the journal, written in one transaction together
 /// with the journal position it reaches, so a restart neither loses nor repeats a message.
@@ -12,10 +13,12 @@ public struct IngestBatch: Sendable {
     public var newDevices: [Device] = []
     /// Accepted live staff positions: stored in the batch's transaction, like its readings.
     public var staffPositions: [StaffPositionReport] = []
+    /// Accepted residents' requests: stored in the batch's transaction, so durable before the PUBACK.
+    public var residentRequests: [ResidentRequest] = []
     public var journalPosition: UInt64
 
     public init(journalPosition: UInt64) { self.journalPosition = journalPosition }
-    public var messageCount: Int { readings.count + rejections.count + availability.count + staffPositions.count }
+    public var messageCount: Int { readings.count + rejections.count + availability.count + staffPositions.count + residentRequests.count }
 }
 
 /// What one batch did.
@@ -25,6 +28,8 @@ public struct IngestBatchResult: Sendable {
     public var rejected = 0
     /// Live staff positions newly stored (a redelivered one is not counted).
     public var staffPositions = 0
+    /// Residents' requests newly stored (a repeat of a stored request id is not counted).
+    public var residentRequests = 0
 
     public init() {}
 }
@@ -58,15 +63,12 @@ extension GatewayDatabase {
             }
             let seen = try db.cachedStatement(sql: "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?")
             for (device, at) in lastSeen { try seen.execute(arguments: [at, device]) }
-            let reject = try db.cachedStatement(sql: """
-                INSERT INTO rejected (topic, reason, detail, received_at, device_id, payload_prefix, payload_size) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
             for rejection in batch.rejections {
-                try reject.execute(arguments: [rejection.topic, rejection.reason.rawValue, rejection.detail, rejection.receivedAtMs,
-                                               rejection.deviceID, Data(rejection.payloadPrefix), rejection.payloadSize])
+                try Self.insertRejection(rejection, db: db)
                 result.rejected += 1
             }
             result.staffPositions = try Self.insertStaffPositions(batch.staffPositions, db: db)
+            result.residentRequests = try Self.insertResidentRequests(batch.residentRequests, db: db)
             let availability = try db.cachedStatement(sql: "UPDATE devices SET availability = ?, availability_at = ? WHERE id = ?")
             for change in batch.availability {
                 try availability.execute(arguments: [change.online ? "online" : "offline", change.receivedAtMs, change.deviceID])
@@ -76,6 +78,18 @@ extension GatewayDatabase {
                 """, arguments: [Int64(bitPattern: batch.journalPosition), result.stored, result.duplicates, result.rejected])
             return result
         }
+    }
+
+    static func insertRejection(_ rejection: Rejection, db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO rejected (topic, reason, detail, received_at, device_id, payload_prefix, payload_size) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [rejection.topic, rejection.reason.rawValue, rejection.detail, rejection.receivedAtMs,
+                                     rejection.deviceID, Data(rejection.payloadPrefix), rejection.payloadSize])
+    }
+
+    /// Keeps a refusal that came by another way than the journal (the API), with its reason.
+    public func recordRejection(_ rejection: Rejection) throws {
+        try pool.write { db in try Self.insertRejection(rejection, db: db) }
     }
 
     public func ingestTotals() throws -> IngestTotals {

@@ -101,6 +101,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v6-retention", migrate: migrateRetention)
         migrator.registerMigration("v7-places", migrate: migratePlaces)
         migrator.registerMigration("v8-staff-positions", migrate: migrateStaffPositions)
+        migrator.registerMigration("v9-resident-requests", migrate: migrateResidentRequests)
         return migrator
     }
 

@@ -32,6 +32,8 @@ public protocol GatewayStore: AnyObject, Sendable {
     func distinctSequenceCount() throws -> (withSeq: Int, distinct: Int)
     func readings(device: String, limit: Int, sinceMs: Int64?) throws -> [StoredReading]
     func rejections(reason: String?, limit: Int) throws -> [StoredRejection]
+    /// Keeps a refusal that came by another way than the journal (the API), with its reason.
+    func recordRejection(_ rejection: Rejection) throws
     func rejectionCounts() throws -> [String: Int]
     func latestReadings(device: String?, nowMs: Int64, skewMs: Int64) throws -> [String: StoredReading]
 
@@ -40,6 +42,12 @@ public protocol GatewayStore: AnyObject, Sendable {
     func latestStaffPositions() throws -> [String: StaffPosition]
     /// One person's positions with device time in `[fromMs, toMs)`, oldest first: a trajectory.
     func staffPositions(staffID: String, fromMs: Int64, toMs: Int64, limit: Int) throws -> [StaffPosition]
+
+    // Residents' requests (stored by `store(_:)` with their batch, or through the ticket ledger)
+    /// A request id's stored requests: of `community`, or of any (ids are unique per community).
+    func residentRequests(requestID: String, community: String?) throws -> [StoredResidentRequest]
+    /// Stored requests without a ticket yet, oldest first (the office looks every tick).
+    func residentRequestsWaiting(limit: Int) throws -> [ResidentRequest]
 
     // Rules
     func storeAlertEvents(_ events: [AlertEvent]) throws

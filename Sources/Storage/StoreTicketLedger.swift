@@ -10,6 +10,10 @@ public protocol StoreTicketLedger: TicketLedger {
     func appendEvents(_ events: [StoredTicketEvent]) throws -> [StoredTicketEvent]
     /// Active tickets, for re-arming their deadlines after a configuration change.
     func activeTicketIDs() throws -> [String]
+    /// Stores `request` unless its (community, request id) is stored already; returns the stored one.
+    func recordRequest(_ request: ResidentRequest) throws -> StoredResidentRequest
+    /// Sets the request's ticket unless it has one; false when another transaction got there first.
+    func linkRequest(community: String, requestID: String, ticketID: String) throws -> Bool
 }
 
 extension StoreTicketLedger {

@@ -28,6 +28,7 @@ extension Ticket {
             "assignee": text(assignee), "team": .string(team), "location": .object(location),
             "cycle": .int(Int64(cycle)), "reopen_count": .int(Int64(reopenCount)), "auto_resolved": .bool(autoResolved),
             "life_safety": .bool(lifeSafety), "linked_to": text(linkedTo), "request": text(request),
+            "request_id": text(requestID), "source": text(source),
             "pending_since": time(pendingSince),
             "grid": text(grid), "item": text(item), "arrived_at": time(arrivedAt), "dispatched_at": time(dispatchedAt),
             "dispatch": dispatch.map(Self.dispatchJSON) ?? .null,

@@ -73,6 +73,10 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var linkedTo: String?
     /// For a request logged by staff (phone, front desk): what the resident asked. nil for alerts.
     public var request: String?
+    /// A resident's request: its id as the requester sent it (one ticket per id and community).
+    public var requestID: String?
+    /// The channel a request came through: the MQTT topic's source, or `api`, `phone`, `visit`.
+    public var source: String?
     /// The readings that made the rule fire, newest last (at most `evidenceLimit`).
     public var evidence: [TicketEvidence] = []
     /// Where help is needed: a wristband's wearer at the latest reading, else the unit's
@@ -186,6 +190,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         case passedOverBy = "passed_over_by"
         case resolveWarnAt = "resolve_warn_at", resolveEscalationLevel = "resolve_escalation_level"
         case followUp = "follow_up", followUpHistory = "follow_up_history", reopenCauses = "reopen_causes", titleZh = "title_zh"
+        case requestID = "request_id", source
     }
 }
 

@@ -23,6 +23,10 @@ extension TicketDesk {
         /// The catalogue item asked for (`lock_repair`): it sets the category (its class), the team
         /// and the skill, and the tier when `severity` is empty.
         public var item: String?
+        /// A resident's own request id (MQTT or `POST /api/v1/requests`): one ticket per id.
+        public var requestID: String?
+        /// The channel: the MQTT topic's source, `api`, `phone` or `visit`; nil when staff logged it.
+        public var source: String?
 
         public init(category: String, severity: String, community: String, building: String = "", unit: String = "",
                     text: String, device: Device? = nil) {
@@ -65,6 +69,8 @@ extension TicketDesk {
         ticket.request = text
         ticket.assignee = route.assignee
         ticket.item = item?.id
+        ticket.requestID = request.requestID
+        ticket.source = request.source
         ticket.skill = request.skill ?? item?.skill ?? route.skill
         if let place = request.place ?? request.device { ticket.place(at: place) }
         happenings += try opened(TicketLifecycle(opening: ticket, by: actor, settings: settings), at: nowMs, in: &ledger)

@@ -14,10 +14,10 @@ struct TokenCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a token and print it once.")
         @OptionGroup var store: StoreOptions
         @Option(help: "Who or what holds it: recorded as the actor of its actions (e.g. wang, duty-room-screen).") var name: String
-        @Option(help: "viewer, responder or admin.") var role: String
+        @Option(help: "viewer, responder or admin (the staff ladder), or intake (an app's backend or a kiosk: residents' requests only).") var role: String
 
         func run() throws {
-            guard let role = APIRole(rawValue: role) else { throw CommandFailure("--role must be one of: viewer, responder, admin") }
+            guard let role = APIRole(rawValue: role) else { throw CommandFailure("--role must be one of: \(APIRole.allCases.map(\.rawValue).joined(separator: ", "))") }
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, trimmed.count <= 64, !trimmed.contains(where: { $0.isNewline }) else {
                 throw CommandFailure("--name must be 1-64 characters on one line")

@@ -30,6 +30,17 @@ import Tickets
             guard let id = happenings.last?.ticket.id, let ticket = try store.ticket(id: id) else { throw TicketDeskError.missingField("a ticket") }
             return ticket
         }
+
+        var catalogue: DemandCatalogue { desk.catalogue }
+
+        func submit(_ request: ResidentRequest, by actor: String) throws -> SubmittedRequest {
+            let place = try store.place(of: request.deskRequest)
+            var submitted = try store.updateTickets { ledger in
+                try ledger.submit(request, place: place, desk: desk, at: APIRouteTests.nowMs, by: actor).outcome
+            }
+            submitted.ticket = try submitted.stored.ticketID.flatMap { try store.ticket(id: $0) }
+            return submitted
+        }
     }
 
     /// A router over a fresh database with a viewer and a responder token.

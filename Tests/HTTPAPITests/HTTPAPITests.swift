@@ -16,7 +16,10 @@ import Tickets
         #expect(!first.contains("+") && !first.contains("/") && !first.contains("="), "safe in a header and a shell")
         // FIPS 180-2's "abc" vector.
         #expect(APITokenSecret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(APIRole.viewer < .responder && .responder < .admin)
+        #expect(APIRole.admin.grants(.responder) && APIRole.responder.grants(.viewer) && !APIRole.viewer.grants(.responder))
+        // Intake is off the ladder: no staff role includes it, and it includes no staff role.
+        #expect(APIRole.allCases.filter { $0.grants(.intake) } == [.intake])
+        #expect(APIRole.allCases.filter { APIRole.intake.grants($0) } == [.intake])
     }
 
     @Test func onlyTheActionsTheStateAllowsAreOffered() throws {

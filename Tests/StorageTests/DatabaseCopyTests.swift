@@ -15,7 +15,7 @@ import Tickets
 
     /// A SQLite store with rows in every copied table: readings in two months, a rejection,
     /// alert events, tickets with timelines and events, a token, a webhook delivery, roll-ups
-    /// and their cursor, an MQTT outbox cursor, the rule state and live staff positions.
+    /// and their cursor, an MQTT outbox cursor, the rule state, live staff positions and a resident's request.
     static func filledSource() throws -> RetentionFixture {
         var fixture = try F(.sqlite)
         let database = fixture.database
@@ -27,6 +27,7 @@ import Tickets
                                       deviceID: "door-1", payloadPrefix: [0x00, 0xff, 0x7b], payloadSize: 3)]
         batch.staffPositions = [try StaffPositionStoreTests.report("S01", at: F.t0, lat: 32.0601, lon: 118.7801),
                                 try StaffPositionStoreTests.report("S01", at: F.t0 + F.minute, lat: 32.0602, lon: 118.7802)]
+        batch.residentRequests = [ResidentRequestStoreTests.request("app-1")]
         _ = try database.store(batch)
         try database.storeAlertEvents([AlertEvent(atMs: F.t0, kind: .firing, ruleID: "smoke_alarm", deviceID: "smoke-1", severity: "emergency",
                                                   community: "maple", building: "1", evidence: ["smoke": .bool(true)])])
@@ -109,6 +110,7 @@ import Tickets
         #expect(try target.rejections().map { "\($0)" } == source.rejections().map { "\($0)" })
         #expect(try target.staffPositions(staffID: "S01", fromMs: 0, toMs: .max, limit: 10)
                 == source.staffPositions(staffID: "S01", fromMs: 0, toMs: .max, limit: 10))
+        #expect(try target.residentRequests(requestID: "app-1", community: nil) == source.residentRequests(requestID: "app-1", community: nil))
         #expect(try target.alertEvents() == source.alertEvents())
         #expect(try target.apiTokens() == source.apiTokens())
         #expect(try target.webhookDeliveries() == source.webhookDeliveries())

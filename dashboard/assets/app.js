@@ -8,10 +8,11 @@ import * as reports from './reports.js';
 import * as map from './map.js';
 import * as alarm from './alarm.js';
 import * as followUps from './followup.js';
+import * as requestForm from './request.js';
 
 const $ = id => document.getElementById(id);
 const THEME_KEY = 'gridwatch.theme';
-const VIEWS = ['login', 'duty', 'ticket', 'map', 'heatmap', 'devices', 'followups'];
+const VIEWS = ['login', 'duty', 'ticket', 'map', 'heatmap', 'devices', 'followups', 'request'];
 
 let session = null;          // {name, role} once the gateway accepted the token
 let currentView = null;
@@ -111,6 +112,8 @@ function startSession(who) {
   duty.setCanAct(canAct);
   ticketPage.setCanAct(canAct);
   alarm.setCanAct(canAct);
+  // Logging a resident's request is acting: viewers do not get the form.
+  $('log-request').hidden = !canAct;
   for (const id of ['app-nav', 'user', 'sound-controls', 'updated-at']) $(id).hidden = false;
   wasStale = false;
   stream.start();
@@ -127,6 +130,7 @@ function endSession(message) {
   duty.reset();
   reports.reset();
   map.reset();
+  requestForm.reset();
   ticketPage.hide();
   for (const id of ['app-nav', 'user', 'sound-controls', 'updated-at']) $(id).hidden = true;
   showLogin(message);
@@ -146,7 +150,7 @@ function showView(name) {
   if (currentView === 'ticket' && name !== 'ticket') ticketPage.hide();
   if (currentView === 'map' && name !== 'map') map.hide();
   currentView = name;
-  const section = name === 'ticket' ? 'duty' : name;
+  const section = name === 'ticket' || name === 'request' ? 'duty' : name;
   for (const link of document.querySelectorAll('#app-nav a')) {
     if (link.dataset.route === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -154,7 +158,7 @@ function showView(name) {
 }
 
 /**
- * #/ (optionally ?filters), #/tickets/ID, #/map?community=C&heat=N, #/heatmap?days=N, #/devices, #/follow-ups. moveFocus: after a
+ * #/ (optionally ?filters), #/tickets/ID, #/request (log a call or visit), #/map?community=C&heat=N, #/heatmap?days=N, #/devices, #/follow-ups. moveFocus: after a
  * navigation, focus goes to the new page's heading so keyboard and screen-reader users start
  * there; not at start-up, where it would scroll past the header.
  */
@@ -179,6 +183,10 @@ async function route(moveFocus) {
     showView('followups');
     await followUps.showQueue();
     headingId = 'followups-h';
+  } else if (path === '/request') {
+    showView('request');
+    await requestForm.show();
+    headingId = 'request-h';
   } else if (path === '/devices') {
     showView('devices');
     await reports.showDevices();
@@ -225,6 +233,7 @@ function switchLanguage() {
   if (currentView === 'duty') duty.render();
   if (currentView === 'ticket') ticketPage.rerender();
   if (currentView === 'map') map.rerender();
+  if (currentView === 'request') requestForm.rerender();
   if (currentView === 'heatmap' || currentView === 'devices') reports.rerender(currentView);
   if (currentView === 'login') setText($('login-error'), '');
 }
