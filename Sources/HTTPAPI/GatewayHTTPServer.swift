@@ -52,6 +52,7 @@ public enum GatewayHTTPServer {
             ReportRoutes(environment: api).add(to: group)
             StaffRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)
+            OpenAPIRoute().add(to: group)
         }
         return router
     }
