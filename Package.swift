@@ -70,7 +70,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ],
+        // docs/openapi.yaml (a link) compiled into the binary: served without a file to install or find.
+        resources: [.embedInCode("openapi.yaml")]),
         .target(name: "Notifications", dependencies: [
             "Storage", "Devices", "Tickets",
             .product(name: "Logging", package: "swift-log"),
@@ -103,7 +105,8 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets", "GridDispatch", "Storage",
-                                                        .product(name: "HummingbirdTesting", package: "hummingbird")]),
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                        .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "NotificationsTests", dependencies: [
             "Notifications", "Gateway", "Storage", "Devices",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -54,6 +54,7 @@ public enum GatewayHTTPServer {
             FollowUpRoutes(environment: api).add(to: group)
             RequestRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)
+            OpenAPIRoute().add(to: group)
         }
         return router
     }
