@@ -21,7 +21,7 @@ struct ReportRoutes {
         let from = try APIResponse.moment(request, "from") ?? to - 30 * 86_400_000
         guard from < to else { throw APIError(.badRequest, "'from' must be before 'to'") }
         return try APIResponse.encoded(try environment.database.slaReport(fromMs: from, toMs: to, nowMs: now, catalog: environment.catalog,
-                                                                          complaintItems: environment.demandCatalogue.complaintItems))
+                                                                          complaintItems: environment.desk.catalogue.complaintItems))
     }
 
     func heatmap(_ request: Request, _ context: APIRequestContext) throws -> Response {

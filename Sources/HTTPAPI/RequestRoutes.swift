@@ -93,7 +93,7 @@ struct RequestRoutes {
         let classes = environment.desk.catalogue.classes.map { demandClass -> JSONValue in
             .object(["id": .string(demandClass.id), "title": .object(["zh": .string(demandClass.title.zh), "en": .string(demandClass.title.en)]),
                      "items": .array(demandClass.items.map { item in
-                         .object(["id": .string(item.id), "tier": .string(item.tier),
+                         .object(["id": .string(item.id), "tier": .string(item.tier), "complaint": .bool(item.complaint),
                                   "title": .object(["zh": .string(item.title.zh), "en": .string(item.title.en)])])
                      })])
         }
