@@ -24,6 +24,7 @@ public enum GatewayRunner {
                                      ticketSettings: office.desk.settings, desk: office, bell: bell,
                                      nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: ingest.staff)
             api.demandCatalogue = setup.catalogue
+            api.rules = ingest.rules
             return api
         }
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
@@ -59,6 +60,8 @@ extension GatewayRunner {
                                  ticketSettings: cluster.tickets.desk.settings, desk: cluster.tickets, bell: bell,
                                  nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: cluster.staff)
         api.demandCatalogue = setup.catalogue
+        api.rules = StoredRuleExplanations(explainer: RuleExplainer(rules: setup.rules, catalog: setup.catalog, inventory: setup.inventory),
+                                           store: cluster.store, nowMs: { Int64(Date().timeIntervalSince1970 * 1000) })
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { cluster.readiness() },
                                           metrics: { cluster.metricsText() }, api: api)
         let active: @Sendable () -> Bool = { cluster.ownsClusterServices }

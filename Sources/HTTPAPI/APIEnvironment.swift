@@ -30,6 +30,8 @@ public struct APIEnvironment: Sendable {
     public var staff: (any StaffSource)?
     /// The demand catalogue (classes and items; which items are complaints).
     public var demandCatalogue = DemandCatalogue()
+    /// Explains the rules for `/rules/explain`; nil answers 503.
+    public var rules: (any RuleExplainSource)?
 
     public init(database: any GatewayStore, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
                 desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?,

@@ -52,6 +52,7 @@ public enum GatewayHTTPServer {
             ReportRoutes(environment: api).add(to: group)
             StaffRoutes(environment: api).add(to: group)
             FollowUpRoutes(environment: api).add(to: group)
+            RuleRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)
         }
         return router
