@@ -15,8 +15,10 @@ extension RuleExplanation {
             lines.append("  last reading: none")
         }
         for condition in conditions {
-            lines.append("  \(condition.role.rawValue) \(condition.text): \(condition.truth)")
-            for term in condition.terms where term.depth > 0 || term.unknownReason != nil {
+            let why = condition.truth == .unknown ? " (" + Self.firstUnknown(condition) + ")" : ""
+            lines.append("  \(condition.role.rawValue) \(condition.text): \(condition.truth)\(why)")
+            // The whole condition (depth 0) is the line above.
+            for term in condition.terms where term.depth > 0 {
                 let reason = term.unknownReason.map { " (\($0))" } ?? ""
                 lines.append(String(repeating: "  ", count: term.depth + 1) + "\(term.text) = \(term.value)\(reason)")
             }

@@ -1,4 +1,5 @@
 import Devices
+import Foundation
 
 /// Takes a condition apart for `RuleExplanation`: every sub-expression is compiled on its
 /// own against the rule's schema and evaluated by the engine's evaluator over the same
@@ -18,10 +19,7 @@ struct RuleExplanationTerms {
     }
 
     private func walk(_ node: RuleExpression, source: String, depth: Int, into terms: inout [RuleExplanation.Term]) {
-        switch node.kind {
-        case .number, .string, .bool, .duration, .invalid: return
-        default: break
-        }
+        guard !Self.isLiteral(node) else { return }
         let text = Self.slice(source, node.range)
         if let (value, type) = evaluate(text) {
             terms.append(RuleExplanation.Term(text: text, depth: depth, value: Self.written(value, type: type),
@@ -61,7 +59,7 @@ struct RuleExplanationTerms {
             break
         }
         let unknownPart = Self.children(of: node).first { child in
-            if case .number = child.kind { return false }
+            if Self.isLiteral(child) { return false }
             return value(child, source: source).isUnknown
         }
         return unknownPart.map { "\(Self.slice(source, $0.range)) is unknown" } ?? "unknown"
@@ -71,7 +69,8 @@ struct RuleExplanationTerms {
     private func unless(_ node: RuleExpression, source: String) -> String {
         switch node.kind {
         case let .comparison(first, steps) where steps.count == 1:
-            guard case let .field(name) = first.kind, let (bound, type) = evaluate(Self.slice(source, steps[0].operand.range)),
+            let name = Self.slice(source, first.range)
+            guard !Self.isLiteral(first), let (bound, type) = evaluate(Self.slice(source, steps[0].operand.range)),
                   !bound.isUnknown else { break }
             let limit = Self.written(bound, type: type)
             switch steps[0].op {
@@ -97,6 +96,13 @@ struct RuleExplanationTerms {
         return "\(Self.slice(source, node.range)) turns false"
     }
 
+    static func isLiteral(_ node: RuleExpression) -> Bool {
+        switch node.kind {
+        case .number, .string, .bool, .duration, .invalid: true
+        default: false
+        }
+    }
+
     static func children(of node: RuleExpression) -> [RuleExpression] {
         switch node.kind {
         case let .unary(_, operand): [operand]
@@ -119,6 +125,8 @@ struct RuleExplanationTerms {
     /// A value as the rule language writes it; durations as `10m`.
     static func written(_ value: RuleValue, type: RuleType) -> String {
         if type == .duration, let seconds = value.number { return DurationText.format(seconds) }
+        // Six significant digits: a rate of 0.28649541185056127 m³/h reads as 0.286495.
+        if let number = value.number, number != number.rounded(), abs(number) < 1e6 { return String(format: "%.6g", number) }
         return value.description
     }
 }
