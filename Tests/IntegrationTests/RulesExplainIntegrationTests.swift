@@ -67,6 +67,23 @@ import Testing
         #expect(remote.output.contains("smoke_alarm on \(Self.smoke)") && remote.output.contains("verdict: firing since"), "\(remote.output)")
     }
 
+    @Test func theCommandLineExplainsACaptureInVirtualTime() throws {
+        let directory = try TestPaths.temporaryDirectory("explain-capture")
+        let config = TestPaths.repository + "/config/gridwatch.yaml"
+        let capture = directory + "/capture.jsonl"
+        let simulated = try CommandLineTests.gridwatch(["simulate", "--config", config, "--start", "2026-01-05T20:00:00+08:00", "--duration", "40m",
+                                                        "--output", capture, "--inject", "silence:wb-b01-0101@10m+1h"], in: directory)
+        #expect(simulated.status == 0, "\(simulated.output)")
+        // Eight minutes into the band's silence: its last reading is stale, and it is offline.
+        let result = try CommandLineTests.gridwatch(["rules", "explain", "--config", config, "--input", capture, "--device", "wb-b01-0101",
+                                                     "--at", "2026-01-05T20:18:00+08:00"], in: directory)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("heart_rate on wb-b01-0101 at 2026-01-05T"), "\(result.output)")
+        #expect(result.output.contains("verdict: did not fire: reading 8 min"), "\(result.output)")
+        #expect(result.output.contains("stale after 2 min"), "\(result.output)")
+        #expect(result.output.contains("inhibited by device_offline (equal: device): firing on wb-b01-0101"), "\(result.output)")
+    }
+
     @Test func theCommandLineExplainsFromTheDatabase() throws {
         let (broker, gateway, beforeMs) = try Self.gatewayWithSmokeAlarm("explain-db")
         defer { broker.stop() }
