@@ -14,24 +14,6 @@ extension RuleEvaluation: RuleExplainSource {
             return (try engine.explain(device: device, rule: rule, at: atMs ?? engine.nowMs), "engine")
         }
         let explainer = RuleExplainer(rules: engine.ruleSet, catalog: catalog, inventory: engine.devices)
-        return (try explainer.fromStore(database, device: device, rule: rule, atMs: atMs), "store")
-    }
-}
-
-/// The rules route of a cluster instance, whose partitions' engines live elsewhere: every
-/// explanation is rebuilt from the shared store.
-public struct StoredRuleExplanations: RuleExplainSource {
-    let explainer: RuleExplainer
-    let store: any GatewayStore
-    let nowMs: @Sendable () -> Int64
-
-    public init(explainer: RuleExplainer, store: any GatewayStore, nowMs: @escaping @Sendable () -> Int64) {
-        self.explainer = explainer
-        self.store = store
-        self.nowMs = nowMs
-    }
-
-    public func explain(device: String, rule: String?, atMs: Int64?) throws -> (explanations: [RuleExplanation], source: String) {
-        (try explainer.fromStore(store, device: device, rule: rule, atMs: atMs ?? nowMs()), "store")
+        return (try explainer.answering(explainer.fromStore(database, device: device, rule: rule, atMs: atMs)), "store")
     }
 }

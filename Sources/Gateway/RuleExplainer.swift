@@ -16,6 +16,8 @@ public struct RuleExplainer: Sendable {
     public var historyMs: Int64
 
     public static let defaultHistoryMs: Int64 = 24 * 3_600_000
+    /// Readings per device asked of the store: a day at more than one a second.
+    static let readingLimit = 100_000
 
     public init(rules: RuleSet, catalog: DeviceTypeCatalog, inventory: [Device], historyMs: Int64 = defaultHistoryMs) {
         self.rules = rules
@@ -33,8 +35,14 @@ public struct RuleExplainer: Sendable {
         let sinceMs = atMs - historyMs
         var readings: [RuleReading] = []
         for id in [deviceID] + inhibitingDevices(of: device, among: devices) {
-            // Newest first within the limit: enough for a day of one reading a second.
-            for stored in try store.readings(device: id, limit: 100_000, sinceMs: sinceMs) where stored.receivedAtMs <= atMs {
+            // The store answers the newest `limit` readings since `sinceMs`: when it fills the
+            // limit, older ones before `atMs` may be cut off, and a part-history would explain wrong.
+            let newest = try store.readings(device: id, limit: Self.readingLimit, sinceMs: sinceMs)
+            if newest.count >= Self.readingLimit {
+                throw RuleExplainFailure(description: "\(id) has more than \(Self.readingLimit) stored readings since \(RFC3339.format(milliseconds: sinceMs)): "
+                                         + "explain a later instant, a shorter --history, or a capture (--input)")
+            }
+            for stored in newest where stored.receivedAtMs <= atMs {
                 guard case let .object(values)? = try? JSONParser.parse(Array(stored.payload.utf8)) else { continue }
                 readings.append(RuleReading(deviceID: id, atMs: stored.receivedAtMs, values: values))
             }
