@@ -20,14 +20,14 @@ import Testing
             severity: general
         """
 
-    static func explainer() throws -> RuleExplainer {
+    static func explainer(_ yaml: String = rulesYAML, inventory: [Device] = []) throws -> RuleExplainer {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-explain-\(UUID().uuidString).yaml").path
-        try rulesYAML.write(toFile: path, atomically: true, encoding: .utf8)
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var diagnostics = DiagnosticList()
         let rules = RuleFileParser.load(files: [path], catalog: RetentionFixture.catalog, tiers: ["general"], diagnostics: &diagnostics)
         #expect(!diagnostics.hasErrors, "\(diagnostics.items)")
-        return RuleExplainer(rules: rules, catalog: RetentionFixture.catalog, inventory: [])
+        return RuleExplainer(rules: rules, catalog: RetentionFixture.catalog, inventory: inventory)
     }
 
     @Test(arguments: StoreKind.allCases) func theHistoryUpToTheInstantIsReplayedAndNothingAfterIt(kind: StoreKind) throws {
@@ -53,5 +53,35 @@ import Testing
         #expect(throws: RuleEngine.ExplainError.unknownDevice("band-2")) {
             try explainer.fromStore(database, device: "band-2", rule: nil, atMs: Self.startMs)
         }
+    }
+
+    /// Without the readings of the device an inhibition's source watches, that device would
+    /// look never heard, hence offline, and the explanation would show a hold-back that was not.
+    @Test(arguments: StoreKind.allCases) func theReadingsOfDevicesThatCouldInhibitAreReplayedToo(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        defer { test.remove() }
+        let database = test.store
+        let bands = ["band-1", "band-2"].map { Device(id: $0, type: "wristband", community: "demo", building: "b01") }
+        try database.upsertDevices(bands, source: "inventory", nowMs: 1)
+        var batch = IngestBatch(journalPosition: 1)
+        batch.readings = (0..<5).flatMap { minute in
+            ["band-1", "band-2"].map { id in
+                RetentionFixture.reading(id, type: "wristband", receivedAt: Self.startMs + Int64(minute) * 60_000, values: ["hr_bpm": .double(130)])
+            }
+        }
+        _ = try database.store(batch)
+        let explainer = try Self.explainer(Self.rulesYAML + """
+
+              - id: band_offline
+                match: {type: wristband}
+                absent: {for: 3 * interval}
+                severity: general
+            inhibit:
+              - {source: band_offline, targets: [heart_rate], equal: [building]}
+            """, inventory: bands)
+        let explanation = try #require(try explainer.fromStore(database, device: "band-1", rule: "heart_rate", atMs: Self.startMs + 270_000).first)
+        #expect(explanation.inhibitions.map(\.source) == ["band_offline"])
+        #expect(explanation.inhibitedBy == nil, "\(explanation.inhibitions)")
+        #expect(explanation.phase == .pending)
     }
 }
