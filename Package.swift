@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
-            "Storage", "Devices", "Tickets", "GridDispatch",
+            "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).
         .target(name: "TestServers", path: "Tests/TestServers"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets", "GridDispatch"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets", "GridDispatch", "Gateway"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices"]),

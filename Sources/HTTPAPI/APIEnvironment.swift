@@ -32,6 +32,8 @@ public struct APIEnvironment: Sendable {
     public var dashboardPath: String?
     /// The live staff board; nil lists nobody.
     public var staff: (any StaffSource)?
+    /// Explains the rules for `/rules/explain`; nil answers 503.
+    public var rules: (any RuleExplainSource)?
 
     public init(database: any GatewayStore, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
                 desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?,

@@ -53,6 +53,7 @@ public enum GatewayHTTPServer {
             StaffRoutes(environment: api).add(to: group)
             FollowUpRoutes(environment: api).add(to: group)
             RequestRoutes(environment: api).add(to: group)
+            RuleRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)
             OpenAPIRoute().add(to: group)
         }

@@ -179,4 +179,16 @@ public struct InhibitRule: Sendable, Hashable {
         self.targets = targets
         self.equal = equal
     }
+
+    /// Whether a source firing on `source` holds back the target on `target`: they share
+    /// every `equal` label (a building is only the same within one community).
+    public func joins(_ source: Device, _ target: Device) -> Bool {
+        equal.allSatisfy { label in
+            switch label {
+            case "building": source.community == target.community && source.building == target.building
+            case "community": source.community == target.community
+            default: source.id == target.id
+            }
+        }
+    }
 }

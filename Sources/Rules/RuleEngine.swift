@@ -163,6 +163,9 @@ public struct RuleEngine: Sendable {
     /// A registered device, for turning its alerts into tickets.
     public func device(id: String) -> Device? { tracks[id]?.device }
 
+    /// Every registered device (the inventory and those registered since).
+    public var devices: [Device] { tracks.values.map(\.device) }
+
     /// A running rule by id.
     public func rule(id: String) -> Rule? { ruleByID[id] }
 
@@ -178,14 +181,7 @@ public struct RuleEngine: Sendable {
         for inhibition in ruleSet.inhibitions where inhibition.targets.contains(ruleID) {
             for (key, instance) in instances where key.rule == inhibition.source && instance.phase == .firing {
                 guard let other = tracks[key.device]?.device else { continue }
-                let same = inhibition.equal.allSatisfy { label in
-                    switch label {
-                    case "building": other.community == device.community && other.building == device.building
-                    case "community": other.community == device.community
-                    default: other.id == device.id
-                    }
-                }
-                if same { return inhibition.source }
+                if inhibition.joins(other, device) { return inhibition.source }
             }
         }
         return nil

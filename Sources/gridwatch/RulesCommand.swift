@@ -4,9 +4,10 @@ import Foundation
 import Gateway
 import Rules
 
-/// `gridwatch rules test FILE...`: rule unit tests in virtual time.
+/// `gridwatch rules test FILE...`: rule unit tests in virtual time; `gridwatch rules explain`:
+/// why a device's alerts did or did not fire.
 struct RulesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Rule tools.", subcommands: [Test.self])
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Rule tools.", subcommands: [Test.self, Explain.self])
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run rule unit tests; ends with 'N passed, N failed'.")
