@@ -1,3 +1,5 @@
+import Formats
+
 /// One validated telemetry message, ready to store and to evaluate rules on.
 public struct Reading: Sendable {
     public var deviceID: String

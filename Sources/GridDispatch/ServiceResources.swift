@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// A service resource near the community (clinic, defibrillator, pharmacy, canteen ...): the

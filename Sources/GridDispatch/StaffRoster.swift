@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// One person who can be sent to a ticket: the roster's row.

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// Runs rule unit tests in virtual time: the same engine as `run` and `replay`, driven by
