@@ -11,8 +11,7 @@ import Tickets
 struct TicketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "Service tickets: list, show, log a request, and act on them.",
-        subcommands: [List.self, Show.self, Create.self, Ack.self, Start.self, Pend.self, Resume.self, Resolve.self, Close.self,
-                      Reopen.self, Cancel.self, Assign.self, Decline.self, Comment.self])
+        subcommands: [List.self, Show.self, Create.self] + verbs)
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tickets, newest first (active ones by default).")
