@@ -9,7 +9,7 @@ import Yams
 /// mistake shows in `gridwatch check`, not as silence during an emergency.
 extension GatewayConfig {
     static let webhookKeys: Set<String> = ["name", "url", "url_file", "url_env", "events", "severities", "secret_file", "secret_env",
-                                           "template", "timeout", "max_attempts", "backoff", "headers"]
+                                           "template", "timeout", "max_attempts", "backoff", "headers", "language"]
     /// Chat platforms that only accept their own message shape (a template is needed).
     static let chatRobotHosts = ["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn", "open.larksuite.com"]
 
@@ -65,6 +65,11 @@ extension GatewayConfig {
                                         diagnostics: &diagnostics).map(WebhookSecret.init)
         }
         webhook.template = readTemplate(map, what: what, diagnostics: &diagnostics)
+        if let language = map.string("language", diagnostics: &diagnostics) {
+            if ["zh", "en"].contains(language) { webhook.language = language } else {
+                diagnostics.append(source.diagnostic(at: map["language"], "\(what): 'language' must be zh or en"))
+            }
+        }
         readDelivery(map, into: &webhook, what: what, diagnostics: &diagnostics)
         if let headers = YAMLMapping(map["headers"], in: source, what: "'headers'", diagnostics: &diagnostics) {
             webhook.headers = readHeaders(headers, what: what, diagnostics: &diagnostics)

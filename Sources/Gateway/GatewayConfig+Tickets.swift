@@ -8,7 +8,8 @@ import Yams
 extension GatewayConfig {
     mutating func readTickets(_ tickets: YAMLMapping, resolve: (String) -> String, diagnostics: inout DiagnosticList) {
         let source = tickets.source
-        tickets.rejectUnknownKeys(["default_team", "hierarchy", "routes", "warnings", "ack_timeout", "reopen_window", "catalogue"],
+        tickets.rejectUnknownKeys(["default_team", "hierarchy", "routes", "warnings", "ack_timeout", "reopen_window", "catalogue",
+                                   "follow_up", "follow_up_attempts", "resolve_warnings"],
                                   what: "'tickets'", diagnostics: &diagnostics)
         if tickets["catalogue"]?.null != nil { cataloguePath = nil } else if let value = tickets.string("catalogue", diagnostics: &diagnostics) {
             cataloguePath = value.isEmpty ? nil : resolve(value)
@@ -28,6 +29,29 @@ extension GatewayConfig {
         if let node = tickets["ack_timeout"] { readAckTimeouts(node, source: source, diagnostics: &diagnostics) }
         if let seconds = tickets.duration("reopen_window", diagnostics: &diagnostics) {
             ticketConfig.reopenWindow = ReopenWindow(windowMs: Int64(seconds * 1000))
+        }
+        readFollowUp(tickets, diagnostics: &diagnostics)
+    }
+
+    /// `follow_up` (`3 working days`, `48h` or `off`), `follow_up_attempts` and the resolve
+    /// clock's `resolve_warnings` levels.
+    mutating func readFollowUp(_ tickets: YAMLMapping, diagnostics: inout DiagnosticList) {
+        let source = tickets.source
+        if let text = tickets.string("follow_up", diagnostics: &diagnostics) {
+            if text == "off" { ticketConfig.followUpWithin = nil } else if let within = SLADuration(text) { ticketConfig.followUpWithin = within } else {
+                diagnostics.append(source.diagnostic(at: tickets["follow_up"], "'follow_up' must be a duration such as '3 working days', '48h' or 'off'"))
+            }
+        }
+        if let attempts = tickets.int("follow_up_attempts", diagnostics: &diagnostics) {
+            if (1...20).contains(attempts) { ticketConfig.followUpAttempts = attempts } else {
+                diagnostics.append(source.diagnostic(at: tickets["follow_up_attempts"], "'follow_up_attempts' must be 1 to 20"))
+            }
+        }
+        if let levels = tickets.stringList("resolve_warnings", diagnostics: &diagnostics) {
+            if let policy = WarningPolicy(levels: levels, exemptTiers: []) { ticketConfig.resolveWarnings = policy } else {
+                diagnostics.append(source.diagnostic(at: tickets["resolve_warnings"],
+                                                     "'resolve_warnings' must be three percentages of the resolution window or three durations, e.g. [50%, 80%, 100%]"))
+            }
         }
     }
 

@@ -20,9 +20,11 @@ public enum GatewayRunner {
             dashboardPath = nil
         }
         let api = ingest.rules.tickets.map { office in
-            APIEnvironment(database: ingest.database, catalog: setup.catalog, timeZone: setup.calendar.timeZone, ticketSettings: office.desk.settings,
-                           desk: office, bell: bell, nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath,
-                           staff: ingest.staff)
+            var api = APIEnvironment(database: ingest.database, catalog: setup.catalog, timeZone: setup.calendar.timeZone,
+                                     ticketSettings: office.desk.settings, desk: office, bell: bell,
+                                     nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: ingest.staff)
+            api.demandCatalogue = setup.catalogue
+            return api
         }
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
                                           metrics: { ingest.metricsText() }, api: api)
@@ -53,9 +55,10 @@ extension GatewayRunner {
         guard let (host, port) = setup.config.httpHostPort else { throw GatewayError("invalid http listen address \(setup.config.httpListen)") }
         var dashboardPath = setup.config.dashboardPath
         if let path = dashboardPath, !FileManager.default.fileExists(atPath: path + "/index.html") { dashboardPath = nil }
-        let api = APIEnvironment(database: cluster.store, catalog: setup.catalog, timeZone: setup.calendar.timeZone,
+        var api = APIEnvironment(database: cluster.store, catalog: setup.catalog, timeZone: setup.calendar.timeZone,
                                  ticketSettings: cluster.tickets.desk.settings, desk: cluster.tickets, bell: bell,
                                  nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: cluster.staff)
+        api.demandCatalogue = setup.catalogue
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { cluster.readiness() },
                                           metrics: { cluster.metricsText() }, api: api)
         let active: @Sendable () -> Bool = { cluster.ownsClusterServices }

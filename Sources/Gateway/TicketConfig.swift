@@ -10,6 +10,12 @@ public struct TicketConfig: Sendable {
     public var warnings = WarningPolicy(deferToWorkingHours: true)
     public var ackTimeoutMsByTier: [String: Int64] = ["emergency": 30 * 60_000, "general": 8 * 3_600_000]
     public var reopenWindow = ReopenWindow()
+    /// `tickets.follow_up`: the follow-up (回访) is due this long after a resolution; nil: off.
+    public var followUpWithin: SLADuration? = .workingDays(3)
+    /// `tickets.follow_up_attempts`: tries before the resident is given up as not reached.
+    public var followUpAttempts = 3
+    /// `tickets.resolve_warnings`: the resolve clock's three levels (fractions of its window).
+    public var resolveWarnings = WarningPolicy.standard
 
     public init() {}
 }

@@ -15,6 +15,7 @@ extension TicketDesk.Alert {
         skill = rule.skill
         resourceClasses = rule.resourceClasses
         item = rule.item
+        titleZh = rule.titleZh(for: device)
     }
 }
 
@@ -45,6 +46,10 @@ extension GatewayConfig {
         let tickets = ticketConfig
         var settings = TicketSettings(calendar: calendar, warnings: tickets.warnings, hierarchy: tickets.hierarchy)
         settings.ackTimeoutMsByTier = tickets.ackTimeoutMsByTier
+        settings.followUpWithin = tickets.followUpWithin
+        settings.followUpAttempts = tickets.followUpAttempts
+        settings.resolveWarnings = tickets.resolveWarnings
+        settings.resolveWarnings.notify = tickets.warnings.notify
         return TicketDesk(settings: settings, policies: slaPolicies, router: tickets.router, reopenWindow: tickets.reopenWindow)
     }
 }

@@ -122,7 +122,7 @@ public final class TicketOffice: Sendable {
         case .none: return
         case .opened: name = "ticket_opened"
         case .updated: name = "ticket_updated"
-        case let .warned(level): name = "ticket_warned_\(level)"
+        case let .warned(level, clock): name = clock == .respond ? "ticket_warned_\(level)" : "ticket_\(clock.rawValue)_warned_\(level)"
         case .transferred: name = "ticket_transferred"
         case .responseBreached: name = "ticket_response_breached"
         case .resolutionBreached: name = "ticket_resolution_breached"
@@ -132,6 +132,7 @@ public final class TicketOffice: Sendable {
         case .dispatched(nil): name = "ticket_not_dispatched"
         case .dispatched: name = "ticket_dispatched"
         case .arrived: name = "ticket_arrived"
+        case let .followedUp(outcome): name = "ticket_followed_up_\(outcome.rawValue)"
         default: name = "ticket_changed"
         }
         metrics?.ticketEvent(name)

@@ -29,6 +29,8 @@ public struct APIEnvironment: Sendable {
     public var dashboardPath: String?
     /// The live staff board; nil lists nobody.
     public var staff: (any StaffSource)?
+    /// The demand catalogue (classes and items; which items are complaints).
+    public var demandCatalogue = DemandCatalogue()
 
     public init(database: any GatewayStore, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
                 desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?,

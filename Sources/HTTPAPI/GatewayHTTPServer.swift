@@ -51,6 +51,7 @@ public enum GatewayHTTPServer {
             SiteRoutes(environment: api).add(to: group)
             ReportRoutes(environment: api).add(to: group)
             StaffRoutes(environment: api).add(to: group)
+            FollowUpRoutes(environment: api).add(to: group)
             EventStreamRoute(environment: api).add(to: group)
         }
         return router

@@ -21,7 +21,8 @@ struct ReportRoutes {
         let to = try APIResponse.moment(request, "to") ?? now
         let from = try APIResponse.moment(request, "from") ?? to - 30 * 86_400_000
         guard from < to else { throw APIError(.badRequest, "'from' must be before 'to'") }
-        return try APIResponse.encoded(try environment.database.slaReport(fromMs: from, toMs: to, nowMs: now, catalog: environment.catalog))
+        return try APIResponse.encoded(try environment.database.slaReport(fromMs: from, toMs: to, nowMs: now, catalog: environment.catalog,
+                                                                          complaintItems: environment.demandCatalogue.complaintItems))
     }
 
     func heatmap(_ request: Request, _ context: APIRequestContext) throws -> Response {

@@ -33,17 +33,19 @@ struct TicketView {
     /// The actions the lifecycle accepts in the ticket's state, asked of the lifecycle itself so
     /// the buttons can never offer what the server would refuse.
     static func validActions(_ ticket: Ticket, settings: TicketSettings) -> [String] {
-        TicketEvent.staffActions.compactMap { action in
+        func accepts(_ event: TicketEvent) -> Bool {
             var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
-            // A sample text: only the state decides here.
-            let event = action.make(action.textRequired ? "?" : "")
-            return (try? lifecycle.eventHappened(event, at: max(ticket.updatedAt, ticket.openedAt), by: "check")) == nil ? nil : action.name
+            return (try? lifecycle.eventHappened(event, at: max(ticket.updatedAt, ticket.openedAt), by: "check")) != nil
         }
+        // A sample text: only the state decides here.
+        let staff = TicketEvent.staffActions.filter { accepts($0.make($0.textRequired ? "?" : "")) }.map(\.name)
+        return staff + (accepts(.followUp(FollowUpAnswer(reached: false))) ? ["follow_up"] : [])
     }
 
     /// The event for an action name with its body's text; 400 for what is missing.
     static func event(_ name: String, body: [String: JSONValue]) throws -> TicketEvent {
         let aliases = ["acknowledge": "ack", "pend": "pending"]
+        if name == "follow_up" || name == "follow-up" { return .followUp(try followUpAnswer(body)) }
         guard let action = TicketEvent.staffActions.first(where: { $0.name == aliases[name] ?? name }) else {
             throw APIError(.notFound, "unknown action '\(name)' (actions: \(TicketEvent.staffActions.map(\.name).joined(separator: ", ")))")
         }
@@ -66,6 +68,15 @@ struct PersonalDataFilter {
             redacted = location.removeValue(forKey: "longitude") != nil || redacted
             object["location"] = .object(location)
         }
+        // The resident's words at the follow-up are theirs, not the viewer's.
+        func withoutComment(_ value: JSONValue) -> JSONValue {
+            guard case var .object(followUp) = value, case .string? = followUp["comment"] else { return value }
+            followUp["comment"] = .null
+            redacted = true
+            return .object(followUp)
+        }
+        if let followUp = object["follow_up"] { object["follow_up"] = withoutComment(followUp) }
+        if case let .array(history)? = object["follow_up_history"] { object["follow_up_history"] = .array(history.map(withoutComment)) }
         if case let .array(evidence)? = object["evidence"], !evidence.isEmpty {
             // Fail closed: evidence of a type the catalog does not know, or in a shape this
             // filter does not understand, is dropped rather than shown.
@@ -102,5 +113,30 @@ struct PersonalDataFilter {
         guard case var .object(object)? = try? JSONParser.parse(Array(body.utf8)) else { return #"{"redacted":true}"# }
         if let ticket = object["ticket"] { object["ticket"] = self.ticket(ticket) }
         return JSONValue.object(object).jsonText
+    }
+}
+
+extension TicketView {
+    /// `{"reached": true|false|"yes"|"no", "satisfaction": 1-5, "recommend": 0-10, "comment": "..."}`.
+    static func followUpAnswer(_ body: [String: JSONValue]) throws -> FollowUpAnswer {
+        let reached: Bool
+        switch body["reached"] {
+        case let .bool(value)?: reached = value
+        case let .string(text)? where ["yes", "no"].contains(text.lowercased()): reached = text.lowercased() == "yes"
+        case nil, .null?: throw APIError(.badRequest, "follow_up needs 'reached' (true or false)")
+        default: throw APIError(.badRequest, "'reached' must be true or false")
+        }
+        func score(_ field: String) throws -> Int? {
+            switch body[field] {
+            case nil, .null?: return nil
+            case let .int(value)?: return Int(value)
+            case let .double(value)? where value == value.rounded() && abs(value) < 1e6: return Int(value)
+            default: throw APIError(.badRequest, "'\(field)' must be a whole number")
+            }
+        }
+        let answer = FollowUpAnswer(reached: reached, satisfaction: try score("satisfaction"), recommend: try score("recommend"),
+                                    comment: try APIResponse.string(body, "comment"))
+        if let problem = answer.problem { throw APIError(.badRequest, problem) }
+        return answer
     }
 }

@@ -64,10 +64,11 @@ extension PayloadTemplate {
     static let sampleEvent: JSONValue = {
         let text = """
         {"seq": 42, "event": "ticket_warned", "at": "2026-11-22T23:10:00+08:00", "ticket_id": "T-000007", "actor": "gridwatch",
-         "severity": "emergency", "community": "demo", "level": 2, "team": "community", "automatically": false,
+         "severity": "emergency", "community": "demo", "level": 2, "clock": "respond", "outcome": "closed", "team": "community", "automatically": false,
          "cycle": 2, "assignee": "Li",
          "ticket": {"id": "T-000007", "rule": "smoke_alarm", "device": "smoke-b01-0101", "device_type": "smoke", "community": "demo",
           "building": "B01", "unit": "0101", "severity": "emergency", "category": "fire", "state": "open", "title": "Smoke alarm",
+          "titles": {"zh": "烟感报警", "en": "Smoke alarm"}, "item": "fire_alarm",
           "opened_at": "2026-11-22T23:00:00+08:00", "acknowledged_at": null, "resolved_at": null, "closed_at": null,
           "respond_by": "2026-11-22T23:30:00+08:00", "resolve_by": "2026-11-25T23:00:00+08:00", "escalation_level": 2,
           "warn_at": ["2026-11-22T23:15:00+08:00", "2026-11-22T23:24:00+08:00", "2026-11-22T23:30:00+08:00"],

@@ -23,6 +23,9 @@ public struct WebhookConfig: Sendable {
     public var backoffMaxSeconds = 600.0
     /// Extra request headers (a chat platform's token header, say).
     public var headers: [String: String] = [:]
+    /// The readers' language (`zh` or `en`): a template's `{{ticket.title}}` is the ticket's
+    /// title in it. Chinese first: the duty staff of a Chinese centre read Chinese.
+    public var language = "zh"
 
     public init(name: String, url: String) {
         self.name = name

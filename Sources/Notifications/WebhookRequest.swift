@@ -22,7 +22,7 @@ public struct WebhookRequest: Sendable {
     public static func make(webhook: WebhookConfig, deliveryID: Int64, event: StoredTicketEvent, nowMs: Int64) -> WebhookRequest {
         let body: [UInt8]
         if let template = webhook.template {
-            body = Array(template.render(context(for: event)).utf8)
+            body = Array(template.render(context(for: event, language: webhook.language)).utf8)
         } else {
             body = Array(event.body.utf8)
         }
@@ -44,9 +44,15 @@ public struct WebhookRequest: Sendable {
     /// The object placeholders are resolved in: the event JSON, plus the stored columns
     /// (`severity`, `community`, `seq`, ...) where the JSON does not carry them at the top,
     /// so `{{severity}}` works for every event.
-    public static func context(for event: StoredTicketEvent) -> JSONValue {
+    /// `language` picks the ticket's title from its `titles` for `{{ticket.title}}`.
+    public static func context(for event: StoredTicketEvent, language: String = "en") -> JSONValue {
         var members: [String: JSONValue] = [:]
         if case let .object(parsed)? = try? JSONParser.parse(Array(event.body.utf8)) { members = parsed }
+        if case var .object(ticket)? = members["ticket"], case let .object(titles)? = ticket["titles"],
+           let title = titles[language.lowercased().hasPrefix("en") ? "en" : "zh"] {
+            ticket["title"] = title
+            members["ticket"] = .object(ticket)
+        }
         let columns: [String: JSONValue] = ["seq": .int(event.seq), "event": .string(event.event), "ticket_id": .string(event.ticketID),
                                             "community": .string(event.community), "severity": .string(event.severity),
                                             "at": .string(RFC3339.format(milliseconds: event.atMs))]

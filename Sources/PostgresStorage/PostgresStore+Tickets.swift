@@ -31,6 +31,10 @@ extension PostgresStore {
         if let level = filter.minEscalationLevel { clauses.append("escalation_level >= \(bind(.int(level)))") }
         if let from = filter.openedFromMs { clauses.append("opened_at >= \(bind(.int(from)))") }
         if let before = filter.openedBeforeMs { clauses.append("opened_at < \(bind(.int(before)))") }
+        if filter.followUpOpen {
+            clauses.append("state IN ('resolved', 'closed') AND body::json->'follow_up'->>'due_at' IS NOT NULL "
+                + "AND body::json->'follow_up'->>'done_at' IS NULL")
+        }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let limit = bind(.int(Int64(min(filter.limit, Int(Int64.max)))))
         return try read { session in

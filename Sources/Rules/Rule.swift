@@ -59,7 +59,10 @@ public final class Rule: Sendable {
     public let active: ActiveSchedule?
     public let severity: String
     public let category: String
+    /// The title as English readers see it (`title: ...`, or `title: {en: ...}`).
     public let title: String
+    /// The Chinese title (`title: {zh: ..., en: ...}`), first for the residents and staff who read it.
+    public let titleZh: String?
     public let respondWithinSeconds: Double?
     public let resolveWithinSeconds: Double?
     /// `sla: {auto_resolve: true}`: the ticket resolves itself when the alert clears, if
@@ -85,7 +88,8 @@ public final class Rule: Sendable {
                 count: RuleTiming.Count?, clear: RuleTiming.Clear, clearWhen: RuleCondition?, active: ActiveSchedule?, severity: String,
                 category: String, title: String, respondWithinSeconds: Double?, resolveWithinSeconds: Double?, file: String, line: Int,
                 fingerprint: String, autoResolve: Bool = false, skill: String? = nil, resourceClasses: [String] = [],
-                item: String? = nil, itemLine: Int = 0, itemColumn: Int = 0) {
+                item: String? = nil, itemLine: Int = 0, itemColumn: Int = 0, titleZh: String? = nil) {
+        self.titleZh = titleZh
         self.item = item
         self.itemLine = itemLine
         self.itemColumn = itemColumn
@@ -116,7 +120,12 @@ public final class Rule: Sendable {
 
     /// The title for one device: `{device}`, `{community}`, `{building}`, `{unit}` and `{rule}`
     /// in the rule's title are filled in ("Smoke alarm in {building}-{unit}").
-    public func title(for device: Device) -> String {
+    public func title(for device: Device) -> String { Self.fill(title, for: device, rule: id) }
+
+    /// The Chinese title for one device, when the rule has one.
+    public func titleZh(for device: Device) -> String? { titleZh.map { Self.fill($0, for: device, rule: id) } }
+
+    static func fill(_ title: String, for device: Device, rule id: String) -> String {
         guard title.contains("{") else { return title }
         return title.replacingOccurrences(of: "{device}", with: device.id)
             .replacingOccurrences(of: "{community}", with: device.community)

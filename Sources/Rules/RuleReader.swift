@@ -48,7 +48,8 @@ enum RuleReader {
         let (respond, resolve, autoResolve) = readSLA(map, severity: severity, diagnostics: &diagnostics)
         guard diagnostics.errors.count == errorsBefore, let match else { return nil }
         let category = map.string("category", diagnostics: &diagnostics) ?? (match.type ?? "device")
-        let title = map.string("title", diagnostics: &diagnostics) ?? id.replacingOccurrences(of: "_", with: " ")
+        let titles = Self.titles(map, source: source, diagnostics: &diagnostics)
+        let title = titles.en ?? id.replacingOccurrences(of: "_", with: " ")
         let fingerprint = (try? Yams.serialize(node: node)) ?? id
         let holdAttribute = map["for"]?.scalar?.string.hasPrefix("attr.") == true ? map["for"]?.scalar.map { String($0.string.dropFirst(5)) } : nil
         let skill = map.string("skill", diagnostics: &diagnostics).flatMap { $0.isEmpty ? nil : $0 }
@@ -59,6 +60,25 @@ enum RuleReader {
                         respondWithinSeconds: respond, resolveWithinSeconds: resolve, file: source.path, line: node.mark?.line ?? 1,
                         fingerprint: fingerprint, autoResolve: autoResolve && severity != "emergency",
                         skill: skill, resourceClasses: resourceClasses,
-                        item: item, itemLine: map["item"]?.mark?.line ?? 0, itemColumn: map["item"]?.mark?.column ?? 0)
+                        item: item, itemLine: map["item"]?.mark?.line ?? 0, itemColumn: map["item"]?.mark?.column ?? 0, titleZh: titles.zh)
+    }
+
+    /// `title: Smoke alarm in {building}-{unit}`, or `title: {zh: 烟感报警 {building}-{unit}, en: ...}`
+    /// (Chinese first; both required in that form).
+    static func titles(_ map: YAMLMapping, source: YAMLSource, diagnostics: inout DiagnosticList) -> (zh: String?, en: String?) {
+        guard let node = map["title"], node.mapping != nil else { return (nil, map.string("title", diagnostics: &diagnostics)) }
+        guard let titles = YAMLMapping(node, in: source, what: "'title' ({zh, en})", diagnostics: &diagnostics) else { return (nil, nil) }
+        titles.rejectUnknownKeys(["zh", "en"], what: "'title'", diagnostics: &diagnostics)
+        var texts: [String: String] = [:]
+        for language in ["zh", "en"] {
+            guard titles.require(language, what: "'title'", diagnostics: &diagnostics) != nil,
+                  let text = titles.string(language, diagnostics: &diagnostics) else { continue }
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                diagnostics.append(source.diagnostic(at: titles[language], "the \(language) title must not be empty"))
+            } else {
+                texts[language] = text
+            }
+        }
+        return (texts["zh"], texts["en"])
     }
 }

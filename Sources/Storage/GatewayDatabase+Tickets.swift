@@ -15,6 +15,8 @@ public struct TicketFilter: Sendable {
     public var minEscalationLevel: Int?
     public var openedFromMs: Int64?
     public var openedBeforeMs: Int64?
+    /// Only tickets whose follow-up (回访) is still to be done: the follow-up queue.
+    public var followUpOpen = false
     public var limit: Int
 
     public init(states: Set<Ticket.State>? = nil, severity: String? = nil, community: String? = nil, building: String? = nil,
@@ -72,6 +74,10 @@ extension GatewayDatabase {
             if let before = filter.openedBeforeMs {
                 clauses.append("opened_at < ?")
                 arguments += [before]
+            }
+            if filter.followUpOpen {
+                clauses.append("state IN ('resolved', 'closed') AND json_extract(body, '$.follow_up.due_at') IS NOT NULL "
+                    + "AND json_extract(body, '$.follow_up.done_at') IS NULL")
             }
             let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments += [filter.limit]

@@ -98,6 +98,8 @@ public protocol GatewayStore: AnyObject, Sendable {
     func scrubAlertEventsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
     func scrubRejectedStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     func scrubTicketsStep(_ plan: RetentionPlan, type: String, nowMs: Int64) throws -> RetentionStepResult
+    /// Follow-up comments (the resident's words) past the personal period, tickets and event copies.
+    func scrubFollowUpCommentsStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     /// Deletes live staff positions received before the personal period.
     func pruneStaffPositionsStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     /// Erases one device's readings, roll-ups and rejections and its personal values from
@@ -163,8 +165,9 @@ extension GatewayStore {
     }
 
     /// The period's service figures: tickets opened in `[fromMs, toMs)`, devices as of now.
-    public func slaReport(fromMs: Int64, toMs: Int64, nowMs: Int64, catalog: DeviceTypeCatalog) throws -> SLAReport {
+    public func slaReport(fromMs: Int64, toMs: Int64, nowMs: Int64, catalog: DeviceTypeCatalog, complaintItems: Set<String> = []) throws -> SLAReport {
         let tickets = try tickets(TicketFilter(openedFromMs: fromMs, openedBeforeMs: toMs, limit: Int.max), withTimeline: true)
-        return SLAReport(tickets: tickets, devices: try deviceReportingStatuses(catalog: catalog), fromMs: fromMs, toMs: toMs, nowMs: nowMs)
+        return SLAReport(tickets: tickets, devices: try deviceReportingStatuses(catalog: catalog), fromMs: fromMs, toMs: toMs, nowMs: nowMs,
+                         complaintItems: complaintItems)
     }
 }

@@ -29,7 +29,7 @@ public struct RetentionRound {
 
     private enum Job {
         case rollUp, pruneReadings(Int), scrubReadings(String), scrubAlertEvents(String), scrubTickets(String)
-        case scrubRejected, pruneRejected, pruneRollups, pruneStaffPositions
+        case scrubRejected, pruneRejected, pruneRollups, pruneStaffPositions, scrubFollowUpComments
     }
 
     public let database: any GatewayStore
@@ -46,7 +46,7 @@ public struct RetentionRound {
         // Roll-up first: pruning and scrubbing only reach readings already rolled up.
         jobs = [.rollUp] + plan.rawGroups.indices.map { .pruneReadings($0) } + personalTypes.map { .scrubReadings($0) }
             + personalTypes.map { .scrubAlertEvents($0) } + personalTypes.map { .scrubTickets($0) }
-            + [.scrubRejected, .pruneRejected, .pruneRollups, .pruneStaffPositions]
+            + [.scrubRejected, .pruneRejected, .pruneRollups, .pruneStaffPositions, .scrubFollowUpComments]
     }
 
     /// Runs one step; false once the round is over.
@@ -94,6 +94,8 @@ public struct RetentionRound {
             return try count(database.pruneRollupsStep(plan, nowMs: nowMs), into: \.rollupsPruned)
         case .pruneStaffPositions:
             return try count(database.pruneStaffPositionsStep(plan, nowMs: nowMs), into: \.staffPositionsPruned)
+        case .scrubFollowUpComments:
+            return try count(database.scrubFollowUpCommentsStep(plan, nowMs: nowMs), into: \.ticketsScrubbed)
         }
     }
 

@@ -63,7 +63,7 @@ extension DemandCatalogue {
         mutating func item(_ node: Node, classID: String, diagnostics: inout DiagnosticList) -> Item? {
             guard let map = YAMLMapping(node, in: source, what: "an item", diagnostics: &diagnostics) else { return nil }
             let before = diagnostics.errors.count
-            map.rejectUnknownKeys(["id", "tier", "team", "skill", "title"], what: "an item", diagnostics: &diagnostics)
+            map.rejectUnknownKeys(["id", "tier", "team", "skill", "title", "complaint"], what: "an item", diagnostics: &diagnostics)
             let id = identifier(map, what: "an item", seen: &itemLines, kind: "item", diagnostics: &diagnostics)
             let tier = map.require("tier", what: "an item", diagnostics: &diagnostics).flatMap { _ in map.string("tier", diagnostics: &diagnostics) }
             if let tier, !tiers.contains(tier) {
@@ -72,8 +72,9 @@ extension DemandCatalogue {
             let team = map.string("team", diagnostics: &diagnostics).flatMap { $0.isEmpty ? nil : $0 }
             let skill = map.string("skill", diagnostics: &diagnostics).flatMap { $0.isEmpty ? nil : $0 }
             let title = self.title(map, what: "item", diagnostics: &diagnostics)
+            let complaint = map.bool("complaint", diagnostics: &diagnostics) ?? false
             guard diagnostics.errors.count == before, let id, let tier, let title else { return nil }
-            return Item(id: id, classID: classID, tier: tier, team: team, skill: skill, title: title,
+            return Item(id: id, classID: classID, tier: tier, team: team, skill: skill, title: title, complaint: complaint,
                         line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
         }
 

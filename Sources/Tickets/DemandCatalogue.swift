@@ -15,9 +15,24 @@ public struct DemandCatalogue: Sendable, Hashable {
         public var team: String?
         public var skill: String?
         public var title: LocalizedTitle
+        /// A resident's complaint (投诉): counted in the complaint rate and its timeliness.
+        public var complaint = false
         /// Where it is defined, for errors that concern its use (a rule naming it, say).
         public var line: Int
         public var column: Int
+
+        public init(id: String, classID: String, tier: String, team: String? = nil, skill: String? = nil, title: LocalizedTitle,
+                    complaint: Bool = false, line: Int = 1, column: Int = 1) {
+            self.id = id
+            self.classID = classID
+            self.tier = tier
+            self.team = team
+            self.skill = skill
+            self.title = title
+            self.complaint = complaint
+            self.line = line
+            self.column = column
+        }
     }
 
     /// One class of demands, with its items in file order.
@@ -25,6 +40,12 @@ public struct DemandCatalogue: Sendable, Hashable {
         public var id: String
         public var title: LocalizedTitle
         public var items: [Item]
+
+        public init(id: String, title: LocalizedTitle, items: [Item]) {
+            self.id = id
+            self.title = title
+            self.items = items
+        }
     }
 
     /// A title in both languages of the dashboard: Chinese first, as the residents read it.
@@ -54,4 +75,7 @@ public struct DemandCatalogue: Sendable, Hashable {
     public var items: [Item] { classes.flatMap(\.items) }
 
     public func demandClass(_ id: String) -> DemandClass? { classes.first { $0.id == id } }
+
+    /// The items that are complaints, for the report's complaint figures.
+    public var complaintItems: Set<String> { Set(items.filter(\.complaint).map(\.id)) }
 }

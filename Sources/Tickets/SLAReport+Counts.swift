@@ -37,21 +37,35 @@ extension SLAReport {
         public var transferredTickets: Int
         /// Every hand-over (a ticket reopened and overdue again may move twice).
         public var transfers: Int
+        /// The same levels on the resolve clock: service overdue (服务超期).
+        public var resolveLevel1: Int
+        public var resolveLevel2: Int
+        public var resolveLevel3: Int
+        /// Tickets handed up because their resolution was overdue.
+        public var resolveTransferredTickets: Int
 
         init(tickets: [Ticket]) {
-            let reached = tickets.map(\.warningLevelsReached)
+            let reached = tickets.map { $0.warningLevelsReached(action: "warned", current: $0.escalationLevel) }
             self.tickets = tickets.count
             level1 = reached.count { $0.contains(1) }
             level2 = reached.count { $0.contains(2) }
             level3 = reached.count { $0.contains(3) }
-            let moves = tickets.map { $0.timeline.count { $0.action == "transferred" } }
+            // The response clock's transfers; the resolve clock's are counted apart.
+            let moves = tickets.map { $0.timeline.count { $0.action == "transferred" && !$0.detail.hasSuffix("resolution overdue") } }
             transferredTickets = moves.count { $0 > 0 }
             transfers = moves.reduce(0, +)
+            let resolveReached = tickets.map { $0.warningLevelsReached(action: "resolve_warned", current: $0.resolveEscalationLevel ?? 0) }
+            resolveLevel1 = resolveReached.count { $0.contains(1) }
+            resolveLevel2 = resolveReached.count { $0.contains(2) }
+            resolveLevel3 = resolveReached.count { $0.contains(3) }
+            resolveTransferredTickets = tickets.count { $0.timeline.contains { $0.action == "transferred" && $0.detail.hasSuffix("resolution overdue") } }
         }
 
         enum CodingKeys: String, CodingKey {
             case tickets, level1 = "level_1", level2 = "level_2", level3 = "level_3"
             case transferredTickets = "transferred_tickets", transfers
+            case resolveLevel1 = "resolve_level_1", resolveLevel2 = "resolve_level_2", resolveLevel3 = "resolve_level_3"
+            case resolveTransferredTickets = "resolve_transferred_tickets"
         }
     }
 
@@ -143,12 +157,12 @@ extension SLAReport {
 extension Ticket {
     /// Warning levels fired in any cycle. The timeline keeps every cycle; `escalationLevel`
     /// only the current one, so it only fills in for a ticket stored without its history.
-    var warningLevelsReached: Set<Int> {
+    func warningLevelsReached(action: String, current: Int) -> Set<Int> {
         var levels = Set(timeline.compactMap { entry -> Int? in
-            guard entry.action == "warned", entry.detail.hasPrefix("level ") else { return nil }
+            guard entry.action == action, entry.detail.hasPrefix("level ") else { return nil }
             return Int(entry.detail.dropFirst("level ".count).prefix { $0.isNumber })
         })
-        if escalationLevel > 0 { levels.formUnion(1...escalationLevel) }
+        if current > 0 { levels.formUnion(1...current) }
         return levels
     }
 }

@@ -30,6 +30,8 @@ extension SLAReport {
         let funnel = warningFunnel
         lines.append("Warnings: level 1: \(funnel.level1) → level 2: \(funnel.level2) → level 3: \(funnel.level3) → "
             + "transferred: \(funnel.transferredTickets) (\(funnel.transfers) transfer\(funnel.transfers == 1 ? "" : "s"))")
+        lines.append("Resolution overdue warnings: level 1: \(funnel.resolveLevel1) → level 2: \(funnel.resolveLevel2) → "
+            + "level 3: \(funnel.resolveLevel3) → transferred: \(funnel.resolveTransferredTickets)")
         lines.append("False alarms: \(Self.percent(falseAlarms.rate)) (\(falseAlarms.cancelled) of \(falseAlarms.tickets) tickets cancelled)")
         let health = deviceHealth
         lines.append("Device health: \(Self.percent(health.rate)) (\(health.healthy) of \(health.total) devices reporting on time) "
@@ -37,6 +39,8 @@ extension SLAReport {
         lines += Self.aligned(health.byType.map {
             ["  \($0.type)", Self.percent($0.rate), "\($0.healthy)/\($0.total)", Self.verdict($0.met)]
         })
+        lines.append("")
+        lines += residentLines()
         lines.append("")
 
         lines.append("Tickets by building and category")
@@ -82,6 +86,9 @@ extension SLAReport {
         add("warning_funnel", "all", ["tickets": "\(warningFunnel.tickets)", "level_1": "\(warningFunnel.level1)",
                                       "level_2": "\(warningFunnel.level2)", "level_3": "\(warningFunnel.level3)",
                                       "transferred_tickets": "\(warningFunnel.transferredTickets)", "transfers": "\(warningFunnel.transfers)"])
+        add("resolve_warning_funnel", "all", ["level_1": "\(warningFunnel.resolveLevel1)", "level_2": "\(warningFunnel.resolveLevel2)",
+                                              "level_3": "\(warningFunnel.resolveLevel3)",
+                                              "transferred_tickets": "\(warningFunnel.resolveTransferredTickets)"])
         add("false_alarms", "all", ["tickets": "\(falseAlarms.tickets)", "cancelled": "\(falseAlarms.cancelled)", "rate": Self.value(falseAlarms.rate)])
         add("device_health", "all", ["healthy": "\(deviceHealth.healthy)", "total": "\(deviceHealth.total)", "rate": Self.value(deviceHealth.rate),
                                      "target": "\(deviceHealth.target)", "met": Self.value(deviceHealth.met)])
@@ -95,6 +102,7 @@ extension SLAReport {
         for cell in demandByGrid {
             add("demand_by_grid", "\(cell.community)/\(cell.grid)/\(cell.category)", ["tickets": "\(cell.count)"])
         }
+        rows += residentRows()
         return rows.map { $0.map(CSVText.escape).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 

@@ -62,8 +62,14 @@ public struct SLAReport: Sendable, Codable, Hashable {
     /// The same by grid, for tickets that recorded one (empty without grids in the inventory).
     public var demandByGrid: [GridDemandCell]
     public var falseAlarms: FalseAlarms
+    /// What residents said at the follow-ups, remediation by cause and complaints.
+    public var residents: ResidentFigures
+    /// The same by demand class and item.
+    public var residentsByDemand: [ResidentFigures]
 
-    public init(tickets: [Ticket], devices: [DeviceReportingStatus], fromMs: Int64, toMs: Int64, nowMs: Int64) {
+    /// `complaintItems`: the catalogue's items that are complaints, for the complaint figures.
+    public init(tickets: [Ticket], devices: [DeviceReportingStatus], fromMs: Int64, toMs: Int64, nowMs: Int64,
+                complaintItems: Set<String> = []) {
         let scoped = tickets.filter { $0.openedAt >= fromMs && $0.openedAt < toMs }
         self.fromMs = fromMs
         self.toMs = toMs
@@ -79,6 +85,8 @@ public struct SLAReport: Sendable, Codable, Hashable {
         demand = DemandCell.cells(scoped)
         demandByGrid = GridDemandCell.cells(scoped)
         falseAlarms = FalseAlarms(tickets: scoped)
+        residents = ResidentFigures(tickets: scoped, nowMs: nowMs, complaintItems: complaintItems)
+        residentsByDemand = ResidentFigures.rows(scoped, nowMs: nowMs, complaintItems: complaintItems)
     }
 
     /// The standard's tiers in order of urgency, then any others by name, so the table reads
@@ -98,5 +106,6 @@ public struct SLAReport: Sendable, Codable, Hashable {
         case fromMs = "from_ms", toMs = "to_ms", nowMs = "now_ms", tickets, tiers, overall
         case closure = "closed_within_72h", remediation, warningFunnel = "warning_funnel"
         case deviceHealth = "device_health", demand, demandByGrid = "demand_by_grid", falseAlarms = "false_alarms"
+        case residents, residentsByDemand = "residents_by_demand"
     }
 }

@@ -6,6 +6,9 @@ import Foundation
 /// The ticket as docs/design.md §1.5 shows it to people and programs (`--format json`, the HTTP API):
 /// RFC 3339 times in the calendar's zone, a `location` object and the evidence as readings.
 extension Ticket {
+    /// The title for a reader's language (`zh`, `zh-CN`, `en` ...): Chinese unless English is asked for.
+    public func title(language: String) -> String { language.lowercased().hasPrefix("en") ? title : titleZh ?? title }
+
     public func contractJSON(timeZone: TimeZone, withTimeline: Bool = false) -> JSONValue {
         func time(_ ms: Int64?) -> JSONValue { ms.map { .string(RFC3339.format(milliseconds: $0, timeZone: timeZone)) } ?? .null }
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
@@ -29,6 +32,12 @@ extension Ticket {
             "pending_since": time(pendingSince),
             "grid": text(grid), "item": text(item), "arrived_at": time(arrivedAt), "dispatched_at": time(dispatchedAt),
             "dispatch": dispatch.map(Self.dispatchJSON) ?? .null,
+            "titles": .object(["zh": .string(titleZh ?? title), "en": .string(title)]),
+            "resolve_escalation_level": .int(Int64(resolveEscalationLevel ?? 0)),
+            "resolve_warn_at": .array((resolveWarnAt ?? []).map { time($0) }),
+            "follow_up": followUp.map { Self.followUpJSON($0, time: time) } ?? .null,
+            "follow_up_history": .array((followUpHistory ?? []).map { Self.followUpJSON($0, time: time) }),
+            "reopen_causes": .object((reopenCauses ?? [:]).mapValues { .int(Int64($0)) }),
             "evidence": .array(evidence.map { item in
                 let values = (try? JSONParser.parse(Array(item.valuesJSON.utf8))) ?? .string(item.valuesJSON)
                 return .object(["at": time(item.atMs), "values": values])
@@ -41,6 +50,20 @@ extension Ticket {
             })
         }
         return .object(object)
+    }
+
+    /// The contract's `follow_up` object: `{"due_at", "done_at", "reached", "satisfaction",
+    /// "recommend", "comment", "by"}`, with the cycle, the failed attempts and whether it was on time.
+    static func followUpJSON(_ followUp: FollowUp, time: (Int64?) -> JSONValue) -> JSONValue {
+        func number(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+        return .object([
+            "cycle": .int(Int64(followUp.cycle)), "opened_at": time(followUp.openedAt), "due_at": time(followUp.dueAt),
+            "done_at": time(followUp.doneAt), "reached": followUp.reached.map { .bool($0) } ?? .null,
+            "satisfaction": number(followUp.satisfaction), "recommend": number(followUp.recommend),
+            "comment": followUp.comment.map { .string($0) } ?? .null, "by": followUp.by.map { .string($0) } ?? .null,
+            "failed_attempts": .int(Int64(followUp.failedAttempts)), "on_time": followUp.onTime.map { .bool($0) } ?? .null,
+            "warned_at": time(followUp.warnedAt),
+        ])
     }
 
     /// The contract's `dispatch` object: `{"assignee", "distance_m", "reason", "candidates": [{"id",

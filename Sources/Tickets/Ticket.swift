@@ -25,6 +25,8 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var severity: String
     public var category: String
     public var title: String
+    /// The Chinese title (the rule's `title.zh`, or its item's); `title` is the English one.
+    public var titleZh: String?
     public var state: State = .open
 
     public var openedAt: Int64
@@ -93,6 +95,18 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var arrivedAt: Int64?
     /// People who declined the ticket or let it lapse: never dispatched to it again.
     public var passedOverBy: [String]?
+    /// When each level of the resolve clock's warning (1, 2, 3) falls due this cycle; frozen at
+    /// the cycle's start and moved on by pauses. nil on tickets stored before the resolve clock warned.
+    public var resolveWarnAt: [Int64]?
+    /// 0 (or nil) none, 1-3 the resolve clock's levels fired this cycle.
+    public var resolveEscalationLevel: Int?
+    /// The follow-up (回访) of the latest resolution by a person.
+    public var followUp: FollowUp?
+    /// Earlier cycles' follow-ups: a dissatisfied answer reopened the ticket, and the
+    /// assessors count that answer too.
+    public var followUpHistory: [FollowUp]?
+    /// Reopens by cause (`alarm`, `dissatisfaction`, `staff`), for the remediation split.
+    public var reopenCauses: [String: Int]?
     public var timeline: [TimelineEntry] = []
     /// The time of the latest timeline entry: a later action may not claim an earlier time,
     /// or the trajectory a supervisor audits would run backwards.
@@ -151,6 +165,9 @@ public struct Ticket: Sendable, Codable, Hashable {
         }
     }
 
+    /// Every follow-up, earlier cycles' first.
+    public var followUps: [FollowUp] { (followUpHistory ?? []) + (followUp.map { [$0] } ?? []) }
+
     /// The response clock runs until someone acknowledges (pending does not stop it).
     public var responseClockRunning: Bool { state.isActive && acknowledgedAt == nil }
     /// The resolution clock runs until resolved, and stands still while pending.
@@ -168,6 +185,8 @@ public struct Ticket: Sendable, Codable, Hashable {
         case linkedTo = "linked_to", request, evidence, latitude, longitude, timeline, updatedAt = "updated_at"
         case grid, item, skill, resourceClasses = "resource_classes", dispatch, dispatchedAt = "dispatched_at", arrivedAt = "arrived_at"
         case passedOverBy = "passed_over_by"
+        case resolveWarnAt = "resolve_warn_at", resolveEscalationLevel = "resolve_escalation_level"
+        case followUp = "follow_up", followUpHistory = "follow_up_history", reopenCauses = "reopen_causes", titleZh = "title_zh"
     }
 }
 

@@ -29,6 +29,7 @@ extension TicketAction {
         case .dispatched: "ticket_dispatched"
         case .declined: "ticket_declined"
         case .arrived: "ticket_arrived"
+        case .followedUp: "ticket_followed_up"
         }
     }
 
@@ -45,7 +46,7 @@ extension TicketAction {
         "ticket_opened", "ticket_updated", "ticket_acknowledged", "ticket_started", "ticket_pending", "ticket_resumed",
         "ticket_resolved", "ticket_closed", "ticket_reopened", "ticket_cancelled", "ticket_assigned", "ticket_commented",
         "ticket_warned", "ticket_transferred", "ticket_response_breached", "ticket_resolution_breached", "ticket_ack_timeout",
-        "ticket_dispatched", "ticket_declined", "ticket_arrived",
+        "ticket_dispatched", "ticket_declined", "ticket_arrived", "ticket_followed_up",
     ]
 }
 
@@ -60,8 +61,13 @@ extension TicketDesk.Happening {
             "ticket": ticket.contractJSON(timeZone: timeZone),
         ]
         switch action {
-        case let .warned(level): object["level"] = .int(Int64(level))
-        case let .transferred(team): object["team"] = .string(team)
+        case let .warned(level, clock):
+            object["level"] = .int(Int64(level))
+            object["clock"] = .string(clock.rawValue)
+        case let .transferred(team, clock):
+            object["team"] = .string(team)
+            object["clock"] = .string(clock.rawValue)
+        case let .followedUp(outcome): object["outcome"] = .string(outcome.rawValue)
         case let .resolved(automatically): object["automatically"] = .bool(automatically)
         case let .reopened(cycle): object["cycle"] = .int(Int64(cycle))
         case let .assigned(person): object["assignee"] = .string(person)

@@ -29,6 +29,8 @@ public struct TicketDesk: Sendable {
         public var resourceClasses: [String] = []
         /// The catalogue item the rule names: its class becomes the ticket's category.
         public var item: String?
+        /// The rule's Chinese title, filled in for the device.
+        public var titleZh: String?
 
         public init(rule: String, device: Device, severity: String, category: String, title: String, lifeSafety: Bool,
                     autoResolvable: Bool, respondWithinSeconds: Double? = nil, resolveWithinSeconds: Double? = nil,
@@ -86,7 +88,7 @@ public struct TicketDesk: Sendable {
             if let last { happenings += try apply(.alertFired, to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger) }
         case .reopen:
             if let last {
-                happenings += try apply(.reopen(reason: "the alert fired again"), to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)
+                happenings += try apply(.reopen(reason: "the alert fired again", cause: .alarm), to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)
             }
         case let .openNew(linkedTo):
             happenings += try open(alert, linkedTo: linkedTo, at: nowMs, in: &ledger)
@@ -163,6 +165,8 @@ public struct TicketDesk: Sendable {
         ticket.assignee = route.assignee
         ticket.place(at: device)
         ticket.item = item?.id
+        // Chinese first: the rule's own Chinese title, else its item's with the place.
+        ticket.titleZh = alert.titleZh ?? item.map { "\($0.title.zh) \([device.building, device.unit].filter { !$0.isEmpty }.joined(separator: "-"))" }
         ticket.skill = alert.skill ?? item?.skill ?? route.skill
         ticket.resourceClasses = alert.resourceClasses.isEmpty ? nil : alert.resourceClasses
         if let evidence = alert.evidence { ticket.addEvidence(evidence) }

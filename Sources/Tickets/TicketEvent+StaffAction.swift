@@ -34,12 +34,13 @@ extension TicketEvent {
         case .resume: ("resume", "")
         case let .resolve(note): ("resolve", note)
         case .close: ("close", "")
-        case let .reopen(reason): ("reopen", reason)
+        case let .reopen(reason, _): ("reopen", reason)
         case let .cancel(reason): ("cancel", reason)
         case let .assign(person): ("assign", person)
         case let .decline(reason): ("decline", reason)
         case let .comment(comment): ("comment", comment)
-        case .alertFired, .alertCleared: ("", "")
+        // A follow-up carries scores, not one text: its own route and command send it.
+        case .alertFired, .alertCleared, .followUp: ("", "")
         }
         return Self.staffActions.first { $0.name == name }.map { ($0, text) }
     }

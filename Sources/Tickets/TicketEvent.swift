@@ -17,7 +17,7 @@ public enum TicketEvent: Sendable, Hashable {
     case resolve(note: String)
     case close
     /// Resolved, but the problem came back: a new clock cycle.
-    case reopen(reason: String)
+    case reopen(reason: String, cause: ReopenCause = .staff)
     /// A false alarm, or a duplicate.
     case cancel(reason: String)
     case assign(person: String)
@@ -25,6 +25,8 @@ public enum TicketEvent: Sendable, Hashable {
     /// without them.
     case decline(reason: String)
     case comment(text: String)
+    /// The follow-up call or visit after a resolution (回访).
+    case followUp(FollowUpAnswer)
     /// The alert that opened the ticket cleared.
     case alertCleared
 
@@ -43,6 +45,7 @@ public enum TicketEvent: Sendable, Hashable {
         case .assign: "assign"
         case .decline: "decline"
         case .comment: "comment"
+        case .followUp: "follow_up"
         case .alertCleared: "alert_cleared"
         }
     }
@@ -66,8 +69,8 @@ public enum TicketAction: Sendable, Hashable {
     case cancelled
     case assigned(person: String)
     case commented
-    case warned(level: Int)
-    case transferred(team: String)
+    case warned(level: Int, clock: TicketClock = .respond)
+    case transferred(team: String, clock: TicketClock = .respond)
     case responseBreached
     case resolutionBreached
     /// Acknowledged, but no progress in time: back to open, escalated again.
@@ -77,6 +80,8 @@ public enum TicketAction: Sendable, Hashable {
     case declined(person: String)
     /// The dispatched person reached the ticket's location.
     case arrived(person: String)
+    /// A follow-up was recorded; `outcome` says what it did to the ticket.
+    case followedUp(outcome: FollowUpOutcome)
 
     /// The replay output's `event` (docs/design.md §1.8), or nil for actions it does not
     /// list; those still reach the timeline and the API.
@@ -90,6 +95,7 @@ public enum TicketAction: Sendable, Hashable {
         case .reopened: "ticket_reopened"
         case .dispatched: "ticket_dispatched"
         case .arrived: "ticket_arrived"
+        case .followedUp: "ticket_followed_up"
         default: nil
         }
     }
@@ -103,12 +109,15 @@ public enum TicketTransitionError: Error, Hashable, CustomStringConvertible {
     case missingText(event: String, what: String)
     /// Acknowledging twice would overwrite the response time that reports measure.
     case alreadyAcknowledged(at: Int64)
+    /// A follow-up on a ticket that has none open, or an answer out of range.
+    case followUp(String)
 
     public var description: String {
         switch self {
         case let .invalidTransition(event, state): "cannot \(event) a ticket that is \(state.rawValue)"
         case let .missingText(event, what): "\(event) needs \(what)"
         case let .alreadyAcknowledged(at): "the ticket was already acknowledged at \(RFC3339.format(milliseconds: at, timeZone: .current))"
+        case let .followUp(problem): problem
         }
     }
 }

@@ -6,7 +6,7 @@ extension TicketLifecycle {
     /// Fires everything due at or before `nowMs`, in order. Safe to call at any moment and
     /// as often as wanted: nothing fires twice in one clock cycle.
     public mutating func timePassed(to nowMs: Int64) -> [TicketAction] {
-        guard ticket.state.isActive else { return [] }
+        guard ticket.state.isActive else { return followUpClock(to: nowMs) }
         var actions: [TicketAction] = []
         let actor = settings.systemActor
 
@@ -34,7 +34,12 @@ extension TicketLifecycle {
             }
         }
 
-        // Paused while pending: the deadline moves on when the pause ends.
+        // Paused while pending: the deadline and the levels move on when the pause ends.
+        if ticket.resolutionClockRunning, let levels = ticket.resolveWarnAt {
+            while resolveLevel < min(3, levels.count), nowMs >= levels[resolveLevel] {
+                escalateResolution(to: resolveLevel + 1, at: nowMs, into: &actions)
+            }
+        }
         if ticket.resolutionClockRunning, !ticket.resolutionBreached, nowMs >= ticket.resolveBy {
             ticket.resolutionBreached = true
             log(nowMs, actor, "resolution_breached", "due \(stamp(ticket.resolveBy))")
@@ -46,7 +51,7 @@ extension TicketLifecycle {
     /// The next instant at which `timePassed` could change something, for the timer wheel;
     /// nil when no clock runs.
     public func nextDeadline() -> Int64? {
-        guard ticket.state.isActive else { return nil }
+        guard ticket.state.isActive else { return followUpDeadline }
         var candidates: [Int64] = []
         if ticket.state == .acknowledged, let timeout = settings.ackTimeout(for: ticket.severity), let acknowledged = ticket.acknowledgedAt {
             candidates.append(acknowledged + timeout)
@@ -56,27 +61,49 @@ extension TicketLifecycle {
             if !ticket.responseBreached { candidates.append(ticket.respondBy) }
         }
         if ticket.resolutionClockRunning, !ticket.resolutionBreached { candidates.append(ticket.resolveBy) }
+        if ticket.resolutionClockRunning, let levels = ticket.resolveWarnAt, resolveLevel < min(3, levels.count) {
+            candidates.append(levels[resolveLevel])
+        }
         return candidates.min()
     }
 
+    /// The resolve clock's level fired this cycle (0 none).
+    var resolveLevel: Int { ticket.resolveEscalationLevel ?? 0 }
+
     /// Raises the warning level; level 3 hands the ticket to the next team up, if any.
     private mutating func escalate(to level: Int, at nowMs: Int64, into actions: inout [TicketAction]) {
-        let actor = settings.systemActor
         ticket.escalationLevel = level
         let due = level <= ticket.warnAt.count ? " (due \(stamp(ticket.warnAt[level - 1])))" : ""
-        let targets = settings.warnings.notify[level] ?? []
-        // The targets go on the timeline: who was told, and when, is part of what is audited.
-        let notify = targets.isEmpty ? "" : "; notify \(targets.joined(separator: ", "))"
-        log(nowMs, actor, "warned", "level \(level)\(due); respond by \(stamp(ticket.respondBy))\(notify)")
+        log(nowMs, settings.systemActor, "warned", "level \(level)\(due); respond by \(stamp(ticket.respondBy))\(notifyText(level))")
         actions.append(.warned(level: level))
-        guard level == 3 else { return }
+        if level == 3 { transferUp(at: nowMs, clock: .respond, into: &actions) }
+    }
+
+    /// The same three levels on the resolution deadline (服务超期自动转接上级部门): level 3, at
+    /// `resolve_by`, transfers the overdue ticket up.
+    private mutating func escalateResolution(to level: Int, at nowMs: Int64, into actions: inout [TicketAction]) {
+        ticket.resolveEscalationLevel = level
+        let due = ticket.resolveWarnAt.map { level <= $0.count ? " (due \(stamp($0[level - 1])))" : "" } ?? ""
+        log(nowMs, settings.systemActor, "resolve_warned", "level \(level)\(due); resolve by \(stamp(ticket.resolveBy))\(notifyText(level))")
+        actions.append(.warned(level: level, clock: .resolve))
+        if level == 3 { transferUp(at: nowMs, clock: .resolve, into: &actions) }
+    }
+
+    /// Who is told at `level`: on the timeline, because who was told, and when, is audited.
+    private func notifyText(_ level: Int) -> String {
+        let targets = settings.warnings.notify[level] ?? []
+        return targets.isEmpty ? "" : "; notify \(targets.joined(separator: ", "))"
+    }
+
+    private mutating func transferUp(at nowMs: Int64, clock: TicketClock, into actions: inout [TicketAction]) {
+        let why = clock == .resolve ? "resolution overdue" : "response overdue"
         if let upper = settings.hierarchy.above(ticket.team) {
-            log(nowMs, actor, "transferred", "from \(ticket.team) to \(upper): response overdue")
+            log(nowMs, settings.systemActor, "transferred", "from \(ticket.team) to \(upper): \(why)")
             ticket.team = upper
-            actions.append(.transferred(team: upper))
+            actions.append(.transferred(team: upper, clock: clock))
         } else {
             // The top of the chain: nobody to hand it to, but the timeline says so.
-            log(nowMs, actor, "not_transferred", "\(ticket.team) is the highest team; it stays there")
+            log(nowMs, settings.systemActor, "not_transferred", "\(ticket.team) is the highest team; it stays there (\(why))")
         }
     }
 }

@@ -8,6 +8,9 @@ import Foundation
 public struct TicketSettings: Sendable {
     public var calendar: WorkCalendar
     public var warnings: WarningPolicy
+    /// The resolve clock's levels, as fractions of the resolution window by default: the
+    /// response levels are often fixed minutes, which mean nothing against 72 hours.
+    public var resolveWarnings: WarningPolicy = .standard
     public var hierarchy: TeamHierarchy
     /// Acknowledged but neither started nor resolved within this: back to open, escalated.
     /// nil: no timeout.
@@ -16,6 +19,10 @@ public struct TicketSettings: Sendable {
     public var ackTimeoutMsByTier: [String: Int64] = [:]
     /// The timeline's actor for what the clocks do.
     public var systemActor: String
+    /// How long after a resolution the follow-up (回访) is due; nil: no follow-ups.
+    public var followUpWithin: SLADuration? = .workingDays(3)
+    /// Tries before a resident who cannot be reached is given up, and the ticket closed.
+    public var followUpAttempts = 3
 
     public init(calendar: WorkCalendar, warnings: WarningPolicy = .standard, hierarchy: TeamHierarchy = TeamHierarchy(),
                 ackTimeoutMs: Int64? = nil, systemActor: String = "gridwatch") {
@@ -103,16 +110,7 @@ public struct TicketLifecycle: Sendable {
             return .resumed
         case let .resolve(note):
             try allow(active)
-            endPause(at: nowMs)
-            // Resolving answers the resident too: it counts as the response when nobody acknowledged.
-            if ticket.acknowledgedAt == nil { respond(at: nowMs, by: actor) }
-            ticket.resolvedAt = nowMs
-            ticket.state = .resolved
-            if nowMs >= ticket.resolveBy, !ticket.resolutionBreached {
-                ticket.resolutionBreached = true
-                log(nowMs, settings.systemActor, "resolution_breached", "due \(stamp(ticket.resolveBy))")
-            }
-            log(nowMs, actor, "resolved", note)
+            resolve(note, at: nowMs, by: actor)
             return .resolved(automatically: false)
         case .close:
             try allow([.resolved])
@@ -120,15 +118,10 @@ public struct TicketLifecycle: Sendable {
             ticket.state = .closed
             log(nowMs, actor, "closed")
             return .closed
-        case let .reopen(reason):
+        case let .reopen(reason, cause):
             let reason = try text(reason, "a reason")
             try allow([.resolved, .closed])
-            // Remediation (返工) counts fixes by people that did not hold; an alert that cleared
-            // by itself and came back was never fixed by anyone.
-            if !ticket.autoResolved { ticket.reopenCount += 1 }
-            ticket.cycle += 1
-            startCycle(at: nowMs)
-            log(nowMs, actor, "reopened", "cycle \(ticket.cycle): \(reason); respond by \(stamp(ticket.respondBy)), resolve by \(stamp(ticket.resolveBy))")
+            reopen(because: reason, cause: cause, at: nowMs, by: actor)
             return .reopened(cycle: ticket.cycle)
         case let .cancel(reason):
             let reason = try text(reason, "a reason")
@@ -156,6 +149,8 @@ public struct TicketLifecycle: Sendable {
             // Comments are welcome in every state: a closed ticket is still discussed.
             log(nowMs, actor, "commented", try text(body, "text"))
             return .commented
+        case let .followUp(answer):
+            return try followedUp(answer, at: nowMs, by: actor)
         case .alertCleared:
             // A clear that arrives after a person finished the ticket changes nothing.
             guard state.isActive else { return .none }
@@ -170,6 +165,36 @@ public struct TicketLifecycle: Sendable {
             log(nowMs, actor, "alert_cleared", "left \(state.rawValue) for a person to resolve")
             return .none
         }
+    }
+
+    /// Stops both clocks; a resolution by a person opens its follow-up.
+    private mutating func resolve(_ note: String, at nowMs: Int64, by actor: String) {
+        endPause(at: nowMs)
+        // Resolving answers the resident too: it counts as the response when nobody acknowledged.
+        if ticket.acknowledgedAt == nil { respond(at: nowMs, by: actor) }
+        ticket.resolvedAt = nowMs
+        ticket.state = .resolved
+        if nowMs >= ticket.resolveBy, !ticket.resolutionBreached {
+            ticket.resolutionBreached = true
+            log(nowMs, settings.systemActor, "resolution_breached", "due \(stamp(ticket.resolveBy))")
+        }
+        log(nowMs, actor, "resolved", note)
+        openFollowUp(at: nowMs)
+    }
+
+    /// A new clock cycle for a problem that came back, counted by its cause.
+    mutating func reopen(because reason: String, cause: ReopenCause, at nowMs: Int64, by actor: String) {
+        // Remediation (返工) counts fixes by people that did not hold; an alert that cleared
+        // by itself and came back was never fixed by anyone.
+        if !ticket.autoResolved {
+            ticket.reopenCount += 1
+            ticket.reopenCauses = (ticket.reopenCauses ?? [:]).merging([cause.rawValue: 1], uniquingKeysWith: +)
+        }
+        // The follow-up of a fix that did not hold is moot: the next resolution gets its own.
+        if ticket.followUp?.isOpen == true { ticket.followUp = nil }
+        ticket.cycle += 1
+        startCycle(at: nowMs)
+        log(nowMs, actor, "reopened", "cycle \(ticket.cycle): \(reason); respond by \(stamp(ticket.respondBy)), resolve by \(stamp(ticket.resolveBy))")
     }
 
     /// Stops the response clock.
@@ -191,6 +216,11 @@ public struct TicketLifecycle: Sendable {
         // clock in working days it slightly favours the team across nights.
         ticket.pausedMs += paused
         ticket.resolveBy += paused
+        // The resolve clock's warnings not yet fired move with its deadline.
+        if var levels = ticket.resolveWarnAt {
+            for index in levels.indices where index >= (ticket.resolveEscalationLevel ?? 0) { levels[index] += paused }
+            ticket.resolveWarnAt = levels
+        }
         ticket.pendingSince = nil
         return paused
     }
@@ -202,6 +232,8 @@ public struct TicketLifecycle: Sendable {
         ticket.respondBy = Int64((due.respondBy.timeIntervalSince1970 * 1000).rounded())
         ticket.resolveBy = Int64((due.resolveBy.timeIntervalSince1970 * 1000).rounded())
         ticket.warnAt = settings.warnings.schedule(start: nowMs, respondBy: ticket.respondBy, tier: ticket.severity, calendar: settings.calendar)
+        ticket.resolveWarnAt = settings.resolveWarnings.schedule(start: nowMs, respondBy: ticket.resolveBy, tier: ticket.severity, calendar: settings.calendar)
+        ticket.resolveEscalationLevel = 0
         ticket.escalationLevel = 0
         ticket.responseBreached = false
         ticket.resolutionBreached = false

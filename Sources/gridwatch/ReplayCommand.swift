@@ -107,10 +107,12 @@ struct ReplayCommand: ParsableCommand {
         ]
         var extra = ""
         switch happening.action {
-        case let .warned(level):
+        case let .warned(level, clock):
             object["level"] = .int(Int64(level))
-            extra = " level \(level)"
-        case let .transferred(team):
+            object["clock"] = .string(clock.rawValue)
+            extra = " level \(level)" + (clock == .respond ? "" : " (\(clock.rawValue))")
+        case let .transferred(team, clock):
+            object["clock"] = .string(clock.rawValue)
             extra = " to \(team)"
         case let .resolved(automatically):
             object["automatically"] = .bool(automatically)

@@ -32,7 +32,9 @@ struct ReportCommand: ParsableCommand {
             let database = try store.openDatabase()
             var diagnostics = DiagnosticList()
             let catalog = DeviceTypeCatalog.load(directory: config.deviceTypesPath, diagnostics: &diagnostics)
-            let report = try database.slaReport(fromMs: fromMs, toMs: toMs, nowMs: nowMs, catalog: catalog)
+            let demand = config.cataloguePath.map { DemandCatalogue.load(path: $0, tiers: config.tiers, diagnostics: &diagnostics) }
+            let report = try database.slaReport(fromMs: fromMs, toMs: toMs, nowMs: nowMs, catalog: catalog,
+                                                complaintItems: demand?.complaintItems ?? [])
             switch format {
             case .text:
                 let text = report.text(timeZone: zone)

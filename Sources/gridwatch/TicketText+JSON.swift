@@ -55,6 +55,7 @@ extension TicketText {
         case let .assign(person): "assigned to \(person)"
         case .decline: "declined; dispatching again"
         case .comment: "comment added"
+        case let .followUp(answer): answer.reached ? "follow-up recorded" : "follow-up attempt recorded (not reached)"
         case .alertFired, .alertCleared: event.name
         }
     }

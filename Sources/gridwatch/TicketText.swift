@@ -60,8 +60,10 @@ enum TicketText {
         case .cancelled: "cancelled"
         case let .assigned(person): "assigned to \(person)"
         case .commented: "comment added"
-        case let .warned(level): "warning level \(level)"
-        case let .transferred(team): "transferred to \(team)"
+        case let .warned(level, .respond): "warning level \(level)"
+        case let .warned(level, .resolve): "resolution warning level \(level)"
+        case .warned(_, .followUp): "follow-up overdue"
+        case let .transferred(team, clock): "transferred to \(team)" + (clock == .resolve ? " (resolution overdue)" : "")
         case .responseBreached: "response deadline breached"
         case .resolutionBreached: "resolution deadline breached"
         case .fellBackToOpen: "acknowledgement timed out; back to open"
@@ -69,6 +71,7 @@ enum TicketText {
         case .dispatched(nil): "nobody available to dispatch"
         case let .declined(person): "declined by \(person)"
         case let .arrived(person): "\(person) arrived"
+        case let .followedUp(outcome): "followed up: \(outcome.rawValue.replacingOccurrences(of: "_", with: " "))"
         }
     }
 }

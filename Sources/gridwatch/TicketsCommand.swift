@@ -11,7 +11,7 @@ import Tickets
 struct TicketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "Service tickets: list, show, log a request, and act on them.",
-        subcommands: [List.self, Show.self, Create.self] + verbs)
+        subcommands: [List.self, Show.self, Create.self] + verbs + [FollowUpCommand.self, FollowUps.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tickets, newest first (active ones by default).")
@@ -78,8 +78,9 @@ struct TicketsCommand: ParsableCommand {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Log a resident's request taken by phone or at the desk: the same clocks and warnings as an alarm.")
         @OptionGroup var action: TicketActionOptions
-        @Option(help: "Category, e.g. elderly_care, water, security, repair.") var category: String
-        @Option(help: "Tier: emergency, general, complex (or one from the configuration).") var severity: String = "general"
+        @Option(help: "The catalogue's item (lock_repair, noise_complaint ...): it sets the category, tier, team and skill.") var item: String?
+        @Option(help: "Category, e.g. elderly_care, water, security, repair (the item's class when --item is given).") var category: String?
+        @Option(help: "Tier: emergency, general, complex (or one from the configuration); default the item's, else general.") var severity: String?
         @Option(help: "Community.") var community: String?
         @Option(help: "Building.") var building: String = ""
         @Option(help: "The skill the job needs (plumbing, first_aid ...): dispatch sends someone who has it.") var skill: String?
@@ -89,8 +90,10 @@ struct TicketsCommand: ParsableCommand {
 
         func run() throws {
             if let client = try action.remoteClient() {
-                var body: [String: JSONValue] = ["category": .string(category), "severity": .string(severity), "text": .string(text),
-                                                 "building": .string(building), "unit": .string(unit)]
+                var body: [String: JSONValue] = ["text": .string(text), "building": .string(building), "unit": .string(unit)]
+                if let category { body["category"] = .string(category) }
+                if let severity { body["severity"] = .string(severity) }
+                if let item { body["item"] = .string(item) }
                 if let community { body["community"] = .string(community) }
                 if let device { body["device"] = .string(device) }
                 if let skill { body["skill"] = .string(skill) }
@@ -103,10 +106,12 @@ struct TicketsCommand: ParsableCommand {
                 deviceRecord = stored.device
             }
             guard let place = community ?? deviceRecord?.community else { throw ValidationError("--community (or --device) is needed") }
-            var request = TicketDesk.Request(category: category, severity: severity, community: place,
+            guard category != nil || item != nil else { throw ValidationError("--category or --item is needed") }
+            var request = TicketDesk.Request(category: category ?? "", severity: severity ?? (item == nil ? "general" : ""), community: place,
                                              building: building.isEmpty ? deviceRecord?.building ?? "" : building,
                                              unit: unit.isEmpty ? deviceRecord?.unit ?? "" : unit, text: text, device: deviceRecord)
             request.skill = skill
+            request.item = item
             request.place = try database.place(of: request)
             let desk = try action.store.loadTicketDesk()
             let nowMs = try action.nowMs()

@@ -28,7 +28,7 @@ import Tickets
         _ = try lifecycle.eventHappened(.acknowledge, at: 1_000, by: "wang")
         #expect(!TicketView.validActions(lifecycle.ticket, settings: settings).contains("ack"))
         _ = try lifecycle.eventHappened(.resolve(note: ""), at: 2_000, by: "wang")
-        #expect(TicketView.validActions(lifecycle.ticket, settings: settings) == ["close", "reopen", "comment"])
+        #expect(TicketView.validActions(lifecycle.ticket, settings: settings) == ["close", "reopen", "comment", "follow_up"])
         #expect(throws: APIError.self) { try TicketView.event("pending", body: [:]) }
         #expect(try TicketView.event("assign", body: ["to": .string("li")]) == .assign(person: "li"))
     }

@@ -16,6 +16,7 @@ import Testing
     /// A configuration in `directory` pointing at the repository's device types, with `extra` YAML appended.
     static func writeConfig(in directory: String, inventory: String? = nil, storage: String = "", extra: String = "") throws -> String {
         let path = directory + "/gridwatch.yaml"
+        try TestPaths.shipCatalogue(to: directory)
         try """
         devices:
           types: \(TestPaths.repository)/devices

@@ -20,6 +20,7 @@ import Testing
         """.write(toFile: directory + "/roster.csv", atomically: true, encoding: .utf8)
         let repository = TestPaths.repository
         let path = directory + "/gridwatch.yaml"
+        try TestPaths.shipCatalogue(to: directory)
         try """
         devices:
           types: \(repository)/devices

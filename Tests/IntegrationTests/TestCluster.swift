@@ -24,6 +24,7 @@ final class TestCluster {
         storeURL = try (postgres ?? TestPostgres.shared()).createDatabase("cluster")
         configPath = directory + "/cluster.yaml"
         let repository = TestPaths.repository
+        try TestPaths.shipCatalogue(to: directory)
         try """
             mqtt: {client_id: gwtest}
             storage: {database: \(directory)/unused.db}

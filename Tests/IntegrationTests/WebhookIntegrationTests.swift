@@ -53,7 +53,8 @@ import Testing
             text = (try? String(contentsOfFile: received, encoding: .utf8)) ?? ""
             return text.contains("ticket_opened")
         }, "nothing delivered: \(gateway.process?.log ?? "")")
-        #expect(text.contains("\"msgtype\": \"text\"") && text.contains("emergency Smoke alarm in b01-0101 — b01-0101, respond by 20"), "\(text)")
+        #expect(text.contains("\"msgtype\": \"text\"") && text.contains("emergency 烟感报警 b01-0101 — b01-0101, respond by 20"), "\(text)")
+        // Chinese first: the robot's readers get the rule's Chinese title (the webhook's `language` defaults to zh).
         #expect(text.contains("X-Gridwatch-Signature: sha256=") && text.contains("X-Gridwatch-Event: ticket_opened"), "\(text)")
         let listed = try CommandLineTests.gridwatch(["webhooks", "list", "--db", gateway.databasePath, "--config", config, "--format", "json"],
                                                     in: directory)

@@ -78,3 +78,15 @@ import Testing
 }
 
 struct TemplateTestError: Error {}
+
+extension PayloadTemplateTests {
+    /// A chat robot's text carries the title in its readers' language (Chinese first).
+    @Test func theTitleIsInTheWebhooksLanguage() throws {
+        let template = try PayloadTemplate(#"{"text": "{{ticket.title}}"}"#)
+        let body = #"{"event": "ticket_opened", "ticket": {"id": "T-1", "title": "Smoke alarm in b01-0101", "titles": {"zh": "烟感报警 b01-0101", "en": "Smoke alarm in b01-0101"}}}"#
+        let event = StoredTicketEvent(seq: 1, atMs: 0, event: "ticket_opened", ticketID: "T-1", community: "demo", severity: "emergency", body: body)
+        #expect(template.render(WebhookRequest.context(for: event, language: "zh")) == #"{"text": "烟感报警 b01-0101"}"#)
+        #expect(template.render(WebhookRequest.context(for: event, language: "en")) == #"{"text": "Smoke alarm in b01-0101"}"#)
+        #expect(try PayloadTemplate(#"{"text": "{{ticket.titles.zh}} {{clock}}"}"#).problems().isEmpty)
+    }
+}

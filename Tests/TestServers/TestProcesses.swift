@@ -15,6 +15,15 @@ public enum TestPaths {
         return repository + "/.build/debug/gridwatch"
     }
 
+    /// Puts the shipped demand catalogue next to a test's configuration, where `tickets.catalogue`
+    /// looks by default (as on an installed machine): the shipped rules name its items. A
+    /// catalogue the test wrote itself stays.
+    public static func shipCatalogue(to directory: String) throws {
+        let target = directory + "/catalogue.yaml"
+        guard !FileManager.default.fileExists(atPath: target) else { return }
+        try FileManager.default.copyItem(atPath: repository + "/config/catalogue.yaml", toPath: target)
+    }
+
     public static func temporaryDirectory(_ name: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(name)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

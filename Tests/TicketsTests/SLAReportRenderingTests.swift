@@ -15,7 +15,8 @@ import Tickets
         #expect(try JSONDecoder().decode(SLAReport.self, from: data) == report)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == ["from_ms", "to_ms", "now_ms", "tickets", "tiers", "overall", "closed_within_72h",
-                                     "remediation", "warning_funnel", "device_health", "demand", "demand_by_grid", "false_alarms"])
+                                     "remediation", "warning_funnel", "device_health", "demand", "demand_by_grid", "false_alarms",
+                                     "residents", "residents_by_demand"])
         let json = try #require(String(data: data, encoding: .utf8))
         for key in ["\"time_to_acknowledge\":{", "\"p50_ms\":1500000", "\"open_overdue\":1", "\"not_yet_due\":1",
                     "\"level_3\":3", "\"transferred_tickets\":2", "\"by_type\":[", "\"resolved_awaiting_close\":3"] {

@@ -21,7 +21,8 @@ import Tickets
         #expect(lifecycle.timePassed(to: F.t0 + 30 * Self.minute)
             == [.warned(level: 3), .transferred(team: "community"), .responseBreached])
         #expect(lifecycle.timePassed(to: F.t0 + 40 * Self.minute) == [])
-        #expect(lifecycle.nextDeadline() == F.t0 + 72 * Self.hour)
+        // Next: the resolve clock's first level, half way through its 72 h.
+        #expect(lifecycle.nextDeadline() == F.t0 + 36 * Self.hour)
         #expect(lifecycle.ticket.escalationLevel == 3 && lifecycle.ticket.team == "community")
         #expect(lifecycle.ticket.timeline.map(\.action)
             == ["opened", "warned", "warned", "warned", "transferred", "response_breached"])
@@ -42,8 +43,9 @@ import Tickets
         // Never ticked before the restart: all due levels fire at once, then never again.
         var cold = try F.restarted(F.open())
         #expect(cold.timePassed(to: F.t0 + 100 * Self.hour)
-            == [.warned(level: 1), .warned(level: 2), .warned(level: 3), .transferred(team: "community"),
-                .responseBreached, .resolutionBreached])
+            == [.warned(level: 1), .warned(level: 2), .warned(level: 3), .transferred(team: "community"), .responseBreached,
+                .warned(level: 1, clock: .resolve), .warned(level: 2, clock: .resolve), .warned(level: 3, clock: .resolve),
+                .transferred(team: "street_office", clock: .resolve), .resolutionBreached])
         var warm = try F.restarted(cold)
         #expect(warm.timePassed(to: F.t0 + 200 * Self.hour) == [])
         #expect(warm.nextDeadline() == nil)
@@ -73,8 +75,11 @@ import Tickets
         _ = try lifecycle.eventHappened(.acknowledge, at: F.t0 + 20 * Self.minute, by: "wang")
         #expect(lifecycle.timePassed(to: F.t0 + 2 * Self.hour) == [])
         #expect(lifecycle.ticket.escalationLevel == 1 && !lifecycle.ticket.responseBreached)
-        #expect(lifecycle.nextDeadline() == F.t0 + 72 * Self.hour)
-        #expect(lifecycle.timePassed(to: F.t0 + 72 * Self.hour) == [.resolutionBreached])
+        // The response clock stopped; the resolve clock's levels remain, the last one transfers.
+        #expect(lifecycle.nextDeadline() == F.t0 + 36 * Self.hour)
+        #expect(lifecycle.timePassed(to: F.t0 + 72 * Self.hour)
+            == [.warned(level: 1, clock: .resolve), .warned(level: 2, clock: .resolve), .warned(level: 3, clock: .resolve),
+                .transferred(team: "community", clock: .resolve), .resolutionBreached])
         #expect(lifecycle.timePassed(to: F.t0 + 73 * Self.hour) == [])
     }
 

@@ -28,6 +28,8 @@ import Tickets
         case .comment, .alertCleared: return Set(Ticket.State.allCases)
         // Not in `events`: it also needs an assignee (TicketDispatchTests covers it).
         case .decline: return [.open, .acknowledged]
+        // Not in `events`: it also needs an open follow-up (FollowUpTests covers it).
+        case .followUp: return [.resolved, .closed]
         }
     }
 
@@ -77,7 +79,8 @@ import Tickets
         #expect(ticket.timeline.map(\.action) == ["opened", "assigned", "acknowledged", "started", "resolved", "closed"])
         #expect(ticket.timeline.map(\.actor) == ["rule:smoke_alarm", "desk", "wang", "wang", "wang", "chen"])
         #expect(ticket.timeline[4].detail == "battery replaced")
-        #expect(lifecycle.nextDeadline() == nil)
+        // Closed by staff before the follow-up: only the follow-up's clock is left.
+        #expect(lifecycle.nextDeadline() == ticket.followUp?.dueAt && ticket.followUp?.isOpen == true)
     }
 
     @Test func clearErrors() throws {
@@ -119,7 +122,9 @@ import Tickets
         let paused = 80 * Self.hour - 5 * Self.minute
         #expect(lifecycle.ticket.pausedMs == paused && lifecycle.ticket.state == .open)
         #expect(lifecycle.ticket.resolveBy == F.t0 + 72 * Self.hour + paused)
-        #expect(lifecycle.nextDeadline() == lifecycle.ticket.resolveBy)
+        // The resolve clock's levels moved on with its deadline.
+        #expect(lifecycle.nextDeadline() == F.t0 + 36 * Self.hour + paused)
+        #expect(lifecycle.ticket.resolveWarnAt?.last == lifecycle.ticket.resolveBy)
         _ = try lifecycle.eventHappened(.resolve(note: "done"), at: lifecycle.ticket.resolveBy - Self.minute, by: "wang")
         #expect(!lifecycle.ticket.resolutionBreached && lifecycle.ticket.responseBreached)
     }

@@ -10,7 +10,8 @@ import Tickets
         let actions: [TicketAction] = [.opened, .updated, .acknowledged, .started, .pended, .resumed, .resolved(automatically: false), .closed,
                                        .reopened(cycle: 2), .cancelled, .assigned(person: "li"), .commented, .warned(level: 1),
                                        .transferred(team: "community"), .responseBreached, .resolutionBreached, .fellBackToOpen,
-                                       .dispatched(assignee: "li"), .dispatched(assignee: nil), .declined(person: "li"), .arrived(person: "li")]
+                                       .dispatched(assignee: "li"), .dispatched(assignee: nil), .declined(person: "li"), .arrived(person: "li"),
+                                       .followedUp(outcome: .closed)]
         #expect(Set(actions.compactMap(\.eventName)) == Set(TicketAction.eventNames))
         #expect(TicketAction.none.eventName == nil)
     }

@@ -70,3 +70,16 @@ enum TicketFixture {
         return TicketLifecycle(resuming: ticket, settings: lifecycle.settings)
     }
 }
+
+/// Reading JSON the tests get back, by key, without a decoder for every shape.
+extension JSONValue {
+    subscript(key: String) -> JSONValue? {
+        if case let .object(object) = self { return object[key] }
+        return nil
+    }
+
+    var string: String? {
+        if case let .string(text) = self { return text }
+        return nil
+    }
+}

@@ -1,7 +1,7 @@
 // The emergency alarm: a banner and a repeating tone for every new emergency until someone
 // acknowledges it, here or anywhere else (the ticket_acknowledged event stops it too).
 import { api } from './api.js';
-import { t } from './i18n.js';
+import { t, ticketTitle } from './i18n.js';
 import { h, setText, fmtTime, place, now, ms, fmtAgo } from './util.js';
 import { isActive } from './tickets.js';
 
@@ -41,7 +41,7 @@ export function onEvent(name, ticket) {
   if (isNewEmergency) {
     alarms.set(ticket.id, ticket);
     muted = false; // a mute silenced the previous emergency, never the next one
-    setText($('announcer'), t('announceEmergency', { title: ticket.title, place: place(ticket) }));
+    setText($('announcer'), t('announceEmergency', { title: ticketTitle(ticket), place: place(ticket) }));
   } else if (alarms.has(ticket.id)) {
     if (needsResponse(ticket)) alarms.set(ticket.id, ticket);
     else alarms.delete(ticket.id);
@@ -100,7 +100,7 @@ function item(ticket) {
     on: { click: e => acknowledge(ticket.id, e.currentTarget, error) },
   }, t('ack'));
   return h('li', { 'data-ticket-id': ticket.id },
-    h('strong', { class: 'banner-what', text: ticket.title }),
+    h('strong', { class: 'banner-what', text: ticketTitle(ticket) }),
     h('span', { class: 'banner-where', text: [place(ticket), ticket.resident].filter(Boolean).join(' · ') }),
     h('span', { class: 'banner-when', 'data-opened': ticket.opened_at }),
     ack,

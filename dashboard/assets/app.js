@@ -7,10 +7,11 @@ import * as ticketPage from './ticket.js';
 import * as reports from './reports.js';
 import * as map from './map.js';
 import * as alarm from './alarm.js';
+import * as followUps from './followup.js';
 
 const $ = id => document.getElementById(id);
 const THEME_KEY = 'gridwatch.theme';
-const VIEWS = ['login', 'duty', 'ticket', 'map', 'heatmap', 'devices'];
+const VIEWS = ['login', 'duty', 'ticket', 'map', 'heatmap', 'devices', 'followups'];
 
 let session = null;          // {name, role} once the gateway accepted the token
 let currentView = null;
@@ -153,7 +154,7 @@ function showView(name) {
 }
 
 /**
- * #/ (optionally ?filters), #/tickets/ID, #/map?community=C&heat=N, #/heatmap?days=N, #/devices. moveFocus: after a
+ * #/ (optionally ?filters), #/tickets/ID, #/map?community=C&heat=N, #/heatmap?days=N, #/devices, #/follow-ups. moveFocus: after a
  * navigation, focus goes to the new page's heading so keyboard and screen-reader users start
  * there; not at start-up, where it would scroll past the header.
  */
@@ -174,6 +175,10 @@ async function route(moveFocus) {
     showView('heatmap');
     await reports.showHeatmap(query);
     headingId = 'heatmap-h';
+  } else if (path === '/follow-ups') {
+    showView('followups');
+    await followUps.showQueue();
+    headingId = 'followups-h';
   } else if (path === '/devices') {
     showView('devices');
     await reports.showDevices();

@@ -2,7 +2,7 @@
 // Rows are keyed DOM nodes updated in place, so live updates never steal focus or a checkbox,
 // and the order is held while the officer is working in the list (see isHeld()).
 import { api, withQuery } from './api.js';
-import { t, label, levelText } from './i18n.js';
+import { t, label, levelText, ticketTitle } from './i18n.js';
 import { h, setText, now, ms, fmtTime, fmtLeft, fmtDuration, place, syncClock } from './util.js';
 import {
   ALL_STATES, clockOf, dutyOrder, FILTER_GROUPS, FLAGS, emptyFilters, matchesFilters,
@@ -259,7 +259,7 @@ function updateRow(row, tk, at, matches, held) {
     setText(r.due, t(clock.kind === 'respond' ? 'dueRespond' : 'dueResolve', { time: fmtTime(clock.due) }));
   }
   setText(r.level, levelText(level));
-  setText(r.title, tk.title || tk.rule);
+  setText(r.title, ticketTitle(tk));
   setText(r.sev, label('sev', tk.severity));
   setText(r.state, label('st', tk.state));
   r.state.dataset.state = tk.state;

@@ -66,6 +66,13 @@ const STRINGS = {
     resourcesNearby: 'Resources nearby', res_aed: 'defibrillator', res_clinic: 'clinic', res_hospital: 'hospital',
     res_pharmacy: 'pharmacy', res_locksmith: 'locksmith', res_plumber: 'plumber', res_volunteer: 'volunteers',
     res_canteen: 'canteen', res_fire_station: 'fire station',
+    // Follow-up (回访)
+    navFollowUps: 'Follow-ups', followUpsTitle: 'Follow-ups to make', followUpOverdue: 'overdue', followUpDue: 'Due',
+    followUpAttempts: 'Not reached', followUpsNone: 'No follow-ups to make.',
+    followUpsHelp: 'Residents to call or visit after their service: soonest due first.',
+    fReached: 'Resident reached?', no: 'no', fSatisfaction: 'Satisfaction (1-5)', fRecommend: 'Would recommend (0-10)',
+    fComment: 'What the resident said (optional)', act_follow_up: 'Record follow-up', followUp: 'Follow-up',
+    followUpDueAt: 'Follow-up due {at} ({n} tries not reached so far)', followUpNotReached: 'not reached (closed {at})',
     // Heat map
     heatTitle: 'Tickets by building and category', period: 'Period', p1: 'Today', p7: 'Last 7 days', p30: 'Last 30 days',
     building: 'Building', total: 'Total', heatCell: '{building}, {category}: {n} tickets, {active} active',
@@ -104,6 +111,7 @@ const STRINGS = {
     st_resolved: 'Resolved', st_closed: 'Closed', st_cancelled: 'Cancelled',
     cat_fire: 'fire', cat_water: 'water', cat_security: 'security', cat_elderly_care: 'elderly care',
     cat_device_health: 'device health', cat_repair: 'repair', cat_device: 'device',
+    cat_safety: 'safety', cat_repairs: 'repairs and daily life', cat_health: 'health', cat_neighbourhood: 'neighbourhood and complaints',
     type_door: 'door', type_smoke: 'smoke detector', type_water_meter: 'water meter', type_wristband: 'wristband',
     type_building_gateway: 'building gateway', type_request: 'resident request',
     tl_opened: 'opened', tl_occurred: 'occurred again', tl_acknowledged: 'acknowledged', tl_started: 'started',
@@ -173,6 +181,12 @@ const STRINGS = {
     resourcesNearby: '附近资源', res_aed: '除颤仪', res_clinic: '卫生服务站', res_hospital: '医院',
     res_pharmacy: '药房', res_locksmith: '开锁', res_plumber: '水电工', res_volunteer: '志愿者',
     res_canteen: '长者食堂', res_fire_station: '微型消防站',
+    navFollowUps: '回访', followUpsTitle: '待回访', followUpOverdue: '已超期', followUpDue: '回访期限',
+    followUpAttempts: '未联系上次数', followUpsNone: '没有待回访的工单。',
+    followUpsHelp: '服务完成后需要电话或上门回访的居民，按期限先后排列。',
+    fReached: '是否联系上居民？', no: '否', fSatisfaction: '满意度（1-5）', fRecommend: '推荐意愿（0-10）',
+    fComment: '居民意见（可选）', act_follow_up: '记录回访', followUp: '回访',
+    followUpDueAt: '回访期限 {at}（已 {n} 次未联系上）', followUpNotReached: '未联系上（{at} 结案）',
     heatTitle: '各楼栋各类工单', period: '时段', p1: '今天', p7: '近 7 天', p30: '近 30 天',
     building: '楼栋', total: '合计', heatCell: '{building}，{category}：{n} 条工单，{active} 条处理中',
     heatEmpty: '此时段没有工单。', activeShort: '处理中 {n}',
@@ -207,6 +221,7 @@ const STRINGS = {
     st_resolved: '已解决', st_closed: '已关闭', st_cancelled: '已取消',
     cat_fire: '消防', cat_water: '用水', cat_security: '安防', cat_elderly_care: '养老关怀',
     cat_device_health: '设备健康', cat_repair: '报修', cat_device: '设备',
+    cat_safety: '安全隐患', cat_repairs: '维修与生活服务', cat_health: '健康服务', cat_neighbourhood: '邻里事务与投诉',
     type_door: '门磁', type_smoke: '烟感', type_water_meter: '水表', type_wristband: '手环',
     type_building_gateway: '楼栋网关', type_request: '居民诉求',
     tl_opened: '开单', tl_occurred: '再次发生', tl_acknowledged: '受理', tl_started: '开始处理',
@@ -226,6 +241,11 @@ const savedLang = localStorage.getItem(LANG_KEY);
 let lang = STRINGS[savedLang] ? savedLang : ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
 
 export function getLang() { return lang; }
+
+/** A ticket's title in the reader's language: Chinese or English from `titles`, else `title`. */
+export function ticketTitle(tk) {
+  return tk.titles?.[lang === 'zh' ? 'zh' : 'en'] || tk.title || tk.rule;
+}
 
 export function setLang(next) {
   lang = STRINGS[next] ? next : 'en';

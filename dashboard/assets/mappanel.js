@@ -1,6 +1,6 @@
 // Beside the site plan: the open tickets as a list mirroring the markers, the selected
 // ticket's dispatch (reason, candidates, resources, arrival, trajectory) and the legend.
-import { t, label } from './i18n.js';
+import { t, label, ticketTitle } from './i18n.js';
 import { h, setText, fmtTime, fmtLeft, place } from './util.js';
 import { clockOf } from './tickets.js';
 import { dispatchDetails } from './dispatch.js';
@@ -59,7 +59,7 @@ export function renderList(list, ordered, selectedId, at, onSelect) {
     r.button.setAttribute('aria-pressed', String(tk.id === selectedId));
     setText(r.sev, label('sev', tk.severity));
     setText(r.left, fmtLeft(clock.left));
-    setText(r.title, tk.title || tk.rule);
+    setText(r.title, ticketTitle(tk));
     setText(r.where, [place(tk), tk.grid && t('mapGrid', { grid: tk.grid }), tk.assignee || t('mapUnassigned')].filter(Boolean).join(' · '));
     // Only nodes out of place move: moving a node drops its focus.
     const expected = previous ? previous.nextSibling : list.firstChild;
@@ -93,7 +93,7 @@ function detailNodes(tk, trajectory) {
     ['grid', tk.grid || t('none')], ['colDue', h('span', { class: 'detail-left' })],
   ];
   return [
-    h('h2', { id: 'map-detail-h' }, h('span', { class: 'tid', text: tk.id }), ' ', tk.title || tk.rule),
+    h('h2', { id: 'map-detail-h' }, h('span', { class: 'tid', text: tk.id }), ' ', ticketTitle(tk)),
     h('p', {}, h('a', { href: `#/tickets/${encodeURIComponent(tk.id)}`, class: 'map-ticket-link', text: t('mapOpenTicket') })),
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', { text: t(k) }), h('dd', {}, v)])),
     h('h3', { text: t('dispatch') }),

@@ -1,6 +1,6 @@
 // Where tickets and staff go on the site plan and what their markers say: positions from the
 // API turned into plan coordinates, with the fallbacks a duty officer needs to know about.
-import { t, label } from './i18n.js';
+import { t, label, ticketTitle } from './i18n.js';
 import { ms, fmtLeft, fmtTime, place } from './util.js';
 import { clockOf } from './tickets.js';
 import { hasPosition } from './sitemap.js';
@@ -50,7 +50,7 @@ export function markerItem(item, at) {
   const left = fmtLeft(clock.left);
   return {
     ...item, overdue: clock.overdue, label: left,
-    aria: t('markerAria', { tier: label('sev', tk.severity), title: tk.title || tk.rule, place: place(tk), left })
+    aria: t('markerAria', { tier: label('sev', tk.severity), title: ticketTitle(tk), place: place(tk), left })
       + (item.approx ? ` (${t('mapApprox')})` : ''),
   };
 }

@@ -1,10 +1,11 @@
 // The ticket page (#/tickets/T-000001): deadlines, warning levels, the wearer, the timeline and
 // the actions the ticket's state allows.
 import { api } from './api.js';
-import { t, label, levelText } from './i18n.js';
+import { t, label, levelText, ticketTitle } from './i18n.js';
 import { h, setText, now, ms, fmtTime, fmtLeft, fmtAgo, fmtDuration, place } from './util.js';
 import { isActive } from './tickets.js';
 import { dispatchDetails } from './dispatch.js';
+import { followUpForm, followUpFacts } from './followup.js';
 
 const $ = id => document.getElementById(id);
 
@@ -87,7 +88,7 @@ function backLink() {
 
 function render() {
   const tk = current;
-  const heading = h('h1', { id: 'ticket-h', tabindex: '-1' }, h('span', { class: 'tid', text: tk.id }), ' ', tk.title || tk.rule);
+  const heading = h('h1', { id: 'ticket-h', tabindex: '-1' }, h('span', { class: 'tid', text: tk.id }), ' ', ticketTitle(tk));
   const badges = h('p', { class: 'badges' },
     h('span', { class: `badge sev sev-${tk.severity}`, text: label('sev', tk.severity) }),
     h('span', { class: 'badge state', 'data-state': tk.state, text: label('st', tk.state) }),
@@ -114,9 +115,9 @@ function facts(tk) {
     ['colPlace', place(tk)], ['colResident', tk.resident], ['device', tk.device], ['rule', tk.rule],
     ['team', tk.team], ['assignee', tk.assignee], ['opened', fmtTime(tk.opened_at, true)],
     ['occurrences', tk.occurrences], ['cycle', tk.cycle], ['request', tk.request],
-  ].filter(([, v]) => v !== null && v !== undefined && v !== '');
+  ].filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [t(k), v]);
   return section('facts', h('dl', { class: 'facts' },
-    rows.map(([k, v]) => [h('dt', { text: t(k) }), h('dd', { text: String(v) })])));
+    [...rows, ...followUpFacts(tk)].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: String(v) })])));
 }
 
 /** When the current cycle's clocks started: the last reopen, or the opening. */
@@ -204,6 +205,14 @@ function actions(tk) {
 }
 
 function actionForm(name) {
+  if (name === 'follow_up') {
+    return followUpForm(current, ticket => {
+      forms.delete(name);
+      setTicket(ticket);
+      const status = $('action-status');
+      if (status) setText(status, t('actionDone', { action: t('act_follow_up') }));
+    });
+  }
   const spec = TEXT_FIELDS[name];
   const inputId = `act-${name}-input`;
   const input = spec && (name === 'comment'
