@@ -34,29 +34,35 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Journal"),
-        .target(name: "Devices", dependencies: [
+        // The text formats Devices and Simulation share: JSON, durations, CSV, RFC 3339 and
+        // compiler-style diagnostics for YAML files.
+        .target(name: "Formats", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Simulation"),
+        .target(name: "Devices", dependencies: [
+            "Formats",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Simulation", dependencies: ["Formats"]),
         .target(name: "Rules", dependencies: [
-            "Devices",
+            "Devices", "Formats",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Tickets", dependencies: [
-            "Devices", "GridDispatch",
+            "Devices", "Formats", "GridDispatch",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Grids, staff and dispatch: pure (time is an argument), Foundation and Devices only.
         // Not named "Dispatch": that is libdispatch's module, which Foundation imports.
-        .target(name: "GridDispatch", dependencies: ["Devices"]),
+        .target(name: "GridDispatch", dependencies: ["Devices", "Formats"]),
         .target(name: "Storage", dependencies: [
-            "Devices", "Rules", "Tickets", "GridDispatch",
+            "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The store seam's PostgreSQL side (cluster mode).
         .target(name: "PostgresStorage", dependencies: [
-            "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
+            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,7 +70,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
-            "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
+            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -74,45 +80,46 @@ let package = Package(
         // docs/openapi.yaml (a link) compiled into the binary: served without a file to install or find.
         resources: [.embedInCode("openapi.yaml")]),
         .target(name: "Notifications", dependencies: [
-            "Storage", "Devices", "Tickets",
+            "Storage", "Devices", "Formats", "Tickets",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation",
+            "MQTT", "Journal", "Devices", "Formats", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
-            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Rules", "Tickets", "HTTPAPI", "GridDispatch",
+            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Formats", "Rules", "Tickets", "HTTPAPI", "GridDispatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Simulation"], exclude: ["Fixtures"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).
         .target(name: "TestServers", path: "Tests/TestServers"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets", "GridDispatch", "Gateway"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Gateway"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices"]),
-        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Simulation"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Rules", "Tickets", "GridDispatch",
+        .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices", "Formats"]),
+        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices", "Formats"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
                                                         .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Tickets", "GridDispatch", "Storage",
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Formats", "Tickets", "GridDispatch", "Storage",
                                                         .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                         .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "NotificationsTests", dependencies: [
-            "Notifications", "Gateway", "Storage", "Devices",
+            "Notifications", "Gateway", "Storage", "Devices", "Formats",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Rules", "Tickets", "GridDispatch"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch"]),
     ]
 )

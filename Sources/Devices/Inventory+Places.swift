@@ -1,3 +1,5 @@
+import Formats
+
 /// The inventory's place columns: `grid` (the 网格 a unit belongs to) and the unit's position
 /// `lat`,`lon`. Both optional, so an inventory from before places still reads.
 extension Inventory {

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// The community's device inventory, read from CSV with a header line

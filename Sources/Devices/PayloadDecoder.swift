@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Turns one raw MQTT message into a validated reading, an availability change, or a

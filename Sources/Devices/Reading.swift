@@ -1,3 +1,5 @@
+import Formats
+
 /// One validated telemetry message, ready to store and to evaluate rules on.
 public struct Reading: Sendable {
     public var deviceID: String
@@ -61,42 +63,4 @@ public enum RejectionReason: String, Sendable, CaseIterable, Codable {
     case invalidField = "invalid_field"
     case unknownItem = "unknown_item"
     case unknownUnit = "unknown_unit"
-}
-
-/// A message that failed decoding or validation. Nothing is dropped: it is kept with its reason.
-public struct Rejection: Sendable {
-    public var topic: String
-    public var reason: RejectionReason
-    public var detail: String
-    public var receivedAtMs: Int64
-    public var deviceID: String?
-    /// The first bytes of the payload (at most `Rejection.keptBytes`), for diagnosis.
-    public var payloadPrefix: [UInt8]
-    public var payloadSize: Int
-
-    public static let keptBytes = 512
-
-    public init(topic: String, reason: RejectionReason, detail: String, receivedAtMs: Int64, deviceID: String?,
-                payloadPrefix: [UInt8], payloadSize: Int) {
-        self.topic = topic
-        self.reason = reason
-        self.detail = detail
-        self.receivedAtMs = receivedAtMs
-        self.deviceID = deviceID
-        self.payloadPrefix = payloadPrefix
-        self.payloadSize = payloadSize
-    }
-}
-
-/// A device announcing itself on its availability topic (`online` / `offline`, retained).
-public struct AvailabilityChange: Sendable {
-    public var deviceID: String
-    public var online: Bool
-    public var receivedAtMs: Int64
-
-    public init(deviceID: String, online: Bool, receivedAtMs: Int64) {
-        self.deviceID = deviceID
-        self.online = online
-        self.receivedAtMs = receivedAtMs
-    }
 }

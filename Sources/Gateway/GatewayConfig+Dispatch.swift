@@ -1,17 +1,8 @@
 import Devices
+import Formats
 import Foundation
 import GridDispatch
 import Tickets
-
-/// The `dispatch:` section: the standard's radius (3 km), arrival within 50 m, how long a live
-/// position counts, and the service resources file.
-public struct DispatchConfig: Sendable {
-    public var settings = DispatchSettings()
-    /// `dispatch.resources`: CSV `id,name,class,lat,lon,phone,hours`; nil: no resources listed.
-    public var resourcesPath: String?
-
-    public init() {}
-}
 
 extension GatewayConfig {
     mutating func readDispatch(_ section: YAMLMapping, source: YAMLSource, resolve: (String) -> String, diagnostics: inout DiagnosticList) {

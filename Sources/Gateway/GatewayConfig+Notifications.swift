@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 import Notifications
 import Yams
@@ -49,21 +50,8 @@ extension GatewayConfig {
         }
         let what = "webhook '\(name)'"
         let errorsBefore = diagnostics.errors.count
-        let url = secretText(map, plain: "url", file: "url_file", env: "url_env", what: what, resolve: resolve, environment: environment,
-                             diagnostics: &diagnostics)
+        let url = readWebhookURL(map, what: what, resolve: resolve, environment: environment, diagnostics: &diagnostics)
         var webhook = WebhookConfig(name: name, url: url ?? "")
-        if let url {
-            let parsed = URL(string: url)
-            if !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") || (parsed?.host ?? "").isEmpty {
-                diagnostics.append(source.diagnostic(at: map["url"] ?? map["url_file"] ?? map["url_env"], "\(what): the URL must be http://HOST/... or https://HOST/..."))
-            }
-            if map["template"] == nil, let host = parsed?.host, chatRobotHosts.contains(host) {
-                diagnostics.append(source.diagnostic(at: map.node, "\(what) posts to a chat robot without a 'template': the robot refuses the raw event JSON (see README, Webhooks)",
-                                                     severity: .warning))
-            }
-        } else if map["url"] == nil, map["url_file"] == nil, map["url_env"] == nil {
-            diagnostics.append(source.diagnostic(at: map.node, "\(what) needs 'url' (or url_file / url_env when the URL carries a robot's key)"))
-        }
         webhook.events = readEvents(map, what: what, diagnostics: &diagnostics)
         if let node = map["severities"] {
             let names = map.stringList("severities", diagnostics: &diagnostics) ?? []
@@ -76,20 +64,57 @@ extension GatewayConfig {
             webhook.secret = secretText(map, plain: nil, file: "secret_file", env: "secret_env", what: what, resolve: resolve, environment: environment,
                                         diagnostics: &diagnostics).map(WebhookSecret.init)
         }
-        if let text = map.string("template", diagnostics: &diagnostics) {
-            do {
-                let template = try PayloadTemplate(text)
-                for problem in template.problems() { diagnostics.append(source.diagnostic(at: map["template"], "\(what): \(problem)")) }
-                webhook.template = template
-            } catch {
-                diagnostics.append(source.diagnostic(at: map["template"], "\(what): \(error)"))
-            }
-        }
+        webhook.template = readTemplate(map, what: what, diagnostics: &diagnostics)
         if let language = map.string("language", diagnostics: &diagnostics) {
             if ["zh", "en"].contains(language) { webhook.language = language } else {
                 diagnostics.append(source.diagnostic(at: map["language"], "\(what): 'language' must be zh or en"))
             }
         }
+        readDelivery(map, into: &webhook, what: what, diagnostics: &diagnostics)
+        if let headers = YAMLMapping(map["headers"], in: source, what: "'headers'", diagnostics: &diagnostics) {
+            webhook.headers = readHeaders(headers, what: what, diagnostics: &diagnostics)
+        }
+        return diagnostics.errors.count == errorsBefore ? webhook : nil
+    }
+
+    /// The webhook's URL (`url`, `url_file` or `url_env`), checked for scheme and host.
+    static func readWebhookURL(_ map: YAMLMapping, what: String, resolve: (String) -> String, environment: [String: String],
+                               diagnostics: inout DiagnosticList) -> String? {
+        let source = map.source
+        let url = secretText(map, plain: "url", file: "url_file", env: "url_env", what: what, resolve: resolve, environment: environment,
+                             diagnostics: &diagnostics)
+        if let url {
+            let parsed = URL(string: url)
+            if !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") || (parsed?.host ?? "").isEmpty {
+                diagnostics.append(source.diagnostic(at: map["url"] ?? map["url_file"] ?? map["url_env"], "\(what): the URL must be http://HOST/... or https://HOST/..."))
+            }
+            if map["template"] == nil, let host = parsed?.host, chatRobotHosts.contains(host) {
+                diagnostics.append(source.diagnostic(at: map.node, "\(what) posts to a chat robot without a 'template': the robot refuses the raw event JSON (see README, Webhooks)",
+                                                     severity: .warning))
+            }
+        } else if map["url"] == nil, map["url_file"] == nil, map["url_env"] == nil {
+            diagnostics.append(source.diagnostic(at: map.node, "\(what) needs 'url' (or url_file / url_env when the URL carries a robot's key)"))
+        }
+        return url
+    }
+
+    /// `template`: the body shape a chat robot accepts, its problems reported where it is written.
+    static func readTemplate(_ map: YAMLMapping, what: String, diagnostics: inout DiagnosticList) -> PayloadTemplate? {
+        let source = map.source
+        guard let text = map.string("template", diagnostics: &diagnostics) else { return nil }
+        do {
+            let template = try PayloadTemplate(text)
+            for problem in template.problems() { diagnostics.append(source.diagnostic(at: map["template"], "\(what): \(problem)")) }
+            return template
+        } catch {
+            diagnostics.append(source.diagnostic(at: map["template"], "\(what): \(error)"))
+            return nil
+        }
+    }
+
+    /// `timeout`, `max_attempts` and `backoff`: how hard delivery tries.
+    static func readDelivery(_ map: YAMLMapping, into webhook: inout WebhookConfig, what: String, diagnostics: inout DiagnosticList) {
+        let source = map.source
         if let seconds = map.duration("timeout", diagnostics: &diagnostics) {
             if seconds > 0, seconds <= 300 { webhook.timeoutSeconds = seconds } else {
                 diagnostics.append(source.diagnostic(at: map["timeout"], "\(what): 'timeout' must be more than 0 and at most 5m"))
@@ -110,18 +135,22 @@ extension GatewayConfig {
                 diagnostics.append(source.diagnostic(at: map["backoff"], "\(what): 'backoff' needs 0 < min <= max, e.g. {min: 2s, max: 10m}"))
             }
         }
-        if let headers = YAMLMapping(map["headers"], in: source, what: "'headers'", diagnostics: &diagnostics) {
-            let tokenCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-            for (key, keyNode, _) in headers.entries {
-                let reserved = key.lowercased().hasPrefix("x-gridwatch-") || ["content-type", "content-length", "host"].contains(key.lowercased())
-                if key.isEmpty || !key.allSatisfy(tokenCharacters.contains) || reserved {
-                    diagnostics.append(source.diagnostic(at: keyNode, "\(what): header '\(key)' cannot be set here"))
-                } else if let value = headers.string(key, diagnostics: &diagnostics) {
-                    webhook.headers[key] = value
-                }
+    }
+
+    /// `headers`: extra request headers, except those gridwatch itself sets.
+    static func readHeaders(_ headers: YAMLMapping, what: String, diagnostics: inout DiagnosticList) -> [String: String] {
+        let source = headers.source
+        var result: [String: String] = [:]
+        let tokenCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        for (key, keyNode, _) in headers.entries {
+            let reserved = key.lowercased().hasPrefix("x-gridwatch-") || ["content-type", "content-length", "host"].contains(key.lowercased())
+            if key.isEmpty || !key.allSatisfy(tokenCharacters.contains) || reserved {
+                diagnostics.append(source.diagnostic(at: keyNode, "\(what): header '\(key)' cannot be set here"))
+            } else if let value = headers.string(key, diagnostics: &diagnostics) {
+                result[key] = value
             }
         }
-        return diagnostics.errors.count == errorsBefore ? webhook : nil
+        return result
     }
 
     /// `events: all`, or a list of known event names; absent: the default five.

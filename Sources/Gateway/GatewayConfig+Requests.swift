@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// The residents' request topics: where requests arrive (`mqtt.request_topic`) and where each

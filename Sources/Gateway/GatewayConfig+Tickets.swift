@@ -1,28 +1,10 @@
 import Devices
+import Formats
 import Foundation
 import Tickets
 import Yams
 
-/// The `tickets:` section: where new tickets go (routes), who is above whom (hierarchy), when
-/// the three warning levels fall due, the acknowledgement timeout and the reopen window.
-public struct TicketConfig: Sendable {
-    public var router = TicketRouter(defaultTeam: "grid")
-    /// 网格 → 社区 → 街道: the chain of the community-service standard.
-    public var hierarchy = TeamHierarchy(chain: ["grid", "community", "street_office"])
-    /// Warnings 1 and 2 of non-emergency tiers wait for working hours; level 3 never waits.
-    public var warnings = WarningPolicy(deferToWorkingHours: true)
-    public var ackTimeoutMsByTier: [String: Int64] = ["emergency": 30 * 60_000, "general": 8 * 3_600_000]
-    public var reopenWindow = ReopenWindow()
-    /// `tickets.follow_up`: the follow-up (回访) is due this long after a resolution; nil: off.
-    public var followUpWithin: SLADuration? = .workingDays(3)
-    /// `tickets.follow_up_attempts`: tries before the resident is given up as not reached.
-    public var followUpAttempts = 3
-    /// `tickets.resolve_warnings`: the resolve clock's three levels (fractions of its window).
-    public var resolveWarnings = WarningPolicy.standard
-
-    public init() {}
-}
-
+/// Reading the `tickets:` section (`TicketConfig`), one part of it per function.
 extension GatewayConfig {
     mutating func readTickets(_ tickets: YAMLMapping, resolve: (String) -> String, diagnostics: inout DiagnosticList) {
         let source = tickets.source
@@ -40,66 +22,11 @@ extension GatewayConfig {
                 ticketConfig.hierarchy = TeamHierarchy(chain: chain)
             }
         }
-        if let routes = tickets["routes"] {
-            if let items = routes.sequence {
-                var parsed: [TicketRouter.Route] = []
-                for item in items {
-                    guard let route = YAMLMapping(item, in: source, what: "a route", diagnostics: &diagnostics) else { continue }
-                    route.rejectUnknownKeys(["community", "building", "category", "team", "assignee", "skill"], what: "a route", diagnostics: &diagnostics)
-                    guard route.require("team", what: "a route", diagnostics: &diagnostics) != nil,
-                          let team = route.string("team", diagnostics: &diagnostics) else { continue }
-                    parsed.append(TicketRouter.Route(community: route.string("community", diagnostics: &diagnostics),
-                                                     building: route.string("building", diagnostics: &diagnostics),
-                                                     category: route.string("category", diagnostics: &diagnostics), team: team,
-                                                     assignee: route.string("assignee", diagnostics: &diagnostics),
-                                                     skill: route.string("skill", diagnostics: &diagnostics)))
-                }
-                ticketConfig.router.routes = parsed
-                for problem in ticketConfig.router.problems() {
-                    diagnostics.append(source.diagnostic(at: routes, problem, severity: .warning))
-                }
-            } else {
-                diagnostics.append(source.diagnostic(at: routes, "'routes' must be a list of {community, building, category, team, assignee, skill}"))
-            }
-        }
+        if let routes = tickets["routes"] { readRoutes(routes, source: source, diagnostics: &diagnostics) }
         if let warnings = YAMLMapping(tickets["warnings"], in: source, what: "'warnings'", diagnostics: &diagnostics) {
-            warnings.rejectUnknownKeys(["levels", "defer_to_working_hours", "exempt_tiers", "notify"], what: "'warnings'", diagnostics: &diagnostics)
-            var policy = ticketConfig.warnings
-            if let levels = warnings.stringList("levels", diagnostics: &diagnostics) {
-                if let parsed = WarningPolicy(levels: levels) { policy.levels = parsed.levels } else {
-                    diagnostics.append(source.diagnostic(at: warnings["levels"], "'levels' must be three percentages of the response window or three durations, e.g. [50%, 80%, 100%]"))
-                }
-            }
-            if let value = warnings.bool("defer_to_working_hours", diagnostics: &diagnostics) { policy.deferToWorkingHours = value }
-            if let tiers = warnings.stringList("exempt_tiers", diagnostics: &diagnostics) { policy.exemptTiers = Set(tiers) }
-            if let notify = YAMLMapping(warnings["notify"], in: source, what: "'notify'", diagnostics: &diagnostics) {
-                for (key, keyNode, _) in notify.entries {
-                    guard let level = Int(key), (1...3).contains(level) else {
-                        diagnostics.append(source.diagnostic(at: keyNode, "'notify' keys are the warning levels 1, 2 and 3"))
-                        continue
-                    }
-                    if let targets = notify.stringList(key, diagnostics: &diagnostics) { policy.notify[level] = targets }
-                }
-            }
-            ticketConfig.warnings = policy
+            readWarnings(warnings, diagnostics: &diagnostics)
         }
-        if let node = tickets["ack_timeout"] {
-            if let timeouts = node.mapping {
-                var parsed: [String: Int64] = [:]
-                for (key, value) in timeouts {
-                    guard let tier = key.string else { continue }
-                    if value.string == "off" { continue }
-                    guard let text = value.string, let seconds = DurationText.seconds(text), seconds > 0 else {
-                        diagnostics.append(source.diagnostic(at: value, "the acknowledgement timeout of '\(tier)' must be a duration such as 30m or 'off'"))
-                        continue
-                    }
-                    parsed[tier] = Int64(seconds * 1000)
-                }
-                ticketConfig.ackTimeoutMsByTier = parsed
-            } else {
-                diagnostics.append(source.diagnostic(at: node, "'ack_timeout' must map tiers to durations, e.g. {emergency: 30m, general: 8h}"))
-            }
-        }
+        if let node = tickets["ack_timeout"] { readAckTimeouts(node, source: source, diagnostics: &diagnostics) }
         if let seconds = tickets.duration("reopen_window", diagnostics: &diagnostics) {
             ticketConfig.reopenWindow = ReopenWindow(windowMs: Int64(seconds * 1000))
         }
@@ -125,6 +52,73 @@ extension GatewayConfig {
                 diagnostics.append(source.diagnostic(at: tickets["resolve_warnings"],
                                                      "'resolve_warnings' must be three percentages of the resolution window or three durations, e.g. [50%, 80%, 100%]"))
             }
+        }
+    }
+
+    /// `routes`: which team a new ticket goes to, first match wins.
+    private mutating func readRoutes(_ routes: Node, source: YAMLSource, diagnostics: inout DiagnosticList) {
+        if let items = routes.sequence {
+            var parsed: [TicketRouter.Route] = []
+            for item in items {
+                guard let route = YAMLMapping(item, in: source, what: "a route", diagnostics: &diagnostics) else { continue }
+                route.rejectUnknownKeys(["community", "building", "category", "team", "assignee", "skill"], what: "a route", diagnostics: &diagnostics)
+                guard route.require("team", what: "a route", diagnostics: &diagnostics) != nil,
+                      let team = route.string("team", diagnostics: &diagnostics) else { continue }
+                parsed.append(TicketRouter.Route(community: route.string("community", diagnostics: &diagnostics),
+                                                 building: route.string("building", diagnostics: &diagnostics),
+                                                 category: route.string("category", diagnostics: &diagnostics), team: team,
+                                                 assignee: route.string("assignee", diagnostics: &diagnostics),
+                                                 skill: route.string("skill", diagnostics: &diagnostics)))
+            }
+            ticketConfig.router.routes = parsed
+            for problem in ticketConfig.router.problems() {
+                diagnostics.append(source.diagnostic(at: routes, problem, severity: .warning))
+            }
+        } else {
+            diagnostics.append(source.diagnostic(at: routes, "'routes' must be a list of {community, building, category, team, assignee, skill}"))
+        }
+    }
+
+    /// `warnings`: when the three warning levels fall due and whom each one notifies.
+    private mutating func readWarnings(_ warnings: YAMLMapping, diagnostics: inout DiagnosticList) {
+        let source = warnings.source
+        warnings.rejectUnknownKeys(["levels", "defer_to_working_hours", "exempt_tiers", "notify"], what: "'warnings'", diagnostics: &diagnostics)
+        var policy = ticketConfig.warnings
+        if let levels = warnings.stringList("levels", diagnostics: &diagnostics) {
+            if let parsed = WarningPolicy(levels: levels) { policy.levels = parsed.levels } else {
+                diagnostics.append(source.diagnostic(at: warnings["levels"], "'levels' must be three percentages of the response window or three durations, e.g. [50%, 80%, 100%]"))
+            }
+        }
+        if let value = warnings.bool("defer_to_working_hours", diagnostics: &diagnostics) { policy.deferToWorkingHours = value }
+        if let tiers = warnings.stringList("exempt_tiers", diagnostics: &diagnostics) { policy.exemptTiers = Set(tiers) }
+        if let notify = YAMLMapping(warnings["notify"], in: source, what: "'notify'", diagnostics: &diagnostics) {
+            for (key, keyNode, _) in notify.entries {
+                guard let level = Int(key), (1...3).contains(level) else {
+                    diagnostics.append(source.diagnostic(at: keyNode, "'notify' keys are the warning levels 1, 2 and 3"))
+                    continue
+                }
+                if let targets = notify.stringList(key, diagnostics: &diagnostics) { policy.notify[level] = targets }
+            }
+        }
+        ticketConfig.warnings = policy
+    }
+
+    /// `ack_timeout`: per tier, how long a ticket may wait for acknowledgement ('off': forever).
+    private mutating func readAckTimeouts(_ node: Node, source: YAMLSource, diagnostics: inout DiagnosticList) {
+        if let timeouts = node.mapping {
+            var parsed: [String: Int64] = [:]
+            for (key, value) in timeouts {
+                guard let tier = key.string else { continue }
+                if value.string == "off" { continue }
+                guard let text = value.string, let seconds = DurationText.seconds(text), seconds > 0 else {
+                    diagnostics.append(source.diagnostic(at: value, "the acknowledgement timeout of '\(tier)' must be a duration such as 30m or 'off'"))
+                    continue
+                }
+                parsed[tier] = Int64(seconds * 1000)
+            }
+            ticketConfig.ackTimeoutMsByTier = parsed
+        } else {
+            diagnostics.append(source.diagnostic(at: node, "'ack_timeout' must map tiers to durations, e.g. {emergency: 30m, general: 8h}"))
         }
     }
 

@@ -58,10 +58,20 @@ public final class IngestService: Service, Sendable {
         subscriptions.append(requestIntake.layout.subscriptionFilter)
         // The broker's own count of messages it dropped (queue limits): watched, not stored.
         subscriptions.append(Self.droppedTopic)
-        let journal = journal
-        let statistics = statistics
-        let handlerLogger = logger
-        client = try MQTTClient(options: try config.mqttOptions(subscriptions: subscriptions), logger: logger) { message in
+        client = try Self.makeClient(config: config, subscriptions: subscriptions, journal: journal, statistics: statistics, logger: logger)
+        let client = client
+        pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,
+                                  logger: logger, batchSize: config.batchSize, maxBacklogBytes: config.journalMaxBacklogBytes,
+                                  onBackpressure: { paused in client.setPaused(paused) },
+                                  onStored: { readings, newDevices in rules.readingsStored(readings, newDevices: newDevices) },
+                                  staff: staffIntake, requests: requestIntake)
+    }
+
+    /// The broker session: each message is journaled before anything else, and the burst's
+    /// acknowledgements wait until the journal has it on disk.
+    private static func makeClient(config: GatewayConfig, subscriptions: [String], journal: Journal, statistics: IngestStatistics,
+                                   logger: Logger) throws -> MQTTClient {
+        return try MQTTClient(options: try config.mqttOptions(subscriptions: subscriptions), logger: logger) { message in
             if message.topic == Self.droppedTopic {
                 // QoS 0 from the broker itself: nothing to journal or acknowledge.
                 if let count = Int(String(decoding: message.payload, as: UTF8.self).trimmingCharacters(in: .whitespaces)) {
@@ -72,7 +82,7 @@ public final class IngestService: Service, Sendable {
             }
             let receivedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
             guard journal.stage(topic: message.topic, payload: message.payload, receivedAtMs: receivedAtMs) else {
-                handlerLogger.critical("journal refused a message; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
+                logger.critical("journal refused a message; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
                 _exit(75)
             }
             statistics.received.add(1, ordering: .relaxed)
@@ -81,17 +91,11 @@ public final class IngestService: Service, Sendable {
             guard journal.flush() else {
                 // The PUBACKs of this burst are queued and would go out next: end the process
                 // now so the broker redelivers instead of us acknowledging what is not on disk.
-                handlerLogger.critical("journal write failed; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
+                logger.critical("journal write failed; exiting so the broker redelivers", metadata: ["error": "\(journal.failure ?? "?")"])
                 _exit(75)
             }
             return true
         }
-        let client = client
-        pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,
-                                  logger: logger, batchSize: config.batchSize, maxBacklogBytes: config.journalMaxBacklogBytes,
-                                  onBackpressure: { paused in client.setPaused(paused) },
-                                  onStored: { readings, newDevices in rules.readingsStored(readings, newDevices: newDevices) },
-                                  staff: staffIntake, requests: requestIntake)
     }
 
     public func run() async throws {

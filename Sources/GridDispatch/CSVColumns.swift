@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// The header of a dispatch CSV (roster, resources) read the way `Inventory` reads its own:

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// A configuration value with the line and column it was written at, so a mistake found

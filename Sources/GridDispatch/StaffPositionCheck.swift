@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// Why a live staff position was refused: the reasons of `rejected`, so positions and device

@@ -1,16 +1,5 @@
 import Foundation
 
-/// Where a staff member was at a moment (epoch ms): a live position report.
-public struct StaffPosition: Sendable, Hashable, Codable {
-    public var point: GeoPoint
-    public var atMs: Int64
-
-    public init(point: GeoPoint, atMs: Int64) {
-        self.point = point
-        self.atMs = atMs
-    }
-}
-
 /// What the dispatcher knows about one person at the moment it chooses: who they are,
 /// whether they are on duty, their latest live position and how busy they are.
 public struct StaffState: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// Checks a template when the configuration loads, against a sample event that carries every
 /// field a ticket event can have: a typo in a path, or a template that is not JSON, is found

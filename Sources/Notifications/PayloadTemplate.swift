@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// A webhook body template: JSON text with `{{dotted.path}}` placeholders into the event
 /// object, so a chat robot (WeCom, DingTalk, Feishu) can be fed without code. Values are

@@ -1,5 +1,6 @@
 import Crypto
 import Devices
+import Formats
 import Foundation
 import Storage
 

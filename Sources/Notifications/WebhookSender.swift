@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Devices
+import Formats
 import Foundation
 import NIOCore
 import NIOHTTP1

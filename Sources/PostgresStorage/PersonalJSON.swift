@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// The JSON rewrites of personal-data retention, done in Swift rather than with jsonb: a

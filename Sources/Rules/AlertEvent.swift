@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// A change of an alert's state, as replay prints it and tickets consume it.
 public struct AlertEvent: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// A rule expression parsed, type-checked against a schema and lowered to flat code: the
 /// unit the rules engine keeps per rule and evaluates on every reading.

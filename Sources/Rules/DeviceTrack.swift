@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// What the engine remembers of one device: its latest and previous reading, short numeric
 /// histories of the fields some rule windows over, and when it was last heard from.

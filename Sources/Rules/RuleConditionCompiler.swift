@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// Binds rule files to the expression language: compiles a condition against the schema of
 /// the rule's device type (reporting its errors at their file positions), evaluates it over

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// The rules engine: alert state per (rule, device), evaluated on every reading and on

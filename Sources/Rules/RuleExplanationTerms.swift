@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// Takes a condition apart for `RuleExplanation`: every sub-expression is compiled on its

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// How the expression was written as a YAML scalar; decides how an offset inside the
 /// expression maps to a column in the file.

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// Splits an expression into tokens. It works on Unicode scalars so that offsets are
 /// columns even when a string literal holds Chinese text.

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 import Yams
 
@@ -95,5 +96,97 @@ extension RuleReader {
         if to != nil, toMinute == nil { diagnostics.append(source.diagnostic(at: map["to"], "'to' must be a time HH:MM")) }
         guard let fromMinute, let toMinute else { return nil }
         return ActiveSchedule(fromMinute: fromMinute, toMinute: toMinute % 1440, weekdays: days, timeZone: zone)
+    }
+
+    /// The condition under `key`, compiled against `schema`; nil without a schema (no usable
+    /// match, whose error is already reported: checking against `any` would only repeat it).
+    static func readCondition(_ key: String, in mapping: YAMLMapping, schema: RuleSchema?, diagnostics: inout DiagnosticList) -> RuleCondition? {
+        guard let value = mapping[key], let schema else { return nil }
+        guard let scalar = value.scalar, !scalar.string.trimmingCharacters(in: .whitespaces).isEmpty else {
+            diagnostics.append(mapping.source.diagnostic(at: value, "'\(key)' must be a condition such as hr_bpm > attr.hr_high"))
+            return nil
+        }
+        let style: RuleScalarStyle = switch scalar.style {
+        case .singleQuoted: .singleQuoted
+        case .doubleQuoted: .doubleQuoted
+        case .literal, .folded: .block
+        default: scalar.string.contains("\n") ? .block : .plain
+        }
+        let mark = value.mark
+        return RuleConditionCompiler.compile(scalar.string, file: mapping.source.path, line: mark?.line ?? 1, column: mark?.column ?? 1,
+                                             style: style, schema: schema, diagnostics: &diagnostics)
+    }
+
+    /// `absent: {for: ...}`: how long a device may stay silent.
+    static func readAbsent(_ map: YAMLMapping, diagnostics: inout DiagnosticList) -> Rule.Silence? {
+        let source = map.source
+        if let absentMap = YAMLMapping(map["absent"], in: source, what: "'absent'", diagnostics: &diagnostics) {
+            absentMap.rejectUnknownKeys(["for"], what: "'absent'", diagnostics: &diagnostics)
+            if let forNode = absentMap.require("for", what: "'absent'", diagnostics: &diagnostics) {
+                return silence(forNode, source: source, diagnostics: &diagnostics)
+            }
+        }
+        return nil
+    }
+
+    /// `count: {at_least, within}`: how often the condition must hold, instead of `for`.
+    static func readCount(_ map: YAMLMapping, hold: Double, diagnostics: inout DiagnosticList) -> RuleTiming.Count? {
+        let source = map.source
+        var count: RuleTiming.Count?
+        if let countMap = YAMLMapping(map["count"], in: source, what: "'count'", diagnostics: &diagnostics) {
+            countMap.rejectUnknownKeys(["at_least", "within"], what: "'count'", diagnostics: &diagnostics)
+            let atLeast = countMap.require("at_least", what: "'count'", diagnostics: &diagnostics).flatMap { _ in countMap.int("at_least", diagnostics: &diagnostics) }
+            let within = countMap.require("within", what: "'count'", diagnostics: &diagnostics).flatMap { _ in countMap.duration("within", diagnostics: &diagnostics) }
+            if let atLeast, atLeast < 1 { diagnostics.append(source.diagnostic(at: countMap["at_least"], "'at_least' must be 1 or more")) }
+            if let atLeast, let within { count = RuleTiming.Count(atLeast: atLeast, withinMs: Int64(within * 1000)) }
+            if hold > 0 { diagnostics.append(source.diagnostic(at: map["count"], "a rule has either 'for' or 'count', not both")) }
+        }
+        return count
+    }
+
+    /// `clear`: manual, `{when, for}` or `{quiet_for}`; with the attribute a `for` names, if any.
+    static func readClear(_ map: YAMLMapping, context: RuleReadContext, schema: RuleSchema?,
+                          diagnostics: inout DiagnosticList) -> (RuleTiming.Clear, RuleCondition?, String?) {
+        let source = map.source
+        var clear: RuleTiming.Clear = .whenFalse
+        var clearWhen: RuleCondition?
+        var clearHoldAttribute: String?
+        if let clearNode = map["clear"] {
+            if clearNode.scalar?.string == "manual" {
+                clear = .manual
+            } else if let clearMap = YAMLMapping(clearNode, in: source, what: "'clear' (manual, {when, for} or {quiet_for})", diagnostics: &diagnostics) {
+                clearMap.rejectUnknownKeys(["when", "for", "quiet_for"], what: "'clear'", diagnostics: &diagnostics)
+                if let quiet = clearMap.duration("quiet_for", diagnostics: &diagnostics) {
+                    clear = .quiet(Int64(quiet * 1000))
+                    if clearMap["when"] != nil { diagnostics.append(source.diagnostic(at: clearMap["when"], "'clear' has either 'when' or 'quiet_for'")) }
+                } else if clearMap["when"] != nil {
+                    clearWhen = readCondition("when", in: clearMap, schema: schema, diagnostics: &diagnostics)
+                    let holdClear = clearMap["for"].flatMap { readDuration($0, key: "for", source: source, attributes: context.attributes, diagnostics: &diagnostics) } ?? 0
+                    clear = .condition(holdMs: Int64(holdClear * 1000))
+                    if let text = clearMap["for"]?.scalar?.string, text.hasPrefix("attr.") { clearHoldAttribute = String(text.dropFirst(5)) }
+                } else {
+                    diagnostics.append(source.diagnostic(at: clearNode, "'clear' needs 'when' or 'quiet_for' (or write clear: manual)"))
+                }
+            }
+        }
+        return (clear, clearWhen, clearHoldAttribute)
+    }
+
+    /// `sla: {respond, resolve, auto_resolve}`: the rule's own response and resolution times.
+    static func readSLA(_ map: YAMLMapping, severity: String, diagnostics: inout DiagnosticList) -> (Double?, Double?, Bool) {
+        let source = map.source
+        var respond: Double?
+        var resolve: Double?
+        var autoResolve = false
+        if let sla = YAMLMapping(map["sla"], in: source, what: "'sla'", diagnostics: &diagnostics) {
+            sla.rejectUnknownKeys(["respond", "resolve", "auto_resolve"], what: "'sla'", diagnostics: &diagnostics)
+            respond = sla.duration("respond", diagnostics: &diagnostics)
+            resolve = sla.duration("resolve", diagnostics: &diagnostics)
+            autoResolve = sla.bool("auto_resolve", diagnostics: &diagnostics) ?? false
+            if autoResolve, severity == "emergency" {
+                diagnostics.append(source.diagnostic(at: sla["auto_resolve"], "an emergency is life safety: its ticket is always resolved by a person, so 'auto_resolve' has no effect", severity: .warning))
+            }
+        }
+        return (respond, resolve, autoResolve)
     }
 }

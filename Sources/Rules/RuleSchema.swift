@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// What an expression may refer to: the payload fields of the rule's device type (only the
 /// common `ts`/`seq`/`battery` for `type: any`) and the attributes the rules file declares.

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 import Yams
 
@@ -65,28 +66,45 @@ extension RuleTestFile {
         guard let map = YAMLMapping(node, in: source, what: "a test", diagnostics: &diagnostics) else { return nil }
         map.rejectUnknownKeys(["name", "input", "link", "resolve", "restart", "attributes", "expect"], what: "a test", diagnostics: &diagnostics)
         let name = map.string("name", diagnostics: &diagnostics) ?? "test at line \(node.mark?.line ?? 0)"
+        let inputs = readInputs(map, devices: devices, diagnostics: &diagnostics)
+        let happenings = readHappenings(map, startMs: startMs, defaultDevice: inputs.first?.device, diagnostics: &diagnostics)
+        // An expectation without `device` means the one input's device, else the first declared.
+        let expectations = readExpectations(map, startMs: startMs, defaultDevice: inputs.count == 1 ? inputs[0].device : devices.first?.id ?? "",
+                                             diagnostics: &diagnostics)
+        return Case(name: name, inputs: inputs, happenings: happenings, expectations: expectations)
+    }
+
+    /// `input`: per device, a series of readings every `every` from `from`.
+    private static func readInputs(_ map: YAMLMapping, devices: [Device], diagnostics: inout DiagnosticList) -> [Input] {
+        let source = map.source
         var inputs: [Input] = []
-        if let inputMap = YAMLMapping(map["input"], in: source, what: "'input'", diagnostics: &diagnostics) {
-            for (device, keyNode, value) in inputMap.entries {
-                if !devices.contains(where: { $0.id == device }) {
-                    diagnostics.append(source.diagnostic(at: keyNode, "input for undeclared device '\(device)' (declare it under 'devices')"))
-                }
-                guard let spec = YAMLMapping(value, in: source, what: "input of '\(device)'", diagnostics: &diagnostics) else { continue }
-                let every = spec.require("every", what: "input of '\(device)'", diagnostics: &diagnostics).flatMap { _ in spec.duration("every", diagnostics: &diagnostics) } ?? 60
-                let offset = spec.duration("from", diagnostics: &diagnostics) ?? 0
-                var steps: [RuleTestSeries.Step] = []
-                if let text = spec.require("series", what: "input of '\(device)'", diagnostics: &diagnostics).flatMap({ _ in spec.string("series", diagnostics: &diagnostics) }) {
-                    do { steps = try RuleTestSeries.parse(text) } catch {
-                        diagnostics.append(source.diagnostic(at: spec["series"], error.description))
-                    }
-                }
-                var constants: [String: JSONValue] = [:]
-                for (field, _, constant) in spec.entries where !["every", "series", "from"].contains(field) {
-                    if let scalar = constant.scalar, let parsed = try? RuleTestSeries.value(scalar.string, token: field) { constants[field] = parsed }
-                }
-                inputs.append(Input(device: device, everyMs: Int64(every * 1000), offsetMs: Int64(offset * 1000), steps: steps, constants: constants))
+        guard let inputMap = YAMLMapping(map["input"], in: source, what: "'input'", diagnostics: &diagnostics) else { return inputs }
+        for (device, keyNode, value) in inputMap.entries {
+            if !devices.contains(where: { $0.id == device }) {
+                diagnostics.append(source.diagnostic(at: keyNode, "input for undeclared device '\(device)' (declare it under 'devices')"))
             }
+            guard let spec = YAMLMapping(value, in: source, what: "input of '\(device)'", diagnostics: &diagnostics) else { continue }
+            let every = spec.require("every", what: "input of '\(device)'", diagnostics: &diagnostics).flatMap { _ in spec.duration("every", diagnostics: &diagnostics) } ?? 60
+            let offset = spec.duration("from", diagnostics: &diagnostics) ?? 0
+            var steps: [RuleTestSeries.Step] = []
+            if let text = spec.require("series", what: "input of '\(device)'", diagnostics: &diagnostics).flatMap({ _ in spec.string("series", diagnostics: &diagnostics) }) {
+                do { steps = try RuleTestSeries.parse(text) } catch {
+                    diagnostics.append(source.diagnostic(at: spec["series"], error.description))
+                }
+            }
+            var constants: [String: JSONValue] = [:]
+            for (field, _, constant) in spec.entries where !["every", "series", "from"].contains(field) {
+                if let scalar = constant.scalar, let parsed = try? RuleTestSeries.value(scalar.string, token: field) { constants[field] = parsed }
+            }
+            inputs.append(Input(device: device, everyMs: Int64(every * 1000), offsetMs: Int64(offset * 1000), steps: steps, constants: constants))
         }
+        return inputs
+    }
+
+    /// `link`, `resolve`, `restart` and `attributes`: what happens to the engine besides readings.
+    private static func readHappenings(_ map: YAMLMapping, startMs: Int64, defaultDevice: String?,
+                                       diagnostics: inout DiagnosticList) -> [(Int64, Happening)] {
+        let source = map.source
         var happenings: [(Int64, Happening)] = []
         for item in map["link"]?.sequence ?? [] {
             guard let entry = YAMLMapping(item, in: source, what: "a link entry", diagnostics: &diagnostics),
@@ -98,7 +116,7 @@ extension RuleTestFile {
             guard let entry = YAMLMapping(item, in: source, what: "a resolve entry", diagnostics: &diagnostics),
                   let at = time(entry["at"], source: source, startMs: startMs, diagnostics: &diagnostics),
                   let rule = entry.string("rule", diagnostics: &diagnostics) else { continue }
-            let device = entry.string("device", diagnostics: &diagnostics) ?? inputs.first?.device ?? ""
+            let device = entry.string("device", diagnostics: &diagnostics) ?? defaultDevice ?? ""
             happenings.append((at, .resolve(rule: rule, device: device)))
         }
         for item in map["restart"]?.sequence ?? [] {
@@ -117,6 +135,13 @@ extension RuleTestFile {
             }
             happenings.append((at, .attributes(device: device, values: parsed)))
         }
+        return happenings
+    }
+
+    /// `expect`: the state of a rule on a device at a time, and what inhibits it.
+    private static func readExpectations(_ map: YAMLMapping, startMs: Int64, defaultDevice: String,
+                                         diagnostics: inout DiagnosticList) -> [Expectation] {
+        let source = map.source
         var expectations: [Expectation] = []
         for item in map.require("expect", what: "a test", diagnostics: &diagnostics)?.sequence ?? [] {
             guard let entry = YAMLMapping(item, in: source, what: "an expectation", diagnostics: &diagnostics) else { continue }
@@ -128,13 +153,13 @@ extension RuleTestFile {
                 diagnostics.append(source.diagnostic(at: entry["state"], "state must be inactive, pending or firing"))
                 continue
             }
-            let device = entry.string("device", diagnostics: &diagnostics) ?? (inputs.count == 1 ? inputs[0].device : devices.first?.id ?? "")
+            let device = entry.string("device", diagnostics: &diagnostics) ?? defaultDevice
             var inhibitedBy: String??
             if let named = entry.string("inhibited_by", diagnostics: &diagnostics) {
                 inhibitedBy = .some(named == "none" ? nil : named)
             }
             expectations.append(Expectation(atMs: at, rule: rule, device: device, state: state, inhibitedBy: inhibitedBy, line: item.mark?.line ?? 0))
         }
-        return Case(name: name, inputs: inputs, happenings: happenings, expectations: expectations)
+        return expectations
     }
 }

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// The compact series notation of rule tests: `hr_bpm=80 hr_bpm=130*4 _*2 open=true,locked=false`.
 /// Each step is one reading `every` apart; `_` is a step with no reading (a gap); `*N`

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// A value an expression works with: what the evaluation context hands in for a field or an
 /// attribute, and what a non-boolean expression evaluates to. Integers are numbers (Double

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Why an anomaly spec was rejected; the description is meant for the command line.
@@ -13,8 +14,8 @@ public struct AnomalyParseError: Error, Sendable, Equatable, CustomStringConvert
 /// Reads the command line's anomaly specs: `KIND[:DEVICE]@WHEN[+DURATION]`.
 ///
 /// `WHEN` is an offset from the simulation start (`10m`, `2h`, `1h30m`, `90`, a leading `+`
-/// allowed) or an RFC 3339 time (`2026-11-22T23:10:00+08:00`). `DURATION` uses the same units
-/// (`ms`, `s`, `m`, `h`, `d`, decimals allowed); without it the kind's default applies.
+/// allowed) or an RFC 3339 time (`2026-11-22T23:10:00+08:00`). `DURATION` is written as every
+/// duration in gridwatch is (`DurationText`); without it the kind's default applies.
 /// Examples: `smoke@10m`, `fall:wb-b01-0101@2h`, `silence:door-b02-0301@1h+6h`.
 public enum AnomalyParser {
     public static func parse(_ spec: String, start: Date) throws -> Anomaly {
@@ -58,14 +59,14 @@ public enum AnomalyParser {
             at = date
         } else {
             let offsetText = whenText.hasPrefix("+") ? String(whenText.dropFirst()) : whenText
-            guard let offset = duration(offsetText) else {
+            guard let offset = DurationText.seconds(offsetText) else {
                 throw fail("'\(whenText)' is neither an offset such as 10m or 1h30m nor an RFC 3339 time")
             }
             at = start.addingTimeInterval(offset)
         }
         var length: TimeInterval?
         if let durationText {
-            guard let parsed = duration(durationText) else {
+            guard let parsed = DurationText.seconds(durationText) else {
                 throw fail("'\(durationText)' is not a duration such as 30s, 10m or 6h")
             }
             length = parsed
@@ -73,47 +74,12 @@ public enum AnomalyParser {
         return Anomaly(kind: kind, deviceID: deviceID, at: at, duration: length)
     }
 
-    /// Seconds for `90`, `90s`, `10m`, `1h30m`, `1.5h`, `250ms`, `2d`; nil if malformed.
-    public static func duration(_ text: String) -> TimeInterval? {
-        let chars = Array(text.lowercased().utf8)
-        guard !chars.isEmpty else { return nil }
-        var total = 0.0
-        var i = 0
-        while i < chars.count {
-            let numberStart = i
-            while i < chars.count, chars[i] == UInt8(ascii: ".") || (chars[i] &- UInt8(ascii: "0")) < 10 {
-                i += 1
-            }
-            guard i > numberStart,
-                  let value = Double(String(decoding: chars[numberStart..<i], as: UTF8.self))
-            else { return nil }
-            let unitStart = i
-            while i < chars.count, chars[i] >= UInt8(ascii: "a"), chars[i] <= UInt8(ascii: "z") {
-                i += 1
-            }
-            let unit = String(decoding: chars[unitStart..<i], as: UTF8.self)
-            let scale: Double
-            switch unit {
-            case "ms": scale = 0.001
-            case "", "s": scale = 1
-            case "m", "min": scale = 60
-            case "h": scale = 3600
-            case "d": scale = 86_400
-            default: return nil
-            }
-            // A bare number is only allowed alone: "1h30" is more likely a typo than 1h30s.
-            if unit.isEmpty, numberStart != 0 { return nil }
-            total += value * scale
-        }
-        return total
-    }
-
     /// Splits `WHEN[+DURATION]`. A timestamp's own `+08:00` is not a duration, so the split
     /// is at the last `+` whose suffix parses as a duration.
     static func splitWhen(_ text: String) -> (when: String, duration: String?) {
         guard let plus = text.lastIndex(of: "+"), plus != text.startIndex else { return (text, nil) }
         let suffix = String(text[text.index(after: plus)...])
-        guard duration(suffix) != nil, !suffix.contains(":") else { return (text, nil) }
+        guard DurationText.seconds(suffix) != nil, !suffix.contains(":") else { return (text, nil) }
         return (String(text[..<plus]), suffix)
     }
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Why a capture line could not be read, and at which byte of the line.
@@ -60,59 +61,30 @@ public enum CaptureLine {
         try decode(bytes: Array(line.utf8))
     }
 
+    /// How deeply a payload may nest and still be kept inline: far beyond what a device sends,
+    /// so that nesting never decides between `payload` and `payload_b64`.
+    public static let maxDepth = 256
+
     /// Reads one capture line given as bytes (a trailing newline is allowed).
     public static func decode(bytes: [UInt8]) throws -> SimulatedMessage {
-        var scanner = JSONScanner(bytes)
         var at: (ms: Int64, offsetSeconds: Int)?
         var topic: String?
         var payload: [UInt8]?
+        let end: Int
         do {
-            scanner.skipWhitespace()
-            try scanner.expect(UInt8(ascii: "{"))
-            scanner.skipWhitespace()
-            var more = scanner.peek != UInt8(ascii: "}")
-            while more {
-                scanner.skipWhitespace()
-                let key = String(decoding: try scanner.string(decode: true), as: UTF8.self)
-                scanner.skipWhitespace()
-                try scanner.expect(UInt8(ascii: ":"))
-                scanner.skipWhitespace()
-                let valueStart = scanner.index
-                switch key {
-                case "at":
-                    let text = try scanner.string(decode: true)
-                    guard let parsed = CaptureTime.parse(text) else {
-                        throw CaptureLineError(reason: "'at' is not an RFC 3339 time", offset: valueStart)
-                    }
-                    at = parsed
-                case "topic":
-                    topic = String(decoding: try scanner.string(decode: true), as: UTF8.self)
-                case "payload":
-                    guard scanner.peek == UInt8(ascii: "{") else {
-                        throw CaptureLineError(reason: "'payload' must be a JSON object", offset: valueStart)
-                    }
-                    try scanner.skipValue(depth: 1)
-                    payload = Array(bytes[valueStart..<scanner.index])
-                case "payload_b64":
-                    let text = try scanner.string(decode: true)
-                    guard let data = Data(base64Encoded: Data(text)) else {
-                        throw CaptureLineError(reason: "'payload_b64' is not base64", offset: valueStart)
-                    }
-                    payload = [UInt8](data)
-                default:
-                    try scanner.skipValue(depth: 1)
+            end = try JSONParser.scan(bytes, maxDepth: maxDepth) { parser in
+                parser.skipSpace()
+                try parser.forEachMember { parser, key in
+                    try readMember(key, with: &parser, of: bytes, at: &at, topic: &topic, payload: &payload)
                 }
-                scanner.skipWhitespace()
-                more = scanner.peek == UInt8(ascii: ",")
-                if more { scanner.index += 1 }
+                parser.skipSpace()
+                return parser.index
             }
-            try scanner.expect(UInt8(ascii: "}"))
-            scanner.skipWhitespace()
-        } catch let failure as JSONScanner.Failure {
-            throw CaptureLineError(reason: "invalid JSON: \(failure.reason)", offset: failure.offset)
+        } catch let failure as JSONParser.Failure {
+            throw CaptureLineError(reason: "invalid JSON: \(failure.reason)", offset: failure.offset ?? 0)
         }
-        guard scanner.index == bytes.count else {
-            throw CaptureLineError(reason: "text after the JSON object", offset: scanner.index)
+        guard end == bytes.count else {
+            throw CaptureLineError(reason: "text after the JSON object", offset: end)
         }
         guard let at else { throw CaptureLineError(reason: "missing 'at'", offset: 0) }
         guard let topic else { throw CaptureLineError(reason: "missing 'topic'", offset: 0) }
@@ -122,6 +94,44 @@ public enum CaptureLine {
         return SimulatedMessage(
             at: Date(timeIntervalSince1970: Double(at.ms) / 1000),
             topic: topic, payload: payload, utcOffsetSeconds: at.offsetSeconds)
+    }
+
+    /// Reads the value of one member of a capture line; unknown keys are skipped.
+    private static func readMember(
+        _ key: String, with parser: inout JSONParser, of bytes: [UInt8],
+        at: inout (ms: Int64, offsetSeconds: Int)?, topic: inout String?, payload: inout [UInt8]?
+    ) throws {
+        let valueStart = parser.index
+        switch key {
+        case "at":
+            guard let parsed = CaptureTime.parse(Array(try quoted(&parser).utf8)) else {
+                throw CaptureLineError(reason: "'at' is not an RFC 3339 time", offset: valueStart)
+            }
+            at = parsed
+        case "topic":
+            topic = try quoted(&parser)
+        case "payload":
+            guard parser.peek == UInt8(ascii: "{") else {
+                throw CaptureLineError(reason: "'payload' must be a JSON object", offset: valueStart)
+            }
+            try parser.skipValue()
+            payload = Array(bytes[valueStart..<parser.index])
+        case "payload_b64":
+            guard let data = Data(base64Encoded: Data(try quoted(&parser).utf8)) else {
+                throw CaptureLineError(reason: "'payload_b64' is not base64", offset: valueStart)
+            }
+            payload = [UInt8](data)
+        default:
+            try parser.skipValue()
+        }
+    }
+
+    /// A string value, or a failure where something else stands.
+    private static func quoted(_ parser: inout JSONParser) throws -> String {
+        guard parser.peek == UInt8(ascii: "\"") else {
+            throw JSONParser.Failure.syntax(offset: parser.index, "expected '\"'")
+        }
+        return try parser.string()
     }
 
     /// Appends a JSON string literal, escaping quotes, backslashes and control characters.

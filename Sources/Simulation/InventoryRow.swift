@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// One line of a device inventory CSV (`id,type,community,building,unit,resident,installed,grid,lat,lon`).
@@ -32,15 +33,8 @@ public struct InventoryRow: Sendable, Hashable {
     public var csvLine: String {
         [device.id, device.type, device.community, device.building, device.unit, resident, installed, device.grid,
          device.latitude.map { "\($0)" } ?? "", device.longitude.map { "\($0)" } ?? ""]
-            .map(Self.csvField)
+            .map(CSVText.escape)
             .joined(separator: ",")
-    }
-
-    static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-            return value
-        }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func residentReference(for device: FleetDevice) -> String {

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// One MQTT publication of the simulated fleet: when the gateway receives it, where, and the bytes.
@@ -53,7 +54,7 @@ public struct SimulatedMessage: Sendable, Hashable {
 
     /// Whether the payload is a single valid JSON object in valid UTF-8.
     public var isJSONObject: Bool {
-        knownJSONObject ?? JSONScanner.isObject(payload)
+        knownJSONObject ?? JSONParser.isObject(payload, maxDepth: CaptureLine.maxDepth)
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -16,13 +16,6 @@ public struct WalkSettings: Sendable, Hashable {
     public init() {}
 }
 
-/// One position a staff member's phone reports.
-public struct StaffReport: Sendable, Hashable {
-    public var staffID: String
-    public var atMs: Int64
-    public var position: MapPoint
-}
-
 /// One staff member of the digital twin: waits at base, walks to the ticket they are given,
 /// stays a while, walks back, and reports positions on the way.
 ///

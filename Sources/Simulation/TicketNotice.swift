@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// What the twin's staff need from one ticket event the gateway publishes on
@@ -34,7 +35,7 @@ public struct TicketNotice: Sendable, Hashable {
 
     /// Reads an alert payload; nil when it is not a ticket event with an id and a state.
     public init?(alertPayload: [UInt8]) {
-        guard JSONScanner.isObject(alertPayload),
+        guard JSONParser.isObject(alertPayload, maxDepth: CaptureLine.maxDepth),
               let event = try? JSONSerialization.jsonObject(with: Data(alertPayload)) as? [String: Any]
         else { return nil }
         let ticket = event["ticket"] as? [String: Any] ?? event

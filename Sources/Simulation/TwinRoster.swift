@@ -88,7 +88,7 @@ public struct TwinRoster: Sendable, Hashable {
     }
 
     /// The fields of one CSV line, RFC 4180 quoting (`"a, b"`, `""` for a quote) undone;
-    /// the counterpart of `InventoryRow.csvField`.
+    /// the counterpart of `CSVText.escape`.
     static func fields(of line: Substring) -> [String] {
         var fields: [String] = []
         var current = ""

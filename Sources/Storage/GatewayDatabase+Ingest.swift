@@ -4,23 +4,6 @@ import GRDB
 import GridDispatch
 import Tickets
 
-/// Everything decoded from one slice of the journal, written in one transaction together
-/// with the journal position it reaches, so a restart neither loses nor repeats a message.
-public struct IngestBatch: Sendable {
-    public var readings: [Reading] = []
-    public var rejections: [Rejection] = []
-    public var availability: [AvailabilityChange] = []
-    public var newDevices: [Device] = []
-    /// Accepted live staff positions: stored in the batch's transaction, like its readings.
-    public var staffPositions: [StaffPositionReport] = []
-    /// Accepted residents' requests: stored in the batch's transaction, so durable before the PUBACK.
-    public var residentRequests: [ResidentRequest] = []
-    public var journalPosition: UInt64
-
-    public init(journalPosition: UInt64) { self.journalPosition = journalPosition }
-    public var messageCount: Int { readings.count + rejections.count + availability.count + staffPositions.count + residentRequests.count }
-}
-
 /// What one batch did.
 public struct IngestBatchResult: Sendable {
     public var stored = 0

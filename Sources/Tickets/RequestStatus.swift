@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// What a resident's requester is told about their request: which step it reached and when
 /// each step happened, from the ticket events the gateway already publishes. Only the ticket

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// Validates a resident's request `{"ts", "request_id", "building", "unit", "item", "text"}`

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// How long a tier allows: wall-clock time (`30m`, `24h`, `72h`) or calendar time

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// The report as a supervisor reads it (`text`) and as a spreadsheet takes it (`csv`); JSON is
@@ -102,13 +103,7 @@ extension SLAReport {
             add("demand_by_grid", "\(cell.community)/\(cell.grid)/\(cell.category)", ["tickets": "\(cell.count)"])
         }
         rows += residentRows()
-        return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-
-    /// RFC 4180: quote a field holding a separator, a quote or a line break; double its quotes.
-    static func csvField(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return rows.map { $0.map(CSVText.escape).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
     static func value<T>(_ optional: T?) -> String { optional.map { "\($0)" } ?? "" }

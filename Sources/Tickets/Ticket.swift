@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import GridDispatch
 
 /// A service ticket: what happened where, who works it, and its SLA clocks for the current

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// Ticket events as staff and programs receive them live (SSE, MQTT alerts, webhooks;

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// Turns alerts, staff actions and the passing of time into ticket changes: one ticket per

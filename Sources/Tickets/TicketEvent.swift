@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// Something that happens to a ticket: from the rules engine (`alertFired`, `alertCleared`)

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// The follow-up (回访) after each resolution by a person: due after `followUpWithin` on the

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// The settings a ticket's clocks use that are not frozen on the ticket: the calendar (an

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 
 /// When the three warning levels (三级预警) of a response window fall due: at fractions of the

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Formats
 import Glibc
 #endif
 import ArgumentParser

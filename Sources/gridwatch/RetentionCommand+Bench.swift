@@ -1,5 +1,6 @@
 import ArgumentParser
 import Devices
+import Formats
 import Foundation
 import Gateway
 import Simulation
@@ -22,6 +23,25 @@ extension RetentionCommand {
         @Option(name: .customLong("round-every"), help: "Virtual time between retention rounds.") var roundEvery: String = "1h"
         @Option(help: "Simulated start, RFC 3339.") var start: String = "2026-11-01T00:00:00+08:00"
 
+        /// What the bench counts while it runs.
+        struct Tally {
+            var messages = 0
+            var sizes: [Int64] = []
+            var longestStep = 0.0
+            var longestStepJob = ""
+            var totals = RetentionRound.Summary()
+            /// The wall clock when the simulation started, for `wall_seconds`.
+            let wallStart = Date()
+
+            mutating func add(_ summary: RetentionRound.Summary) {
+                if summary.longestStepSeconds > longestStep { (longestStep, longestStepJob) = (summary.longestStepSeconds, summary.longestStep) }
+                totals.readingsRolledUp += summary.readingsRolledUp
+                totals.readingsPruned += summary.readingsPruned
+                totals.rollupsPruned += summary.rollupsPruned
+                totals.payloadsScrubbed += summary.payloadsScrubbed
+            }
+        }
+
         func run() throws {
             let setup = GatewaySetup.load(configPath: config)
             if setup.hasErrors { throw CommandFailure(setup.diagnostics.map(\.description).joined(separator: "\n")) }
@@ -35,8 +55,26 @@ extension RetentionCommand {
             retention.rawSecondsByType = [:]
             retention.personalSeconds = personalSeconds
             retention.rollup5mSeconds = rollupSeconds
-            let plan = retention.plan(catalog: setup.catalog)
             let database = try GatewayDatabase(path: db)
+            let tally = try simulate(setup: setup, database: database, plan: retention.plan(catalog: setup.catalog), startDate: startDate,
+                                     roundMs: Int64(roundSeconds * 1000))
+            let status = try database.retentionStatus()
+            let result: JSONValue = .object([
+                "days": .int(Int64(days)), "devices": .int(Int64(setup.inventory.count)), "messages": .int(Int64(tally.messages)),
+                "raw_days": .double(rawSeconds / 86_400), "personal_days": .double(personalSeconds / 86_400), "rollup_5m_days": .double(rollupSeconds / 86_400),
+                "size_by_day": .array(tally.sizes.map { .int($0) }), "final_bytes": .int(status.databaseBytes),
+                "rows": .object(["readings": .int(Int64(status.readings)), "rollups_5m": .int(Int64(status.rollups5m)),
+                                 "rollups_1h": .int(Int64(status.rollups1h)), "rejected": .int(Int64(status.rejected))]),
+                "rolled_up": .int(Int64(tally.totals.readingsRolledUp)), "pruned": .int(Int64(tally.totals.readingsPruned)),
+                "rollups_pruned": .int(Int64(tally.totals.rollupsPruned)), "payloads_scrubbed": .int(Int64(tally.totals.payloadsScrubbed)),
+                "longest_step_ms": .double((tally.longestStep * 1000 * 10).rounded() / 10), "longest_step": .string(tally.longestStepJob),
+                "wall_seconds": .double(Date().timeIntervalSince(tally.wallStart).rounded()),
+            ])
+            print(result.jsonText)
+        }
+
+        /// Stores the twin's traffic in virtual time, running the retention rounds that fall due.
+        private func simulate(setup: GatewaySetup, database: GatewayDatabase, plan: RetentionPlan, startDate: Date, roundMs: Int64) throws -> Tally {
             let startMs = Int64(startDate.timeIntervalSince1970 * 1000)
             _ = try database.upsertDevices(setup.inventory, source: "inventory", nowMs: startMs)
             let decoder = try setup.makeDecoder()
@@ -44,39 +82,28 @@ extension RetentionCommand {
             var simulator = FleetSimulator(devices: setup.inventory.map { FleetDevice(id: $0.id, type: $0.type, community: $0.community, building: $0.building, unit: $0.unit) },
                                            start: startDate)
             let endMs = startMs + Int64(days) * RetentionPlan.dayMs
-            let roundMs = Int64(roundSeconds * 1000)
             var nextRoundMs = startMs + roundMs
             var batch = IngestBatch(journalPosition: 0)
-            var messages = 0
-            var sizes: [Int64] = []
-            var longestStep = 0.0
-            var longestStepJob = ""
-            var totals = RetentionRound.Summary()
-            let wallStart = Date()
+            var tally = Tally()
             func flush() throws {
                 guard batch.messageCount > 0 else { return }
                 _ = try database.store(batch)
-                batch = IngestBatch(journalPosition: UInt64(messages))
+                batch = IngestBatch(journalPosition: UInt64(tally.messages))
             }
             while let message = simulator.next() {
                 let atMs = message.atMilliseconds
                 while atMs >= nextRoundMs && nextRoundMs <= endMs {
                     try flush()
                     var round = RetentionRound(database: database, plan: plan, nowMs: nextRoundMs)
-                    let summary = try round.runToEnd()
-                    if summary.longestStepSeconds > longestStep { (longestStep, longestStepJob) = (summary.longestStepSeconds, summary.longestStep) }
-                    totals.readingsRolledUp += summary.readingsRolledUp
-                    totals.readingsPruned += summary.readingsPruned
-                    totals.rollupsPruned += summary.rollupsPruned
-                    totals.payloadsScrubbed += summary.payloadsScrubbed
+                    tally.add(try round.runToEnd())
                     if (nextRoundMs - startMs) % RetentionPlan.dayMs == 0 {
-                        sizes.append(try database.retentionStatus().databaseBytes)
-                        FileHandle.standardError.write(Data("day \(sizes.count): \(sizes.last ?? 0) bytes\n".utf8))
+                        tally.sizes.append(try database.retentionStatus().databaseBytes)
+                        FileHandle.standardError.write(Data("day \(tally.sizes.count): \(tally.sizes.last ?? 0) bytes\n".utf8))
                     }
                     nextRoundMs += roundMs
                 }
                 if atMs >= endMs { break }
-                messages += 1
+                tally.messages += 1
                 let outcome = message.payload.withUnsafeBufferPointer { decoder.decode(topic: message.topic, payload: $0, receivedAtMs: atMs, registry: registry) }
                 switch outcome {
                 case let .reading(reading, _): batch.readings.append(reading)
@@ -86,19 +113,7 @@ extension RetentionCommand {
                 if batch.messageCount >= 2000 { try flush() }
             }
             try flush()
-            let status = try database.retentionStatus()
-            let result: JSONValue = .object([
-                "days": .int(Int64(days)), "devices": .int(Int64(setup.inventory.count)), "messages": .int(Int64(messages)),
-                "raw_days": .double(rawSeconds / 86_400), "personal_days": .double(personalSeconds / 86_400), "rollup_5m_days": .double(rollupSeconds / 86_400),
-                "size_by_day": .array(sizes.map { .int($0) }), "final_bytes": .int(status.databaseBytes),
-                "rows": .object(["readings": .int(Int64(status.readings)), "rollups_5m": .int(Int64(status.rollups5m)),
-                                 "rollups_1h": .int(Int64(status.rollups1h)), "rejected": .int(Int64(status.rejected))]),
-                "rolled_up": .int(Int64(totals.readingsRolledUp)), "pruned": .int(Int64(totals.readingsPruned)),
-                "rollups_pruned": .int(Int64(totals.rollupsPruned)), "payloads_scrubbed": .int(Int64(totals.payloadsScrubbed)),
-                "longest_step_ms": .double((longestStep * 1000 * 10).rounded() / 10), "longest_step": .string(longestStepJob),
-                "wall_seconds": .double(Date().timeIntervalSince(wallStart).rounded()),
-            ])
-            print(result.jsonText)
+            return tally
         }
     }
 }

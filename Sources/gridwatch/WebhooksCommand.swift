@@ -1,5 +1,6 @@
 import ArgumentParser
 import Devices
+import Formats
 import Foundation
 import Gateway
 import Storage

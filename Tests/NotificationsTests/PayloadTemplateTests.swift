@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Storage
 import Testing
 @testable import Notifications

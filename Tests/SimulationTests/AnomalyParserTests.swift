@@ -26,13 +26,12 @@ struct AnomalyParserTests {
     }
 
     @Test func compoundAndDecimalDurations() throws {
-        #expect(AnomalyParser.duration("1h30m") == 5400)
-        #expect(AnomalyParser.duration("1.5h") == 5400)
-        #expect(AnomalyParser.duration("90") == 90)
-        #expect(AnomalyParser.duration("250ms") == 0.25)
-        #expect(AnomalyParser.duration("2d") == 172_800)
-        #expect(AnomalyParser.duration("1h30") == nil)
-        #expect(AnomalyParser.duration("10x") == nil)
+        // The grammar itself is DurationText's (FormatsTests); here, that specs use all of it.
+        let week = try AnomalyParser.parse("leak@1.5h+1w", start: start)
+        #expect(week.at == start.addingTimeInterval(5400) && week.duration == 604_800)
+        let minutes = try AnomalyParser.parse("smoke@10min+250ms", start: start)
+        #expect(minutes.at == start.addingTimeInterval(600) && minutes.duration == 0.25)
+        #expect(throws: AnomalyParseError.self) { try AnomalyParser.parse("smoke@1h30", start: start) }
         let a = try AnomalyParser.parse("heart_rate@+1h30m+0s", start: start)
         #expect(a.at == start.addingTimeInterval(5400) && a.duration == 0)
     }

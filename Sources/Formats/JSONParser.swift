@@ -1,5 +1,9 @@
 /// A strict RFC 8259 parser over UTF-8 bytes for the ingest hot path: about ten times faster
 /// than JSONSerialization here, and it tells apart the failures a rejection reason needs.
+///
+/// gridwatch's one JSON reader: `parse` builds a `JSONValue`; the scanning side
+/// (`JSONParser+Scanning.swift`) validates without building and reports where each value
+/// starts and ends, for readers that must keep a value's exact bytes (capture files).
 public struct JSONParser {
     /// Why a payload is not JSON.
     public enum Failure: Error, Sendable, Equatable {
@@ -8,12 +12,19 @@ public struct JSONParser {
         case tooDeep
     }
 
-    let bytes: UnsafeBufferPointer<UInt8>
-    var index = 0
-    private var depth = 0
-    private static let maxDepth = 32
+    /// Device payloads nest a level or two; anything deeper than this is an attack or a bug.
+    public static let defaultMaxDepth = 32
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The byte the parser is at.
+    public internal(set) var index = 0
+    private var depth = 0
+    private let maxDepth: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
     /// Parses one complete JSON document.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
@@ -35,7 +46,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func skipSpace() {
+    public mutating func skipSpace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
             index += 1
         }
@@ -55,7 +66,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(Failure) {
+    mutating func literal(_ word: StaticString) throws(Failure) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw .syntax(offset: index, "unexpected end of input") }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -65,53 +76,77 @@ public struct JSONParser {
     }
 
     private mutating func object() throws(Failure) -> JSONValue {
-        depth += 1
-        guard depth <= Self.maxDepth else { throw .tooDeep }
-        defer { depth -= 1 }
-        index += 1
         // Sensor payloads carry about a dozen fields: growing the table step by step cost
         // more than the parsing itself.
-        var members: [String: JSONValue] = Dictionary(minimumCapacity: 16)
+        var table: [String: JSONValue] = Dictionary(minimumCapacity: 16)
+        try members({ (failure: Failure) in failure }) { parser, key throws(Failure) in table[key] = try parser.value() }
+        return .object(table)
+    }
+
+    /// Walks the object at `index` member by member, handing each key to `each` with the
+    /// parser at the member's value; `each` must consume that value. `lift` turns the
+    /// parser's own failures into `each`'s error type.
+    mutating func members<E: Error>(_ lift: (Failure) -> E, _ each: (inout JSONParser, String) throws(E) -> Void) throws(E) {
+        depth += 1
+        guard depth <= maxDepth else { throw lift(.tooDeep) }
+        defer { depth -= 1 }
+        index += 1
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .syntax(offset: index, "expected a string key") }
-            let key = try string()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw lift(.syntax(offset: index, "expected a string key")) }
+            let key: String
+            do { key = try string() } catch { throw lift(error) }
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw .syntax(offset: index, "expected ':'") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw lift(.syntax(offset: index, "expected ':'")) }
             index += 1
             skipSpace()
-            members[key] = try value()
+            try each(&self, key)
             skipSpace()
-            guard index < bytes.count else { throw .syntax(offset: index, "unexpected end of input") }
+            guard index < bytes.count else { throw lift(.syntax(offset: index, "unexpected end of input")) }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw .syntax(offset: index, "expected ',' or '}'")
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            throw lift(.syntax(offset: index, "expected ',' or '}'"))
         }
     }
 
     private mutating func array() throws(Failure) -> JSONValue {
+        var items: [JSONValue] = []
+        try elements { parser throws(Failure) in items.append(try parser.value()) }
+        return .array(items)
+    }
+
+    /// Walks the array at `index` item by item, `each` consuming one value per call.
+    mutating func elements(_ each: (inout JSONParser) throws(Failure) -> Void) throws(Failure) {
         depth += 1
-        guard depth <= Self.maxDepth else { throw .tooDeep }
+        guard depth <= maxDepth else { throw .tooDeep }
         defer { depth -= 1 }
         index += 1
-        var items: [JSONValue] = []
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
         while true {
             skipSpace()
-            items.append(try value())
+            try each(&self)
             skipSpace()
             guard index < bytes.count else { throw .syntax(offset: index, "unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
             throw .syntax(offset: index, "expected ',' or ']'")
         }
     }
 
     private mutating func number() throws(Failure) -> JSONValue {
         let start = index
+        let isInteger = try scanNumber()
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if isInteger, let integer = Int64(text) { return .int(integer) }
+        guard let double = Double(text) else { throw .syntax(offset: start, "invalid number") }
+        return .double(double)
+    }
+
+    /// Moves past one number token; true when it has neither fraction nor exponent.
+    mutating func scanNumber() throws(Failure) -> Bool {
         var isInteger = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, Self.isDigit(bytes[index]) else { throw .syntax(offset: index, "invalid number") }
@@ -133,10 +168,7 @@ public struct JSONParser {
             guard index < bytes.count, Self.isDigit(bytes[index]) else { throw .syntax(offset: index, "invalid number") }
             while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let integer = Int64(text) { return .int(integer) }
-        guard let double = Double(text) else { throw .syntax(offset: start, "invalid number") }
-        return .double(double)
+        return isInteger
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -1,4 +1,4 @@
-import Devices
+import Formats
 import Testing
 
 /// The hot-path JSON parser: types kept apart, strict syntax, UTF-8 validated.

@@ -52,8 +52,11 @@ public enum CSVText {
         return rows.filter { !($0.cells.count == 1 && $0.cells[0].text.isEmpty && $0.line > 1) || $0.line == 1 }
     }
 
+    /// `value` as one RFC 4180 field: quoted when it holds a separator, a quote or a line
+    /// break (CR or LF), its quotes doubled; every CSV gridwatch writes goes through here.
     public static func escape(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return value }
+        // Scalars, not Characters: "\r\n" is a single Character equal to neither "\r" nor "\n".
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -1,7 +1,7 @@
 extension JSONParser {
     /// Reads a string literal, validating UTF-8 and decoding escapes. The fast path (no
     /// escapes, ASCII or valid UTF-8) copies the bytes once.
-    mutating func string() throws(Failure) -> String {
+    public mutating func string() throws(Failure) -> String {
         index += 1
         let start = index
         var hasEscape = false
