@@ -36,8 +36,9 @@ struct ReportRoutes {
         let midnight = Int64(calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now) / 1000)).timeIntervalSince1970 * 1000)
         let from = midnight - Int64(days - 1) * 86_400_000
         let byGrid = try Self.heatRows(APIResponse.query(request, "by"))
+        let byItem = try Self.heatColumns(APIResponse.query(request, "of"))
         let community = APIResponse.query(request, "community")
-        let cells = Self.rows(try environment.database.ticketHeatmap(openedFromMs: from, community: community), byGrid: byGrid)
+        let cells = Self.rows(try environment.database.ticketHeatmap(openedFromMs: from, community: community), byGrid: byGrid, byItem: byItem)
         let key = byGrid ? "grid" : "building"
         return APIResponse.json(.object([
             "from": environment.time(from), "to": environment.time(now), "by": .string(key),
@@ -45,10 +46,13 @@ struct ReportRoutes {
                 var object: [String: JSONValue] = [key: .string(byGrid ? cell.grid : cell.building), "category": .string(cell.category),
                                                    "tickets": .int(Int64(cell.tickets)), "active": .int(Int64(cell.active))]
                 if !byGrid { object["grid"] = .string(cell.grid) }
+                if byItem { object["item"] = .string(cell.item) }
                 return .object(object)
             }),
+            "of": .string(byItem ? "item" : "class"),
             byGrid ? "grids" : "buildings": .array(Set(cells.map { byGrid ? $0.grid : $0.building }).sorted().map { .string($0) }),
             "categories": .array(Set(cells.map(\.category)).sorted().map { .string($0) }),
+            "items": .array(Set(cells.map(\.item)).subtracting([""]).sorted().map { .string($0) }),
         ]))
     }
 
@@ -61,18 +65,29 @@ struct ReportRoutes {
         }
     }
 
-    /// The store's (building, grid, category) cells, or summed per (grid, category).
-    static func rows(_ cells: [TicketHeatCell], byGrid: Bool) -> [TicketHeatCell] {
-        guard byGrid else { return cells }
+    /// `of=class` (the default: columns are demand classes) or `of=item` (catalogue items).
+    static func heatColumns(_ value: String?) throws -> Bool {
+        switch value ?? "class" {
+        case "class": false
+        case "item": true
+        default: throw APIError(.badRequest, "'of' must be class or item")
+        }
+    }
+
+    /// The store's (building, grid, category, item) cells summed per building (or grid) and
+    /// class, or per building (or grid), class and item.
+    static func rows(_ cells: [TicketHeatCell], byGrid: Bool, byItem: Bool = false) -> [TicketHeatCell] {
         var sums: [String: TicketHeatCell] = [:]
         for cell in cells {
-            let key = cell.grid + "\u{1F}" + cell.category
-            var sum = sums[key] ?? TicketHeatCell(building: "", category: cell.category, tickets: 0, active: 0)
+            let item = byItem ? cell.item : ""
+            let key = [byGrid ? "" : cell.building, cell.grid, cell.category, item].joined(separator: "\u{1F}")
+            var sum = sums[key] ?? TicketHeatCell(building: byGrid ? "" : cell.building, category: cell.category, tickets: 0, active: 0)
             sum.grid = cell.grid
+            sum.item = item
             sum.tickets += cell.tickets
             sum.active += cell.active
             sums[key] = sum
         }
-        return sums.values.sorted { ($0.grid, $0.category) < ($1.grid, $1.category) }
+        return sums.values.sorted { ($0.building, $0.grid, $0.category, $0.item) < ($1.building, $1.grid, $1.category, $1.item) }
     }
 }

@@ -37,6 +37,8 @@ struct TicketRoutes {
         filter.community = APIResponse.query(request, "community")
         filter.building = APIResponse.query(request, "building")
         filter.grid = APIResponse.query(request, "grid")
+        filter.category = APIResponse.query(request, "category")
+        filter.item = APIResponse.query(request, "item")
         filter.device = APIResponse.query(request, "device")
         filter.team = APIResponse.query(request, "team")
         if let level = APIResponse.query(request, "level") {

@@ -24,7 +24,8 @@ extension PostgresStore {
         }
         if let states = filter.states { clauses.append("state = ANY(\(bind(.texts(states.map(\.rawValue).sorted()))))") }
         for (column, value) in [("severity", filter.severity), ("community", filter.community), ("building", filter.building),
-                                ("device", filter.device), ("team", filter.team), ("body::json->>'grid'", filter.grid)] {
+                                ("device", filter.device), ("team", filter.team), ("body::json->>'grid'", filter.grid),
+                                ("category", filter.category), ("body::json->>'item'", filter.item)] {
             guard let value else { continue }
             clauses.append("\(column) = \(bind(.text(value)))")
         }
@@ -91,13 +92,14 @@ extension PostgresStore {
     public func ticketHeatmap(openedFromMs fromMs: Int64, community: String? = nil) throws -> [TicketHeatCell] {
         try read { session in
             try session.query("""
-                SELECT building, coalesce(body::json->>'grid', '') AS grid, category, count(*) AS n,
+                SELECT building, coalesce(body::json->>'grid', '') AS grid, category, coalesce(body::json->>'item', '') AS item, count(*) AS n,
                        count(*) FILTER (WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending')) AS active
-                FROM tickets WHERE opened_at >= $1 AND ($2::text IS NULL OR community = $2::text) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                FROM tickets WHERE opened_at >= $1 AND ($2::text IS NULL OR community = $2::text) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
                 """, [.int(fromMs), .text(community)]).map {
                 var cell = TicketHeatCell(building: try $0.required("building"), category: try $0.required("category"),
                                           tickets: Int(try $0.required("n", as: Int64.self)), active: Int(try $0.required("active", as: Int64.self)))
                 cell.grid = try $0.required("grid")
+                cell.item = try $0.required("item")
                 return cell
             }
         }

@@ -9,6 +9,8 @@ public struct TicketHeatCell: Sendable, Hashable, Codable {
     /// The grid the tickets recorded when they opened; empty for tickets without one.
     public var grid: String = ""
     public var category: String
+    /// The catalogue item; empty for tickets that name none.
+    public var item: String = ""
     public var tickets: Int
     /// Of those, still being worked.
     public var active: Int
@@ -32,13 +34,15 @@ extension GatewayDatabase {
     public func ticketHeatmap(openedFromMs fromMs: Int64, community: String? = nil) throws -> [TicketHeatCell] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT building, coalesce(json_extract(body, '$.grid'), '') AS grid, category, count(*) AS n,
+                SELECT building, coalesce(json_extract(body, '$.grid'), '') AS grid, category,
+                       coalesce(json_extract(body, '$.item'), '') AS item, count(*) AS n,
                        sum(state IN ('open', 'acknowledged', 'in_progress', 'pending')) AS active
                 FROM tickets WHERE opened_at >= ? AND (? IS NULL OR community = ?)
-                GROUP BY building, grid, category ORDER BY building, grid, category
+                GROUP BY building, grid, category, item ORDER BY building, grid, category, item
                 """, arguments: [fromMs, community, community]).map {
                 var cell = TicketHeatCell(building: $0["building"], category: $0["category"], tickets: $0["n"], active: $0["active"])
                 cell.grid = $0["grid"]
+                cell.item = $0["item"]
                 return cell
             }
         }

@@ -15,6 +15,9 @@ public struct TicketFilter: Sendable {
     public var minEscalationLevel: Int?
     public var openedFromMs: Int64?
     public var openedBeforeMs: Int64?
+    /// The demand class (`category`) and the catalogue item.
+    public var category: String?
+    public var item: String?
     /// Only tickets whose follow-up (回访) is still to be done: the follow-up queue.
     public var followUpOpen = false
     public var limit: Int
@@ -58,7 +61,8 @@ extension GatewayDatabase {
                 for state in states.sorted(by: { $0.rawValue < $1.rawValue }) { arguments += [state.rawValue] }
             }
             for (column, value) in [("severity", filter.severity), ("community", filter.community), ("building", filter.building),
-                                    ("device", filter.device), ("team", filter.team), ("json_extract(body, '$.grid')", filter.grid)] {
+                                    ("device", filter.device), ("team", filter.team), ("json_extract(body, '$.grid')", filter.grid),
+                                    ("category", filter.category), ("json_extract(body, '$.item')", filter.item)] {
                 guard let value else { continue }
                 clauses.append("\(column) = ?")
                 arguments += [value]

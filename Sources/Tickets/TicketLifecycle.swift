@@ -64,22 +64,10 @@ public struct TicketLifecycle: Sendable {
     /// warnings due before `nowMs` come out before the event's own action.
     public mutating func eventHappened(_ event: TicketEvent, at nowMs: Int64, by actor: String) throws(TicketTransitionError) -> TicketAction {
         let state = ticket.state
-        func allow(_ states: Set<Ticket.State>) throws(TicketTransitionError) {
-            guard states.contains(state) else { throw .invalidTransition(event: event.name, state: state) }
-        }
-        func text(_ value: String, _ what: String) throws(TicketTransitionError) -> String {
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw .missingText(event: event.name, what: what) }
-            return trimmed
-        }
-        let active: Set<Ticket.State> = [.open, .acknowledged, .inProgress, .pending]
+        func allow(_ states: Set<Ticket.State>) throws(TicketTransitionError) { try allowed(states, for: event) }
+        func text(_ value: String, _ what: String) throws(TicketTransitionError) -> String { try required(value, what, for: event) }
+        let active = Self.activeStates
         switch event {
-        case .alertFired:
-            try allow(active)
-            ticket.occurrences += 1
-            ticket.lastOccurrenceAt = nowMs
-            log(nowMs, actor, "occurred", "occurrence \(ticket.occurrences)")
-            return .updated
         case .acknowledge:
             // Saying "already acknowledged at ..." helps a second responder more than "invalid".
             if state.isActive, let at = ticket.acknowledgedAt { throw .alreadyAcknowledged(at: at) }
@@ -130,41 +118,23 @@ public struct TicketLifecycle: Sendable {
             ticket.state = .cancelled
             log(nowMs, actor, "cancelled", reason)
             return .cancelled
-        case let .assign(person):
-            let person = try text(person, "a person")
-            try allow(active)
-            ticket.assignee = person
-            log(nowMs, actor, "assigned", person)
-            return .assigned(person: person)
-        case let .decline(reason):
-            let reason = try text(reason, "a reason")
-            // Declining is for the start of the job; once work began, hand over with `assign`.
-            try allow([.open, .acknowledged])
-            guard let person = ticket.assignee else { throw .missingText(event: event.name, what: "an assignee to decline it") }
-            ticket.assignee = nil
-            ticket.passedOverBy = (ticket.passedOverBy ?? []) + [person]
-            log(nowMs, actor, "declined", "\(person): \(reason)")
-            return .declined(person: person)
-        case let .comment(body):
-            // Comments are welcome in every state: a closed ticket is still discussed.
-            log(nowMs, actor, "commented", try text(body, "text"))
-            return .commented
-        case let .followUp(answer):
-            return try followedUp(answer, at: nowMs, by: actor)
-        case .alertCleared:
-            // A clear that arrives after a person finished the ticket changes nothing.
-            guard state.isActive else { return .none }
-            if state == .open, ticket.autoResolvable, !ticket.lifeSafety, ticket.acknowledgedAt == nil {
-                ticket.resolvedAt = nowMs
-                ticket.state = .resolved
-                ticket.autoResolved = true
-                log(nowMs, actor, "auto_resolved", "the alert cleared before anyone acknowledged")
-                return .resolved(automatically: true)
-            }
-            // Someone is on it, or it is life-safety: a person decides, but should know.
-            log(nowMs, actor, "alert_cleared", "left \(state.rawValue) for a person to resolve")
-            return .none
+        case .alertFired, .assign, .decline, .comment, .followUp, .alertCleared:
+            return try sideEventHappened(event, at: nowMs, by: actor)
         }
+    }
+
+    static let activeStates: Set<Ticket.State> = [.open, .acknowledged, .inProgress, .pending]
+
+    /// Throws unless the ticket's state is one of `states`.
+    func allowed(_ states: Set<Ticket.State>, for event: TicketEvent) throws(TicketTransitionError) {
+        guard states.contains(ticket.state) else { throw .invalidTransition(event: event.name, state: ticket.state) }
+    }
+
+    /// The text trimmed; throws when nothing is left.
+    func required(_ value: String, _ what: String, for event: TicketEvent) throws(TicketTransitionError) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .missingText(event: event.name, what: what) }
+        return trimmed
     }
 
     /// Stops both clocks; a resolution by a person opens its follow-up.

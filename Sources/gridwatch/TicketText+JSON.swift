@@ -66,7 +66,8 @@ extension TicketsCommand.List {
     func listRemotely(_ client: TicketsRemote) throws {
         var query = ["limit=\(min(max(limit, 1), 5000))"]
         if state != "all" { query.append("state=\(state)") }
-        for (name, value) in [("severity", severity), ("community", community), ("building", building), ("grid", grid), ("device", device), ("team", team)] {
+        for (name, value) in [("severity", severity), ("community", community), ("building", building), ("grid", grid), ("device", device), ("team", team),
+                                ("category", category), ("item", item)] {
             if let value, let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { query.append("\(name)=\(encoded)") }
         }
         if let level { query.append("level=\(level)") }

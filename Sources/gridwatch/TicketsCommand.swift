@@ -21,6 +21,8 @@ struct TicketsCommand: ParsableCommand {
         @Option(help: "Only this community.") var community: String?
         @Option(help: "Only this building.") var building: String?
         @Option(help: "Only this grid (网格).") var grid: String?
+        @Option(help: "Only this demand class (the category: elderly_care, health, repairs, safety, neighbourhood).") var category: String?
+        @Option(help: "Only this catalogue item (lock_repair, fall_or_sos ...).") var item: String?
         @Option(help: "Only this device.") var device: String?
         @Option(help: "Only this team.") var team: String?
         @Option(help: "Only tickets at this warning level or above (1-3).") var level: Int?
@@ -33,6 +35,8 @@ struct TicketsCommand: ParsableCommand {
             var filter = TicketFilter(severity: severity, community: community, building: building, device: device, team: team,
                                       minEscalationLevel: level, limit: limit)
             filter.grid = grid
+            filter.category = category
+            filter.item = item
             switch state {
             case "active": filter.states = TicketFilter.active.states
             case "all": filter.states = nil

@@ -125,6 +125,13 @@ import Tickets
             try await client.execute(uri: "/api/v1/reports/heatmap?days=7&by=floor", method: .get, headers: [.authorization: "Bearer \(viewer)"]) {
                 #expect($0.status == .badRequest)
             }
+            try await client.execute(uri: "/api/v1/reports/heatmap?days=7&of=item", method: .get, headers: [.authorization: "Bearer \(viewer)"]) {
+                let body = Self.json($0.body)
+                #expect($0.status == .ok && body["of"] as? String == "item" && body["items"] is [Any], "\(body)")
+            }
+            try await client.execute(uri: "/api/v1/reports/heatmap?days=7&of=colour", method: .get, headers: [.authorization: "Bearer \(viewer)"]) {
+                #expect($0.status == .badRequest)
+            }
             try await client.execute(uri: "/api/v1/site?community=demo", method: .get, headers: [.authorization: "Bearer \(viewer)"]) { response in
                 let buildings = Self.json(response.body)["buildings"] as? [[String: Any]] ?? []
                 #expect(buildings.first?["building"] as? String == "b01" && buildings.first?["grid"] as? String == "G1", "\(buildings)")

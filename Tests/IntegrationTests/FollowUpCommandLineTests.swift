@@ -22,6 +22,10 @@ import Testing
         #expect(created.status == 0, "\(created.output)")
         let id = try #require(Self.ticket(created.output)?["id"] as? String)
         #expect(try Self.run(["tickets", "resolve", id, "--by", "wang", "--at", "2026-03-02T11:00:00+08:00"] + base, in: directory).status == 0)
+        for (filter, count) in [(["--item", "noise_complaint"], 1), (["--category", "neighbourhood"], 1), (["--item", "lock_repair"], 0)] {
+            let listed = try Self.run(["tickets", "list", "--state", "all", "--format", "json"] + filter + base, in: directory)
+            #expect((try? JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [Any])?.count == count, "\(filter): \(listed.output)")
+        }
 
         let queue = try Self.run(["tickets", "follow-ups", "--format", "json"] + base, in: directory)
         let listed = (try JSONSerialization.jsonObject(with: Data(queue.output.utf8)) as? [[String: Any]]) ?? []

@@ -27,6 +27,11 @@ import Tickets
         var queue = TicketFilter()
         queue.followUpOpen = true
         #expect(try database.tickets(queue).map(\.id) == ["T-000002", "T-000001"], "resolved, follow-up open; T-000003 is still open")
+        var byClass = TicketFilter(states: nil)
+        byClass.category = "fire"
+        #expect(try database.tickets(byClass).count == 3)
+        byClass.item = "fire_alarm"
+        #expect(try database.tickets(byClass).isEmpty, "the alerts name no item")
         _ = try database.updateTickets { ledger in
             try desk.handle(.followUp(FollowUpAnswer(reached: true, satisfaction: 5, recommend: 10)), ticketID: "T-000001",
                             at: L.t0 + 2 * Self.hour, by: "chen", in: &ledger)
