@@ -78,8 +78,6 @@ public enum TicketClock: String, Sendable, Hashable, Codable {
     case respond
     /// Time to resolution (resolve_by).
     case resolve
-    /// Time to the follow-up after a resolution.
-    case followUp = "follow_up"
 }
 
 /// Why a ticket came back, for the remediation figures: the alarm fired again, the resident

@@ -78,10 +78,12 @@ extension SLAReport {
             reopenedByAlarm = reopens(.alarm)
             reopenedByDissatisfaction = reopens(.dissatisfaction)
             reopenedByStaff = reopens(.staff)
-            let complaintTickets = tickets.filter { $0.item.map(complaintItems.contains) ?? false }
+            // A cancelled complaint (a duplicate) was not handled late; a breach in any cycle counts.
+            let complaintTickets = tickets.filter { ($0.item.map(complaintItems.contains) ?? false) && $0.state != .cancelled }
             complaints = complaintTickets.count
             complaintRate = SLAReport.rate(complaints, of: tickets.count)
-            complaintsResolvedOnTime = complaintTickets.count { $0.resolvedAt != nil && !$0.resolutionBreached }
+            func breached(_ ticket: Ticket) -> Bool { ticket.resolutionBreached || ticket.timeline.contains { $0.action == "resolution_breached" } }
+            complaintsResolvedOnTime = complaintTickets.count { $0.resolvedAt != nil && !breached($0) }
             complaintOnTimeRate = SLAReport.rate(complaintsResolvedOnTime, of: complaintTickets.count { $0.resolvedAt != nil || $0.resolveBy <= nowMs })
         }
 

@@ -30,13 +30,14 @@ extension TicketAction {
         case .declined: "ticket_declined"
         case .arrived: "ticket_arrived"
         case .followedUp: "ticket_followed_up"
+        case .followUpOverdue: "ticket_follow_up_overdue"
         }
     }
 
     /// Caused by a deadline passing rather than by a person or an alert.
     public var isClockDriven: Bool {
         switch self {
-        case .warned, .transferred, .responseBreached, .resolutionBreached, .fellBackToOpen: true
+        case .warned, .transferred, .responseBreached, .resolutionBreached, .fellBackToOpen, .followUpOverdue: true
         default: false
         }
     }
@@ -46,7 +47,7 @@ extension TicketAction {
         "ticket_opened", "ticket_updated", "ticket_acknowledged", "ticket_started", "ticket_pending", "ticket_resumed",
         "ticket_resolved", "ticket_closed", "ticket_reopened", "ticket_cancelled", "ticket_assigned", "ticket_commented",
         "ticket_warned", "ticket_transferred", "ticket_response_breached", "ticket_resolution_breached", "ticket_ack_timeout",
-        "ticket_dispatched", "ticket_declined", "ticket_arrived", "ticket_followed_up",
+        "ticket_dispatched", "ticket_declined", "ticket_arrived", "ticket_followed_up", "ticket_follow_up_overdue",
     ]
 }
 
@@ -58,7 +59,7 @@ extension TicketDesk.Happening {
         var object: [String: JSONValue] = [
             "event": .string(name), "at": .string(RFC3339.format(milliseconds: atMs, timeZone: timeZone)),
             "ticket_id": .string(ticket.id), "actor": .string(actor), "severity": .string(ticket.severity),
-            "ticket": ticket.contractJSON(timeZone: timeZone),
+            "ticket": Self.withoutFollowUpComments(ticket.contractJSON(timeZone: timeZone)),
         ]
         switch action {
         case let .warned(level, clock):
@@ -77,5 +78,19 @@ extension TicketDesk.Happening {
         default: break
         }
         return (name, .object(object))
+    }
+
+    /// Events go to MQTT and webhooks as they are: what a resident said at a follow-up stays
+    /// in the ticket, for those the API lets read it, and never travels in a copy.
+    static func withoutFollowUpComments(_ ticket: JSONValue) -> JSONValue {
+        guard case var .object(object) = ticket else { return ticket }
+        func blanked(_ value: JSONValue) -> JSONValue {
+            guard case var .object(followUp) = value, followUp["comment"] != nil else { return value }
+            followUp["comment"] = .null
+            return .object(followUp)
+        }
+        if let followUp = object["follow_up"] { object["follow_up"] = blanked(followUp) }
+        if case let .array(history)? = object["follow_up_history"] { object["follow_up_history"] = .array(history.map(blanked)) }
+        return .object(object)
     }
 }

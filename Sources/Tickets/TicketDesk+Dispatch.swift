@@ -19,6 +19,9 @@ extension TicketDesk {
     func dispatch(_ lifecycle: inout TicketLifecycle, after action: TicketAction, at nowMs: Int64,
                   in ledger: inout some TicketLedger) throws -> Happening? {
         guard let dispatch, Self.callsForDispatch(action), lifecycle.ticket.state.isActive else { return nil }
+        // A late resolution moves the ticket up for oversight; someone who took it on and is
+        // working it keeps it (only a response nobody gave calls for another person).
+        if case .transferred(_, .resolve) = action, lifecycle.ticket.assignee != nil, lifecycle.ticket.acknowledgedAt != nil { return nil }
         switch action {
         case .transferred, .fellBackToOpen:
             if let current = lifecycle.ticket.assignee { lifecycle.passOver(current) }

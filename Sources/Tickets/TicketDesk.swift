@@ -115,6 +115,13 @@ public struct TicketDesk: Sendable {
         var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
         let action = try lifecycle.eventHappened(event, at: nowMs, by: actor)
         happenings.append(Happening(atMs: nowMs, action: action, ticket: lifecycle.ticket))
+        // A follow-up that reopens or closes the ticket says so too: the alarm, the webhooks and
+        // the requester listen for `ticket_reopened` and `ticket_closed`.
+        switch action {
+        case .followedUp(.reopened): happenings.append(Happening(atMs: nowMs, action: .reopened(cycle: lifecycle.ticket.cycle), ticket: lifecycle.ticket))
+        case .followedUp(.closed), .followedUp(.notReached): happenings.append(Happening(atMs: nowMs, action: .closed, ticket: lifecycle.ticket))
+        default: break
+        }
         if let dispatched = try dispatch(&lifecycle, after: action, at: nowMs, in: &ledger) { happenings.append(dispatched) }
         try ledger.save(lifecycle.ticket, nextDeadline: lifecycle.nextDeadline())
         return happenings

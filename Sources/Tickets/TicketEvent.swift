@@ -82,6 +82,8 @@ public enum TicketAction: Sendable, Hashable {
     case arrived(person: String)
     /// A follow-up was recorded; `outcome` says what it did to the ticket.
     case followedUp(outcome: FollowUpOutcome)
+    /// The follow-up was not done by its due time.
+    case followUpOverdue
 
     /// The replay output's `event` (docs/design.md §1.8), or nil for actions it does not
     /// list; those still reach the timeline and the API.

@@ -73,7 +73,7 @@ extension TicketLifecycle {
         let targets = settings.warnings.notify[1] ?? []
         let notify = targets.isEmpty ? "" : "; notify \(targets.joined(separator: ", "))"
         log(nowMs, settings.systemActor, "follow_up_overdue", "due \(stamp(followUp.dueAt))\(notify)")
-        return [.warned(level: 1, clock: .followUp)]
+        return [.followUpOverdue]
     }
 
     /// When the follow-up's overdue warning falls due; nil when none is pending.

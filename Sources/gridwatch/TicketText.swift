@@ -62,7 +62,7 @@ enum TicketText {
         case .commented: "comment added"
         case let .warned(level, .respond): "warning level \(level)"
         case let .warned(level, .resolve): "resolution warning level \(level)"
-        case .warned(_, .followUp): "follow-up overdue"
+        case .followUpOverdue: "follow-up overdue"
         case let .transferred(team, clock): "transferred to \(team)" + (clock == .resolve ? " (resolution overdue)" : "")
         case .responseBreached: "response deadline breached"
         case .resolutionBreached: "resolution deadline breached"

@@ -50,11 +50,14 @@ import Testing
     /// One bounded schemathesis run (examples, coverage and fuzzing; no stateful phase) with
     /// `token`: its exit status and output. The checks are those a description promises.
     static func schemathesis(port: Int, token: String, maxExamples: Int, directory: String) throws -> (status: Int32, log: String) {
+        // One worker: with two threads, CPython 3.11's ast module (hypothesis describing its
+        // lambdas) failed a CI run with "AST constructor recursion depth mismatch" (cpython#106905),
+        // a crash of the tool, not an answer of ours.
         let arguments = [
             "run", TestPaths.repository + "/docs/openapi.yaml", "--url", "http://127.0.0.1:\(port)", "--header", "Authorization: Bearer \(token)",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             "--exclude-path", "/api/v1/events", "--phases", "examples,coverage,fuzzing", "--max-examples", String(maxExamples),
-            "--request-timeout", "10", "--suppress-health-check", "all", "--workers", "2",
+            "--request-timeout", "10", "--suppress-health-check", "all", "--workers", "1",
         ]
         // From the test's directory: schemathesis keeps its cache in the working directory.
         let command = "cd '\(directory)' && exec '\(Self.schemathesis)' " + arguments.map { "'\($0)'" }.joined(separator: " ")

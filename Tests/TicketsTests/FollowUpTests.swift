@@ -76,7 +76,7 @@ import Tickets
         var lifecycle = try Self.resolved()
         let due = try #require(lifecycle.ticket.followUp?.dueAt)
         #expect(lifecycle.timePassed(to: due - 1) == [])
-        #expect(lifecycle.timePassed(to: due) == [.warned(level: 1, clock: .followUp)])
+        #expect(lifecycle.timePassed(to: due) == [.followUpOverdue])
         var restarted = try F.restarted(lifecycle)
         #expect(restarted.timePassed(to: due + F.hour) == [])
         #expect(restarted.nextDeadline() == nil)
@@ -121,13 +121,17 @@ import Tickets
         _ = try desk.handle(.resolve(note: "false alarm, cooking"), ticketID: "T-000001", at: F.t0 + F.hour, by: "wang", in: &ledger)
         let due = try #require(ledger.ticket(id: "T-000001")?.followUp?.dueAt)
         let warned = try desk.timePassed(to: due + F.minute, in: &ledger)
-        #expect(warned.map(\.action) == [.warned(level: 1, clock: .followUp)] && warned.first?.atMs == due)
+        #expect(warned.map(\.action) == [.followUpOverdue] && warned.first?.atMs == due)
         #expect(try desk.timePassed(to: due + F.hour, in: &ledger).isEmpty)
-        let answered = try desk.handle(.followUp(FollowUpAnswer(reached: true, satisfaction: 1)), ticketID: "T-000001",
+        let answered = try desk.handle(.followUp(FollowUpAnswer(reached: true, satisfaction: 1, comment: "still smells of smoke")), ticketID: "T-000001",
                                        at: due + 2 * F.hour, by: "chen", in: &ledger)
-        #expect(answered.map(\.action) == [.followedUp(outcome: .reopened)])
+        // The reopen is told as such too: the duty desk's alarm and the webhooks listen for it.
+        #expect(answered.map(\.action) == [.followedUp(outcome: .reopened), .reopened(cycle: 2)])
         let message = try #require(answered.first?.message(actor: "chen", timeZone: F.zone))
         #expect(message.event == "ticket_followed_up" && message.body["outcome"]?.string == "reopened")
+        // What the resident said never travels in an event copy (MQTT, webhooks).
+        #expect(message.body["ticket"]?["follow_up"]?["comment"] == .null)
+        #expect(answered.first?.ticket.followUp?.comment == "still smells of smoke")
         // The alarm firing again later is remediation of another cause.
         _ = try desk.handle(.resolve(note: "replaced"), ticketID: "T-000001", at: due + 3 * F.hour, by: "wang", in: &ledger)
         _ = try desk.alertFired(alert, at: due + 4 * F.hour, in: &ledger)

@@ -27,7 +27,7 @@ import Tickets
     @Test func eventsSayWhichClockWarned() throws {
         let ticket = F.open().ticket
         for (action, clock) in [(TicketAction.warned(level: 2, clock: .resolve), "resolve"), (.warned(level: 2), "respond"),
-                                (.transferred(team: "community", clock: .resolve), "resolve"), (.warned(level: 1, clock: .followUp), "follow_up")] {
+                                (.transferred(team: "community", clock: .resolve), "resolve")] {
             let message = try #require(TicketDesk.Happening(atMs: F.t0, action: action, ticket: ticket).message(actor: "gridwatch", timeZone: F.zone))
             #expect(message.body["clock"]?.string == clock)
         }

@@ -106,6 +106,20 @@ import Tickets
         #expect(later.first { $0.action == .dispatched(assignee: "wang") }?.atMs == later[transfer].atMs, "dispatched when the transfer fell due")
     }
 
+    @Test func aLateResolutionMovesTheTicketUpButLeavesItWithWhoeverWorksIt() throws {
+        let desk = Self.desk()
+        var ledger = MemoryTicketLedger()
+        let opened = try desk.alertFired(Self.fall(), at: F.t0, in: &ledger)
+        let assignee = try #require(opened.last?.ticket.assignee)
+        _ = try desk.handle(.start, ticketID: "T-000001", at: F.t0 + 5 * F.minute, by: assignee, in: &ledger)
+        // Still in progress at resolve_by (72 h): the resolve clock's level 3 transfers it up.
+        let later = try desk.timePassed(to: F.t0 + 73 * F.hour, in: &ledger)
+        #expect(later.contains { if case .transferred(_, .resolve) = $0.action { true } else { false } }, "\(later.map(\.action))")
+        #expect(!later.contains { if case .dispatched = $0.action { true } else { false } }, "nobody else is sent")
+        let ticket = try #require(ledger.ticket(id: "T-000001"))
+        #expect(ticket.assignee == assignee && ticket.passedOverBy == nil)
+    }
+
     @Test func theLeastBusyOfTwoEquallyNearPeopleGoes() throws {
         let twins = StaffRoster(members: [
             StaffMember(id: "a", name: "A", team: "grid", grids: ["G1"], base: Self.north(300)),

@@ -11,7 +11,7 @@ import Tickets
                                        .reopened(cycle: 2), .cancelled, .assigned(person: "li"), .commented, .warned(level: 1),
                                        .transferred(team: "community"), .responseBreached, .resolutionBreached, .fellBackToOpen,
                                        .dispatched(assignee: "li"), .dispatched(assignee: nil), .declined(person: "li"), .arrived(person: "li"),
-                                       .followedUp(outcome: .closed)]
+                                       .followedUp(outcome: .closed), .followUpOverdue]
         #expect(Set(actions.compactMap(\.eventName)) == Set(TicketAction.eventNames))
         #expect(TicketAction.none.eventName == nil)
     }
