@@ -27,7 +27,7 @@ export async function showQueue() {
     });
     const table = items.length
       ? h('table', { class: 'list', id: 'followups-list' },
-        h('thead', {}, h('tr', {}, ['colTicket', 'followUpDue', 'followUpAttempts', 'colPlace', 'colTitle'].map(k => h('th', { scope: 'col', text: t(k) })))),
+        h('thead', {}, h('tr', {}, ['followUpTicket', 'followUpDue', 'followUpAttempts', 'followUpPlace', 'followUpWhat'].map(k => h('th', { scope: 'col', text: t(k) })))),
         h('tbody', {}, rows))
       : h('p', { class: 'muted', id: 'followups-empty', text: t('followUpsNone') });
     view.replaceChildren(heading, h('p', { class: 'muted', text: t('followUpsHelp') }), table);
