@@ -69,14 +69,10 @@ struct PersonalDataFilter {
             object["location"] = .object(location)
         }
         // The resident's words at the follow-up are theirs, not the viewer's.
-        func withoutComment(_ value: JSONValue) -> JSONValue {
-            guard case var .object(followUp) = value, case .string? = followUp["comment"] else { return value }
-            followUp["comment"] = .null
+        if case let .object(blanked) = Ticket.withoutFollowUpComments(.object(object)), blanked != object {
+            object = blanked
             redacted = true
-            return .object(followUp)
         }
-        if let followUp = object["follow_up"] { object["follow_up"] = withoutComment(followUp) }
-        if case let .array(history)? = object["follow_up_history"] { object["follow_up_history"] = .array(history.map(withoutComment)) }
         if case let .array(evidence)? = object["evidence"], !evidence.isEmpty {
             // Fail closed: evidence of a type the catalog does not know, or in a shape this
             // filter does not understand, is dropped rather than shown.

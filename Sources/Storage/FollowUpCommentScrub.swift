@@ -23,15 +23,8 @@ public enum FollowUpCommentScrub {
 
     /// An event's body without the comments of its ticket copy; nil when it is not the JSON expected.
     public static func eventBody(_ text: String) -> String? {
-        guard case var .object(event)? = try? JSONParser.parse(Array(text.utf8)), case var .object(ticket)? = event["ticket"] else { return nil }
-        func withoutComment(_ value: JSONValue) -> JSONValue {
-            guard case var .object(followUp) = value else { return value }
-            followUp["comment"] = .null
-            return .object(followUp)
-        }
-        if let followUp = ticket["follow_up"] { ticket["follow_up"] = withoutComment(followUp) }
-        if case let .array(history)? = ticket["follow_up_history"] { ticket["follow_up_history"] = .array(history.map(withoutComment)) }
-        event["ticket"] = .object(ticket)
+        guard case var .object(event)? = try? JSONParser.parse(Array(text.utf8)), let ticket = event["ticket"], case .object = ticket else { return nil }
+        event["ticket"] = Ticket.withoutFollowUpComments(ticket)
         return JSONValue.object(event).jsonText
     }
 }

@@ -53,6 +53,21 @@ extension Ticket {
         return .object(object)
     }
 
+    /// `contract` (a ticket's contract JSON) with every follow-up comment null: what a resident
+    /// said at a follow-up stays in the ticket for those the API lets read it, and never travels
+    /// in an event copy (MQTT, webhooks) or reaches a viewer.
+    public static func withoutFollowUpComments(_ contract: JSONValue) -> JSONValue {
+        guard case var .object(object) = contract else { return contract }
+        func blanked(_ value: JSONValue) -> JSONValue {
+            guard case var .object(followUp) = value, followUp["comment"] != nil else { return value }
+            followUp["comment"] = .null
+            return .object(followUp)
+        }
+        if let followUp = object["follow_up"] { object["follow_up"] = blanked(followUp) }
+        if case let .array(history)? = object["follow_up_history"] { object["follow_up_history"] = .array(history.map(blanked)) }
+        return .object(object)
+    }
+
     /// The contract's `follow_up` object: `{"due_at", "done_at", "reached", "satisfaction",
     /// "recommend", "comment", "by"}`, with the cycle, the failed attempts and whether it was on time.
     static func followUpJSON(_ followUp: FollowUp, time: (Int64?) -> JSONValue) -> JSONValue {

@@ -59,7 +59,7 @@ extension TicketDesk.Happening {
         var object: [String: JSONValue] = [
             "event": .string(name), "at": .string(RFC3339.format(milliseconds: atMs, timeZone: timeZone)),
             "ticket_id": .string(ticket.id), "actor": .string(actor), "severity": .string(ticket.severity),
-            "ticket": Self.withoutFollowUpComments(ticket.contractJSON(timeZone: timeZone)),
+            "ticket": Ticket.withoutFollowUpComments(ticket.contractJSON(timeZone: timeZone)),
         ]
         switch action {
         case let .warned(level, clock):
@@ -78,19 +78,5 @@ extension TicketDesk.Happening {
         default: break
         }
         return (name, .object(object))
-    }
-
-    /// Events go to MQTT and webhooks as they are: what a resident said at a follow-up stays
-    /// in the ticket, for those the API lets read it, and never travels in a copy.
-    static func withoutFollowUpComments(_ ticket: JSONValue) -> JSONValue {
-        guard case var .object(object) = ticket else { return ticket }
-        func blanked(_ value: JSONValue) -> JSONValue {
-            guard case var .object(followUp) = value, followUp["comment"] != nil else { return value }
-            followUp["comment"] = .null
-            return .object(followUp)
-        }
-        if let followUp = object["follow_up"] { object["follow_up"] = blanked(followUp) }
-        if case let .array(history)? = object["follow_up_history"] { object["follow_up_history"] = .array(history.map(blanked)) }
-        return .object(object)
     }
 }
