@@ -55,14 +55,19 @@ let package = Package(
         // Grids, staff and dispatch: pure (time is an argument), Foundation and Devices only.
         // Not named "Dispatch": that is libdispatch's module, which Foundation imports.
         .target(name: "GridDispatch", dependencies: ["Devices", "Formats"]),
+        // The assessed indicators ("3+X"): pure, built from the service figures of each period.
+        .target(name: "Indicators", dependencies: [
+            "Tickets", "Formats",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Storage", dependencies: [
-            "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
+            "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The store seam's PostgreSQL side (cluster mode).
         .target(name: "PostgresStorage", dependencies: [
-            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
+            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -70,7 +75,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
-            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
+            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -87,14 +92,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Formats", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation",
+            "MQTT", "Journal", "Devices", "Formats", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation", "Indicators",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
-            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Formats", "Rules", "Tickets", "HTTPAPI", "GridDispatch",
+            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Formats", "Rules", "Tickets", "HTTPAPI", "GridDispatch", "Indicators",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -104,14 +109,15 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).
         .target(name: "TestServers", path: "Tests/TestServers"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Gateway"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Gateway", "Indicators"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices", "Formats"]),
+        .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "Tickets", "Formats"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices", "Formats"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
                                                         .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Formats", "Tickets", "GridDispatch", "Storage",
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Formats", "Tickets", "GridDispatch", "Storage", "Indicators",
                                                         .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                         .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "NotificationsTests", dependencies: [
@@ -120,6 +126,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators"]),
     ]
 )

@@ -1,12 +1,13 @@
 import Devices
 import Formats
 import Foundation
+import Indicators
 import MQTT
 import Tickets
 
 extension GatewayConfig {
-    static let sections: Set<String> = ["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications", "retention", "cluster",
-                                          "staff", "dispatch"]
+    static let sections: Set<String> = Set(["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications",
+                                            "retention", "cluster", "staff", "dispatch"]).union(IndicatorSet.configurationKeys)
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -50,6 +51,8 @@ extension GatewayConfig {
                 config.readRetention(retention, diagnostics: &diagnostics)
             }
             if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) { config.readLog(log, source: source, diagnostics: &diagnostics) }
+            // After `sla` and `tickets`: a per-tier indicator names one of their tiers.
+            config.indicators = IndicatorSet.read(top, tiers: config.tiers, diagnostics: &diagnostics)
         }
         config.readEnvironment(environment, diagnostics: &diagnostics)
         return config

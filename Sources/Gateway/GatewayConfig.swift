@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import Indicators
 import Notifications
 import Tickets
 
@@ -62,6 +63,8 @@ public struct GatewayConfig: Sendable {
     public var calendarPath: String? = "config/calendars/cn-2026.yaml"
     /// Severity tiers rules may name.
     public var tiers: Set<String> { Set(slaPolicies.keys) }
+    /// `kpis`, `kpi_groups`, `kpi_alarm`: the assessed indicators; the standard's without them.
+    public var indicators = IndicatorSet.standard
     public var logLevel = "info"
     /// Routing, hierarchy, warning levels and timeouts of tickets.
     public var ticketConfig = TicketConfig()

@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import Indicators
 import GridDispatch
 import Rules
 import Tickets
@@ -112,6 +113,10 @@ public protocol GatewayStore: AnyObject, Sendable {
     func pruneStaffPositionsStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RetentionStepResult
     /// Erases one device's readings, roll-ups and rejections and its personal values from
     /// alerts and tickets; returns the rows deleted.
+    /// Daily device-health samples (the indicators' device health of past periods).
+    func recordDeviceHealthSamples(_ samples: [DeviceHealthSample]) throws
+    func deviceHealthSamples(fromMs: Int64, toMs: Int64, community: String?) throws -> [DeviceHealthSample]
+
     func forgetDevice(_ id: String, personalFields: [String]) throws -> Int
 
     /// A consistent copy of the store (SQLite's online backup; PostgreSQL says to use its tools).
@@ -166,10 +171,7 @@ extension GatewayStore {
     /// Every registered device with when it last reported and the interval it must keep,
     /// the input of the health figure (`report sla`, the API, the dashboard).
     public func deviceReportingStatuses(catalog: DeviceTypeCatalog) throws -> [DeviceReportingStatus] {
-        try devices().map { stored in
-            DeviceReportingStatus(id: stored.device.id, type: stored.device.type, building: stored.device.building,
-                                  lastSeenMs: stored.lastSeenAtMs, expectedIntervalMs: GatewayDatabase.expectedIntervalMs(stored.device.type, catalog: catalog))
-        }
+        try deviceReportingStatuses(catalog: catalog, community: nil)
     }
 
     /// The period's service figures: tickets opened in `[fromMs, toMs)`, devices as of now.

@@ -37,11 +37,17 @@ extension DemandCatalogue {
     }
 
     /// Reads one file, remembering the ids seen so a duplicate is reported where it repeats.
-    struct Reader {
+    /// Public for other files in the same style (the indicators), which share its ids and titles.
+    public struct Reader {
         let source: YAMLSource
         let tiers: Set<String>
         var classLines: [String: Int] = [:]
         var itemLines: [String: Int] = [:]
+
+        public init(source: YAMLSource, tiers: Set<String>) {
+            self.source = source
+            self.tiers = tiers
+        }
 
         mutating func demandClass(_ node: Node, diagnostics: inout DiagnosticList) -> DemandClass? {
             guard let map = YAMLMapping(node, in: source, what: "a class", diagnostics: &diagnostics) else { return nil }
@@ -79,7 +85,7 @@ extension DemandCatalogue {
         }
 
         /// The `id`: required, one word (it becomes a topic-safe key and a report row), unique.
-        func identifier(_ map: YAMLMapping, what: String, seen: inout [String: Int], kind: String,
+        public func identifier(_ map: YAMLMapping, what: String, seen: inout [String: Int], kind: String,
                         diagnostics: inout DiagnosticList) -> String? {
             guard map.require("id", what: what, diagnostics: &diagnostics) != nil, let id = map.string("id", diagnostics: &diagnostics) else { return nil }
             guard id.range(of: "^[a-z0-9][a-z0-9_]*$", options: .regularExpression) != nil else {
@@ -96,7 +102,7 @@ extension DemandCatalogue {
         }
 
         /// `title: {zh: ..., en: ...}`, both required and not empty.
-        func title(_ map: YAMLMapping, what: String, diagnostics: inout DiagnosticList) -> LocalizedTitle? {
+        public func title(_ map: YAMLMapping, what: String, diagnostics: inout DiagnosticList) -> LocalizedTitle? {
             guard let node = map.require("title", what: "a \(what)", diagnostics: &diagnostics),
                   let title = YAMLMapping(node, in: source, what: "'title' ({zh, en})", diagnostics: &diagnostics) else { return nil }
             title.rejectUnknownKeys(["zh", "en"], what: "'title'", diagnostics: &diagnostics)

@@ -5,9 +5,10 @@ import Foundation
 import Storage
 import Tickets
 
-/// `gridwatch report sla --from --to`: the period's figures against the service standards.
+/// `gridwatch report sla --from --to` (the period's figures against the service standards) and
+/// `gridwatch report kpi --period` (the assessed indicators).
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Service reports.", subcommands: [SLA.self])
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Service reports.", subcommands: [SLA.self, KPI.self])
 
     /// Output formats of a report: a page for people, JSON for programs, CSV for spreadsheets.
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
