@@ -27,6 +27,13 @@ extension IndicatorReport {
         lines += groups.map { group in
             "\(group.group.rawValue) (\(Self.points(group.weight))): \(Self.points(group.score)) / \(Self.points(group.share))"
         }
+        if !communities.isEmpty {
+            lines.append("")
+            let titles = Dictionary(indicators.map { ($0.id, zh ? $0.title.zh : $0.title.en) }, uniquingKeysWith: { first, _ in first })
+            lines += Self.aligned([[zh ? "社区" : "Community", zh ? "指数" : "Index", zh ? "未达标" : "Below target"]] + communities.map { row in
+                [row.community, Self.points(row.index), row.belowTarget.map { titles[$0] ?? $0 }.joined(separator: zh ? "、" : ", ")]
+            })
+        }
         let below = indicators.filter { $0.periodsBelowTarget >= 2 }
         if !below.isEmpty {
             lines.append("")

@@ -72,4 +72,26 @@ extension IndicatorReport {
         public var score: Double?
         public var share: Double
     }
+
+    /// One community in a report over all of them: its index and the indicators it missed.
+    public struct CommunityRow: Sendable, Codable, Hashable {
+        public var community: String
+        public var index: Double?
+        /// Ids of the indicators below target in the period.
+        public var belowTarget: [String]
+        public var measured: Int
+
+        /// Scores `figures` (one community's period) with `set`.
+        public init(community: String, set: IndicatorSet, figures: PeriodFigures) {
+            let scoring = Scoring(set: set, figures: figures)
+            self.community = community
+            index = scoring.index
+            belowTarget = zip(set.indicators, scoring.values).compactMap { indicator, value in
+                value.map(indicator.isMet) == false ? indicator.id : nil
+            }
+            measured = scoring.values.count { $0 != nil }
+        }
+
+        enum CodingKeys: String, CodingKey { case community, index, belowTarget = "below_target", measured }
+    }
 }

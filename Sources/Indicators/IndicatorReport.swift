@@ -25,6 +25,9 @@ public struct IndicatorReport: Sendable, Codable, Hashable {
     public var indexTrend: [TrendPoint]
     /// The period's service figures, as `report sla` gives them.
     public var sla: SLAReport
+    /// For a report over every community: each community's index in the period, highest first,
+    /// so the director sees which to visit. Empty in a one-community report.
+    public var communities: [CommunityRow] = []
 
     /// `figures` holds this period last and the earlier ones before it, oldest first.
     public init(set: IndicatorSet, figures: [PeriodFigures], community: String?, zone: TimeZone, nowMs: Int64) {
@@ -54,7 +57,7 @@ public struct IndicatorReport: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case period, community, fromMs = "from_ms", toMs = "to_ms", nowMs = "now_ms", index, indicators, groups
-        case indexTrend = "index_trend", sla
+        case indexTrend = "index_trend", sla, communities
     }
 }
 

@@ -23,16 +23,37 @@ extension GatewayStore {
         let today = DeviceHealthSample.live(devices: devices, community: community ?? "", nowMs: nowMs, zone: zone)
         let figures = try periods.map { period in
             let (from, to) = period.bounds(in: zone)
-            var inPeriod = samples.filter { $0.dayMs >= from && $0.dayMs < to }
-            // The period still running: today counts as it stands now, unless sampled already.
-            if (from..<to).contains(nowMs), !inPeriod.contains(where: { $0.dayMs == today.dayMs && (community == nil || $0.community == community) }) {
-                inPeriod = inPeriod.filter { $0.dayMs != today.dayMs } + [today]
-            }
             let sla = SLAReport(tickets: tickets, devices: devices, fromMs: from, toMs: to, nowMs: nowMs, complaintItems: complaintItems)
-            return PeriodFigures(period: period, sla: sla, deviceHealth: DeviceHealthSample.rate(inPeriod),
+            return PeriodFigures(period: period, sla: sla, deviceHealth: DeviceHealthSample.rate(samples, from: from, to: to, today: today),
                                  batteryReplacedBeforeFailure: try batteryReplacedBeforeFailure?(community, from, to))
         }
-        return IndicatorReport(set: set, figures: figures, community: community, zone: zone, nowMs: nowMs)
+        var report = IndicatorReport(set: set, figures: figures, community: community, zone: zone, nowMs: nowMs)
+        if community == nil {
+            report.communities = try communityRows(set: set, period: period, tickets: tickets, devices: try self.devices(), samples: samples,
+                                                   zone: zone, nowMs: nowMs, catalog: catalog, complaintItems: complaintItems,
+                                                   batteryReplacedBeforeFailure: batteryReplacedBeforeFailure)
+        }
+        return report
+    }
+
+    /// Each community's index in `period`, highest first (no index last), from the tickets,
+    /// devices and samples already read for the whole report.
+    private func communityRows(set: IndicatorSet, period: ReportPeriod, tickets: [Ticket], devices: [StoredDevice], samples: [DeviceHealthSample],
+                               zone: TimeZone, nowMs: Int64, catalog: DeviceTypeCatalog, complaintItems: Set<String>,
+                               batteryReplacedBeforeFailure: ((String?, Int64, Int64) throws -> Double?)?) throws -> [IndicatorReport.CommunityRow] {
+        let (from, to) = period.bounds(in: zone)
+        let names = Set(devices.map(\.device.community)).union(tickets.filter { $0.openedAt >= from && $0.openedAt < to }.map(\.community))
+        let rows = try names.sorted().map { name in
+            let members = devices.filter { $0.device.community == name }.map { Self.reportingStatus($0, catalog: catalog) }
+            let today = DeviceHealthSample.live(devices: members, community: name, nowMs: nowMs, zone: zone)
+            let health = DeviceHealthSample.rate(samples.filter { $0.community == name }, from: from, to: to, today: today)
+            let sla = SLAReport(tickets: tickets.filter { $0.community == name }, devices: members, fromMs: from, toMs: to, nowMs: nowMs,
+                                complaintItems: complaintItems)
+            let figures = PeriodFigures(period: period, sla: sla, deviceHealth: health,
+                                        batteryReplacedBeforeFailure: try batteryReplacedBeforeFailure?(name, from, to))
+            return IndicatorReport.CommunityRow(community: name, set: set, figures: figures)
+        }
+        return rows.sorted { ($0.index ?? -1, $1.community) > ($1.index ?? -1, $0.community) }
     }
 
     /// Today's health per community, stored: the gateway calls it on its report schedule so
@@ -60,6 +81,14 @@ extension GatewayStore {
 }
 
 extension DeviceHealthSample {
+    /// The health over `[from, to)`: the stored samples of those days, and in the period still
+    /// running today as it stands (`today`, taken at the report's moment) unless today was sampled.
+    static func rate(_ samples: [DeviceHealthSample], from: Int64, to: Int64, today: DeviceHealthSample) -> Double? {
+        var inPeriod = samples.filter { $0.dayMs >= from && $0.dayMs < to }
+        if (from..<to).contains(today.dayMs), !inPeriod.contains(where: { $0.dayMs == today.dayMs }) { inPeriod.append(today) }
+        return rate(inPeriod)
+    }
+
     /// The health of `devices` at `nowMs`, as the sample of the day that holds it.
     public static func live(devices: [DeviceReportingStatus], community: String, nowMs: Int64, zone: TimeZone) -> DeviceHealthSample {
         var calendar = Calendar(identifier: .gregorian)

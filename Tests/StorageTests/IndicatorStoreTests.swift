@@ -56,6 +56,14 @@ import Tickets
         #expect(try emergency("maple")?.value == 1)
         #expect(try emergency("birch")?.value == 0)
         #expect(try emergency(nil)?.value == 0.5)
+        // Over all communities, each community's own index, best first, with what it missed.
+        let all = try database.indicatorReport(set: .standard, period: period, community: nil, zone: Self.zone, nowMs: now, catalog: catalog)
+        #expect(all.communities.map(\.community) == ["maple", "birch"])
+        #expect(all.communities.last?.belowTarget.contains("emergency_response") == true)
+        #expect(all.communities.first?.belowTarget.contains("emergency_response") == false)
+        #expect((all.communities.first?.index ?? 0) > (all.communities.last?.index ?? 0))
+        #expect(try database.indicatorReport(set: .standard, period: period, community: "maple", zone: Self.zone, nowMs: now, catalog: catalog)
+            .communities.isEmpty)
         // No stored sample: the running month's health is today's, as the devices stand (never heard from).
         let report = try database.indicatorReport(set: .standard, period: period, community: "maple", zone: Self.zone, nowMs: now, catalog: catalog)
         #expect(report.indicators.first { $0.id == "device_health" }?.value == 0)
