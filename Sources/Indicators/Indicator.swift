@@ -9,7 +9,18 @@ public struct Indicator: Sendable, Hashable {
     public enum Direction: String, Sendable, Codable, CaseIterable { case min, max }
 
     /// The model's three groups: core indicators weigh 40 %, process 30 %, auxiliary 30 % by default.
-    public enum Group: String, Sendable, Codable, CaseIterable { case core, process, auxiliary }
+    public enum Group: String, Sendable, Codable, CaseIterable {
+        case core, process, auxiliary
+
+        /// The group as the assessment names it: 核心指标, 过程指标, 辅助指标.
+        public func title(chinese: Bool) -> String {
+            switch self {
+            case .core: chinese ? "核心" : "core"
+            case .process: chinese ? "过程" : "process"
+            case .auxiliary: chinese ? "辅助" : "auxiliary"
+            }
+        }
+    }
 
     public var id: String
     public var title: DemandCatalogue.LocalizedTitle

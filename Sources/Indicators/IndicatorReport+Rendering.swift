@@ -18,14 +18,14 @@ extension IndicatorReport {
             let target = (row.direction == .min ? "≥" : "≤") + Self.format(row.target, unit: row.unit)
             let met = row.met.map { $0 ? (zh ? "是" : "yes") : (zh ? "否" : "no") } ?? (zh ? "无数据" : "no data")
             let score = row.score.map { "\(Self.points($0))/\(Self.points(row.share))" } ?? "-"
-            table.append([zh ? row.title.zh : row.title.en, row.group.rawValue, row.value.map { Self.format($0, unit: row.unit) } ?? "-",
+            table.append([zh ? row.title.zh : row.title.en, row.group.title(chinese: zh), row.value.map { Self.format($0, unit: row.unit) } ?? "-",
                           target, met, score] + row.trend.dropLast().map { $0.value.map { Self.format($0, unit: row.unit) } ?? "-" })
         }
         table.append([zh ? "服务效能指数" : "Index", "", Self.points(index), "", "", ""] + indexTrend.dropLast().map { Self.points($0.value) })
         lines += Self.aligned(table)
         lines.append("")
         lines += groups.map { group in
-            "\(group.group.rawValue) (\(Self.points(group.weight))): \(Self.points(group.score)) / \(Self.points(group.share))"
+            "\(group.group.title(chinese: zh))\(zh ? "指标" : "") (\(Self.points(group.weight))): \(Self.points(group.score)) / \(Self.points(group.share))"
         }
         if !communities.isEmpty {
             lines.append("")
