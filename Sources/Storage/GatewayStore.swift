@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import GridDispatch
+import Maintenance
 import Rules
 import Tickets
 
@@ -67,6 +68,12 @@ public protocol GatewayStore: AnyObject, Sendable {
     /// Tickets opened since `fromMs` per building, grid and category; of one community when given.
     func ticketHeatmap(openedFromMs fromMs: Int64, community: String?) throws -> [TicketHeatCell]
     func activeTicketsByDevice() throws -> [String: Int]
+
+    // Maintenance before failure
+    /// Replaces the stored forecast of each device given (one row per device).
+    func saveBatteryForecasts(_ forecasts: [String: BatteryForecast]) throws
+    /// The latest forecast by device id: of `device` only, or of all.
+    func batteryForecasts(device: String?) throws -> [String: BatteryForecast]
 
     // Live events and their consumers' cursors
     func ticketEvents(after seq: Int64, limit: Int) throws -> [StoredTicketEvent]
