@@ -26,23 +26,29 @@ struct MaintenanceRound {
         var selfTestsOverdue = 0
     }
 
+    /// How far back a forecast looks: a battery's drain over four months says what it needs to,
+    /// and the read (one range scan of the hourly roll-ups for the fleet) stays bounded.
+    static let historyMs: Int64 = 120 * 86_400_000
+
     func findings(nowMs: Int64) throws -> Findings {
         var found = Findings()
         let settings = config.batterySettings
+        let histories = try database.batteryHistories(fromMs: nowMs - Self.historyMs, toMs: nowMs + 1)
+        // Twice the longest self-test interval: a test before that is overdue whenever it was.
+        let selfTestLookBackMs = Int64((catalog.types.values.compactMap(\.selfTestInterval).max() ?? 0) * 2000)
+        let selfTests = selfTestLookBackMs > 0 ? try database.lastSelfTests(fromMs: nowMs - selfTestLookBackMs, toMs: nowMs + 1) : [:]
         for stored in try database.devices() {
             let device = stored.device
-            let history = try database.batteryHistory(device: device.id)
-            if !history.isEmpty {
+            if let history = histories[device.id] {
                 let forecast = BatteryForecast(history: history, nowMs: nowMs, settings: settings)
                 found.forecasts[device.id] = forecast
                 if forecast.isDue(nowMs: nowMs, leadMs: config.leadMs) { found.due.append(batteryFinding(device, forecast, nowMs: nowMs)) }
             }
             guard let interval = catalog[device.type]?.selfTestInterval else { continue }
-            let check = SelfTestCheck(lastTestAtMs: try database.lastSelfTestMs(device: device.id), registeredAtMs: stored.registeredAtMs,
-                                      intervalMs: Int64(interval * 1000))
+            let check = SelfTestCheck(lastTestAtMs: selfTests[device.id], registeredAtMs: stored.registeredAtMs, intervalMs: Int64(interval * 1000))
             if check.isOverdue(nowMs: nowMs) {
                 found.selfTestsOverdue += 1
-                found.due.append(selfTestFinding(device, check, interval: interval, nowMs: nowMs))
+                found.due.append(selfTestFinding(device, check, interval: interval, lookBackMs: selfTestLookBackMs, nowMs: nowMs))
             }
         }
         return found
@@ -66,13 +72,15 @@ struct MaintenanceRound {
     }
 
     /// A self-test overdue: an inspection, with when the last test was seen as the evidence.
-    func selfTestFinding(_ device: Device, _ check: SelfTestCheck, interval: Double, nowMs: Int64) -> TicketDesk.Alert {
+    func selfTestFinding(_ device: Device, _ check: SelfTestCheck, interval: Double, lookBackMs: Int64, nowMs: Int64) -> TicketDesk.Alert {
         let last = check.lastTestAtMs.map { RFC3339.format(milliseconds: $0, timeZone: timeZone) }
+        let lookedBack = DurationText.format(Double(lookBackMs) / 1000)
         let values: [String: JSONValue] = ["reason": .string("self_test_overdue"), "last_self_test_at": last.map { .string($0) } ?? .null,
+                                           "looked_back": .string(lookedBack),
                                            "due_at": .string(RFC3339.format(milliseconds: check.dueAtMs, timeZone: timeZone)),
                                            "self_test_interval": .string(DurationText.format(interval))]
         var finding = TicketDesk.Alert(rule: Self.selfTestRule, device: device, severity: "general", category: "safety",
-                                       title: "Self-test of \(device.id) overdue (\(last.map { "last \($0.prefix(10))" } ?? "never seen")): inspect it",
+                                       title: "Self-test of \(device.id) overdue (\(last.map { "last \($0.prefix(10))" } ?? "none in \(lookedBack)")): inspect it",
                                        lifeSafety: false, autoResolvable: false, evidence: TicketEvidence(atMs: nowMs, values: values))
         finding.item = config.selfTestItem
         finding.titleZh = "\(device.id) 自检逾期，请上门检查"

@@ -2,23 +2,22 @@ import Devices
 import Foundation
 import Maintenance
 
-/// What the maintenance round and the indicator "replacements made before failure" read: a
-/// device's battery history and self-tests, from the hourly roll-ups. They are kept for years
+/// What the maintenance round and the indicator "replacements made before failure" read: the
+/// fleet's battery histories and self-tests, from the hourly roll-ups. They are kept for years
 /// (`retention.rollup_1h`) where raw readings go after 90 days, and an hour is fine enough for
-/// a battery that lasts months.
+/// a battery that lasts months. Each read is one range scan for the whole fleet.
 extension GatewayStore {
-    /// Each hourly bucket's newest battery level at its time, oldest first; empty for a device
-    /// that never reported one.
-    public func batteryHistory(device: String, sinceMs: Int64? = nil) throws -> [BatterySample] {
-        try rollups(device: device, field: "battery", widthSeconds: 3600)
-            .filter { $0.lastMs >= (sinceMs ?? .min) }
-            .map { BatterySample(atMs: $0.lastMs, percent: $0.last) }
-            .sorted { $0.atMs < $1.atMs }
+    /// Each device's battery history in `[fromMs, toMs)`: every hourly bucket's newest level at
+    /// its time, oldest first. Devices that never reported a battery level are absent.
+    public func batteryHistories(fromMs: Int64, toMs: Int64) throws -> [String: [BatterySample]] {
+        try rollupSeries(field: "battery", widthSeconds: 3600, fromMs: fromMs, toMs: toMs)
+            .mapValues { points in points.map { BatterySample(atMs: $0.lastMs, percent: $0.last) } }
     }
 
-    /// The start of the newest hour with a `test: true` reading; nil when none is stored.
-    public func lastSelfTestMs(device: String) throws -> Int64? {
-        try rollups(device: device, field: "test", widthSeconds: 3600).filter { $0.max >= 1 }.map(\.bucketStartMs).max()
+    /// Each device's newest hour in `[fromMs, toMs)` with a `test: true` reading (its start).
+    public func lastSelfTests(fromMs: Int64, toMs: Int64) throws -> [String: Int64] {
+        try rollupSeries(field: "test", widthSeconds: 3600, fromMs: fromMs, toMs: toMs)
+            .compactMapValues { points in points.last { $0.max >= 1 }?.bucketStartMs }
     }
 
     /// Battery replacements in `[fromMs, toMs)` of the devices of `community` (all when nil),
@@ -28,10 +27,10 @@ extension GatewayStore {
     /// history read from a week before `fromMs`.
     public func batteryReplacementTally(community: String?, fromMs: Int64, toMs: Int64, catalog: DeviceTypeCatalog,
                                         settings: BatterySettings = BatterySettings()) throws -> ReplacementTally {
+        let histories = try batteryHistories(fromMs: fromMs - 7 * 86_400_000, toMs: toMs)
         var tally = ReplacementTally()
         for stored in try devices(type: nil, community: community) {
-            let history = try batteryHistory(device: stored.device.id, sinceMs: fromMs - 7 * 86_400_000).filter { $0.atMs < toMs }
-            guard !history.isEmpty else { continue }
+            guard let history = histories[stored.device.id] else { continue }
             let heartbeatMs = Int64((catalog[stored.device.type]?.heartbeat ?? 3600) * 1000) + 3_600_000
             tally = tally + ReplacementTally(history: history, fromMs: fromMs, toMs: toMs, heartbeatMs: heartbeatMs, settings: settings)
         }

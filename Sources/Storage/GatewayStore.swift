@@ -104,6 +104,10 @@ public protocol GatewayStore: AnyObject, Sendable {
     // Retention: roll-ups, pruning, personal data
     func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult
     func rollups(device: String, field: String?, widthSeconds: Int64?) throws -> [RollupBucket]
+    /// Every device's `field` in the `widthSeconds` buckets starting in `[fromMs, toMs)`, oldest
+    /// first: one range scan of the roll-ups' key for the whole fleet (a query per device would
+    /// scan the width's every bucket each time: the key starts with the width and the time).
+    func rollupSeries(field: String, widthSeconds: Int64, fromMs: Int64, toMs: Int64) throws -> [String: [RollupPoint]]
     func rolledUpReadingID() throws -> Int64
     func retentionStatus() throws -> RetentionStatus
     func pruneReadingsStep(_ plan: RetentionPlan, group index: Int, nowMs: Int64) throws -> RetentionStepResult

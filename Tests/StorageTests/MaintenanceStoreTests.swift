@@ -67,9 +67,12 @@ import Tickets
         let test = try TestStore(kind, name: "replacements")
         defer { test.remove() }
         try Self.storeHistory(test.store)
-        #expect(try test.store.batteryHistory(device: "smoke-1").count == 20 * 24)
-        #expect(try test.store.batteryHistory(device: "door-1").isEmpty)
-        #expect(try test.store.lastSelfTestMs(device: "smoke-1") == Self.t0 + 3 * Self.hour)
+        let histories = try test.store.batteryHistories(fromMs: Self.t0, toMs: Self.t0 + 20 * Self.day)
+        #expect(Set(histories.keys) == ["smoke-1", "smoke-2"] && histories["smoke-1"]?.count == 20 * 24)
+        #expect(histories["smoke-1"]?.first == BatterySample(atMs: Self.t0, percent: 40))
+        #expect(try test.store.batteryHistories(fromMs: Self.t0 + 19 * Self.day, toMs: Self.t0 + 20 * Self.day)["smoke-2"]?.count == 24)
+        #expect(try test.store.lastSelfTests(fromMs: Self.t0, toMs: Self.t0 + 20 * Self.day) == ["smoke-1": Self.t0 + 3 * Self.hour])
+        #expect(try test.store.lastSelfTests(fromMs: Self.t0 + 4 * Self.hour, toMs: Self.t0 + 20 * Self.day).isEmpty)
         let all = try test.store.batteryReplacementTally(community: "demo", fromMs: Self.t0, toMs: Self.t0 + 20 * Self.day, catalog: Self.catalog)
         #expect(all == ReplacementTally(replacements: 1, beforeFailure: 1))
         #expect(try test.store.batteryReplacementTally(community: "demo", fromMs: Self.t0 + 9 * Self.day, toMs: Self.t0 + 20 * Self.day,
