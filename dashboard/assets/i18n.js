@@ -115,7 +115,7 @@ const STRINGS = {
     colDevice: 'Device', colLastSeen: 'Last seen', colBattery: 'Battery', colTickets: 'Open tickets', never: 'never',
     noDevices: 'None.',
     forecastTitle: 'Batteries to replace', noForecasts: 'No battery is forecast to run out.',
-    forecastHelp: 'Forecast from each battery\'s history since its last replacement; a ticket opens 7 days before the run-out.',
+    forecastHelp: 'Forecast from each battery\'s history since its last replacement; a ticket opens maintenance.forecast_days (7 by default) before the run-out.',
     forecastMore: '{n} more not shown.', colDrain: 'Drain', colRunOut: 'Runs out', colSamples: 'Readings', colReplaced: 'Replaced',
     perDay: '{n} %/day', runOutIn: 'in {days} days', runOutPast: 'overdue',
     // Values
@@ -238,7 +238,7 @@ const STRINGS = {
     colDevice: '设备', colLastSeen: '最后上报', colBattery: '电量', colTickets: '未结工单', never: '从未',
     noDevices: '无。',
     forecastTitle: '待更换电池', noForecasts: '暂无预计耗尽的电池。',
-    forecastHelp: '按每块电池自上次更换以来的电量记录预测；预计耗尽前 7 天自动开单。',
+    forecastHelp: '按每块电池自上次更换以来的电量记录预测；预计耗尽前 maintenance.forecast_days 天（默认 7 天）自动开单。',
     forecastMore: '另有 {n} 台未显示。', colDrain: '耗电', colRunOut: '预计耗尽', colSamples: '读数', colReplaced: '上次更换',
     perDay: '每天 {n} %', runOutIn: '{days} 天后', runOutPast: '已逾期',
     sev_emergency: '紧急', sev_general: '一般', sev_complex: '复杂',
