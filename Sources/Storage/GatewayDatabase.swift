@@ -102,7 +102,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v7-places", migrate: migratePlaces)
         migrator.registerMigration("v8-staff-positions", migrate: migrateStaffPositions)
         migrator.registerMigration("v9-resident-requests", migrate: migrateResidentRequests)
-        migrator.registerMigration("v10-battery-forecasts", migrate: migrateBatteryForecasts)
+        migrator.registerMigration("v11-battery-forecasts", migrate: migrateBatteryForecasts)
         return migrator
     }
 
