@@ -44,6 +44,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Simulation", dependencies: ["Formats"]),
+        // Maintenance before failure: battery run-out forecasts, replacement tallies, self-test checks.
+        // Pure (time is an argument), Devices and Formats only.
+        .target(name: "Maintenance", dependencies: ["Devices", "Formats"]),
         .target(name: "Rules", dependencies: [
             "Devices", "Formats",
             .product(name: "Yams", package: "Yams"),
@@ -61,13 +64,13 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Storage", dependencies: [
-            "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
+            "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The store seam's PostgreSQL side (cluster mode).
         .target(name: "PostgresStorage", dependencies: [
-            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
+            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -75,7 +78,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
-            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
+            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -92,14 +95,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Formats", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation", "Indicators",
+            "MQTT", "Journal", "Devices", "Formats", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation", "Indicators", "Maintenance",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
-            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Formats", "Rules", "Tickets", "HTTPAPI", "GridDispatch", "Indicators",
+            "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Formats", "Rules", "Tickets", "HTTPAPI", "GridDispatch", "Indicators", "Maintenance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -107,9 +110,11 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Devices", "Formats"]),
         // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).
         .target(name: "TestServers", path: "Tests/TestServers"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Gateway", "Indicators"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Gateway",
+                                                        "Indicators", "Maintenance", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices", "Formats"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "Tickets", "Formats"]),
@@ -117,7 +122,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
                                                         .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Formats", "Tickets", "GridDispatch", "Storage", "Indicators",
+        .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Formats", "Tickets", "GridDispatch", "Storage", "Indicators", "Maintenance",
                                                         .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                         .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "NotificationsTests", dependencies: [
@@ -126,6 +131,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance"]),
     ]
 )

@@ -40,9 +40,14 @@ public final class DeviceType: Sendable {
     /// Longest silence that is still healthy, in seconds (the device's keep-alive).
     public let heartbeat: Double
     public let fields: [String: Field]
+    /// Longest time between two self-tests (`test: true` readings), in seconds; past it the
+    /// device is due for an inspection. Nil: the type does not test itself.
+    public let selfTestInterval: Double?
 
-    public init(name: String, description: String, reportingInterval: Double, heartbeat: Double, fields: [Field]) {
+    public init(name: String, description: String, reportingInterval: Double, heartbeat: Double, fields: [Field],
+                selfTestInterval: Double? = nil) {
         self.name = name
+        self.selfTestInterval = selfTestInterval
         self.description = description
         self.reportingInterval = reportingInterval
         self.heartbeat = heartbeat

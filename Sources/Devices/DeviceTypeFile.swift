@@ -14,7 +14,7 @@ enum DeviceTypeFile {
     static func read(_ source: YAMLSource, diagnostics: inout DiagnosticList) -> DeviceType? {
         guard let root = source.root else { return nil }
         guard let top = YAMLMapping(root, in: source, what: "a device type file", diagnostics: &diagnostics) else { return nil }
-        top.rejectUnknownKeys(["type", "description", "reporting_interval", "heartbeat", "fields"], what: "a device type", diagnostics: &diagnostics)
+        top.rejectUnknownKeys(["type", "description", "reporting_interval", "heartbeat", "self_test_interval", "fields"], what: "a device type", diagnostics: &diagnostics)
         let name = top.require("type", what: "a device type", diagnostics: &diagnostics).flatMap { _ in top.string("type", diagnostics: &diagnostics) }
         if let name, name.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil {
             diagnostics.append(source.diagnostic(at: top["type"], "type name '\(name)' must be lower_snake_case"))
@@ -28,6 +28,7 @@ enum DeviceTypeFile {
         if let interval, let heartbeat, heartbeat < interval {
             diagnostics.append(source.diagnostic(at: top["heartbeat"], "heartbeat (\(DurationText.format(heartbeat))) is shorter than reporting_interval (\(DurationText.format(interval)))"))
         }
+        let selfTest = readSelfTestInterval(top, source: source, interval: interval, diagnostics: &diagnostics)
         var fields: [DeviceType.Field] = []
         if let fieldsNode = top.require("fields", what: "a device type", diagnostics: &diagnostics),
            let fieldMap = YAMLMapping(fieldsNode, in: source, what: "'fields'", diagnostics: &diagnostics) {
@@ -39,9 +40,28 @@ enum DeviceTypeFile {
                 if let field = readField(fieldName, value, source: source, diagnostics: &diagnostics) { fields.append(field) }
             }
         }
+        if selfTest != nil, !fields.contains(where: { $0.name == "test" && $0.kind == .bool }) {
+            diagnostics.append(source.diagnostic(at: top["self_test_interval"], "self_test_interval needs a bool field 'test' (the self-test reading)"))
+        }
         guard let name, let interval else { return nil }
         return DeviceType(name: name, description: top.string("description", diagnostics: &diagnostics) ?? "",
-                          reportingInterval: interval, heartbeat: heartbeat ?? interval * 3, fields: fields)
+                          reportingInterval: interval, heartbeat: heartbeat ?? interval * 3, fields: fields,
+                          selfTestInterval: selfTest)
+    }
+
+    /// `self_test_interval`: positive and no shorter than the reporting interval (a device
+    /// cannot be seen testing more often than it reports).
+    private static func readSelfTestInterval(_ top: YAMLMapping, source: YAMLSource, interval: Double?, diagnostics: inout DiagnosticList) -> Double? {
+        guard top["self_test_interval"] != nil, let value = top.duration("self_test_interval", diagnostics: &diagnostics) else { return nil }
+        if value <= 0 {
+            diagnostics.append(source.diagnostic(at: top["self_test_interval"], "self_test_interval must be positive"))
+            return nil
+        }
+        if let interval, value < interval {
+            diagnostics.append(source.diagnostic(at: top["self_test_interval"],
+                                                 "self_test_interval (\(DurationText.format(value))) is shorter than reporting_interval (\(DurationText.format(interval)))"))
+        }
+        return value
     }
 
     private static func readField(_ name: String, _ node: Node, source: YAMLSource, diagnostics: inout DiagnosticList) -> DeviceType.Field? {

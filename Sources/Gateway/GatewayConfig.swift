@@ -72,6 +72,8 @@ public struct GatewayConfig: Sendable {
     public var webhooks: [WebhookConfig] = []
     /// How long readings, roll-ups and personal fields are kept (`retention:`).
     public var retention = RetentionConfig()
+    /// Battery forecasts and self-test inspections (`maintenance:`).
+    public var maintenance = MaintenanceConfig()
     /// `dispatch.*`: how far people and resources may be, when someone has arrived, the resources CSV.
     public var dispatch = DispatchConfig()
     /// `tickets.catalogue`: the demand catalogue (classes and items); nil: none, rules name no items.

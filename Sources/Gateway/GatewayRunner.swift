@@ -35,10 +35,16 @@ public enum GatewayRunner {
         let webhooks = WebhookDispatcher(database: ingest.database, webhooks: setup.config.webhooks, logger: logger,
                                          observer: ingest.statistics.metrics)
         bell.onRing { webhooks.wake() }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ingest), .init(service: RuleService(ingest: ingest, config: setup.config, logger: logger)), .init(service: http),
+            .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger)),
+            .init(service: RetentionService(database: ingest.database, setup: setup, metrics: ingest.statistics.metrics, logger: logger))]
+        // Maintenance tickets need the ticket desk (no desk: no tickets of any kind).
+        if let office = ingest.rules.tickets {
+            services.append(.init(service: MaintenanceService(database: ingest.database, setup: setup, office: office, logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ingest), .init(service: RuleService(ingest: ingest, config: setup.config, logger: logger)), .init(service: http),
-                       .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger)),
-                       .init(service: RetentionService(database: ingest.database, setup: setup, metrics: ingest.statistics.metrics, logger: logger))],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
@@ -70,8 +76,10 @@ extension GatewayRunner {
                                          observer: cluster.statistics.metrics, isActive: active)
         bell.onRing { webhooks.wake() }
         let retention = RetentionService(database: cluster.store, setup: setup, metrics: cluster.statistics.metrics, logger: logger, isActive: active)
+        let maintenance = MaintenanceService(database: cluster.store, setup: setup, office: cluster.tickets, logger: logger, isActive: active)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: cluster), .init(service: http), .init(service: alerts), .init(service: webhooks), .init(service: retention),
+                       .init(service: maintenance),
                        .init(service: WatchdogService(notifier: notifier, logger: logger) { cluster.heartbeats() })],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))

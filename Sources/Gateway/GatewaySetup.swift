@@ -46,6 +46,7 @@ public struct GatewaySetup: Sendable {
         let resources = config.loadServiceResources(diagnostics: &diagnostics)
         let catalogue = config.cataloguePath.map { DemandCatalogue.load(path: $0, tiers: config.tiers, diagnostics: &diagnostics) }
         diagnostics.append(contentsOf: Self.unknownItems(in: rules, catalogue: catalogue, cataloguePath: config.cataloguePath))
+        if let catalogue { diagnostics.append(contentsOf: config.maintenance.problems(catalogue: catalogue)) }
         var setup = GatewaySetup(config: config, catalog: catalog, inventory: inventory, rules: rules, calendar: calendar, staff: staff,
                                  diagnostics: diagnostics.items)
         setup.resources = resources

@@ -2,6 +2,7 @@ import Devices
 import Formats
 import Foundation
 import Hummingbird
+import Maintenance
 import Storage
 import Tickets
 
@@ -79,11 +80,23 @@ struct DeviceRoutes {
         var json: JSONValue
     }
 
+    /// The maintenance round's latest forecast (`battery_forecast`): numbers rounded for reading.
+    func forecastJSON(_ forecast: BatteryForecast) -> JSONValue {
+        func rounded(_ value: Double?, _ places: Double) -> JSONValue { value.map { .double(($0 * places).rounded() / places) } ?? .null }
+        return .object([
+            "state": .string(forecast.state.rawValue), "computed_at": environment.time(forecast.computedAtMs),
+            "level": rounded(forecast.levelPercent, 10), "drain_per_day": rounded(forecast.drainPerDay, 100),
+            "run_out_at": forecast.runOutAtMs.map(environment.time) ?? .null, "samples": .int(Int64(forecast.samples)),
+            "replaced_at": forecast.replacedAtMs.map(environment.time) ?? .null, "failure_level": .double(forecast.failurePercent),
+        ])
+    }
+
     func rows(caller: APICaller, only id: String? = nil) throws -> [Row] {
         let database = environment.database
         let now = environment.nowMs()
         let open = try database.activeTicketsByDevice()
         let latest = try database.latestReadings(device: id, nowMs: now)
+        let forecasts = try database.batteryForecasts(device: id)
         let devices = try id.map { try database.device(id: $0).map { [$0] } ?? [] } ?? database.devices()
         return devices.map { stored in
             let device = stored.device
@@ -101,6 +114,7 @@ struct DeviceRoutes {
                 "last_seen_at": stored.lastSeenAtMs.map(environment.time) ?? .null, "health": .string(health),
                 "battery": battery.map { .double($0) } ?? .null, "low_battery": .bool(low),
                 "availability": stored.availability.map { .string($0) } ?? .null, "open_tickets": .int(Int64(open[device.id] ?? 0)),
+                "battery_forecast": forecasts[device.id].map(forecastJSON) ?? .null,
             ]
             if caller.seesPersonalData, !device.resident.isEmpty { object["resident"] = .string(device.resident) }
             return Row(type: device.type, community: device.community, building: device.building, grid: device.grid, health: health, lowBattery: low,

@@ -20,7 +20,8 @@ enum PostgresSchema {
     static let migrations: [(version: String, sql: String)] = [("v1-base", base), ("v2-copy", copy), ("v3-places", places),
                                                                 ("v4-staff-positions", PostgresStore.staffPositionsSchema),
                                                                 ("v5-resident-requests", PostgresStore.residentRequestsSchema),
-                                                                ("v6-device-health", PostgresStore.deviceHealthSchema)]
+                                                                ("v6-device-health", PostgresStore.deviceHealthSchema),
+                                                                ("v7-battery-forecasts", PostgresStore.batteryForecastsSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 

@@ -97,6 +97,21 @@ extension PostgresStore {
         }
     }
 
+    public func rollupSeries(field: String, widthSeconds: Int64, fromMs: Int64, toMs: Int64) throws -> [String: [RollupPoint]] {
+        try read { session in
+            var series: [String: [RollupPoint]] = [:]
+            for row in try session.query("""
+                SELECT device_id, bucket_start, last_ts, last, max FROM rollups
+                WHERE width_s = $1 AND bucket_start >= $2 AND bucket_start < $3 AND field = $4 ORDER BY bucket_start
+                """, [.int(widthSeconds), .int(fromMs), .int(toMs), .text(field)]) {
+                series[try row.required("device_id"), default: []].append(
+                    RollupPoint(bucketStartMs: try row.required("bucket_start"), lastMs: try row.required("last_ts"),
+                                last: try row.required("last"), max: try row.required("max")))
+            }
+            return series
+        }
+    }
+
     /// The last reading id rolled up.
     public func rolledUpReadingID() throws -> Int64 {
         try read { session in try Self.retentionCursor(Self.rollupCursor, session) }

@@ -60,6 +60,9 @@ struct DeviceRuntime: Sendable {
     var seq: Int64 = 0
     var battery: Double
     let drainPerHour: Double
+    /// A caretaker swaps the battery when it reads below this (3-25 %): mostly in time, now
+    /// and then only under the 5 % that counts as failed. Wristbands charge instead.
+    let replaceBelowPercent: Double
     /// Up to when battery and type state have been advanced.
     var updatedMs: Int64
     /// The unjittered heartbeat schedule, so jitter does not accumulate into drift.
@@ -84,6 +87,9 @@ struct DeviceRuntime: Sendable {
         }
         battery = kind == .wristband ? rng.uniform(45...100) : rng.uniform(55...100)
         drainPerHour = rng.uniform(kind.drainPerHour)
+        // Derived from the level already drawn, not drawn itself: one more draw would shift the
+        // random stream and with it every simulated time and value after it.
+        replaceBelowPercent = 3 + 22 * (battery * 7.31).truncatingRemainder(dividingBy: 1)
         updatedMs = startMs
         // The first report falls anywhere in the first interval, so the fleet is staggered.
         nominalMs = startMs + rng.int(0...(kind.intervalMs - 1))
@@ -142,8 +148,16 @@ struct DeviceRuntime: Sendable {
         heartbeatMs = max(next, now + 1)
     }
 
-    /// The battery level the device reports (whole percent).
+    /// The battery level the device reports (whole percent), a point off now and then as a
+    /// real gauge reads (temperature, load): the noise comes from `seq`, not from the stream.
     var reportedBattery: Int64 {
-        Int64(min(100, max(0, battery.rounded(.down))))
+        let noise = Int64(truncatingIfNeeded: (UInt64(bitPattern: seq) &* 0x9E37_79B9_7F4A_7C15) >> 61) % 3 - 1
+        return min(100, max(0, Int64(battery.rounded(.down)) + (battery > 0 ? noise : 0)))
+    }
+
+    /// Drains the battery over `hours`; below the caretaker's threshold a new one goes in.
+    mutating func drainBattery(hours: Double) {
+        battery = Swift.max(0, battery - drainPerHour * hours)
+        if battery < replaceBelowPercent { battery = 100 }
     }
 }

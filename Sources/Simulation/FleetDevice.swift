@@ -110,14 +110,15 @@ enum DeviceKind: UInt8, Sendable, CaseIterable {
 
     /// Battery drain in percent per hour, as a range the per-device rate is drawn from.
     ///
-    /// Mains-less sensors last years; wristbands need charging every few days.
+    /// Mains-less sensors lose a few points a week (so a forecast has something to fit within a
+    /// simulated month); wristbands need charging every few days.
     var drainPerHour: ClosedRange<Double> {
         switch self {
-        case .door: 0.0008...0.0025
-        case .smoke: 0.0004...0.0012
-        case .waterMeter: 0.0002...0.0008
+        case .door: 0.012...0.03
+        case .smoke: 0.006...0.018
+        case .waterMeter: 0.004...0.012
         case .wristband: 0.12...0.45
-        case .generic: 0.0005...0.002
+        case .generic: 0.006...0.02
         }
     }
 }

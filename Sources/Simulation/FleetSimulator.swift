@@ -173,10 +173,10 @@ public struct FleetSimulator: Sendable, IteratorProtocol, Sequence {
             // Wristbands charge as well as drain, so they manage their own battery.
             advanceBand(i, from: now - elapsed, to: now, local: local)
         case .waterMeter:
-            runtimes[i].battery = Swift.max(0, runtimes[i].battery - runtimes[i].drainPerHour * hours)
+            runtimes[i].drainBattery(hours: hours)
             advanceMeter(i, from: now - elapsed, to: now)
         case .door, .smoke, .generic:
-            runtimes[i].battery = Swift.max(0, runtimes[i].battery - runtimes[i].drainPerHour * hours)
+            runtimes[i].drainBattery(hours: hours)
         }
     }
 }

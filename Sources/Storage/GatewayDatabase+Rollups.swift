@@ -89,6 +89,22 @@ extension GatewayDatabase {
     }
 }
 
+extension GatewayDatabase {
+    public func rollupSeries(field: String, widthSeconds: Int64, fromMs: Int64, toMs: Int64) throws -> [String: [RollupPoint]] {
+        try pool.read { db in
+            var series: [String: [RollupPoint]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT device_id, bucket_start, last_ts, last, max FROM rollups
+                WHERE width_s = ? AND bucket_start >= ? AND bucket_start < ? AND field = ? ORDER BY bucket_start
+                """, arguments: [widthSeconds, fromMs, toMs, field])
+            while let row = try rows.next() {
+                series[row[0], default: []].append(RollupPoint(bucketStartMs: row[1], lastMs: row[2], last: row[3], max: row[4]))
+            }
+            return series
+        }
+    }
+}
+
 /// The primary key of a roll-up row, for gathering a step's buckets before writing them.
 public struct RollupKey: Hashable, Sendable {
     public var deviceID: String

@@ -103,6 +103,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v8-staff-positions", migrate: migrateStaffPositions)
         migrator.registerMigration("v9-resident-requests", migrate: migrateResidentRequests)
         migrator.registerMigration("v10-device-health", migrate: migrateDeviceHealth)
+        migrator.registerMigration("v11-battery-forecasts", migrate: migrateBatteryForecasts)
         return migrator
     }
 

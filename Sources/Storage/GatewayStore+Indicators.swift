@@ -1,37 +1,43 @@
 import Devices
 import Foundation
 import Indicators
+import Maintenance
 import Tickets
 
 /// The indicators' inputs read from a store: each period's tickets and device-health samples,
 /// and the daily sample itself.
 extension GatewayStore {
     /// The assessment of `period` and its six predecessors for `community` (nil: all).
-    /// `batteryReplacedBeforeFailure` gives that share for a community and period, when the
-    /// gateway tracks replacements.
+    /// `batterySettings`: the failure level that decides whether a battery was replaced in time
+    /// (`maintenance.failure_level`).
     public func indicatorReport(set: IndicatorSet, period: ReportPeriod, community: String?, zone: TimeZone, nowMs: Int64,
                                 catalog: DeviceTypeCatalog, complaintItems: Set<String> = [],
-                                batteryReplacedBeforeFailure: ((String?, Int64, Int64) throws -> Double?)? = nil) throws -> IndicatorReport {
+                                batterySettings: BatterySettings = BatterySettings()) throws -> IndicatorReport {
         let periods = period.withPrevious(6)
         let fromMs = periods[0].bounds(in: zone).fromMs
         let toMs = period.bounds(in: zone).toMs
         var filter = TicketFilter(openedFromMs: fromMs, openedBeforeMs: toMs, limit: Int.max)
         filter.community = community
         let tickets = try self.tickets(filter, withTimeline: true)
-        let devices = try deviceReportingStatuses(catalog: catalog, community: community)
+        let stored = try self.devices()
+        let members = stored.filter { community == nil || $0.device.community == community }
+        let devices = members.map { Self.reportingStatus($0, catalog: catalog) }
+        var histories: [String: [BatterySample]] = [:]
         let samples = try deviceHealthSamples(fromMs: fromMs, toMs: toMs, community: community)
         let today = DeviceHealthSample.live(devices: devices, community: community ?? "", nowMs: nowMs, zone: zone)
         let figures = try periods.map { period in
             let (from, to) = period.bounds(in: zone)
             let sla = SLAReport(tickets: tickets, devices: devices, fromMs: from, toMs: to, nowMs: nowMs, complaintItems: complaintItems)
+            // One read of the fleet's battery histories per period (the last one's also serves the communities).
+            histories = try batteryHistories(fromMs: from - Self.replacementLookBackMs, toMs: to)
+            let batteries = Self.replacementTally(devices: members, histories: histories, fromMs: from, toMs: to, catalog: catalog, settings: batterySettings)
             return PeriodFigures(period: period, sla: sla, deviceHealth: DeviceHealthSample.rate(samples, from: from, to: to, today: today),
-                                 batteryReplacedBeforeFailure: try batteryReplacedBeforeFailure?(community, from, to))
+                                 batteryReplacedBeforeFailure: batteries.share)
         }
         var report = IndicatorReport(set: set, figures: figures, community: community, zone: zone, nowMs: nowMs)
         if community == nil {
-            report.communities = try communityRows(set: set, period: period, tickets: tickets, devices: try self.devices(), samples: samples,
-                                                   zone: zone, nowMs: nowMs, catalog: catalog, complaintItems: complaintItems,
-                                                   batteryReplacedBeforeFailure: batteryReplacedBeforeFailure)
+            report.communities = communityRows(set: set, period: period, tickets: tickets, devices: stored, samples: samples, histories: histories,
+                                               zone: zone, nowMs: nowMs, catalog: catalog, complaintItems: complaintItems, batterySettings: batterySettings)
         }
         return report
     }
@@ -39,18 +45,20 @@ extension GatewayStore {
     /// Each community's index in `period`, highest first (no index last), from the tickets,
     /// devices and samples already read for the whole report.
     private func communityRows(set: IndicatorSet, period: ReportPeriod, tickets: [Ticket], devices: [StoredDevice], samples: [DeviceHealthSample],
-                               zone: TimeZone, nowMs: Int64, catalog: DeviceTypeCatalog, complaintItems: Set<String>,
-                               batteryReplacedBeforeFailure: ((String?, Int64, Int64) throws -> Double?)?) throws -> [IndicatorReport.CommunityRow] {
+                               histories: [String: [BatterySample]], zone: TimeZone, nowMs: Int64, catalog: DeviceTypeCatalog,
+                               complaintItems: Set<String>, batterySettings: BatterySettings) -> [IndicatorReport.CommunityRow] {
         let (from, to) = period.bounds(in: zone)
         let names = Set(devices.map(\.device.community)).union(tickets.filter { $0.openedAt >= from && $0.openedAt < to }.map(\.community))
-        let rows = try names.sorted().map { name in
-            let members = devices.filter { $0.device.community == name }.map { Self.reportingStatus($0, catalog: catalog) }
+        let rows = names.sorted().map { name in
+            let inCommunity = devices.filter { $0.device.community == name }
+            let members = inCommunity.map { Self.reportingStatus($0, catalog: catalog) }
             let today = DeviceHealthSample.live(devices: members, community: name, nowMs: nowMs, zone: zone)
             let health = DeviceHealthSample.rate(samples.filter { $0.community == name }, from: from, to: to, today: today)
             let sla = SLAReport(tickets: tickets.filter { $0.community == name }, devices: members, fromMs: from, toMs: to, nowMs: nowMs,
                                 complaintItems: complaintItems)
-            let figures = PeriodFigures(period: period, sla: sla, deviceHealth: health,
-                                        batteryReplacedBeforeFailure: try batteryReplacedBeforeFailure?(name, from, to))
+            let batteries = Self.replacementTally(devices: inCommunity, histories: histories, fromMs: from, toMs: to, catalog: catalog,
+                                                  settings: batterySettings)
+            let figures = PeriodFigures(period: period, sla: sla, deviceHealth: health, batteryReplacedBeforeFailure: batteries.share)
             return IndicatorReport.CommunityRow(community: name, set: set, figures: figures)
         }
         return rows.sorted { ($0.index ?? -1, $1.community) > ($1.index ?? -1, $0.community) }

@@ -2,6 +2,7 @@ import Devices
 import Foundation
 import Indicators
 import GridDispatch
+import Maintenance
 import Rules
 import Tickets
 
@@ -69,6 +70,12 @@ public protocol GatewayStore: AnyObject, Sendable {
     func ticketHeatmap(openedFromMs fromMs: Int64, community: String?) throws -> [TicketHeatCell]
     func activeTicketsByDevice() throws -> [String: Int]
 
+    // Maintenance before failure
+    /// Replaces the stored forecast of each device given (one row per device).
+    func saveBatteryForecasts(_ forecasts: [String: BatteryForecast]) throws
+    /// The latest forecast by device id: of `device` only, or of all.
+    func batteryForecasts(device: String?) throws -> [String: BatteryForecast]
+
     // Live events and their consumers' cursors
     func ticketEvents(after seq: Int64, limit: Int) throws -> [StoredTicketEvent]
     func latestTicketEventSeq() throws -> Int64
@@ -98,6 +105,10 @@ public protocol GatewayStore: AnyObject, Sendable {
     // Retention: roll-ups, pruning, personal data
     func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult
     func rollups(device: String, field: String?, widthSeconds: Int64?) throws -> [RollupBucket]
+    /// Every device's `field` in the `widthSeconds` buckets starting in `[fromMs, toMs)`, oldest
+    /// first: one range scan of the roll-ups' key for the whole fleet (a query per device would
+    /// scan the width's every bucket each time: the key starts with the width and the time).
+    func rollupSeries(field: String, widthSeconds: Int64, fromMs: Int64, toMs: Int64) throws -> [String: [RollupPoint]]
     func rolledUpReadingID() throws -> Int64
     func retentionStatus() throws -> RetentionStatus
     func pruneReadingsStep(_ plan: RetentionPlan, group index: Int, nowMs: Int64) throws -> RetentionStepResult

@@ -40,3 +40,20 @@ public struct RollupBucket: Sendable, Hashable {
         }
     }
 }
+
+/// One bucket of a device's series, without the names: what the maintenance round reads for
+/// the whole fleet at once, so it is kept small.
+public struct RollupPoint: Sendable, Hashable {
+    public var bucketStartMs: Int64
+    /// The newest reading's device time and value.
+    public var lastMs: Int64
+    public var last: Double
+    public var max: Double
+
+    public init(bucketStartMs: Int64, lastMs: Int64, last: Double, max: Double) {
+        self.bucketStartMs = bucketStartMs
+        self.lastMs = lastMs
+        self.last = last
+        self.max = max
+    }
+}

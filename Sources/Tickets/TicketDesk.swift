@@ -156,7 +156,7 @@ public struct TicketDesk: Sendable {
         return action == .none ? [] : [Happening(atMs: nowMs, action: action, ticket: lifecycle.ticket)]
     }
 
-    private func open(_ alert: Alert, linkedTo: String?, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
+    func open(_ alert: Alert, linkedTo: String?, at nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
         var policy = policy(for: alert.severity)
         if let respond = alert.respondWithinSeconds { policy.respond = .seconds(respond) }
         if let resolve = alert.resolveWithinSeconds { policy.resolve = .seconds(resolve) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Devices
 import Formats
 import Foundation
+import Maintenance
 import Storage
 
 /// `gridwatch devices import|list|show`.
@@ -66,6 +67,7 @@ struct DevicesCommand: ParsableCommand {
             var object = DevicesCommand.json(stored)
             if case var .object(members) = object {
                 members["readings"] = .int(Int64(try database.readingCount(device: id)))
+                members["battery_forecast"] = try database.batteryForecasts(device: id)[id].map(DevicesCommand.json) ?? .null
                 object = .object(members)
             }
             switch format {
@@ -80,6 +82,15 @@ struct DevicesCommand: ParsableCommand {
             if case let .string(text) = value { return text }
             return value.jsonText
         }
+    }
+
+    /// The maintenance round's latest forecast, as `GET /api/v1/devices/{id}` shows it.
+    static func json(_ forecast: BatteryForecast) -> JSONValue {
+        .object(["state": .string(forecast.state.rawValue), "computed_at": TimeText.format(milliseconds: forecast.computedAtMs),
+                 "level": forecast.levelPercent.map { .double(($0 * 10).rounded() / 10) } ?? .null,
+                 "drain_per_day": forecast.drainPerDay.map { .double(($0 * 100).rounded() / 100) } ?? .null,
+                 "run_out_at": TimeText.format(milliseconds: forecast.runOutAtMs), "samples": .int(Int64(forecast.samples)),
+                 "replaced_at": TimeText.format(milliseconds: forecast.replacedAtMs), "failure_level": .double(forecast.failurePercent)])
     }
 
     static func json(_ stored: StoredDevice) -> JSONValue {

@@ -34,7 +34,8 @@ extension ReportCommand {
             let catalog = DeviceTypeCatalog.load(directory: config.deviceTypesPath, diagnostics: &diagnostics)
             let demand = config.cataloguePath.map { DemandCatalogue.load(path: $0, tiers: config.tiers, diagnostics: &diagnostics) }
             let report = try database.indicatorReport(set: config.indicators, period: period, community: community, zone: zone, nowMs: nowMs,
-                                                      catalog: catalog, complaintItems: demand?.complaintItems ?? [])
+                                                      catalog: catalog, complaintItems: demand?.complaintItems ?? [],
+                                                      batterySettings: config.maintenance.batterySettings)
             let data: Data
             switch format {
             case .text: data = Data(report.text(timeZone: zone, language: language).utf8)

@@ -16,6 +16,24 @@ import Testing
         #expect(catalog["wristband"]?.reportingInterval == 60)
         #expect(catalog["wristband"]?.personalFields == ["hr_bpm", "spo2", "lat", "lon", "skin_temp_c"])
         #expect(catalog["door"]?.fields["event"]?.values.contains("forced_open") == true)
+        #expect(catalog["smoke"]?.selfTestInterval == 30 * 86_400.0, "\(String(describing: catalog["smoke"]?.selfTestInterval))")
+        #expect(catalog["door"]?.selfTestInterval == nil)
+    }
+
+    @Test func selfTestIntervalMistakesHaveTheirPositions() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-types-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, interval) in [("gas", "weekly"), ("heat", "10m")] {
+            try "type: \(name)\nreporting_interval: 1h\nself_test_interval: \(interval)\nfields: {ppm: {type: number}}\n"
+                .write(to: directory.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+        }
+        var diagnostics = DiagnosticList()
+        _ = DeviceTypeCatalog.load(directory: directory.path, diagnostics: &diagnostics)
+        let lines = diagnostics.items.map { ($0.description as NSString).lastPathComponent }
+        #expect(lines.contains { $0.hasPrefix("gas.yaml:3:21: error: 'self_test_interval' must be a duration") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("heat.yaml:3:21: error: self_test_interval (10m) is shorter than reporting_interval (1h)") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("heat.yaml:3:21: error: self_test_interval needs a bool field 'test'") }, "\(lines)")
     }
 
     @Test func everyErrorOfATypeFileIsReported() throws {

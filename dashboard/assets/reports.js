@@ -3,6 +3,7 @@ import { api, withQuery } from './api.js';
 import { t, label } from './i18n.js';
 import { h, now, ms, fmtTime, fmtAgo, syncClock } from './util.js';
 import { filtersToQuery, emptyFilters } from './tickets.js';
+import { forecastTable } from './maintenance.js';
 
 const $ = id => document.getElementById(id);
 const PERIODS = ['1', '7', '30'];
@@ -72,10 +73,10 @@ export async function showDevices() {
   const view = $('view-devices');
   if (!lastDevices) view.replaceChildren(h('p', { class: 'muted', text: t('loading') }));
   try {
-    const [offline, never, low] = await Promise.all(['offline', 'never_seen', 'low_battery']
+    const [offline, never, low, all] = await Promise.all(['offline', 'never_seen', 'low_battery', undefined]
       .map(health => api(withQuery('devices', { health }))));
     syncClock(offline.now);
-    lastDevices = { offline: offline.devices, never: never.devices, low: low.devices, byType: offline.health_by_type || [] };
+    lastDevices = { offline: offline.devices, never: never.devices, low: low.devices, byType: offline.health_by_type || [], all: all.devices };
     renderDevices();
   } catch (err) {
     view.replaceChildren(h('p', { class: 'error', role: 'alert', text: t('loadFailed', { error: err.message }) }));
@@ -104,7 +105,7 @@ function renderDevices() {
   $('view-devices').replaceChildren(
     h('h1', { id: 'devices-h', tabindex: '-1', text: t('devTitle') }),
     h('section', { class: 'panel' }, h('h2', { text: t('healthTitle', { target: pct(target) }) }), bars),
-    deviceTable('offlineTitle', d.offline), deviceTable('neverTitle', d.never), deviceTable('lowBatTitle', d.low));
+    deviceTable('offlineTitle', d.offline), deviceTable('neverTitle', d.never), deviceTable('lowBatTitle', d.low), forecastTable(d.all));
 }
 
 function deviceTable(titleKey, devices) {
