@@ -14,6 +14,15 @@ public struct IndicatorWorkbook: Sendable {
     /// `zh` or `en`: the labels and sheet names; both titles of every indicator are always there.
     public var language: String
 
+    /// The media type of an XLSX answer (`Content-Type`).
+    public static let mediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    /// A download's file name: `kpi-2026-Q4.xlsx`, `kpi-2026-Q4-maple.xlsx`.
+    public var fileName: String {
+        let scope = report.community.map { "-" + $0.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } } ?? ""
+        return "kpi-\(report.period)\(scope).xlsx"
+    }
+
     public init(_ report: IndicatorReport, timeZone: TimeZone, language: String = "zh") {
         self.report = report
         self.timeZone = timeZone

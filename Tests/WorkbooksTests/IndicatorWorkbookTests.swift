@@ -147,6 +147,7 @@ import Tickets
         #expect(book.sheets.map(\.name) == ["Summary", "Indicators", "Trend", "SLA"])
         #expect(book["Summary"]?.row(startingWith: "Community")?[1]?.text == "maple")
         #expect(book["Indicators"]?.rows[1][1]?.text == "紧急事项响应及时率", "the Chinese title stays in an English workbook")
+        #expect(IndicatorWorkbook(report, timeZone: Self.zone).fileName == "kpi-2026-11-maple.xlsx")
     }
 
     /// `data()` written to a file, as the API would send it.
