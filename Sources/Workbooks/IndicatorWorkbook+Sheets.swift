@@ -34,8 +34,24 @@ extension IndicatorWorkbook {
             try sheet.write(.text(point.period), row: row, column: 0)
             try sheet.write(.number(point.value), row: row, column: 1, style: .score)
         }
-        try sheet.setWidths([30, 20, 12, 14])
+        try writeCommunities(on: sheet, from: row + 2)
+        try sheet.setWidths([30, 20, 12, 40])
         sheet.freeze(rows: 1)
+    }
+
+    /// A report over every community ranks them: each one's index and the indicators it missed.
+    private func writeCommunities(on sheet: XLSXSheet, from first: Int) throws {
+        guard !report.communities.isEmpty else { return }
+        try sheet.write(row: first, [.text(label("社区", "Community")), .text(label("服务效能指数", "Index")),
+                                     .text(label("有数据的指标", "Indicators measured")), .text(label("未达标", "Below target"))], style: .header)
+        let titles = Dictionary(report.indicators.map { ($0.id, title($0)) }, uniquingKeysWith: { first, _ in first })
+        for (offset, community) in report.communities.enumerated() {
+            let row = first + 1 + offset
+            try sheet.write(.text(community.community), row: row, column: 0)
+            try sheet.write(.number(community.index), row: row, column: 1, style: .score)
+            try sheet.write(.number(Double(community.measured)), row: row, column: 2, style: .count)
+            try sheet.write(.text(community.belowTarget.map { titles[$0] ?? $0 }.joined(separator: label("、", ", "))), row: row, column: 3)
+        }
     }
 
     /// One row per indicator: the value with its target beside it, met, the points.

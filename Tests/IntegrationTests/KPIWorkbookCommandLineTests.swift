@@ -55,6 +55,12 @@ import Testing
             #expect(Self.same(cell?.number, point["value"]), "index in \(point["period"] ?? "?"): \(String(describing: cell))")
         }
         #expect(book["Trend"]?.charts.count == 2)
+        // Over every community, the summary ranks them.
+        let communities = try #require(json["communities"] as? [[String: Any]])
+        #expect(communities.count == 1 && communities.first?["community"] as? String == "demo", "\(communities)")
+        let demo = try #require(book["Summary"]?.row(startingWith: "demo"))
+        #expect(Self.same(demo[1]?.number, communities.first?["index"]), "\(demo)")
+        #expect(demo[3]?.text == "Emergency response on time, Follow-up done", "\(demo)")
     }
 
     /// A cell's number against a JSON value: both absent, or equal to the last digits the
