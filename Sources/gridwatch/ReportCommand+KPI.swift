@@ -5,6 +5,7 @@ import Foundation
 import Indicators
 import Storage
 import Tickets
+import Workbooks
 
 extension ReportCommand {
     /// `gridwatch report kpi --period 2026-11|2026-Q4|2026`: the assessed indicators of a period,
@@ -17,8 +18,8 @@ extension ReportCommand {
         @Option(help: "The period: a month (2026-11), a quarter (2026-Q4) or a year (2026), in the calendar's zone.") var period: String
         @Option(help: "One community (default: all).") var community: String?
         @Option(help: "The moment that decides what is already overdue (default now).") var now: String?
-        @Option(help: "text, json or csv.") var format: Format = .text
-        @Option(help: "The language of the text page: zh or en.") var language: String = "zh"
+        @Option(help: "text, json, csv or xlsx (a workbook: needs --output).") var format: KPIFormat = .text
+        @Option(help: "The language of the text page and the workbook's labels: zh or en.") var language: String = "zh"
         @Option(help: "Write to this file instead of standard output.") var output: String?
 
         func run() throws {
@@ -26,6 +27,10 @@ extension ReportCommand {
                 throw ValidationError("--period must be a month (2026-11), a quarter (2026-Q4) or a year (2026)")
             }
             guard ["zh", "en"].contains(language) else { throw ValidationError("--language must be zh or en") }
+            // A workbook is binary: on a terminal it is noise, in a pipe it is easily mangled.
+            guard format != .xlsx || output != nil else {
+                throw ValidationError("--format xlsx writes a binary workbook and needs --output FILE (it is never written to standard output)")
+            }
             let config = try store.loadConfig()
             let zone = try store.loadCalendar(config).timeZone
             let nowMs = try now.map { try SLA.moment($0, zone: zone, name: "--now") } ?? Int64(Date().timeIntervalSince1970 * 1000)
@@ -44,6 +49,7 @@ extension ReportCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 data = try encoder.encode(report) + Data("\n".utf8)
+            case .xlsx: data = try IndicatorWorkbook(report, timeZone: zone, language: language).data()
             }
             if let output {
                 try data.write(to: URL(fileURLWithPath: output), options: .atomic)
@@ -52,4 +58,7 @@ extension ReportCommand {
             }
         }
     }
+
+    /// `report kpi`'s formats: the shared ones and the workbook.
+    enum KPIFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv, xlsx }
 }

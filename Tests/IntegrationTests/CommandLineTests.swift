@@ -13,6 +13,14 @@ import Testing
         return (status, process.log)
     }
 
+    /// Runs `gridwatch ARGS --config CONFIG`, which must succeed: its output.
+    static func succeed(_ arguments: [String], config: String, in directory: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try gridwatch(arguments + ["--config", config], in: directory)
+        #expect(result.status == 0, "\(arguments): \(result.output)", sourceLocation: sourceLocation)
+        return result.output
+    }
+
     /// A configuration in `directory` pointing at the repository's device types, with `extra` YAML appended.
     static func writeConfig(in directory: String, inventory: String? = nil, storage: String = "", extra: String = "") throws -> String {
         let path = directory + "/gridwatch.yaml"
