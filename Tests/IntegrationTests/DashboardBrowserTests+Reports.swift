@@ -117,6 +117,10 @@ extension DashboardBrowserTests {
         try browser.click("button[data-kind='quarter']")
         let quarter = ReportPeriod.containing(ReportPeriod(parsing: lastMonth)?.bounds(in: Self.shanghai).fromMs ?? 0, kind: .quarter, zone: Self.shanghai)
         #expect(try browser.waitUntil("document.getElementById('kpi-period')?.value === '\(quarter)'", timeoutSeconds: 10), failure("no quarter"))
+        // A director's phone at night: the same page in 360 px, dark.
+        try browser.setViewport(width: 360, height: 1400, mobile: true)
+        try browser.send("Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "dark"]]])
+        try browser.screenshot(to: Self.artifact("dashboard-reports-phone-dark.png", fallback: directory))
         let errors = browser.consoleMessages.filter { $0.kind == "exception" || $0.kind == "error" }
         #expect(errors.isEmpty, "the page logged errors: \(errors)")
     }

@@ -164,7 +164,7 @@ function indicatorTable(report) {
     const values = row.trend.map(p => `${p.period} ${formatValue(p.value, row.unit)}`).join(', ');
     return h('tr', { 'data-indicator': row.id, class: row.met === false ? 'missed' : null },
       h('th', { scope: 'row', class: 'kpi-title', text: title }),
-      h('td', { class: 'muted', text: t('group_' + row.group) }),
+      h('td', { class: 'muted kpi-group-col', text: t('group_' + row.group) }),
       h('td', { class: 'num kpi-value', text: formatValue(row.value, row.unit) }),
       h('td', { class: 'num kpi-target', text: target }),
       metCell(row),
@@ -172,7 +172,8 @@ function indicatorTable(report) {
       h('td', { class: 'kpi-trend' }, sparkline(row.trend, { target: row.target, label: t('kpiTrend', { title, values }), format: v => formatValue(v, row.unit) })));
   });
   const head = ['colIndicator', 'colGroup', 'colValue', 'colTarget', 'colMet', 'colScore', 'colTrend']
-    .map(k => h('th', { scope: 'col', class: ['colValue', 'colTarget', 'colScore'].includes(k) ? 'num' : null, text: t(k) }));
+    .map(k => h('th', { scope: 'col', class: ['colValue', 'colTarget', 'colScore'].includes(k) ? 'num' : k === 'colGroup' ? 'kpi-group-col' : null,
+      text: t(k) }));
   return h('section', { class: 'panel', 'aria-labelledby': 'kpi-indicators-h' },
     h('h2', { id: 'kpi-indicators-h', text: t('kpiIndicators') }),
     h('div', { class: 'table-wrap' }, h('table', { class: 'kpi-table', id: 'kpi-table' },
