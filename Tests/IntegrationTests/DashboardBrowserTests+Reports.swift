@@ -113,6 +113,11 @@ extension DashboardBrowserTests {
         #expect((try browser.evaluate("document.getElementById('kpi-sla-h').textContent") as? String)?.hasPrefix("服务时效（SLA），\(lastMonth)") == true)
         try browser.screenshot(to: Self.artifact("dashboard-reports-zh.png", fallback: directory))
 
+        // One community: the inventory's, chosen in the picker; the demo's tickets are all there are.
+        _ = try browser.evaluate("(() => { const s = document.getElementById('kpi-community'); s.value = 'demo'; s.dispatchEvent(new Event('change')); return true; })()")
+        #expect(try browser.waitUntil("document.querySelector('.kpi-index p.muted')?.textContent.startsWith('\(lastMonth) · demo · ')"
+                                      + " && document.querySelector(\"\(row) .kpi-value\")?.textContent === '75.0 %'", timeoutSeconds: 10),
+                failure("the community picker did not load demo's assessment"))
         // A quarter: the one that holds last month, its three months in one figure.
         try browser.click("button[data-kind='quarter']")
         let quarter = ReportPeriod.containing(ReportPeriod(parsing: lastMonth)?.bounds(in: Self.shanghai).fromMs ?? 0, kind: .quarter, zone: Self.shanghai)
