@@ -86,7 +86,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPAPI", dependencies: [
-            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance",
+            "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance", "Workbooks",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -24,6 +24,9 @@ public enum GatewayRunner {
                                      ticketSettings: office.desk.settings, desk: office, bell: bell,
                                      nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: ingest.staff)
             api.rules = ingest.rules
+            api.indicators = setup.config.indicators
+        api.batterySettings = setup.config.maintenance.batterySettings
+            api.batterySettings = setup.config.maintenance.batterySettings
             return api
         }
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
@@ -67,6 +70,8 @@ extension GatewayRunner {
                                  nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: cluster.staff)
         api.rules = StoredRuleExplanations(explainer: RuleExplainer(rules: setup.rules, catalog: setup.catalog, inventory: setup.inventory),
                                            store: cluster.store, nowMs: { Int64(Date().timeIntervalSince1970 * 1000) })
+        api.indicators = setup.config.indicators
+        api.batterySettings = setup.config.maintenance.batterySettings
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { cluster.readiness() },
                                           metrics: { cluster.metricsText() }, api: api)
         let active: @Sendable () -> Bool = { cluster.ownsClusterServices }

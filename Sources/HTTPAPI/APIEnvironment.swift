@@ -1,6 +1,8 @@
 import Devices
 import Formats
 import Foundation
+import Indicators
+import Maintenance
 import Storage
 import Tickets
 
@@ -35,6 +37,10 @@ public struct APIEnvironment: Sendable {
     public var staff: (any StaffSource)?
     /// Explains the rules for `/rules/explain`; nil answers 503.
     public var rules: (any RuleExplainSource)?
+    /// The configuration's `kpis:` that `/reports/kpi` assesses; the standard's until set.
+    public var indicators = IndicatorSet.standard
+    /// `maintenance.failure_level`, for the indicator of batteries replaced before failure.
+    public var batterySettings = BatterySettings()
 
     public init(database: any GatewayStore, catalog: DeviceTypeCatalog, timeZone: TimeZone, ticketSettings: TicketSettings,
                 desk: any StaffDesk, bell: EventBell, nowMs: @escaping @Sendable () -> Int64, dashboardPath: String?,

@@ -50,6 +50,7 @@ public enum GatewayHTTPServer {
             DeviceRoutes(environment: api).add(to: group)
             SiteRoutes(environment: api).add(to: group)
             ReportRoutes(environment: api).add(to: group)
+            KPIRoutes(environment: api).add(to: group)
             StaffRoutes(environment: api).add(to: group)
             FollowUpRoutes(environment: api).add(to: group)
             RequestRoutes(environment: api).add(to: group)

@@ -22,10 +22,7 @@ struct SiteRoutes {
         guard let community = APIResponse.query(request, "community") ?? communities.first else {
             throw APIError(.notFound, "no community: the inventory is empty")
         }
-        guard communities.contains(community) else {
-            throw APIError(.notFound, "no community '\(community)' (known: \(communities.joined(separator: ", ")))")
-        }
-        return APIResponse.json(Self.json(SitePlan(community: community, devices: devices)))
+        return APIResponse.json(Self.json(SitePlan(community: try environment.knownCommunity(community, among: communities), devices: devices)))
     }
 
     static func json(_ plan: SitePlan) -> JSONValue {

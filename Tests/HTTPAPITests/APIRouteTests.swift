@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 @testable import HTTPAPI
+import Indicators
 import Logging
 import Storage
 import Testing
@@ -44,8 +45,9 @@ import Tickets
         }
     }
 
-    /// A router over a fresh database with a viewer and a responder token.
-    static func router() throws -> (Router<APIRequestContext>, viewer: String, responder: String, store: GatewayDatabase) {
+    /// A router over a fresh database with a viewer and a responder token, assessing `indicators`.
+    static func router(indicators: IndicatorSet = .standard) throws -> (Router<APIRequestContext>, viewer: String, responder: String,
+                                                                         store: GatewayDatabase) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-routes-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try GatewayDatabase(path: directory + "/gridwatch.db")
@@ -64,8 +66,9 @@ import Tickets
         var desk = TicketDesk(settings: settings, policies: SLAPolicy.defaults)
         desk.catalogue = DemandCatalogue.load(path: root.appendingPathComponent("config/catalogue.yaml").path, tiers: ["emergency", "general", "complex"],
                                               diagnostics: &diagnostics)
-        let environment = APIEnvironment(database: store, catalog: catalog, timeZone: zone, ticketSettings: settings,
+        var environment = APIEnvironment(database: store, catalog: catalog, timeZone: zone, ticketSettings: settings,
                                          desk: StoreDesk(desk: desk, store: store), bell: EventBell(), nowMs: { nowMs }, dashboardPath: nil)
+        environment.indicators = indicators
         let router = GatewayHTTPServer.router(logger: Logger(label: "test"), readiness: { ReadinessReport(checks: [:]) }, api: environment)
         return (router, tokens[0], tokens[1], store)
     }

@@ -56,6 +56,28 @@ export async function api(path, { method = 'GET', body, token } = {}) {
   return data;
 }
 
+/**
+ * A file from the API (a report as CSV or XLSX), fetched with the token a plain link could not
+ * carry: {blob, filename}, the name from Content-Disposition or `fallback`. Failures throw as
+ * api() does, with the gateway's own message.
+ */
+export async function fetchFile(path, fallback) {
+  let response;
+  try {
+    response = await fetch(new URL(path, API_BASE), { headers: { Authorization: 'Bearer ' + loadToken() }, cache: 'no-store' });
+  } catch (err) {
+    throw new ApiError(0, err.message || 'network error');
+  }
+  if (response.status === 401) onUnauthorized();
+  if (!response.ok) {
+    let data = null;
+    try { data = await response.json(); } catch { /* not JSON: the status says enough */ }
+    throw new ApiError(response.status, data?.error || `HTTP ${response.status}`);
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+  return { blob: await response.blob(), filename: named ? named[1] : fallback };
+}
+
 /** Builds "tickets?state=active&limit=5000" from an object, leaving out empty values. */
 export function withQuery(path, params) {
   const q = new URLSearchParams();

@@ -5,6 +5,7 @@ import { setText, fmtTime } from './util.js';
 import * as duty from './duty.js';
 import * as ticketPage from './ticket.js';
 import * as reports from './reports.js';
+import * as kpi from './kpi.js';
 import * as map from './map.js';
 import * as alarm from './alarm.js';
 import * as followUps from './followup.js';
@@ -12,7 +13,7 @@ import * as requestForm from './request.js';
 
 const $ = id => document.getElementById(id);
 const THEME_KEY = 'gridwatch.theme';
-const VIEWS = ['login', 'duty', 'ticket', 'map', 'heatmap', 'devices', 'followups', 'request'];
+const VIEWS = ['login', 'duty', 'ticket', 'map', 'heatmap', 'devices', 'followups', 'request', 'reports'];
 
 let session = null;          // {name, role} once the gateway accepted the token
 let currentView = null;
@@ -129,6 +130,7 @@ function endSession(message) {
   alarm.clear();
   duty.reset();
   reports.reset();
+  kpi.reset();
   map.reset();
   requestForm.reset();
   ticketPage.hide();
@@ -158,7 +160,7 @@ function showView(name) {
 }
 
 /**
- * #/ (optionally ?filters), #/tickets/ID, #/request (log a call or visit), #/map?community=C&heat=N, #/heatmap?days=N, #/devices, #/follow-ups. moveFocus: after a
+ * #/ (optionally ?filters), #/tickets/ID, #/request (log a call or visit), #/map?community=C&heat=N, #/heatmap?days=N, #/devices, #/follow-ups, #/reports?period=P&community=C. moveFocus: after a
  * navigation, focus goes to the new page's heading so keyboard and screen-reader users start
  * there; not at start-up, where it would scroll past the header.
  */
@@ -187,6 +189,10 @@ async function route(moveFocus) {
     showView('request');
     await requestForm.show();
     headingId = 'request-h';
+  } else if (path === '/reports') {
+    showView('reports');
+    await kpi.showReports(query);
+    headingId = 'reports-h';
   } else if (path === '/devices') {
     showView('devices');
     await reports.showDevices();
@@ -235,6 +241,7 @@ function switchLanguage() {
   if (currentView === 'map') map.rerender();
   if (currentView === 'request') requestForm.rerender();
   if (currentView === 'heatmap' || currentView === 'devices') reports.rerender(currentView);
+  if (currentView === 'reports') kpi.rerender();
   if (currentView === 'login') setText($('login-error'), '');
 }
 
