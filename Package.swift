@@ -108,6 +108,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "gridwatch", dependencies: [
             "Gateway", "Simulation", "MQTT", "Storage", "PostgresStorage", "Devices", "Formats", "Rules", "Tickets", "HTTPAPI", "GridDispatch", "Indicators", "Maintenance", "Workbooks",

@@ -43,11 +43,15 @@ public final class DeviceType: Sendable {
     /// Longest time between two self-tests (`test: true` readings), in seconds; past it the
     /// device is due for an inspection. Nil: the type does not test itself.
     public let selfTestInterval: Double?
+    /// `battery: rechargeable`: the resident charges it (a wristband), so a falling level is a
+    /// charge to come, not a battery to replace; no run-out forecast, no replacement counted.
+    public let rechargeable: Bool
 
     public init(name: String, description: String, reportingInterval: Double, heartbeat: Double, fields: [Field],
-                selfTestInterval: Double? = nil) {
+                selfTestInterval: Double? = nil, rechargeable: Bool = false) {
         self.name = name
         self.selfTestInterval = selfTestInterval
+        self.rechargeable = rechargeable
         self.description = description
         self.reportingInterval = reportingInterval
         self.heartbeat = heartbeat

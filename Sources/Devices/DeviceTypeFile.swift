@@ -14,7 +14,7 @@ enum DeviceTypeFile {
     static func read(_ source: YAMLSource, diagnostics: inout DiagnosticList) -> DeviceType? {
         guard let root = source.root else { return nil }
         guard let top = YAMLMapping(root, in: source, what: "a device type file", diagnostics: &diagnostics) else { return nil }
-        top.rejectUnknownKeys(["type", "description", "reporting_interval", "heartbeat", "self_test_interval", "fields"], what: "a device type", diagnostics: &diagnostics)
+        top.rejectUnknownKeys(["type", "description", "reporting_interval", "heartbeat", "self_test_interval", "battery", "fields"], what: "a device type", diagnostics: &diagnostics)
         let name = top.require("type", what: "a device type", diagnostics: &diagnostics).flatMap { _ in top.string("type", diagnostics: &diagnostics) }
         if let name, name.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil {
             diagnostics.append(source.diagnostic(at: top["type"], "type name '\(name)' must be lower_snake_case"))
@@ -29,6 +29,10 @@ enum DeviceTypeFile {
             diagnostics.append(source.diagnostic(at: top["heartbeat"], "heartbeat (\(DurationText.format(heartbeat))) is shorter than reporting_interval (\(DurationText.format(interval)))"))
         }
         let selfTest = readSelfTestInterval(top, source: source, interval: interval, diagnostics: &diagnostics)
+        let battery = top.string("battery", diagnostics: &diagnostics) ?? "replaceable"
+        if !["replaceable", "rechargeable"].contains(battery) {
+            diagnostics.append(source.diagnostic(at: top["battery"], "battery must be replaceable (the default) or rechargeable, not '\(battery)'"))
+        }
         var fields: [DeviceType.Field] = []
         if let fieldsNode = top.require("fields", what: "a device type", diagnostics: &diagnostics),
            let fieldMap = YAMLMapping(fieldsNode, in: source, what: "'fields'", diagnostics: &diagnostics) {
@@ -46,7 +50,7 @@ enum DeviceTypeFile {
         guard let name, let interval else { return nil }
         return DeviceType(name: name, description: top.string("description", diagnostics: &diagnostics) ?? "",
                           reportingInterval: interval, heartbeat: heartbeat ?? interval * 3, fields: fields,
-                          selfTestInterval: selfTest)
+                          selfTestInterval: selfTest, rechargeable: battery == "rechargeable")
     }
 
     /// `self_test_interval`: positive and no shorter than the reporting interval (a device

@@ -25,7 +25,6 @@ public enum GatewayRunner {
                                      nowMs: { Int64(Date().timeIntervalSince1970 * 1000) }, dashboardPath: dashboardPath, staff: ingest.staff)
             api.rules = ingest.rules
             api.indicators = setup.config.indicators
-        api.batterySettings = setup.config.maintenance.batterySettings
             api.batterySettings = setup.config.maintenance.batterySettings
             return api
         }

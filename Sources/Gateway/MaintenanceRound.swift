@@ -39,7 +39,8 @@ struct MaintenanceRound {
         let selfTests = selfTestLookBackMs > 0 ? try database.lastSelfTests(fromMs: nowMs - selfTestLookBackMs, toMs: nowMs + 1) : [:]
         for stored in try database.devices() {
             let device = stored.device
-            if let history = histories[device.id] {
+            // A rechargeable battery (a wristband) falls to its next charge, not to a replacement.
+            if let history = histories[device.id], catalog[device.type]?.rechargeable != true {
                 let forecast = BatteryForecast(history: history, nowMs: nowMs, settings: settings)
                 found.forecasts[device.id] = forecast
                 if forecast.isDue(nowMs: nowMs, leadMs: config.leadMs) { found.due.append(batteryFinding(device, forecast, nowMs: nowMs)) }

@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import Storage
 import Tickets
@@ -38,7 +39,12 @@ public final class MaintenanceService: Service, Sendable {
     public func run() async throws {
         guard round.config.enabled else { return }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if isActive() { runRound(nowMs: nowMs()) }
+            // A round reads months of the fleet's battery history and fits every device: on a
+            // thread of NIO's blocking pool, not one of the cooperative pool's two.
+            if isActive() {
+                let now = nowMs()
+                _ = try? await NIOThreadPool.singleton.runIfActive { self.runRound(nowMs: now) }
+            }
             let interval = intervalSeconds
             // Graceful shutdown does not cancel a sleep by itself (see RetentionService).
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }

@@ -37,7 +37,11 @@ extension IndicatorReport {
         let below = indicators.filter { $0.periodsBelowTarget >= 2 }
         if !below.isEmpty {
             lines.append("")
-            lines += below.map { (zh ? "连续未达标 \($0.periodsBelowTarget) 期：" : "Below target \($0.periodsBelowTarget) periods in a row: ") + (zh ? $0.title.zh : $0.title.en) }
+            lines += below.map { row in
+                let alarm = row.periodsBelowTarget >= alarmPeriods ? (zh ? "（已达预警期数）" : " (alarm)") : ""
+                return (zh ? "连续未达标 \(row.periodsBelowTarget) 期：" : "Below target \(row.periodsBelowTarget) periods in a row: ")
+                    + (zh ? row.title.zh : row.title.en) + alarm
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

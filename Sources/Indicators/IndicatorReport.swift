@@ -28,6 +28,8 @@ public struct IndicatorReport: Sendable, Codable, Hashable {
     /// For a report over every community: each community's index in the period, highest first,
     /// so the director sees which to visit. Empty in a one-community report.
     public var communities: [CommunityRow] = []
+    /// `kpi_alarm.periods`: a run below target this long opens an alarm ticket.
+    public var alarmPeriods: Int
 
     /// `figures` holds this period last and the earlier ones before it, oldest first.
     public init(set: IndicatorSet, figures: [PeriodFigures], community: String?, zone: TimeZone, nowMs: Int64) {
@@ -37,6 +39,7 @@ public struct IndicatorReport: Sendable, Codable, Hashable {
         self.community = community
         (fromMs, toMs) = current.period.bounds(in: zone)
         self.nowMs = nowMs
+        alarmPeriods = set.alarmPeriods
         sla = current.sla
         let scored = figures.map { Scoring(set: set, figures: $0) }
         let rows = set.indicators.enumerated().map { index, indicator in
@@ -57,7 +60,7 @@ public struct IndicatorReport: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case period, community, fromMs = "from_ms", toMs = "to_ms", nowMs = "now_ms", index, indicators, groups
-        case indexTrend = "index_trend", sla, communities
+        case indexTrend = "index_trend", sla, communities, alarmPeriods = "alarm_periods"
     }
 }
 

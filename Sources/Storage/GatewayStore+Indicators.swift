@@ -22,17 +22,21 @@ extension GatewayStore {
         let stored = try self.devices()
         let members = stored.filter { community == nil || $0.device.community == community }
         let devices = members.map { Self.reportingStatus($0, catalog: catalog) }
-        var histories: [String: [BatterySample]] = [:]
+        // One read of the fleet's hourly battery history serves every period and community. It
+        // covers the periods that start within `batteryWindowMs` of the end (seven months or
+        // quarters, one year): hourly points for seven years would be tens of millions of rows.
+        let batteryFromMs = max(fromMs, toMs - Self.batteryWindowMs)
+        let histories = try batteryHistories(fromMs: batteryFromMs - Self.replacementLookBackMs, toMs: toMs)
         let samples = try deviceHealthSamples(fromMs: fromMs, toMs: toMs, community: community)
         let today = DeviceHealthSample.live(devices: devices, community: community ?? "", nowMs: nowMs, zone: zone)
         let figures = try periods.map { period in
             let (from, to) = period.bounds(in: zone)
             let sla = SLAReport(tickets: tickets, devices: devices, fromMs: from, toMs: to, nowMs: nowMs, complaintItems: complaintItems)
-            // One read of the fleet's battery histories per period (the last one's also serves the communities).
-            histories = try batteryHistories(fromMs: from - Self.replacementLookBackMs, toMs: to)
-            let batteries = Self.replacementTally(devices: members, histories: histories, fromMs: from, toMs: to, catalog: catalog, settings: batterySettings)
+            let batteries = from >= batteryFromMs
+                ? Self.replacementTally(devices: members, histories: histories, fromMs: from, toMs: to, catalog: catalog, settings: batterySettings).share
+                : nil
             return PeriodFigures(period: period, sla: sla, deviceHealth: DeviceHealthSample.rate(samples, from: from, to: to, today: today),
-                                 batteryReplacedBeforeFailure: batteries.share)
+                                 batteryReplacedBeforeFailure: batteries)
         }
         var report = IndicatorReport(set: set, figures: figures, community: community, zone: zone, nowMs: nowMs)
         if community == nil {
@@ -41,6 +45,9 @@ extension GatewayStore {
         }
         return report
     }
+
+    /// How far back from a report's end the battery indicator is computed (about 25 months).
+    public static var batteryWindowMs: Int64 { 760 * 86_400_000 }
 
     /// Each community's index in `period`, highest first (no index last), from the tickets,
     /// devices and samples already read for the whole report.

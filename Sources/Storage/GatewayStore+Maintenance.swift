@@ -32,15 +32,17 @@ extension GatewayStore {
                                      catalog: catalog, settings: settings)
     }
 
-    /// How far before a period the histories are read, so a swap early in it has its old battery.
-    public static var replacementLookBackMs: Int64 { 7 * 86_400_000 }
+    /// How far before a period the histories are read, so a swap early in it has its old battery
+    /// (a device silent for longer before its swap shows no rise, and is not counted).
+    public static var replacementLookBackMs: Int64 { 30 * 86_400_000 }
 
     /// The tally of `devices` from histories already read (at least from `replacementLookBackMs`
     /// before `fromMs`): one read serves a report's every community.
     public static func replacementTally(devices: [StoredDevice], histories: [String: [BatterySample]], fromMs: Int64, toMs: Int64,
                                         catalog: DeviceTypeCatalog, settings: BatterySettings) -> ReplacementTally {
         var tally = ReplacementTally()
-        for stored in devices {
+        // A rechargeable battery's every charge would count as a replacement made in time.
+        for stored in devices where catalog[stored.device.type]?.rechargeable != true {
             guard let history = histories[stored.device.id] else { continue }
             let heartbeatMs = Int64((catalog[stored.device.type]?.heartbeat ?? 3600) * 1000) + 3_600_000
             tally = tally + ReplacementTally(history: history, fromMs: fromMs, toMs: toMs, heartbeatMs: heartbeatMs, settings: settings)

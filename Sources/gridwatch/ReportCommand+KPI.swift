@@ -35,6 +35,12 @@ extension ReportCommand {
             let zone = try store.loadCalendar(config).timeZone
             let nowMs = try now.map { try SLA.moment($0, zone: zone, name: "--now") } ?? Int64(Date().timeIntervalSince1970 * 1000)
             let database = try store.openDatabase()
+            if let community {
+                let known = Set(try database.devices().map(\.device.community))
+                guard known.contains(community) else {
+                    throw ValidationError("no community '\(community)' (known: \(known.sorted().joined(separator: ", ")))")
+                }
+            }
             var diagnostics = DiagnosticList()
             let catalog = DeviceTypeCatalog.load(directory: config.deviceTypesPath, diagnostics: &diagnostics)
             let demand = config.cataloguePath.map { DemandCatalogue.load(path: $0, tiers: config.tiers, diagnostics: &diagnostics) }

@@ -18,6 +18,7 @@ import Testing
         #expect(catalog["door"]?.fields["event"]?.values.contains("forced_open") == true)
         #expect(catalog["smoke"]?.selfTestInterval == 30 * 86_400.0, "\(String(describing: catalog["smoke"]?.selfTestInterval))")
         #expect(catalog["door"]?.selfTestInterval == nil)
+        #expect(catalog["wristband"]?.rechargeable == true && catalog["smoke"]?.rechargeable == false, "a band is charged, not replaced")
     }
 
     @Test func selfTestIntervalMistakesHaveTheirPositions() throws {
@@ -28,12 +29,15 @@ import Testing
             try "type: \(name)\nreporting_interval: 1h\nself_test_interval: \(interval)\nfields: {ppm: {type: number}}\n"
                 .write(to: directory.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
         }
+        try "type: band\nreporting_interval: 1m\nbattery: solar\nfields: {hr: {type: number}}\n"
+            .write(to: directory.appendingPathComponent("band.yaml"), atomically: true, encoding: .utf8)
         var diagnostics = DiagnosticList()
         _ = DeviceTypeCatalog.load(directory: directory.path, diagnostics: &diagnostics)
         let lines = diagnostics.items.map { ($0.description as NSString).lastPathComponent }
         #expect(lines.contains { $0.hasPrefix("gas.yaml:3:21: error: 'self_test_interval' must be a duration") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("heat.yaml:3:21: error: self_test_interval (10m) is shorter than reporting_interval (1h)") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("heat.yaml:3:21: error: self_test_interval needs a bool field 'test'") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("band.yaml:3:10: error: battery must be replaceable (the default) or rechargeable, not 'solar'") }, "\(lines)")
     }
 
     @Test func everyErrorOfATypeFileIsReported() throws {

@@ -54,9 +54,11 @@ import Testing
         #expect(csv.output.contains("2026-02,emergency_response,紧急事项响应及时率,Emergency response on time,core,share,min,0.95,3.0,0.0,false,,"))
 
         let text = try Self.run(arguments, in: directory)
-        #expect(text.output.contains("考核指标 2026-03，全部社区") && text.output.contains("连续未达标 3 期：紧急事项响应及时率"), "\(text.output)")
-        let english = try Self.run(arguments + ["--language", "en", "--community", "nowhere"], in: directory)
-        #expect(english.output.contains("Indicators 2026-03, nowhere") && english.output.contains("Emergency response on time"), "\(english.output)")
+        #expect(text.output.contains("考核指标 2026-03，全部社区") && text.output.contains("连续未达标 3 期：紧急事项响应及时率（已达预警期数）"), "\(text.output)")
+        let english = try Self.run(arguments + ["--language", "en", "--community", "demo"], in: directory)
+        #expect(english.output.contains("Indicators 2026-03, demo") && english.output.contains("Emergency response on time"), "\(english.output)")
+        let unknown = try Self.run(arguments + ["--community", "nowhere"], in: directory)
+        #expect(unknown.status != 0 && unknown.output.contains("no community 'nowhere' (known: demo)"), "\(unknown.output)")
 
         let output = directory + "/kpi.json"
         #expect(try Self.run(arguments + ["--format", "json", "--output", output], in: directory).status == 0)

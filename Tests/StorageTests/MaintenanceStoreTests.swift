@@ -79,5 +79,10 @@ import Tickets
                                                        catalog: Self.catalog) == ReplacementTally())
         #expect(try test.store.batteryReplacementTally(community: "elm", fromMs: Self.t0, toMs: Self.t0 + 20 * Self.day,
                                                        catalog: Self.catalog) == ReplacementTally())
+        // Were smoke detectors charged by the resident, every rise would be a charge: none counted.
+        let charged = DeviceTypeCatalog([DeviceType(name: "smoke", description: "", reportingInterval: 1800, heartbeat: 5400,
+                                                    fields: [.init(name: "test", kind: .bool)], rechargeable: true)])
+        #expect(try test.store.batteryReplacementTally(community: "demo", fromMs: Self.t0, toMs: Self.t0 + 20 * Self.day,
+                                                       catalog: charged) == ReplacementTally())
     }
 }
