@@ -61,6 +61,15 @@ import Testing
         #expect(problems.first?.contains("ticket.{") == true && problems.first?.contains("title") == true)
     }
 
+    @Test func aReportWebhooksTemplateIsCheckedAgainstAReportEvent() throws {
+        let template = try PayloadTemplate(#"{"text": "{{period}} 服务效能指数 {{index}}: {{files.0}} {{below_target.0.titles.zh}}"}"#)
+        #expect(template.problems(events: ["report_published"]).isEmpty)
+        #expect(template.problems(events: ["report_published", "ticket_opened"]).isEmpty, "each placeholder is in one of the events")
+        #expect(template.problems(events: ["ticket_opened"]).first?.contains("unknown placeholder '{{period}}'") == true)
+        let typo = try PayloadTemplate(#"{"text": "{{perod}}"}"#).problems(events: ["report_published"])
+        #expect(typo.count == 1 && typo.first?.contains("files") == true, "the report event's fields are listed: \(typo)")
+    }
+
     @Test func templatesThatAreNotJSONAreRefused() throws {
         #expect(try PayloadTemplate(#"{"text": "{{ticket.title}}""#).problems().first?.contains("does not render to a JSON object") == true)
         #expect(try PayloadTemplate("just text {{event}}").problems().first?.contains("does not render to a JSON object") == true)
