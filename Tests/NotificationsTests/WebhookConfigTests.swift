@@ -85,7 +85,7 @@ import Testing
         for prefix in expected {
             #expect(diagnostics.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\n\(diagnostics.joined(separator: "\n"))")
         }
-        #expect(diagnostics.contains { $0.contains("ticket_ack_timeout, ") && $0.contains("ticket_follow_up_overdue)") }, "the known events are listed")
+        #expect(diagnostics.contains { $0.contains("ticket_ack_timeout, ") && $0.contains("ticket_follow_up_overdue, report_published)") }, "the known events are listed, the report event last")
     }
 
     @Test func secretsAndURLsFromTheEnvironmentMustBeThere() throws {
