@@ -146,4 +146,20 @@ import Tickets
         alarms = try Self.alarmTickets(store)
         #expect(alarms.count == 2 && alarms.last?.titleZh == "智能设备完好率连续5个月未达标（maple）")
     }
+
+    /// Two publishers of one period (a second cluster instance that looked before the first
+    /// committed): the second claim finds the all-communities row and records nothing.
+    @Test(arguments: StoreKind.allCases) func aSecondClaimOfAPeriodRecordsNothing(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "report-claim")
+        defer { test.remove() }
+        func records(_ atMs: Int64) -> [ReportPublication] {
+            [ReportPublication(period: "2026-11", community: "", publishedAtMs: atMs, index: 81.5, files: ["2026-11/kpi-2026-11-all.json"]),
+             ReportPublication(period: "2026-11", community: "maple", publishedAtMs: atMs, index: nil, files: ["2026-11/kpi-2026-11-maple.json"])]
+        }
+        #expect(try test.store.updateTickets { ledger in try ledger.claimReportPublication(records(1)) })
+        #expect(try !test.store.updateTickets { ledger in try ledger.claimReportPublication(records(2)) })
+        let stored = try test.reopen().reportPublications(period: nil)
+        #expect(stored == records(1), "the first claim's rows, index and files as written")
+        #expect(try test.store.reportPublications(period: "2026-12").isEmpty)
+    }
 }
