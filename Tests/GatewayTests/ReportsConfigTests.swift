@@ -20,7 +20,7 @@ import Tickets
     @Test func theDefaultsWriteMonthsQuartersAndYearsBesideTheDatabase() throws {
         let (config, diagnostics, _) = try Self.load("storage: {database: /srv/gw/gridwatch.db}\n")
         #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
-        #expect(config.reports.enabled && config.reports.periods == [.month, .quarter, .year] && config.reports.formats == ["json", "csv", "text"])
+        #expect(config.reports.enabled && config.reports.periods == [.month, .quarter, .year] && config.reports.formats == ["json", "csv", "text", "xlsx"])
         #expect(config.reportsFolder == "/srv/gw/reports")
         let setup = GatewaySetup.load(configPath: StaffFilesTests.root + "/config/gridwatch.yaml")
         #expect(setup.config.reports.folder?.hasSuffix("/data/reports") == true, "the shipped configuration names its folder")
@@ -41,7 +41,7 @@ import Tickets
         #expect(messages.contains("7:3: unknown key 'colour' in 'reports'") || messages.contains { $0.hasPrefix("7:3:") }, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("3:20: unknown period 'week'") }, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("3:26: 'month' is listed twice") }, "\(messages)")
-        #expect(messages.contains { $0.hasPrefix("4:19: unknown format 'pdf' (known: json, csv, text") }, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("4:19: unknown format 'pdf' (known: json, csv, text, xlsx)") }, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("5:13: 'language' must be zh or en") }, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("6:19: 'check_interval' must be between") }, "\(messages)")
         #expect(diagnostics.allSatisfy { $0.file == path })

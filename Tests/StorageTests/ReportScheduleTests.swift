@@ -41,7 +41,7 @@ import Tickets
             logger.logLevel = .critical
             office = TicketOffice(desk: desk, database: store, logger: logger, nowMs: now)
             let publisher = ReportPublisher(office: office, catalog: catalog, indicators: .standard, folder: folder,
-                                            formats: ReportFormat.known, context: .init(zone: ReportScheduleTests.zone, language: "zh"), logger: logger)
+                                            formats: [.json, .csv, .text, .xlsx], context: .init(zone: ReportScheduleTests.zone, language: "zh"), logger: logger)
             service = ReportService(publisher: publisher, settings: ReportsConfig(), nowMs: now)
         }
     }
@@ -66,7 +66,7 @@ import Tickets
     }
 
     static func files(_ folder: String) -> [String] {
-        ((FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []).filter { $0.hasSuffix(".json") || $0.hasSuffix(".csv") || $0.hasSuffix(".txt") }.sorted()
+        ((FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []).filter { $0.hasSuffix(".json") || $0.hasSuffix(".csv") || $0.hasSuffix(".txt") || $0.hasSuffix(".xlsx") }.sorted()
     }
 
     static func announcements(_ store: any GatewayStore) throws -> [StoredTicketEvent] {
@@ -99,7 +99,8 @@ import Tickets
         #expect(try test.store.deviceHealthSamples(fromMs: 0, toMs: .max, community: "maple").count == 92, "one sample a day")
         let november = try test.store.reportPublications(period: "2026-11")
         #expect(november.map(\.community) == ["", "maple"])
-        #expect(november.first?.files == ["2026-11/kpi-2026-11-all.json", "2026-11/kpi-2026-11-all.csv", "2026-11/kpi-2026-11-all.txt"])
+        #expect(november.first?.files == ["2026-11/kpi-2026-11-all.json", "2026-11/kpi-2026-11-all.csv", "2026-11/kpi-2026-11-all.txt",
+                                         "2026-11/kpi-2026-11-all.xlsx"])
         let report = try JSONDecoder().decode(IndicatorReport.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/2026-11/kpi-2026-11-maple.json")))
         #expect(report.period == "2026-11" && report.community == "maple")
         #expect(report.indicators.first { $0.id == "device_health" }?.trend.suffix(3).map(\.value) == [0, 0, 0])
@@ -115,12 +116,12 @@ import Tickets
         let announced = try Self.announcements(test.store)
         #expect(announced.count == 4)
         let body = Self.object(announced[3].body)
-        #expect(body["period"] as? String == "2026-11" && (body["files"] as? [String])?.count == 3)
+        #expect(body["period"] as? String == "2026-11" && (body["files"] as? [String])?.count == 4)
         #expect(((body["alarm_tickets"] as? [[String: Any]])?.first?["ticket_id"] as? String) == alarm.id)
         #expect((body["below_target"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["device_health"])
         #expect(((body["communities"] as? [[String: Any]])?.first?["files"] as? [String])?.first == "2026-11/kpi-2026-11-maple.json")
         let filesBefore = Self.files(folder)
-        #expect(filesBefore.count == 4 * 2 * 3)
+        #expect(filesBefore.count == 4 * 2 * 4)
 
         // A restart the same afternoon: nothing is published, written or opened again.
         let store = try test.reopen()
@@ -137,7 +138,7 @@ import Tickets
         let winter = Self.run(second, clock: clock, from: Self.noon(2026, 12, 3), through: Self.noon(2027, 1, 1))
         #expect(winter == ["2026-12", "2026-Q4", "2026"])
         #expect(try Self.announcements(store).count == 7 && Self.alarmTickets(store).count == 1)
-        #expect(Self.files(folder).count == (7 * 2 * 3), "December's files once each, whatever was written before the crash")
+        #expect(Self.files(folder).count == (7 * 2 * 4), "December's files once each, whatever was written before the crash")
 
         // Cancelled while the indicator stays below target: January's end opens a new one.
         clock.set(Self.noon(2027, 1, 5))
