@@ -87,6 +87,11 @@ public final class AlertPublisher: Service, Sendable {
             // and the database keeps the events for us anyway.
             if client.isConnected, let events = try? database.ticketEvents(after: sent, limit: 500), !events.isEmpty {
                 for event in events {
+                    // Only ticket events are alerts: a published report (no ticket) goes to SSE and webhooks.
+                    guard !event.ticketID.isEmpty else {
+                        sent = event.seq
+                        continue
+                    }
                     let topic = Self.topic(topicPattern, community: event.community, ticketID: event.ticketID)
                     if !client.publish(topic: topic, payload: Array(event.body.utf8), qos: 1) {
                         // Refused for good (a topic or size libmosquitto rejects): skipped, so one

@@ -7,7 +7,7 @@ import Tickets
 
 extension GatewayConfig {
     static let sections: Set<String> = Set(["mqtt", "topics", "storage", "devices", "ingest", "http", "log", "rules", "sla", "tickets", "notifications",
-                                            "retention", "cluster", "staff", "dispatch", "maintenance"]).union(IndicatorSet.configurationKeys)
+                                            "retention", "cluster", "staff", "dispatch", "maintenance", "reports"]).union(IndicatorSet.configurationKeys)
 
     /// Reads `path`, reporting every error with its line and column.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -52,6 +52,9 @@ extension GatewayConfig {
             }
             if let maintenance = YAMLMapping(top["maintenance"], in: source, what: "'maintenance'", diagnostics: &diagnostics) {
                 config.readMaintenance(maintenance, diagnostics: &diagnostics)
+            }
+            if let reports = YAMLMapping(top["reports"], in: source, what: "'reports'", diagnostics: &diagnostics) {
+                config.reports.read(reports, resolve: resolve, diagnostics: &diagnostics)
             }
             if let log = YAMLMapping(top["log"], in: source, what: "'log'", diagnostics: &diagnostics) { config.readLog(log, source: source, diagnostics: &diagnostics) }
             // After `sla` and `tickets`: a per-tier indicator names one of their tiers.

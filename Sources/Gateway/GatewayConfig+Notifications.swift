@@ -64,7 +64,7 @@ extension GatewayConfig {
             webhook.secret = secretText(map, plain: nil, file: "secret_file", env: "secret_env", what: what, resolve: resolve, environment: environment,
                                         diagnostics: &diagnostics).map(WebhookSecret.init)
         }
-        webhook.template = readTemplate(map, what: what, diagnostics: &diagnostics)
+        webhook.template = readTemplate(map, what: what, events: webhook.events, diagnostics: &diagnostics)
         if let language = map.string("language", diagnostics: &diagnostics) {
             if ["zh", "en"].contains(language) { webhook.language = language } else {
                 diagnostics.append(source.diagnostic(at: map["language"], "\(what): 'language' must be zh or en"))
@@ -99,12 +99,12 @@ extension GatewayConfig {
     }
 
     /// `template`: the body shape a chat robot accepts, its problems reported where it is written.
-    static func readTemplate(_ map: YAMLMapping, what: String, diagnostics: inout DiagnosticList) -> PayloadTemplate? {
+    static func readTemplate(_ map: YAMLMapping, what: String, events: Set<String>?, diagnostics: inout DiagnosticList) -> PayloadTemplate? {
         let source = map.source
         guard let text = map.string("template", diagnostics: &diagnostics) else { return nil }
         do {
             let template = try PayloadTemplate(text)
-            for problem in template.problems() { diagnostics.append(source.diagnostic(at: map["template"], "\(what): \(problem)")) }
+            for problem in template.problems(events: events) { diagnostics.append(source.diagnostic(at: map["template"], "\(what): \(problem)")) }
             return template
         } catch {
             diagnostics.append(source.diagnostic(at: map["template"], "\(what): \(error)"))

@@ -78,8 +78,15 @@ public struct GatewayConfig: Sendable {
     public var dispatch = DispatchConfig()
     /// `tickets.catalogue`: the demand catalogue (classes and items); nil: none, rules name no items.
     public var cataloguePath: String?
+    /// `reports:`: the finished periods' reports written, announced and alarmed on.
+    public var reports = ReportsConfig()
 
     public init(configPath: String) { self.configPath = configPath }
+
+    /// Where scheduled reports go: `reports.folder`, else `reports` beside the database file.
+    public var reportsFolder: String {
+        reports.folder ?? ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reports")
+    }
 
     /// The journal directory actually used.
     public var resolvedJournalPath: String { journalPath ?? databasePath + ".journal" }

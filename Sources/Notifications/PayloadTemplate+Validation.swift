@@ -5,19 +5,26 @@ import Formats
 /// field a ticket event can have: a typo in a path, or a template that is not JSON, is found
 /// by `gridwatch check`, not by a silent chat group during an emergency.
 extension PayloadTemplate {
-    /// What is wrong with this template; empty when it is fit to use.
-    public func problems() -> [String] {
+    /// What is wrong with this template for a webhook receiving `events` (nil: every event);
+    /// empty when it is fit to use. A placeholder must exist in one of the events it may render.
+    public func problems(events: Set<String>? = nil) -> [String] {
         var problems: [String] = []
-        let sample = Self.sampleEvent
-        for path in paths where Self.lookup(path.split(separator: ".").map(String.init), in: sample) == nil {
-            problems.append("unknown placeholder '{{\(path)}}' (an event has \(Self.knownPaths(sample)))")
+        let reports = Set(WebhookConfig.reportEvents)
+        var samples: [JSONValue] = []
+        if events.map({ !$0.isSubset(of: reports) }) ?? true { samples.append(Self.sampleEvent) }
+        if events.map({ !$0.isDisjoint(with: reports) }) ?? true { samples.append(Self.sampleReportEvent) }
+        for path in paths where samples.allSatisfy({ Self.lookup(path.split(separator: ".").map(String.init), in: $0) == nil }) {
+            problems.append("unknown placeholder '{{\(path)}}' (an event has \(samples.map(Self.knownPaths).joined(separator: "; a report event has ")))")
         }
-        if let failure = Self.jsonFailure(render(sample)) {
-            problems.append("the template does not render to a JSON object for a sample event: \(failure)")
-        } else if let failure = Self.jsonFailure(render(Self.awkward(sample, droppingOptional: true))) {
-            // Valid with plain values, invalid with quotes or missing values: a placeholder
-            // stands outside a JSON string.
-            problems.append("the template is not valid JSON once a value holds quotes or is absent (\(failure)): put every placeholder inside a JSON string")
+        for sample in samples {
+            if let failure = Self.jsonFailure(render(sample)) {
+                problems.append("the template does not render to a JSON object for a sample event: \(failure)")
+            } else if let failure = Self.jsonFailure(render(Self.awkward(sample, droppingOptional: true))) {
+                // Valid with plain values, invalid with quotes or missing values: a placeholder
+                // stands outside a JSON string.
+                problems.append("the template is not valid JSON once a value holds quotes or is absent (\(failure)): put every placeholder inside a JSON string")
+            }
+            if !problems.isEmpty { break }
         }
         return problems
     }
@@ -35,8 +42,9 @@ extension PayloadTemplate {
 
     /// `seq, event, ..., ticket.{id, title, ...}` for an error message.
     static func knownPaths(_ sample: JSONValue) -> String {
-        guard case let .object(members) = sample, case let .object(ticket)? = members["ticket"] else { return "" }
+        guard case let .object(members) = sample else { return "" }
         let top = members.keys.filter { $0 != "ticket" }.sorted().joined(separator: ", ")
+        guard case let .object(ticket)? = members["ticket"] else { return top }
         return top + ", ticket.{" + ticket.keys.sorted().joined(separator: ", ") + "}"
     }
 
@@ -61,6 +69,21 @@ extension PayloadTemplate {
 
     /// A `ticket_warned` event with every field any event can have (docs/api.md "Live events",
     /// docs/design.md §1.5's ticket): the top-level extras of the other events are in too.
+    /// A `report_published` event (docs/api.md "Live events"): no ticket, the period's figures.
+    static let sampleReportEvent: JSONValue = {
+        let text = """
+        {"seq": 97, "event": "report_published", "at": "2026-12-01T00:00:30+08:00", "ticket_id": "", "community": "", "severity": "",
+         "period": "2026-11", "kind": "month", "from": "2026-11-01T00:00:00+08:00", "to": "2026-12-01T00:00:00+08:00",
+         "folder": "/srv/gridwatch/reports", "index": 81.4,
+         "below_target": [{"id": "device_health", "titles": {"zh": "智能设备完好率", "en": "Device health"}, "value": 0.79, "target": 0.85,
+                           "direction": "min", "periods_below_target": 3}],
+         "files": ["2026-11/kpi-2026-11-all.json"],
+         "communities": [{"community": "demo", "index": 81.4, "below_target": [], "files": ["2026-11/kpi-2026-11-demo.json"]}],
+         "alarm_tickets": [{"ticket_id": "T-000123", "community": "demo", "indicator": "device_health", "periods_below_target": 3}]}
+        """
+        return (try? JSONParser.parse(Array(text.utf8))) ?? .object([:])
+    }()
+
     static let sampleEvent: JSONValue = {
         let text = """
         {"seq": 42, "event": "ticket_warned", "at": "2026-11-22T23:10:00+08:00", "ticket_id": "T-000007", "actor": "gridwatch",

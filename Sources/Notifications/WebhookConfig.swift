@@ -36,12 +36,16 @@ public struct WebhookConfig: Sendable {
     /// that someone took it or it ended.
     public static let defaultEvents: Set<String> = ["ticket_opened", "ticket_warned", "ticket_transferred", "ticket_acknowledged", "ticket_resolved"]
 
-    /// Every ticket event name (docs/api.md "Live events"), as the ticket desk names them.
-    public static let knownEvents: [String] = TicketAction.eventNames
+    /// Events about no ticket: a finished period's reports (`report_published`).
+    public static let reportEvents: [String] = ["report_published"]
 
-    /// Whether an event of this name and tier goes to this webhook.
+    /// Every event name (docs/api.md "Live events"): the ticket desk's, then the reports'.
+    public static let knownEvents: [String] = TicketAction.eventNames + reportEvents
+
+    /// Whether an event of this name and tier goes to this webhook. An event about no ticket
+    /// has no tier (an empty severity): `severities` does not filter it out.
     public func wants(event: String, severity: String) -> Bool {
-        (events?.contains(event) ?? true) && (severities?.contains(severity) ?? true)
+        (events?.contains(event) ?? true) && (severity.isEmpty || (severities?.contains(severity) ?? true))
     }
 
     /// Backoff in milliseconds, as the retry schedule takes it.

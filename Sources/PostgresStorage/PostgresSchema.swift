@@ -21,7 +21,8 @@ enum PostgresSchema {
                                                                 ("v4-staff-positions", PostgresStore.staffPositionsSchema),
                                                                 ("v5-resident-requests", PostgresStore.residentRequestsSchema),
                                                                 ("v6-device-health", PostgresStore.deviceHealthSchema),
-                                                                ("v7-battery-forecasts", PostgresStore.batteryForecastsSchema)]
+                                                                ("v7-battery-forecasts", PostgresStore.batteryForecastsSchema),
+                                                                ("v8-report-publications", PostgresStore.reportPublicationsSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 

@@ -104,6 +104,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v9-resident-requests", migrate: migrateResidentRequests)
         migrator.registerMigration("v10-device-health", migrate: migrateDeviceHealth)
         migrator.registerMigration("v11-battery-forecasts", migrate: migrateBatteryForecasts)
+        migrator.registerMigration("v12-report-publications", migrate: migrateReportPublications)
         return migrator
     }
 

@@ -130,6 +130,9 @@ public protocol GatewayStore: AnyObject, Sendable {
 
     func forgetDevice(_ id: String, personalFields: [String]) throws -> Int
 
+    /// Published reports (of one period, or all), oldest first.
+    func reportPublications(period: String?) throws -> [ReportPublication]
+
     /// A consistent copy of the store (SQLite's online backup; PostgreSQL says to use its tools).
     func backup(to path: String) throws
 }

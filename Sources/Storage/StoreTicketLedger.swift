@@ -14,6 +14,11 @@ public protocol StoreTicketLedger: TicketLedger {
     func recordRequest(_ request: ResidentRequest) throws -> StoredResidentRequest
     /// Sets the request's ticket unless it has one; false when another transaction got there first.
     func linkRequest(community: String, requestID: String, ticketID: String) throws -> Bool
+    /// Records a period's publication, the first record (all communities) first; false, with
+    /// nothing recorded, when that period was published already (by this or another instance).
+    func claimReportPublication(_ records: [ReportPublication]) throws -> Bool
+    /// Active tickets of one rule in one community (an indicator's alarm tickets), in id order.
+    func activeTicketIDs(rule: String, community: String) throws -> [String]
 }
 
 extension StoreTicketLedger {

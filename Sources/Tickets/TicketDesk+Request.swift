@@ -27,6 +27,12 @@ extension TicketDesk {
         public var requestID: String?
         /// The channel: the MQTT topic's source, `api`, `phone` or `visit`; nil when staff logged it.
         public var source: String?
+        /// What raised it when no person did (`kpi:device_health` for an indicator's alarm); nil: `request`.
+        public var rule: String?
+        /// Titles in both languages; nil: the text's first line, as a person wrote it.
+        public var titles: DemandCatalogue.LocalizedTitle?
+        /// The figures behind it, kept as the ticket's evidence.
+        public var evidence: [TicketEvidence] = []
 
         public init(category: String, severity: String, community: String, building: String = "", unit: String = "",
                     text: String, device: Device? = nil) {
@@ -59,14 +65,16 @@ extension TicketDesk {
         var route = router.route(community: request.community, building: request.building, category: request.category)
         if let team = item?.team { route.team = team }
         let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
-        var ticket = Ticket(id: try ledger.newTicketID(), rule: "request", device: request.device?.id ?? "", deviceType: request.device?.type ?? "",
+        var ticket = Ticket(id: try ledger.newTicketID(), rule: request.rule ?? "request", device: request.device?.id ?? "", deviceType: request.device?.type ?? "",
                             community: request.community, building: request.building, unit: request.unit, severity: request.severity,
-                            category: request.category, title: String(firstLine.prefix(80)),
+                            category: request.category, title: request.titles?.en ?? String(firstLine.prefix(80)),
                             team: route.team,
                             policy: policy(for: request.severity), openedAt: nowMs,
                             // A person reported it, so a person closes it.
                             autoResolvable: false, lifeSafety: request.severity == "emergency")
         ticket.request = text
+        ticket.titleZh = request.titles?.zh
+        ticket.evidence = Array(request.evidence.suffix(Ticket.evidenceLimit))
         ticket.assignee = route.assignee
         ticket.item = item?.id
         ticket.requestID = request.requestID

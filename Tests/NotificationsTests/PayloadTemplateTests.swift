@@ -61,6 +61,22 @@ import Testing
         #expect(problems.first?.contains("ticket.{") == true && problems.first?.contains("title") == true)
     }
 
+    @Test func aReportWebhooksTemplateIsCheckedAgainstAReportEvent() throws {
+        let template = try PayloadTemplate(#"{"text": "{{period}} 服务效能指数 {{index}}: {{files.0}} {{below_target.0.titles.zh}}"}"#)
+        #expect(template.problems(events: ["report_published"]).isEmpty)
+        #expect(template.problems(events: ["report_published", "ticket_opened"]).isEmpty, "each placeholder is in one of the events")
+        #expect(template.problems(events: ["ticket_opened"]).first?.contains("unknown placeholder '{{period}}'") == true)
+        let typo = try PayloadTemplate(#"{"text": "{{perod}}"}"#).problems(events: ["report_published"])
+        #expect(typo.count == 1 && typo.first?.contains("files") == true, "the report event's fields are listed: \(typo)")
+        // The shipped example (config/gridwatch.yaml) over a stored report event.
+        let shipped = try PayloadTemplate(#"{"msgtype": "text", "text": {"content": "{{period}} 考核报告已生成：服务效能指数 {{index}}，文件 {{files.0}}"}}"#)
+        #expect(shipped.problems(events: ["report_published"]).isEmpty)
+        let body = #"{"event": "report_published", "period": "2026-11", "index": 81.5, "files": ["2026-11/kpi-2026-11-all.json"]}"#
+        let event = StoredTicketEvent(seq: 9, atMs: 0, event: "report_published", ticketID: "", community: "", severity: "", body: body)
+        #expect(shipped.render(WebhookRequest.context(for: event, language: "zh"))
+                == #"{"msgtype": "text", "text": {"content": "2026-11 考核报告已生成：服务效能指数 81.5，文件 2026-11/kpi-2026-11-all.json"}}"#)
+    }
+
     @Test func templatesThatAreNotJSONAreRefused() throws {
         #expect(try PayloadTemplate(#"{"text": "{{ticket.title}}""#).problems().first?.contains("does not render to a JSON object") == true)
         #expect(try PayloadTemplate("just text {{event}}").problems().first?.contains("does not render to a JSON object") == true)

@@ -85,7 +85,7 @@ import Testing
         for prefix in expected {
             #expect(diagnostics.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\n\(diagnostics.joined(separator: "\n"))")
         }
-        #expect(diagnostics.contains { $0.contains("ticket_ack_timeout, ") && $0.contains("ticket_follow_up_overdue)") }, "the known events are listed")
+        #expect(diagnostics.contains { $0.contains("ticket_ack_timeout, ") && $0.contains("ticket_follow_up_overdue, report_published)") }, "the known events are listed, the report event last")
     }
 
     @Test func secretsAndURLsFromTheEnvironmentMustBeThere() throws {
@@ -129,9 +129,10 @@ import Testing
         let (config, diagnostics, _) = try Self.load(example, environment: [
             "CREDENTIALS_DIRECTORY": directory, "GRIDWATCH_WECOM_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K",
             "GRIDWATCH_FEISHU_URL": "https://open.feishu.cn/open-apis/bot/v2/hook/H",
+            "GRIDWATCH_REPORTS_WECOM_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=R",
         ])
         #expect(diagnostics.isEmpty, "\(diagnostics)")
-        #expect(config.webhooks.map(\.name) == ["duty-system", "wecom", "dingtalk", "feishu"])
+        #expect(config.webhooks.map(\.name) == ["duty-system", "wecom", "dingtalk", "director-reports", "feishu"])
         #expect(config.webhooks.dropFirst().allSatisfy { $0.template != nil })
     }
 }
