@@ -7,8 +7,10 @@
  * Runs libmosquitto threaded (mosquitto_loop_start), as gridwatch does, so the
  * PUBACK for each message is written only after on_message returns. Prints
  * READY on stderr once the SUBACK arrives; when N messages have arrived prints
- *   {"received":N,"seconds":S,"rate":R}
- * with seconds running from the first message to the N-th. On timeout prints
+ *   {"received":N,"seconds":S,"rate":R,"cpu_s":C}
+ * with seconds running from the first message to the N-th, and C the CPU time
+ * (utime + stime from /proc/self/stat) this process spent between READY and the
+ * N-th message, so the bench can set it beside gridwatch's. On timeout prints
  * the same line for what did arrive and exits 1.
  *
  * Build: gcc -O2 -Wall -o bench/bin/sub bench/sub.c -lmosquitto -lpthread
@@ -41,6 +43,28 @@ static char *copy_buf;
 static size_t copy_cap;
 /* A byte of every copy lands here; volatile, so the copies cannot be optimised away. */
 static volatile unsigned char sink;
+/* CPU ticks (utime + stime) at READY: the baseline of cpu_s. */
+static long long cpu_ticks_ready;
+
+/* utime + stime of this process, in clock ticks, from /proc/self/stat (-1 if unreadable). */
+static long long cpu_ticks(void)
+{
+	char buf[1024];
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces: count fields after its closing ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	unsigned long long utime = 0, stime = 0;
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+		return -1;
+	return (long long)(utime + stime);
+}
 
 static double now_s(void)
 {
@@ -86,6 +110,7 @@ static void on_subscribe(struct mosquitto *m, void *obj, int mid, int qos_count,
 	}
 	if (!ready_printed) {
 		ready_printed = true;
+		cpu_ticks_ready = cpu_ticks();
 		fprintf(stderr, "READY\n");
 		fflush(stderr);
 	}
@@ -223,9 +248,11 @@ int main(int argc, char **argv)
 		got = target;
 	double secs = got > 1 ? (got == target ? t_target : t_last) - t_first : 0.0;
 	pthread_mutex_unlock(&lock);
+	long long ticks = cpu_ticks();
+	double cpu_s = ticks >= 0 && cpu_ticks_ready >= 0 ? (double)(ticks - cpu_ticks_ready) / sysconf(_SC_CLK_TCK) : -1;
 
-	printf("{\"received\":%ld,\"seconds\":%.3f,\"rate\":%.0f}\n",
-		got, secs, secs > 0 ? (double)got / secs : 0.0);
+	printf("{\"received\":%ld,\"seconds\":%.3f,\"rate\":%.0f,\"cpu_s\":%.2f}\n",
+		got, secs, secs > 0 ? (double)got / secs : 0.0, cpu_s);
 	fflush(stdout);
 	if (timed_out) {
 		fprintf(stderr, "sub: timeout after %ld s: %ld of %ld messages\n", timeout, got, target);

@@ -7,7 +7,7 @@ extension Inventory {
     /// mistake at its cell. `cell` finds a column's cell in the row (nil: no such column).
     static func place(_ device: inout Device, line: Int, path: String, cell: (String) -> CSVText.Cell?,
                       diagnostics: inout DiagnosticList) -> Bool {
-        func value(_ name: String) -> String { cell(name)?.text.trimmingCharacters(in: .whitespaces) ?? "" }
+        func value(_ name: String) -> String { cell(name).map { trimmed($0.text) } ?? "" }
         func report(_ message: String, at name: String) {
             diagnostics.append(Diagnostic(file: path, line: line, column: cell(name)?.column ?? 1, message: message))
         }

@@ -65,7 +65,8 @@ extension JSONValue {
         }
     }
 
-    static func writeString(_ value: String, to out: inout String) {
+    /// `value` as a JSON string literal, appended to `out`.
+    public static func writeString(_ value: String, to out: inout String) {
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

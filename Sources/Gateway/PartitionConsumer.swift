@@ -139,7 +139,7 @@ final class PartitionConsumer: Sendable {
         try processing.withLock { _ in
             let watermark = try store.newestReadingID()
             let snapshot = rules.snapshot()
-            try store.saveRuleState(try JSONEncoder().encode(snapshot), savedAtMs: snapshot.savedAtMs, watermark: watermark, fence: fence)
+            try store.saveRuleState(try snapshot.jsonData(), savedAtMs: snapshot.savedAtMs, watermark: watermark, fence: fence)
         }
     }
 

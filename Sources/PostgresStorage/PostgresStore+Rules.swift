@@ -39,7 +39,7 @@ extension PostgresStore {
 
     /// A single gateway's checkpoint (partition `*`); cluster owners save theirs fenced, per partition.
     public func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws {
-        let data = try JSONEncoder().encode(snapshot)
+        let data = try snapshot.jsonData()
         try write { session in
             try session.execute("""
                 INSERT INTO rule_state (partition, saved_at, snapshot) VALUES ($1, $2, $3)

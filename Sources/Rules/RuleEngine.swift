@@ -87,10 +87,11 @@ public struct RuleEngine: Sendable {
     /// ingest path quarantines them before they get here).
     public mutating func readingArrived(_ reading: RuleReading) -> [AlertEvent] {
         var events = advance(to: reading.atMs)
-        // Recorded in place: copying the track out and back would copy its histories.
-        guard tracks[reading.deviceID] != nil else { return events }
-        tracks[reading.deviceID]?.record(reading)
-        guard let track = tracks[reading.deviceID] else { return events }
+        // Recorded in place: copying the track out and back would copy its histories. One
+        // lookup by index instead of three by id (hashing the id each time).
+        guard let slot = tracks.index(forKey: reading.deviceID) else { return events }
+        tracks.values[slot].record(reading)
+        let track = tracks.values[slot]
         for index in rulesByType[track.device.type] ?? [] {
             let rule = ruleSet.rules[index]
             guard rule.match.matches(track.device, attributes: track.attributes) else { continue }

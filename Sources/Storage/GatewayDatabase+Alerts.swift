@@ -34,7 +34,7 @@ extension GatewayDatabase {
     }
 
     public func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws {
-        let data = try JSONEncoder().encode(snapshot)
+        let data = try snapshot.jsonData()
         try pool.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO rule_state (id, saved_at, snapshot) VALUES (1, ?, ?)", arguments: [snapshot.savedAtMs, data])
         }

@@ -40,12 +40,15 @@ extension GatewayDatabase {
             var inserted = 0
             var updated = 0
             for device in devices {
-                if let existing = try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE id = ?", arguments: [device.id]) {
+                // Cached statements: compiling one per device (GRDB's authorizer and region
+                // bookkeeping) took most of a 100,000-device start (perf).
+                let select = try db.cachedStatement(sql: "SELECT * FROM devices WHERE id = ?")
+                if let existing = try Row.fetchOne(select, arguments: [device.id]) {
                     if Self.storedDevice(existing).device == device { continue }
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         UPDATE devices SET type = ?, community = ?, building = ?, unit = ?, resident = ?, installed = ?, grid = ?, lat = ?,
                             lon = ?, source = ? WHERE id = ?
-                        """, arguments: [device.type, device.community, device.building, device.unit, device.resident, device.installed,
+                        """).execute(arguments: [device.type, device.community, device.building, device.unit, device.resident, device.installed,
                                          device.grid, device.latitude, device.longitude, source, device.id])
                     updated += 1
                 } else {
@@ -58,10 +61,10 @@ extension GatewayDatabase {
     }
 
     static func insertDevice(_ device: Device, source: String, nowMs: Int64, db: GRDB.Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO devices (id, type, community, building, unit, resident, installed, grid, lat, lon, source, registered_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed,
+            """).execute(arguments: [device.id, device.type, device.community, device.building, device.unit, device.resident, device.installed,
                              device.grid, device.latitude, device.longitude, source, nowMs])
     }
 
