@@ -1,11 +1,11 @@
 import ArgumentParser
 import Devices
 import Formats
+import Gateway
 import Foundation
 import Indicators
 import Storage
 import Tickets
-import Workbooks
 
 extension ReportCommand {
     /// `gridwatch report kpi --period 2026-11|2026-Q4|2026`: the assessed indicators of a period,
@@ -47,16 +47,9 @@ extension ReportCommand {
             let report = try database.indicatorReport(set: config.indicators, period: period, community: community, zone: zone, nowMs: nowMs,
                                                       catalog: catalog, complaintItems: demand?.complaintItems ?? [],
                                                       batterySettings: config.maintenance.batterySettings)
-            let data: Data
-            switch format {
-            case .text: data = Data(report.text(timeZone: zone, language: language).utf8)
-            case .csv: data = Data(report.csv().utf8)
-            case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                data = try encoder.encode(report) + Data("\n".utf8)
-            case .xlsx: data = try IndicatorWorkbook(report, timeZone: zone, language: language).data()
-            }
+            // The same renderers as the scheduled reports, so a file from either is the same file.
+            guard let renderer = ReportFormat.named(format.rawValue) else { throw ValidationError("unknown format \(format.rawValue)") }
+            let data = try renderer.render(report, ReportFormat.Context(zone: zone, language: language))
             if let output {
                 try data.write(to: URL(fileURLWithPath: output), options: .atomic)
             } else {
