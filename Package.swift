@@ -39,7 +39,13 @@ let package = Package(
             "CMosquitto",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Journal"),
+        // zlib's crc32 (the journal's checksum, the same IEEE CRC-32 as before).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "Journal", dependencies: ["CZlib"]),
         // The text formats Devices and Simulation share: JSON, durations, CSV, RFC 3339 and
         // compiler-style diagnostics for YAML files.
         .target(name: "Formats", dependencies: [

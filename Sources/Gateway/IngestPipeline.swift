@@ -91,7 +91,12 @@ public final class IngestPipeline: Sendable {
                 return
             }
             if entries.isEmpty {
-                if stopRequested.load(ordering: .acquiring), reader.position >= journal.endPosition { return }
+                if stopRequested.load(ordering: .acquiring), reader.position >= journal.endPosition {
+                    // The mean batch says how much each commit was shared (bench/ingest reads it).
+                    logger.info("ingest drained", metadata: ["stored": "\(statistics.stored.load(ordering: .relaxed))",
+                                                             "batches": "\(statistics.batches.load(ordering: .relaxed))"])
+                    return
+                }
                 journal.waitForData(after: reader.position, timeout: .milliseconds(100))
                 continue
             }

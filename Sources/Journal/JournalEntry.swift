@@ -1,3 +1,5 @@
+import CZlib
+
 /// One raw MQTT message as it was written to the journal, before any decoding.
 public struct JournalEntry: Sendable {
     /// Journal position just after this record: committing it means "everything up to here is stored".
@@ -71,19 +73,21 @@ enum JournalRecord {
     }
 }
 
-/// CRC-32 (IEEE), table-driven.
+/// CRC-32 (IEEE, the polynomial of zlib, gzip and PNG), computed by zlib's word-at-a-time
+/// code instead of the byte-at-a-time table it replaced, which took ~1.4 % of gridwatch's
+/// ingest samples on the ingest thread (perf) and about as much inside the network thread's
+/// record encoding. Journals written before read back unchanged: same polynomial.
 enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { index in
-        var crc = UInt32(index)
-        for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        return crc
-    }
-
     static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        var crc: UInt = 0
+        var offset = 0
+        // zlib takes a 32-bit length; a record body is far smaller, but stay correct anyway.
+        while offset < bytes.count {
+            let length = min(bytes.count - offset, Int(UInt32.max))
+            crc = CZlib.crc32(crc, base + offset, UInt32(length))
+            offset += length
         }
-        return crc ^ 0xFFFF_FFFF
+        return UInt32(truncatingIfNeeded: crc)
     }
 }

@@ -66,9 +66,13 @@ final class DeviceProfile: Sendable {
     let windowSeconds: [String: Double]
     /// Fields some rule takes `delta` of: only these keep a previous value.
     let deltaFields: [String]
+    /// The rules for this device's type, as indices into the rule set (the engine's
+    /// `rulesByType` entry, kept here so a reading needs no lookup by type name).
+    let ruleIndices: [Int]
 
     init(device: Device, reportingInterval: Double, attributes: [String: RuleSet.AttributeValue], windowSeconds: [String: Double],
-         deltaFields: [String]) {
+         deltaFields: [String], ruleIndices: [Int]) {
+        self.ruleIndices = ruleIndices
         self.device = device
         self.reportingInterval = reportingInterval
         self.attributes = attributes

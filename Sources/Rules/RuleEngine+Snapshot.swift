@@ -62,30 +62,3 @@ extension RuleEngine {
         tracks.values.reduce(0) { longest, track in max(longest, track.windowSeconds.values.max() ?? 0) }
     }
 }
-
-extension RuleEngine.Snapshot {
-    /// The snapshot as JSON that `JSONDecoder` reads back into an equal snapshot (the stores'
-    /// format), with `lastSeenMs`, one entry per device, written by hand: at 100,000 devices
-    /// `JSONEncoder` spent about a tenth of gridwatch's ingest CPU on it, once every save
-    /// (perf, `bench/ingest-profile --devices 100000`). The few alert instances and
-    /// fingerprints still go through `JSONEncoder`.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        var text = "{\"savedAtMs\":\(savedAtMs),\"instances\":"
-        text += String(decoding: try encoder.encode(instances), as: UTF8.self)
-        text += ",\"fingerprints\":"
-        text += String(decoding: try encoder.encode(fingerprints), as: UTF8.self)
-        text += ",\"lastSeenMs\":{"
-        text.reserveCapacity(text.utf8.count + lastSeenMs.count * 32)
-        var first = true
-        for (id, seenMs) in lastSeenMs {
-            if !first { text += "," }
-            first = false
-            JSONValue.writeString(id, to: &text)
-            text += ":"
-            text += String(seenMs)
-        }
-        text += "}}"
-        return Data(text.utf8)
-    }
-}

@@ -11,6 +11,11 @@ public struct RuleEngine: Sendable {
     public struct InstanceKey: Hashable, Sendable, Codable {
         public var rule: String
         public var device: String
+
+        /// The device alone: a device has a handful of rules, so keys that differ only by rule
+        /// rarely share a bucket, and each lookup on the reading path hashes one string
+        /// instead of two. Equality still compares both.
+        public func hash(into hasher: inout Hasher) { hasher.combine(device) }
     }
 
     public internal(set) var ruleSet: RuleSet
@@ -54,7 +59,7 @@ public struct RuleEngine: Sendable {
             return [rule.require, rule.when, rule.clearWhen].compactMap { $0?.compiled.previousFields }.flatMap { $0 }
         }).sorted()
         let profile = DeviceProfile(device: device, reportingInterval: interval, attributes: ruleSet.attributes(for: device),
-                                    windowSeconds: windows, deltaFields: deltaFields)
+                                    windowSeconds: windows, deltaFields: deltaFields, ruleIndices: rulesByType[device.type] ?? [])
         if tracks[device.id] != nil {
             tracks[device.id]?.profile = profile
         } else {
@@ -92,7 +97,7 @@ public struct RuleEngine: Sendable {
         guard let slot = tracks.index(forKey: reading.deviceID) else { return events }
         tracks.values[slot].record(reading)
         let track = tracks.values[slot]
-        for index in rulesByType[track.device.type] ?? [] {
+        for index in track.profile.ruleIndices {
             let rule = ruleSet.rules[index]
             guard rule.match.matches(track.device, attributes: track.attributes) else { continue }
             let key = InstanceKey(rule: rule.id, device: track.device.id)

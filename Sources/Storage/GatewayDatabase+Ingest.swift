@@ -44,8 +44,8 @@ extension GatewayDatabase {
                 if try insert.insert(reading) { result.stored += 1 } else { result.duplicates += 1 }
                 lastSeen[reading.deviceID] = max(lastSeen[reading.deviceID] ?? 0, reading.receivedAtMs)
             }
-            let seen = try db.cachedStatement(sql: "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?")
-            for (device, at) in lastSeen { try seen.execute(arguments: [at, device]) }
+            let seen = try LastSeenUpdateStatement(db)
+            for (device, atMs) in lastSeen { try seen.update(device: device, atMs: atMs) }
             for rejection in batch.rejections {
                 try Self.insertRejection(rejection, db: db)
                 result.rejected += 1

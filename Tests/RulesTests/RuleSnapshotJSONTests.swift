@@ -3,8 +3,8 @@ import Foundation
 @testable import Rules
 import Testing
 
-/// `Snapshot.jsonData()` writes the devices' last-seen times by hand: what it writes must read
-/// back exactly as `JSONEncoder`'s output does, ids that need escaping included.
+/// `Snapshot.jsonData()` writes the whole snapshot by hand: what it writes must read back
+/// exactly as `JSONEncoder`'s output does, ids that need escaping and every instance shape included.
 @Suite struct RuleSnapshotJSONTests {
     static let doorRule = """
     rules:
@@ -33,6 +33,25 @@ import Testing
         #expect(try sorted.encode(byHand) == sorted.encode(byEncoder))
         #expect(byHand.lastSeenMs == snapshot.lastSeenMs)
         #expect(byHand.savedAtMs == snapshot.savedAtMs)
+    }
+
+    @Test func everyAlertInstanceShapeReadsBackEqual() throws {
+        var firing = AlertInstance()
+        firing.phase = .firing
+        firing.pendingSinceMs = 1_700_000_000_000
+        firing.firingSinceMs = 1_700_000_300_000
+        firing.lastTrueMs = -5
+        firing.clearingSinceMs = 1_700_000_400_000
+        firing.lastClearTrueMs = 1_700_000_450_000
+        firing.occurrencesMs = [1, 2, Int64.max]
+        var counting = AlertInstance()
+        counting.occurrencesMs = [42]
+        let snapshot = RuleEngine.Snapshot(savedAtMs: 7, instances: ["door_open|d\"1": firing, "r|门": counting, "r|x": AlertInstance()],
+                                           lastSeenMs: [:], fingerprints: ["door_open": "abc\"def", "r": ""])
+        let byHand = try JSONDecoder().decode(RuleEngine.Snapshot.self, from: snapshot.jsonData())
+        #expect(byHand.instances == snapshot.instances)
+        #expect(byHand.fingerprints == snapshot.fingerprints)
+        #expect(byHand.savedAtMs == 7 && byHand.lastSeenMs.isEmpty)
     }
 
     @Test func anEngineWithNoDevicesSavesAnEmptyMap() throws {

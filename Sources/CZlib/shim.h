@@ -1,0 +1,4 @@
+#ifndef GRIDWATCH_CZLIB_SHIM_H
+#define GRIDWATCH_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
