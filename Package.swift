@@ -46,6 +46,8 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Journal", dependencies: ["CZlib"]),
+        // glibc's malloc.h (malloc_trim after the gateway's start).
+        .systemLibrary(name: "CMalloc"),
         // The text formats Devices and Simulation share: JSON, durations, CSV, RFC 3339 and
         // compiler-style diagnostics for YAML files.
         .target(name: "Formats", dependencies: [
@@ -109,7 +111,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "MQTT", "Journal", "Devices", "Formats", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation", "Indicators", "Maintenance", "Workbooks",
+            "MQTT", "Journal", "Devices", "Formats", "Rules", "Tickets", "Storage", "PostgresStorage", "HTTPAPI", "Notifications", "GridDispatch", "Simulation", "Indicators", "Maintenance", "Workbooks", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),

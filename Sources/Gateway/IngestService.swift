@@ -1,6 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(CMalloc)
+import CMalloc
+#endif
 import Devices
 import Foundation
 import HTTPAPI
@@ -99,6 +102,11 @@ public final class IngestService: Service, Sendable {
     }
 
     public func run() async throws {
+        #if canImport(CMalloc)
+        // The start (inventory parsed and upserted, rule state loaded and warmed) leaves freed
+        // heap pages behind in glibc's arenas: hand them back before ingest begins.
+        malloc_trim(0)
+        #endif
         try pipeline.start()
         client.start()
         logger.info("gridwatch ingest running", metadata: ["journal": "\(journal.directory)", "store": "\(database.location)"])

@@ -33,7 +33,7 @@ public struct RequestIntake: Sendable {
         guard let parts = layout.parts(of: topic) else { return false }
         // Requests are rare next to readings: the units are looked up from the registry as it
         // is now, so a unit added by an inventory reload is known at once.
-        let check = ResidentRequestCheck(catalogue: catalogue, units: UnitDirectory(registry.devices.values), maxPayloadBytes: maxPayloadBytes)
+        let check = ResidentRequestCheck(catalogue: catalogue, units: UnitDirectory(registry.devices), maxPayloadBytes: maxPayloadBytes)
         switch check.check(community: parts.community ?? "", source: parts.device, payload: payload, receivedAtMs: receivedAtMs) {
         case let .success(request):
             batch.residentRequests.append(request)

@@ -28,19 +28,28 @@ struct DeviceTrack: Sendable {
     mutating func record(_ reading: RuleReading) {
         for field in deltaFields {
             guard let value = reading.values[field] else { continue }
-            previous[field] = latest[field]
-            latest[field] = value
+            // One hash of the name per table (this runs for every reading).
+            if let slot = latest.index(forKey: field) {
+                previous[field] = latest.values[slot]
+                latest.values[slot] = value
+            } else {
+                latest[field] = value
+            }
         }
         current = reading.values
         currentAtMs = reading.atMs
         lastSeenMs = max(lastSeenMs ?? reading.atMs, reading.atMs)
         for (field, window) in windowSeconds {
             guard let value = reading.values[field], let number = Self.number(value) else { continue }
-            series[field, default: []].append(RuleSample(atMs: reading.atMs, value: number))
+            let sample = RuleSample(atMs: reading.atMs, value: number)
+            guard let slot = series.index(forKey: field) else {
+                series[field] = [sample]
+                continue
+            }
+            series.values[slot].append(sample)
             let horizon = reading.atMs - Int64(window * 1000)
-            if let first = series[field]?.first, first.atMs < horizon,
-               let cut = series[field]?.firstIndex(where: { $0.atMs >= horizon }) {
-                series[field]?.removeFirst(cut)
+            if series.values[slot][0].atMs < horizon, let cut = series.values[slot].firstIndex(where: { $0.atMs >= horizon }) {
+                series.values[slot].removeFirst(cut)
             }
         }
     }
