@@ -12,7 +12,10 @@ struct DeviceTrack: Sendable {
     var attributes: [String: RuleSet.AttributeValue] { profile.attributes }
     var windowSeconds: [String: Double] { profile.windowSeconds }
     var deltaFields: [String] { profile.deltaFields }
-    var current: [String: JSONValue] = [:]
+    /// The latest reading's values of the fields some rule reads (`profile.readFields`, same
+    /// order; nil where the reading lacked the field). Not the reading's whole table: at
+    /// 100,000 devices those tables were ~70 MB of the heap (heaptrack), this ~13 MB.
+    private(set) var current: [JSONValue?] = []
     /// Per field, its value in the latest earlier reading that carried it (for `delta`): a
     /// heartbeat without `total_m3` must not hide the jump in the next reading.
     var previous: [String: JSONValue] = [:]
@@ -36,7 +39,9 @@ struct DeviceTrack: Sendable {
                 latest[field] = value
             }
         }
-        current = reading.values
+        let readFields = profile.readFields
+        if current.count != readFields.count { current = Array(repeating: nil, count: readFields.count) }
+        for index in readFields.indices { current[index] = reading.values[readFields[index]] }
         currentAtMs = reading.atMs
         lastSeenMs = max(lastSeenMs ?? reading.atMs, reading.atMs)
         for (field, window) in windowSeconds {
@@ -52,6 +57,39 @@ struct DeviceTrack: Sendable {
                 series.values[slot].removeFirst(cut)
             }
         }
+    }
+
+    /// The latest reading's value of `field`, if a rule reads it and the reading had it. A
+    /// scan, not a lookup: a type's rules read a handful of fields, and comparing short names
+    /// costs less than hashing one.
+    func currentValue(_ field: String) -> JSONValue? {
+        let readFields = profile.readFields
+        for index in readFields.indices where readFields[index] == field {
+            return index < current.count ? current[index] : nil
+        }
+        return nil
+    }
+
+    /// The latest reading's kept values by name (for a reload, whose rules may read others).
+    var currentByName: [String: JSONValue] {
+        var values: [String: JSONValue] = [:]
+        for (index, field) in profile.readFields.enumerated() where index < current.count {
+            if let value = current[index] { values[field] = value }
+        }
+        return values
+    }
+
+    /// Keeps `values` (a track's `currentByName`) for the fields this profile's rules read.
+    mutating func restoreCurrent(_ values: [String: JSONValue]) {
+        current = profile.readFields.map { values[$0] }
+    }
+
+    /// A new profile (re-registration, reload): the kept values follow the fields it reads.
+    mutating func replaceProfile(_ newProfile: DeviceProfile) {
+        let values = currentByName
+        let sameFields = newProfile.readFields == profile.readFields
+        profile = newProfile
+        if !sameFields && !current.isEmpty { restoreCurrent(values) }
     }
 
     static func number(_ value: JSONValue) -> Double? {
@@ -75,12 +113,15 @@ final class DeviceProfile: Sendable {
     let windowSeconds: [String: Double]
     /// Fields some rule takes `delta` of: only these keep a previous value.
     let deltaFields: [String]
+    /// Fields some rule reads: only these are kept of the latest reading.
+    let readFields: [String]
     /// The rules for this device's type, as indices into the rule set (the engine's
     /// `rulesByType` entry, kept here so a reading needs no lookup by type name).
     let ruleIndices: [Int]
 
     init(device: Device, reportingInterval: Double, attributes: [String: RuleSet.AttributeValue], windowSeconds: [String: Double],
-         deltaFields: [String], ruleIndices: [Int]) {
+         deltaFields: [String], readFields: [String], ruleIndices: [Int]) {
+        self.readFields = readFields
         self.ruleIndices = ruleIndices
         self.device = device
         self.reportingInterval = reportingInterval

@@ -107,7 +107,7 @@ extension RuleEngine {
         for device in devices {
             register(device)
             if let old = previousTracks[device.id] {
-                tracks[device.id]?.current = old.current
+                tracks[device.id]?.restoreCurrent(old.currentByName)
                 tracks[device.id]?.previous = old.previous
                 tracks[device.id]?.latest = old.latest
                 tracks[device.id]?.lastSeenMs = old.lastSeenMs

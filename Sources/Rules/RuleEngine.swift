@@ -24,6 +24,9 @@ public struct RuleEngine: Sendable {
     public internal(set) var instances: [InstanceKey: AlertInstance] = [:]
     var timers = TimerQueue<InstanceKey>()
     var rulesByType: [String: [Int]] = [:]
+    /// Per device type, the fields its rules take `delta` of and the fields they read: shared
+    /// by every device of the type instead of worked out (and stored) once per device.
+    var fieldsByType: [String: (delta: [String], read: [String])] = [:]
     var ruleByID: [String: Rule] = [:]
     /// When a person last resolved an absence alert: the silence period restarts there.
     var absenceResetMs: [InstanceKey: Int64] = [:]
@@ -44,6 +47,7 @@ public struct RuleEngine: Sendable {
 
     mutating func indexRules() {
         rulesByType = [:]
+        fieldsByType = [:]
         ruleByID = ruleSet.rulesByID
         for (index, rule) in ruleSet.rules.enumerated() {
             for type in rule.match.type.map({ [$0] }) ?? catalog.names { rulesByType[type, default: []].append(index) }
@@ -54,20 +58,30 @@ public struct RuleEngine: Sendable {
     public mutating func register(_ device: Device) {
         let interval = catalog[device.type]?.reportingInterval ?? 60
         let windows = windowSeconds(for: device)
-        let deltaFields = Set((rulesByType[device.type] ?? []).flatMap { index -> [String] in
-            let rule = ruleSet.rules[index]
-            return [rule.require, rule.when, rule.clearWhen].compactMap { $0?.compiled.previousFields }.flatMap { $0 }
-        }).sorted()
+        let fields = fields(of: device.type)
         let profile = DeviceProfile(device: device, reportingInterval: interval, attributes: ruleSet.attributes(for: device),
-                                    windowSeconds: windows, deltaFields: deltaFields, ruleIndices: rulesByType[device.type] ?? [])
+                                    windowSeconds: windows, deltaFields: fields.delta, readFields: fields.read,
+                                    ruleIndices: rulesByType[device.type] ?? [])
         if tracks[device.id] != nil {
-            tracks[device.id]?.profile = profile
+            tracks[device.id]?.replaceProfile(profile)
         } else {
             tracks[device.id] = DeviceTrack(profile: profile)
         }
         for index in rulesByType[device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(device, attributes: ruleSet.attributes(for: device)) {
             scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: device.id))
         }
+    }
+
+    private mutating func fields(of type: String) -> (delta: [String], read: [String]) {
+        if let known = fieldsByType[type] { return known }
+        let conditions = (rulesByType[type] ?? []).flatMap { index -> [RuleCondition] in
+            let rule = ruleSet.rules[index]
+            return [rule.require, rule.when, rule.clearWhen].compactMap { $0 }
+        }
+        let fields = (delta: Set(conditions.flatMap(\.compiled.previousFields)).sorted(),
+                      read: Set(conditions.flatMap { $0.compiled.fields.map(\.name) }).sorted())
+        fieldsByType[type] = fields
+        return fields
     }
 
     private func windowSeconds(for device: Device) -> [String: Double] {
@@ -97,6 +111,8 @@ public struct RuleEngine: Sendable {
         guard let slot = tracks.index(forKey: reading.deviceID) else { return events }
         tracks.values[slot].record(reading)
         let track = tracks.values[slot]
+        // One context for all the device's rules: each copy of a track retains its tables.
+        let context = TrackContext(track: track, nowMs: reading.atMs)
         for index in track.profile.ruleIndices {
             let rule = ruleSet.rules[index]
             guard rule.match.matches(track.device, attributes: track.attributes) else { continue }
@@ -110,7 +126,6 @@ public struct RuleEngine: Sendable {
                 }
                 continue
             }
-            let context = TrackContext(track: track, nowMs: reading.atMs)
             var truth = evaluate(rule.when, context)
             if let require = rule.require, evaluate(require, context) != .true { truth = .unknown }
             let existing = instances[key]

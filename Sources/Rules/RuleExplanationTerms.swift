@@ -43,7 +43,7 @@ struct RuleExplanationTerms {
         guard hasReading else { return "no reading from the device yet" }
         switch node.kind {
         case let .field(name):
-            switch context.track.current[name] {
+            switch context.track.currentValue(name) {
             case nil: return "no \(name) in the reading"
             case .null?: return "\(name) is null in the reading"
             default: return "\(name) is not a single value"

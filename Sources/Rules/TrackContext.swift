@@ -6,7 +6,7 @@ struct TrackContext: RuleContext {
     let track: DeviceTrack
     let nowMs: Int64
 
-    func value(field: RuleField) -> RuleValue { RuleValue(track.current[field.name]) }
+    func value(field: RuleField) -> RuleValue { RuleValue(track.currentValue(field.name)) }
 
     func attribute(_ attribute: RuleAttribute) -> RuleValue {
         switch track.attributes[attribute.name] {

@@ -32,15 +32,14 @@ struct ReplayCommand: ParsableCommand {
             guard let parsed = RFC3339.parseMilliseconds(text) else { throw ValidationError("--until must be RFC 3339") }
             return parsed
         }
-        guard let data = FileManager.default.contents(atPath: input) else { throw CommandFailure("cannot read \(input)") }
-        let capture = [UInt8](data)
+        guard FileManager.default.isReadableFile(atPath: input) else { throw CommandFailure("cannot read \(input)") }
         let started = Date()
-        let after = try Self.replay(capture, rules: setup.rules, setup: setup, untilMs: untilMs, progress: isatty(2) == 1)
+        let after = try Self.replay(file: input, rules: setup.rules, setup: setup, untilMs: untilMs, progress: isatty(2) == 1)
         if let rulesBefore {
             var diagnostics = DiagnosticList()
             let before = RuleFileParser.load(directory: rulesBefore, catalog: setup.catalog, tiers: setup.config.tiers, diagnostics: &diagnostics)
             if diagnostics.hasErrors { throw CommandFailure(diagnostics.errors.map(\.description).joined(separator: "\n")) }
-            let old = try Self.replay(capture, rules: before, setup: setup, untilMs: untilMs, progress: false)
+            let old = try Self.replay(file: input, rules: before, setup: setup, untilMs: untilMs, progress: false)
             printDifference(old: old.events, new: after.events)
         } else {
             var lines: [(atMs: Int64, order: Int, text: String)] = []
@@ -56,7 +55,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     /// Runs `rules` over the capture with this setup's desk, showing progress on a terminal.
-    static func replay(_ capture: [UInt8], rules: RuleSet, setup: GatewaySetup, untilMs: Int64?, progress: Bool) throws -> ReplaySession.Result {
+    static func replay(file path: String, rules: RuleSet, setup: GatewaySetup, untilMs: Int64?, progress: Bool) throws -> ReplaySession.Result {
         var session = ReplaySession(rules: rules, catalog: setup.catalog, inventory: setup.inventory, desk: setup.ticketDesk(livePositions: [:]))
         var reader = CaptureReplay(decoder: try setup.makeDecoder(), inventory: setup.inventory, autoRegister: setup.config.autoRegister)
         if !setup.staff.roster.members.isEmpty {
@@ -67,7 +66,7 @@ struct ReplayCommand: ParsableCommand {
         }
         var lastProgress = Date()
         do {
-            try reader.run(capture, into: &session) { result, total in
+            try reader.run(file: path, into: &session) { result, total in
                 guard progress, Date().timeIntervalSince(lastProgress) > 0.5 else { return }
                 lastProgress = Date()
                 let done = min(1, Double(result.bytesDone) / Double(max(total, 1)))

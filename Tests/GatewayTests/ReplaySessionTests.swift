@@ -82,4 +82,43 @@ import Tickets
         guard case let .failed(message)? = items.last else { Issue.record("no failure item: \(items)"); return }
         #expect(message == "line 3: not a capture line")
     }
+
+    /// `replay` reads its capture file in blocks; what it finds must be what the whole file in
+    /// memory gives, lines split across blocks and a last line without a newline included.
+    @Test func aCaptureFileReadInBlocksReplaysAsTheWholeCaptureDoes() throws {
+        let setup = Self.setup()
+        var lines: [String] = []
+        for step in 0..<40 {
+            let at = Self.t0 + Int64(step) * 1000
+            let alarm = step % 10 == 3 ? "true" : "false"
+            lines.append(#"{"at":"2026-03-02T10:00:\#(String(format: "%02d", step)).000+08:00","topic":"gridwatch/demo/smoke/smoke-b01-0101/telemetry","payload":{"ts":\#(at),"alarm":\#(alarm),"smoke":0.1,"test":false}}"#)
+        }
+        let capture = lines.joined(separator: "\n")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-capture-\(UUID().uuidString).jsonl").path
+        try capture.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var reader = CaptureReplay(decoder: try setup.makeDecoder(), inventory: setup.inventory, autoRegister: false)
+        reader.chunkSize = 7
+        reader.fileBlockBytes = 100 // lines are ~170 bytes: most span two blocks
+        var whole = ReplaySession(rules: setup.rules, catalog: setup.catalog, inventory: setup.inventory, desk: setup.ticketDesk)
+        try reader.run(Array(capture.utf8), into: &whole)
+        var fromFile = ReplaySession(rules: setup.rules, catalog: setup.catalog, inventory: setup.inventory, desk: setup.ticketDesk)
+        var lastDone = 0
+        try reader.run(file: path, into: &fromFile) { result, total in
+            #expect(total == capture.utf8.count)
+            lastDone = result.bytesDone
+        }
+        #expect(fromFile.result.readings == 40 && whole.result.readings == 40)
+        #expect(fromFile.result.events.map(\.kind) == whole.result.events.map(\.kind))
+        #expect(fromFile.result.events.map(\.atMs) == whole.result.events.map(\.atMs))
+        #expect(!fromFile.result.events.isEmpty)
+        #expect(lastDone > 0 && lastDone <= capture.utf8.count)
+    }
+
+    @Test func aMissingCaptureFileIsRefused() throws {
+        let setup = Self.setup()
+        let reader = CaptureReplay(decoder: try setup.makeDecoder(), inventory: setup.inventory, autoRegister: false)
+        var session = ReplaySession(rules: setup.rules, catalog: setup.catalog, inventory: setup.inventory, desk: setup.ticketDesk)
+        #expect(throws: (any Error).self) { try reader.run(file: "/nonexistent/capture.jsonl", into: &session) }
+    }
 }
