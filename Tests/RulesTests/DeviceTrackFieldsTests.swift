@@ -9,22 +9,9 @@ import Testing
 @Suite struct DeviceTrackFieldsTests {
     typealias F = EngineFixture
 
-    static let doorRule = """
-    rules:
-      - id: door_open
-        match: {type: door}
-        when: open
-        for: 5m
-        severity: general
-    """
+    static let doorRule = RuleSnapshotJSONTests.doorRule
+    static let doorAndBatteryRules = doorRule + """
 
-    static let doorAndBatteryRules = """
-    rules:
-      - id: door_open
-        match: {type: door}
-        when: open
-        for: 5m
-        severity: general
       - id: door_battery
         match: {type: door}
         when: battery < 10
