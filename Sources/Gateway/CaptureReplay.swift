@@ -67,16 +67,12 @@ public struct CaptureReplay: Sendable {
     /// The capture's lines as items, in chunks of `chunkSize`; stops at the first line that is
     /// not a capture line, with a `.failed` item naming it.
     public func decode(_ capture: [UInt8], emit: ([ReplaySession.Item]) -> Void) {
-        decode(lines: { visit in Self.forEachLine(of: capture, visit) }, emit: emit)
-    }
-
-    private func decode(lines: (_ visit: (_ line: [UInt8], _ endOffset: Int) -> Bool) -> Void, emit: ([ReplaySession.Item]) -> Void) {
-        // `lines` calls the visitor only while this runs.
-        withoutActuallyEscaping(emit) { emit in decode(lines: lines, escapingEmit: emit) }
+        // `decode(lines:)` calls `emit` only while it runs.
+        withoutActuallyEscaping(emit) { emit in decode(lines: { visit in Self.forEachLine(of: capture, visit) }, emit: emit) }
     }
 
     private func decode(lines: (_ visit: (_ line: [UInt8], _ endOffset: Int) -> Bool) -> Void,
-                        escapingEmit emit: @escaping ([ReplaySession.Item]) -> Void) {
+                        emit: @escaping ([ReplaySession.Item]) -> Void) {
         var registry = DeviceRegistry(inventory, autoRegister: autoRegister)
         var chunk: [ReplaySession.Item] = []
         chunk.reserveCapacity(chunkSize)

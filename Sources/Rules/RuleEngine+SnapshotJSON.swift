@@ -8,36 +8,30 @@ extension RuleEngine.Snapshot {
     /// instances (one per device when a rule holds for every device) was ~50 MB of the peak
     /// heap, once every save (perf and heaptrack, `bench/ingest-profile --devices 100000`).
     public func jsonData() throws -> Data {
-        var text = "{\"savedAtMs\":\(savedAtMs),\"instances\":{"
+        var text = "{\"savedAtMs\":\(savedAtMs),\"instances\":"
         text.reserveCapacity(64 + instances.count * 96 + lastSeenMs.count * 32 + fingerprints.count * 48)
+        Self.writeObject(instances, to: &text) { instance, text in instance.writeJSON(to: &text) }
+        text += ",\"fingerprints\":"
+        Self.writeObject(fingerprints, to: &text) { fingerprint, text in JSONValue.writeString(fingerprint, to: &text) }
+        text += ",\"lastSeenMs\":"
+        Self.writeObject(lastSeenMs, to: &text) { seenMs, text in text += String(seenMs) }
+        text += "}"
+        return Data(text.utf8)
+    }
+
+    /// `members` as a JSON object, each value written by `writeValue`.
+    private static func writeObject<Value>(_ members: [String: Value], to text: inout String,
+                                           writeValue: (Value, inout String) -> Void) {
+        text += "{"
         var first = true
-        for (key, instance) in instances {
+        for (key, value) in members {
             if !first { text += "," }
             first = false
             JSONValue.writeString(key, to: &text)
             text += ":"
-            instance.writeJSON(to: &text)
+            writeValue(value, &text)
         }
-        text += "},\"fingerprints\":{"
-        first = true
-        for (rule, fingerprint) in fingerprints {
-            if !first { text += "," }
-            first = false
-            JSONValue.writeString(rule, to: &text)
-            text += ":"
-            JSONValue.writeString(fingerprint, to: &text)
-        }
-        text += "},\"lastSeenMs\":{"
-        first = true
-        for (id, seenMs) in lastSeenMs {
-            if !first { text += "," }
-            first = false
-            JSONValue.writeString(id, to: &text)
-            text += ":"
-            text += String(seenMs)
-        }
-        text += "}}"
-        return Data(text.utf8)
+        text += "}"
     }
 }
 
