@@ -8,11 +8,16 @@ import ServiceLifecycle
 /// Wires the ingest service, the rules clock, the HTTP server and the systemd watchdog into
 /// one service group that stops cleanly on SIGTERM or SIGINT.
 public enum GatewayRunner {
-    public static func run(setup: GatewaySetup, logger: Logger) async throws {
+    public static func run(setup: consuming GatewaySetup, logger: Logger) async throws {
+        // Moved out of the parameter so it is an ordinary variable the inventory can be cleared in.
+        var setup = setup
         if setup.config.usesPostgres { return try await runCluster(setup: setup, logger: logger) }
         let notifier = SystemdNotifier()
         let bell = EventBell()
         let ingest = try IngestService(setup: setup, logger: logger, notifier: notifier, bell: bell)
+        // The parsed inventory file is in the store now and the registry holds its devices:
+        // nothing below reads it, and at 100,000 devices the copy held 21 MB (heaptrack).
+        setup.inventory = []
         guard let (host, port) = setup.config.httpHostPort else { throw GatewayError("invalid http listen address \(setup.config.httpListen)") }
         var dashboardPath = setup.config.dashboardPath
         if let path = dashboardPath, !FileManager.default.fileExists(atPath: path + "/index.html") {

@@ -19,6 +19,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
 
     func run() async throws {
+        // Before the service's threads start, so each of them shares the one arena.
+        let heap = HeapSettings.applyForService()
         let setup = GatewaySetup.load(configPath: config) { config in
             if let mqttURL { config.mqttURL = mqttURL }
             // An explicit SQLite file wins over a configured storage.url, as in every other command.
@@ -42,8 +44,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "gridwatch")
         logger.logLevel = level
+        logger.debug("malloc settings", metadata: ["heap": "\(heap)"])
         do {
-            try await GatewayRunner.run(setup: setup, logger: logger)
+            // Consumed: the runner lets go of the parsed inventory once it is in the store.
+            try await GatewayRunner.run(setup: consume setup, logger: logger)
         } catch {
             logger.critical("gridwatch stopped: \(error)")
             throw ExitCode(1)
