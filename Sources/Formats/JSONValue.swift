@@ -68,6 +68,12 @@ extension JSONValue {
     /// `value` as a JSON string literal, appended to `out`.
     public static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        // Most strings (ids, names, times) need no escape: appended whole, not scalar by scalar.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

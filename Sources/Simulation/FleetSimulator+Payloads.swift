@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// A way of spoiling a payload that still leaves it a JSON object.

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Writes a flat JSON object straight into bytes.

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Local wall-clock time at one instant: which local day it is and the hour of that day.

@@ -105,6 +105,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v10-device-health", migrate: migrateDeviceHealth)
         migrator.registerMigration("v11-battery-forecasts", migrate: migrateBatteryForecasts)
         migrator.registerMigration("v12-report-publications", migrate: migrateReportPublications)
+        migrator.registerMigration("v13-active-assignee-index", migrate: migrateActiveAssigneeIndex)
         return migrator
     }
 

@@ -37,4 +37,12 @@ import Testing
         let text = #"{"b":[1,2.5,"q\"x"],"a":true,"c":null}"#
         #expect(try JSONParser.parse(Array(text.utf8)).jsonText == #"{"a":true,"b":[1,2.5,"q\"x"],"c":null}"#)
     }
+
+    /// Strings needing no escape are written whole; the rest scalar by scalar, as before.
+    @Test func writesStringsWithAndWithoutEscapes() {
+        #expect(JSONValue.string("门磁 door-01 2026-11-22T23:10:00+08:00").jsonText == "\"门磁 door-01 2026-11-22T23:10:00+08:00\"")
+        #expect(JSONValue.string("a\"b\\c\nd\re\tf\u{1}门").jsonText == #""a\"b\\c\nd\re\tf\u0001门""#)
+        #expect(JSONValue.string("").jsonText == "\"\"")
+    }
 }
+

@@ -1,6 +1,7 @@
 import Foundation
 
-/// RFC 3339 timestamps as the capture format and device payloads use them.
+/// RFC 3339 timestamps as the capture format and device payloads use them (and, through
+/// `RFC3339.format`, every time the gateway writes).
 ///
 /// Hand-written rather than `ISO8601DateFormatter`: the simulator formats one timestamp per
 /// message, and Foundation's formatter costs microseconds each on Linux, which would dominate
@@ -24,7 +25,7 @@ public enum CaptureTime {
     }
 
     /// Appends the timestamp for epoch milliseconds shown at the given UTC offset.
-    static func append(ms: Int64, offsetSeconds: Int, milliseconds: Bool, to out: inout [UInt8]) {
+    package static func append(ms: Int64, offsetSeconds: Int, milliseconds: Bool, to out: inout [UInt8]) {
         let local = ms + Int64(offsetSeconds) * 1000
         let days = floorDiv(local, 86_400_000)
         let msOfDay = local - days * 86_400_000
@@ -57,7 +58,7 @@ public enum CaptureTime {
 
     /// Parses RFC 3339 into epoch milliseconds and the written offset; fractions beyond
     /// milliseconds are truncated.
-    static func parse(_ b: [UInt8]) -> (ms: Int64, offsetSeconds: Int)? {
+    package static func parse(_ b: [UInt8]) -> (ms: Int64, offsetSeconds: Int)? {
         func num(_ at: Int, _ width: Int) -> Int64? {
             guard at + width <= b.count else { return nil }
             var value: Int64 = 0
@@ -112,7 +113,7 @@ public enum CaptureTime {
     }
 
     /// Year, month, day for days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civil(fromDays z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    package static func civil(fromDays z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = z0 + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097
@@ -125,7 +126,7 @@ public enum CaptureTime {
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (`days_from_civil`).
-    static func daysFromCivil(year y0: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysFromCivil(year y0: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? y0 - 1 : y0
         let era = floorDiv(y, 400)
         let yoe = y - era * 400
@@ -134,7 +135,7 @@ public enum CaptureTime {
         return era * 146_097 + doe - 719_468
     }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
+    package static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -143,13 +144,13 @@ public enum CaptureTime {
     }
 
     @inline(__always)
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
     @inline(__always)
-    static func appendDigits(_ value: Int64, width: Int, to out: inout [UInt8]) {
+    package static func appendDigits(_ value: Int64, width: Int, to out: inout [UInt8]) {
         var divisor: Int64 = 1
         for _ in 1..<width { divisor *= 10 }
         var v = value
