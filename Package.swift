@@ -46,7 +46,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Journal", dependencies: ["CZlib"]),
-        // glibc's malloc.h (malloc_trim after the gateway's start).
+        // glibc's malloc.h (malloc_trim after the gateway's start, mallopt as `run` begins).
         .systemLibrary(name: "CMalloc"),
         // The text formats Devices and Simulation share: JSON, durations, CSV, RFC 3339 and
         // compiler-style diagnostics for YAML files.

@@ -19,12 +19,17 @@ public enum RFC3339 {
 
     /// `date` in `timeZone` with its offset, milliseconds only when there are any.
     public static func format(_ date: Date, timeZone: TimeZone = shanghai) -> String {
-        format(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()), timeZone: timeZone)
+        // Clamped while still a Double: a far-off (or not finite) date must not trap in Int64(_:).
+        let seconds = date.timeIntervalSince1970
+        let bounds = writableMilliseconds
+        let ms = seconds.isNaN ? 0 : min(max(seconds * 1000, Double(bounds.lowerBound)), Double(bounds.upperBound)).rounded()
+        return format(milliseconds: Int64(ms), timeZone: timeZone)
     }
 
-    /// RFC 3339 years are four digits: instants outside 0000-01-02 … 9999-12-31 (UTC; a day in,
-    /// so no zone's offset takes the year below zero) are written as the nearest end.
-    static let writableMilliseconds: ClosedRange<Int64> = -62_167_132_800_000...253_402_300_799_999
+    /// RFC 3339 years are four digits: instants outside 0000-01-02 … 9999-12-30 (UTC; a day in
+    /// from each end, so no zone's offset takes the year out of four digits) are written as the
+    /// nearest end.
+    static let writableMilliseconds: ClosedRange<Int64> = -62_167_132_800_000...253_402_214_399_999
 
     /// Written digit by digit (`CaptureTime`, the simulator's writer) at the zone's offset for
     /// that instant: `Calendar.dateComponents` and three `String(format:)` calls were 30 % of

@@ -42,10 +42,17 @@ import Testing
         }
     }
 
-    @Test func writesInstantsBeyondFourDigitYearsAsTheNearestEnd() {
-        #expect(RFC3339.format(milliseconds: .max, timeZone: .gmt) == "9999-12-31T23:59:59.999Z")
+    @Test func writesInstantsBeyondFourDigitYearsAsTheNearestEnd() throws {
+        #expect(RFC3339.format(milliseconds: .max, timeZone: .gmt) == "9999-12-30T23:59:59.999Z")
+        #expect(RFC3339.format(milliseconds: .max).hasPrefix("9999-12-31T07:59:59.999+08:"))
+        #expect(RFC3339.format(milliseconds: .max, timeZone: try #require(TimeZone(identifier: "Pacific/Kiritimati"))).hasPrefix("9999-12-31T"))
         #expect(RFC3339.format(milliseconds: .min, timeZone: .gmt) == "0000-01-02T00:00:00Z")
         #expect(RFC3339.format(milliseconds: .min).hasPrefix("0000-01-02T08:"))
+        #expect(RFC3339.format(milliseconds: .min, timeZone: try #require(TimeZone(identifier: "America/New_York"))).hasPrefix("0000-01-01T"))
+        // Dates too far off for milliseconds in an Int64, or not numbers at all, do not trap.
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1e300), timeZone: .gmt) == "9999-12-30T23:59:59.999Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -.infinity), timeZone: .gmt) == "0000-01-02T00:00:00Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: .nan), timeZone: .gmt) == "1970-01-01T00:00:00Z")
     }
 
     /// How `RFC3339.format` was written before (Foundation's calendar and `String(format:)`).
