@@ -36,10 +36,13 @@ public enum HeapSettings {
                                        setOption: (Int32, Int32) -> Int32 = HeapSettings.systemSetOption) -> String {
         if let key = ["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_"].first(where: { environment[$0] != nil }) { return "left to \(key)" }
         if environment["GLIBC_TUNABLES"]?.contains("glibc.malloc.") == true { return "left to GLIBC_TUNABLES" }
-        guard let arenaOption, let thresholdOption else { return "unchanged (no glibc)" }
-        let arenas = setOption(arenaOption, arenaLimit) == 1
-        let threshold = setOption(thresholdOption, mapThresholdBytes) == 1
+        #if canImport(CMalloc)
+        let arenas = setOption(M_ARENA_MAX, arenaLimit) == 1
+        let threshold = setOption(M_MMAP_THRESHOLD, mapThresholdBytes) == 1
         return "arenas \(arenas ? "capped" : "unchanged"), map threshold \(threshold ? "\(mapThresholdBytes >> 10) KB" : "unchanged")"
+        #else
+        return "unchanged (no glibc)"
+        #endif
     }
 
     /// glibc's `mallopt`.
@@ -50,12 +53,4 @@ public enum HeapSettings {
         0
         #endif
     }
-
-    #if canImport(CMalloc)
-    static let arenaOption: Int32? = M_ARENA_MAX
-    static let thresholdOption: Int32? = M_MMAP_THRESHOLD
-    #else
-    static let arenaOption: Int32? = nil
-    static let thresholdOption: Int32? = nil
-    #endif
 }

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
 
     func run() async throws {
-        // Before the service's threads start, so each of them shares the one arena.
+        // First thing: the threads the service starts from here on share the arenas made so far.
         let heap = HeapSettings.applyForService()
         let setup = GatewaySetup.load(configPath: config) { config in
             if let mqttURL { config.mqttURL = mqttURL }
