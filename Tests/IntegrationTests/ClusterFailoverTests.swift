@@ -93,7 +93,7 @@ import Tickets
     @Test func aStoreRestartMidStreamLosesNothing() throws {
         let directory = try TestPaths.temporaryDirectory("cluster-store-restart")
         let postgres = try TestPostgres()
-        defer { postgres.stop() }
+        defer { postgres.stopAndRemove() }
         let broker = try TestBroker(directory: directory)
         defer { broker.stop() }
         let cluster = try TestCluster(broker: broker, directory: directory, postgres: postgres)

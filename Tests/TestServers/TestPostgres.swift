@@ -28,8 +28,8 @@ public final class TestPostgres: @unchecked Sendable {
     private static let sharedServer: Result<TestPostgres, any Error> = {
         Result {
             let server = try TestPostgres()
-            stopAtExit = server.process.pid
-            atexit { if stopAtExit > 0 { kill(stopAtExit, SIGINT) } }
+            removeAtExit = server
+            atexit { removeAtExit?.stopAndRemove() }
             return server
         }
     }()
@@ -84,6 +84,13 @@ public final class TestPostgres: @unchecked Sendable {
     /// SIGINT: PostgreSQL's fast shutdown.
     public func stop() { process.stop(SIGINT) }
 
+    /// Stops the server and deletes its directory: with the databases the tests made it holds
+    /// hundreds of megabytes, and left behind run after run they filled the disk CI shares.
+    public func stopAndRemove() {
+        stop()
+        TestPaths.removeScratch(directory)
+    }
+
     /// Debian's newest installed server version.
     static var binaryDirectory: String? {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
@@ -108,5 +115,7 @@ public final class TestPostgres: @unchecked Sendable {
     }
 }
 
-/// The shared server's PID, for the exit handler (a C function pointer captures nothing).
-nonisolated(unsafe) private var stopAtExit: pid_t = 0
+/// The shared server, for the exit handler (a C function pointer captures nothing). Written
+/// once, inside `sharedServer`'s lazy initialiser, before `atexit` is registered; read only by
+/// that handler, after the tests have run.
+nonisolated(unsafe) private var removeAtExit: TestPostgres?

@@ -30,6 +30,13 @@ public enum TestPaths {
         return path
     }
 
+    /// Deletes a test's scratch directory, unless `GRIDWATCH_KEEP_TEST_FILES` is set (to read
+    /// the servers' logs and data after a run).
+    public static func removeScratch(_ path: String) {
+        guard ProcessInfo.processInfo.environment["GRIDWATCH_KEEP_TEST_FILES"] == nil else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     /// A port nobody listens on, below Linux's ephemeral range (32768-60999): a port from that
     /// range can be taken as the source port of some outgoing connection before the broker
     /// binds it, and a probe connecting to it can even connect to itself.
