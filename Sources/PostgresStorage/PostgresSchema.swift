@@ -22,7 +22,8 @@ enum PostgresSchema {
                                                                 ("v5-resident-requests", PostgresStore.residentRequestsSchema),
                                                                 ("v6-device-health", PostgresStore.deviceHealthSchema),
                                                                 ("v7-battery-forecasts", PostgresStore.batteryForecastsSchema),
-                                                                ("v8-report-publications", PostgresStore.reportPublicationsSchema)]
+                                                                ("v8-report-publications", PostgresStore.reportPublicationsSchema),
+                                                                ("v9-active-assignee", PostgresStore.activeAssigneeSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 

@@ -5,6 +5,15 @@ import Tickets
 
 /// Tickets and their reports on PostgreSQL.
 extension PostgresStore {
+    /// Each ticket opening counts the active tickets per assignee (dispatch's load), which
+    /// parsed every active ticket's JSON body: 20.9 ms with 1,333 active tickets in psql's
+    /// `EXPLAIN ANALYZE`, 0.22 ms as an index-only scan of this column. PostgreSQL fills it from
+    /// the body at every write, so neither the ledger's saves nor `db copy` name it.
+    static let activeAssigneeSchema = """
+        ALTER TABLE tickets ADD COLUMN assignee text GENERATED ALWAYS AS (body::json->>'assignee') STORED;
+        CREATE INDEX tickets_active_assignee ON tickets(assignee) WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending');
+        """
+
     public func updateTickets<T>(_ body: (inout any StoreTicketLedger) throws -> T) throws -> T {
         try write { session in
             // Taken first, before any row is read: every ticket transaction in the cluster runs

@@ -48,9 +48,10 @@ public struct PostgresTicketLedger: StoreTicketLedger {
     }
 
     public func activeAssignments() throws -> [String: Int] {
+        // `assignee` and the condition match `tickets_active_assignee`: an index-only scan.
         let rows = try session.query("""
-            SELECT body::json->>'assignee' AS who, count(*) AS n FROM tickets
-            WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') AND body::json->>'assignee' IS NOT NULL GROUP BY 1
+            SELECT assignee AS who, count(*) AS n FROM tickets
+            WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') AND assignee IS NOT NULL GROUP BY 1
             """)
         return Dictionary(try rows.map { (try $0.required("who", as: String.self), Int(try $0.required("n", as: Int64.self))) }, uniquingKeysWith: +)
     }
@@ -58,7 +59,7 @@ public struct PostgresTicketLedger: StoreTicketLedger {
     public mutating func activeTickets(assignee: String) throws -> [Ticket] {
         let ids = try session.query("""
             SELECT id FROM tickets WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending')
-            AND body::json->>'assignee' = $1 ORDER BY id
+            AND assignee = $1 ORDER BY id
             """, [.text(assignee)]).map { try $0.decode(String.self) }
         return try ids.compactMap { try ticket(id: $0) }
     }

@@ -138,6 +138,12 @@ import Tickets
         #expect(counts == ["li": 2], "Wang's ticket is resolved")
         let liTickets = try database.updateTickets { ledger in try ledger.activeTickets(assignee: "li").map(\.id) }
         #expect(liTickets == ["T-000001", "T-000002"])
+        // Reassigned, the ticket counts for its new assignee (PostgreSQL's generated column follows the body).
+        _ = try database.updateTickets { ledger in
+            try desk.handle(.assign(person: "zhao"), ticketID: "T-000002", at: Self.t0 + 11 * Self.minute, by: "desk", in: &ledger)
+        }
+        #expect(try database.updateTickets { ledger in try ledger.activeAssignments() } == ["li": 1, "zhao": 1])
+        #expect(try database.updateTickets { ledger in try ledger.activeTickets(assignee: "zhao").map(\.id) } == ["T-000002"])
         var filter = TicketFilter()
         filter.grid = "G2"
         #expect(try database.tickets(filter).map(\.id) == ["T-000003"])

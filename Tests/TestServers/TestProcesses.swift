@@ -33,7 +33,7 @@ public enum TestPaths {
     /// Deletes a test's scratch directory, unless `GRIDWATCH_KEEP_TEST_FILES` is set (to read
     /// the servers' logs and data after a run).
     public static func removeScratch(_ path: String) {
-        guard ProcessInfo.processInfo.environment["GRIDWATCH_KEEP_TEST_FILES"] == nil else { return }
+        guard (ProcessInfo.processInfo.environment["GRIDWATCH_KEEP_TEST_FILES"] ?? "").isEmpty else { return }
         try? FileManager.default.removeItem(atPath: path)
     }
 
