@@ -2,14 +2,14 @@
  * alert_probe — how long from a sensor's emergency reading to the alert reaching staff.
  *
  *   alert_probe --host H --port P --devices FILE --count N --interval-ms MS
- *               --sse-command "curl -sN ... /api/v1/events" [--community C]
+ *               [--sse-command "curl -sN ... /api/v1/events"] [--community C]
  *
  * FILE lists smoke detector ids, one per line, each unused so far (one fresh ticket each).
  * For each of N devices: publish {"alarm": true, ...} to gridwatch/C/smoke/ID/telemetry at
  * QoS 1, noting the time just before mosquitto_publish; then wait (up to 5 s) until the
  * ticket_opened event naming that device has arrived both (a) on MQTT
  * gridwatch/+/alerts/# (subscribed here at QoS 1) and (b) on the SSE stream read from the
- * --sse-command's stdout. Prints one JSON line:
+ * --sse-command's stdout (without one, MQTT alone: bench/alert_echo's reference). Prints one JSON line:
  *   {"samples":N,"mqtt_ms":[...],"sse_ms":[...],"missing_mqtt":M,"missing_sse":S}
  * with the per-sample latencies in milliseconds (CLOCK_REALTIME on both sides).
  *
@@ -99,8 +99,8 @@ int main(int argc, char **argv) {
 		else if (!strcmp(argv[i], "--community")) community = argv[i + 1];
 		else { fprintf(stderr, "alert_probe: unknown argument %s\n", argv[i]); return 2; }
 	}
-	if (!devices_path || !sse_command || count < 1 || count > MAX_SAMPLES) {
-		fprintf(stderr, "alert_probe: --devices FILE and --sse-command CMD are required; --count 1..%d\n", MAX_SAMPLES);
+	if (!devices_path || count < 1 || count > MAX_SAMPLES) {
+		fprintf(stderr, "alert_probe: --devices FILE is required; --count 1..%d\n", MAX_SAMPLES);
 		return 2;
 	}
 	FILE *list = fopen(devices_path, "r");
@@ -114,10 +114,12 @@ int main(int argc, char **argv) {
 	fclose(list);
 	if (available < count) { fprintf(stderr, "alert_probe: only %d devices in %s\n", available, devices_path); return 1; }
 
-	FILE *sse = popen(sse_command, "r");
-	if (!sse) { perror("popen"); return 1; }
-	pthread_t reader;
-	pthread_create(&reader, NULL, read_sse, sse);
+	if (sse_command) {
+		FILE *sse = popen(sse_command, "r");
+		if (!sse) { perror("popen"); return 1; }
+		pthread_t reader;
+		pthread_create(&reader, NULL, read_sse, sse);
+	}
 
 	mosquitto_lib_init();
 	struct mosquitto *m = mosquitto_new("gridwatch-alert-probe", true, NULL);
@@ -148,7 +150,7 @@ int main(int argc, char **argv) {
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_sec += 5;
 		pthread_mutex_lock(&lock);
-		while ((mqtt_at == 0 || sse_at == 0) && pthread_cond_timedwait(&arrived, &lock, &deadline) == 0) {}
+		while ((mqtt_at == 0 || (sse_command && sse_at == 0)) && pthread_cond_timedwait(&arrived, &lock, &deadline) == 0) {}
 		if (mqtt_at > 0) mqtt_ms[mqtt_count++] = mqtt_at - sent;
 		if (sse_at > 0) sse_ms[sse_count++] = sse_at - sent;
 		current[0] = 0;
@@ -161,7 +163,7 @@ int main(int argc, char **argv) {
 	print_list("mqtt_ms", mqtt_ms, mqtt_count);
 	printf(",");
 	print_list("sse_ms", sse_ms, sse_count);
-	printf(",\"missing_mqtt\":%d,\"missing_sse\":%d}\n", count - mqtt_count, count - sse_count);
+	printf(",\"missing_mqtt\":%d,\"missing_sse\":%d}\n", count - mqtt_count, sse_command ? count - sse_count : 0);
 	fflush(stdout);
 	mosquitto_disconnect(m);
 	mosquitto_loop_stop(m, false);
