@@ -50,6 +50,9 @@ public struct GatewayConfig: Sendable {
     public var maxPayloadBytes = 16_384
     public var clockSkewToleranceSeconds = 300.0
     public var batchSize = 2000
+    /// How long a batch of ordinary readings may wait for more to share its commit; a batch
+    /// with something that fires is committed at once (see `IngestPipeline`).
+    public var batchLingerSeconds = 0.002
     public var httpListen = "127.0.0.1:8080"
     /// The dashboard's files, served at `/`; nil serves none.
     public var dashboardPath: String? = "dashboard"

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Journal
 import Logging
+import Rules
 import Storage
 import Synchronization
 
@@ -16,12 +17,19 @@ public final class IngestPipeline: Sendable {
     let statistics: IngestStatistics
     let logger: Logger
     let batchSize: Int
+    /// How long ordinary readings may wait, once the journal is read to its end, for more to
+    /// share their commit: at a moderate rate the thread otherwise commits a handful of readings
+    /// each time round, stays busy, and an alarm queues behind those commits.
+    let batchLingerNs: UInt64
     let maxBacklogBytes: Int
     /// Called with true when the backlog passes its bound and false once it has halved.
     let onBackpressure: @Sendable (Bool) -> Void
-    /// Called on the ingest thread with each committed batch's readings, in receive order:
-    /// rules see a reading only once it is durable in the database.
-    let onStored: @Sendable ([Reading], [Device]) -> Void
+    /// Called on the ingest thread with each decoded slice of readings, in receive order, before
+    /// its commit: the rules' verdict decides whether the batch may wait for company.
+    let onDecoded: @Sendable ([Reading], [Device]) -> [AlertEvent]
+    /// Called on the ingest thread with a batch's alert events once the batch is committed: no
+    /// alert goes out about a reading the database does not have.
+    let onStored: @Sendable ([AlertEvent]) -> Void
     /// Live staff positions: checked here, recorded on the board once committed.
     let staff: StaffIntake?
     /// Residents' requests: checked here, stored with the batch, then given their tickets.
@@ -31,8 +39,10 @@ public final class IngestPipeline: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     public init(journal: Journal, database: any GatewayStore, decoder: PayloadDecoder, registry: DeviceRegistry,
-                statistics: IngestStatistics, logger: Logger, batchSize: Int, maxBacklogBytes: Int,
-                onBackpressure: @escaping @Sendable (Bool) -> Void, onStored: @escaping @Sendable ([Reading], [Device]) -> Void = { _, _ in },
+                statistics: IngestStatistics, logger: Logger, batchSize: Int, batchLinger: Double = 0, maxBacklogBytes: Int,
+                onBackpressure: @escaping @Sendable (Bool) -> Void,
+                onDecoded: @escaping @Sendable ([Reading], [Device]) -> [AlertEvent] = { _, _ in [] },
+                onStored: @escaping @Sendable ([AlertEvent]) -> Void = { _ in },
                 staff: StaffIntake? = nil, requests: RequestIntake? = nil) {
         self.journal = journal
         self.database = database
@@ -41,8 +51,10 @@ public final class IngestPipeline: Sendable {
         self.statistics = statistics
         self.logger = logger
         self.batchSize = batchSize
+        batchLingerNs = UInt64(max(batchLinger, 0) * 1e9)
         self.maxBacklogBytes = maxBacklogBytes
         self.onBackpressure = onBackpressure
+        self.onDecoded = onDecoded
         self.onStored = onStored
         self.staff = staff
         self.requests = requests
@@ -77,21 +89,50 @@ public final class IngestPipeline: Sendable {
         registry.withLock { update(&$0) }
     }
 
+    /// A batch being filled: its entries, what its readings made the rules say (published once
+    /// it is stored), and since when it has waited for company.
+    private struct OpenBatch {
+        var batch: IngestBatch
+        var entryCount = 0
+        var events: [AlertEvent] = []
+        /// Something fired or resolved, or a resident asked for something: committed at once.
+        var urgent = false
+        let openedNs: UInt64
+    }
+
+    /// Where the loop stands between commits: backpressure and the journal's discarded prefix.
+    private struct Progress {
+        var paused = false
+        var lastDiscard: UInt64
+    }
+
     private func consume(from start: UInt64) {
         var reader = JournalReader(journal: journal, from: start)
-        var paused = false
-        var lastDiscard = start
+        var progress = Progress(lastDiscard: start)
+        var open: OpenBatch?
         while true {
             statistics.pipelineHeartbeatMs.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
             let entries: [JournalEntry]
             do {
-                entries = try reader.read(maxCount: batchSize)
+                entries = try reader.read(maxCount: batchSize - (open?.entryCount ?? 0))
             } catch {
                 fail("journal read failed: \(error)")
                 return
             }
+            let stopping = stopRequested.load(ordering: .acquiring)
+            if entries.isEmpty, let waiting = open {
+                // Caught up with a batch of ordinary readings: wait a little for more to share its commit.
+                let waitedNs = DispatchTime.now().uptimeNanoseconds - waiting.openedNs
+                if !stopping, waitedNs < batchLingerNs {
+                    journal.waitForData(after: reader.position, timeout: .nanoseconds(Int(batchLingerNs - waitedNs)))
+                    continue
+                }
+                open = nil
+                if !store(waiting, readerPosition: reader.position, progress: &progress) { return }
+                continue
+            }
             if entries.isEmpty {
-                if stopRequested.load(ordering: .acquiring), reader.position >= journal.endPosition {
+                if stopping, reader.position >= journal.endPosition {
                     // The mean batch says how much each commit was shared (bench/ingest reads it).
                     logger.info("ingest drained", metadata: ["stored": "\(statistics.stored.load(ordering: .relaxed))",
                                                              "batches": "\(statistics.batches.load(ordering: .relaxed))"])
@@ -100,30 +141,61 @@ public final class IngestPipeline: Sendable {
                 journal.waitForData(after: reader.position, timeout: .milliseconds(100))
                 continue
             }
-            var batch = IngestBatch(journalPosition: reader.position)
-            registry.withLock { registry in
-                for entry in entries { decode(entry, into: &batch, registry: &registry) }
-            }
-            if !commit(batch) { return }
-            if !batch.readings.isEmpty { onStored(batch.readings, batch.newDevices) }
-            staff?.board.record(batch.staffPositions)
-            requests?.stored(batch)
-            let backlog = Int(journal.endPosition - reader.position)
-            statistics.backlogBytes.store(backlog, ordering: .relaxed)
-            if !paused, backlog > maxBacklogBytes {
-                paused = true
-                logger.warning("ingest backlog over its bound: pausing MQTT reads", metadata: ["backlog_bytes": "\(backlog)"])
-                onBackpressure(true)
-            } else if paused, backlog < maxBacklogBytes / 2 {
-                paused = false
-                logger.info("ingest backlog drained: resuming MQTT reads")
-                onBackpressure(false)
-            }
-            if reader.position - lastDiscard > 16 << 20 {
-                journal.discard(before: reader.position)
-                lastDiscard = reader.position
+            var filling = open ?? OpenBatch(batch: IngestBatch(journalPosition: reader.position), openedNs: DispatchTime.now().uptimeNanoseconds)
+            add(entries, to: &filling, position: reader.position)
+            let full = filling.entryCount >= batchSize || DispatchTime.now().uptimeNanoseconds - filling.openedNs >= batchLingerNs
+            if filling.urgent || full || stopping {
+                open = nil
+                if !store(filling, readerPosition: reader.position, progress: &progress) { return }
+            } else {
+                open = filling
             }
         }
+    }
+
+    /// Decodes `entries` into the open batch and runs their readings through the rules, which
+    /// decide whether the batch may wait: anything beyond a pending alert goes out at once.
+    private func add(_ entries: [JournalEntry], to open: inout OpenBatch, position: UInt64) {
+        let readingsBefore = open.batch.readings.count
+        let devicesBefore = open.batch.newDevices.count
+        let requestsBefore = open.batch.residentRequests.count
+        registry.withLock { registry in
+            for entry in entries { decode(entry, into: &open.batch, registry: &registry) }
+        }
+        open.entryCount += entries.count
+        open.batch.journalPosition = position
+        if open.batch.readings.count > readingsBefore {
+            let events = onDecoded(Array(open.batch.readings[readingsBefore...]), Array(open.batch.newDevices[devicesBefore...]))
+            if events.contains(where: { $0.kind != .pending }) { open.urgent = true }
+            open.events += events
+        }
+        if open.batch.residentRequests.count > requestsBefore { open.urgent = true }
+    }
+
+    /// Commits a batch, then lets its alerts, staff positions and requests go on, and does the
+    /// bookkeeping that follows every commit. False when the pipeline has to stop.
+    private func store(_ open: OpenBatch, readerPosition: UInt64, progress: inout Progress) -> Bool {
+        let batch = open.batch
+        if !commit(batch) { return false }
+        if !open.events.isEmpty { onStored(open.events) }
+        staff?.board.record(batch.staffPositions)
+        requests?.stored(batch)
+        let backlog = Int(journal.endPosition - readerPosition)
+        statistics.backlogBytes.store(backlog, ordering: .relaxed)
+        if !progress.paused, backlog > maxBacklogBytes {
+            progress.paused = true
+            logger.warning("ingest backlog over its bound: pausing MQTT reads", metadata: ["backlog_bytes": "\(backlog)"])
+            onBackpressure(true)
+        } else if progress.paused, backlog < maxBacklogBytes / 2 {
+            progress.paused = false
+            logger.info("ingest backlog drained: resuming MQTT reads")
+            onBackpressure(false)
+        }
+        if readerPosition - progress.lastDiscard > 16 << 20 {
+            journal.discard(before: readerPosition)
+            progress.lastDiscard = readerPosition
+        }
+        return true
     }
 
     private func decode(_ entry: JournalEntry, into batch: inout IngestBatch, registry: inout DeviceRegistry) {

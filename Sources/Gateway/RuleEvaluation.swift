@@ -59,8 +59,15 @@ public final class RuleEvaluation: Sendable {
 
     /// Evaluates freshly stored readings (called on the ingest thread).
     public func readingsStored(_ readings: [Reading], newDevices: [Device] = []) {
+        publish(evaluate(readings, newDevices: newDevices))
+    }
+
+    /// Runs readings through the rules and returns what they said, for the caller to `publish`
+    /// once the readings are stored (the ingest pipeline evaluates a batch before its commit, so
+    /// a batch that fires is committed without waiting for others to share it).
+    public func evaluate(_ readings: [Reading], newDevices: [Device] = []) -> [AlertEvent] {
         metrics?.ruleEvaluations.increment(by: Int64(readings.count))
-        let events = engine.withLock { engine in
+        return engine.withLock { engine in
             for device in newDevices { engine.register(device) }
             var events: [AlertEvent] = []
             for reading in readings {
@@ -68,7 +75,6 @@ public final class RuleEvaluation: Sendable {
             }
             return events
         }
-        publish(events)
     }
 
     /// Moves the rules clock to `nowMs` (only called while ingest is caught up, so a backlog
@@ -162,7 +168,8 @@ public final class RuleEvaluation: Sendable {
         return true
     }
 
-    func publish(_ events: [AlertEvent]) {
+    /// Logs, stores and hands on to the tickets what the rules said.
+    public func publish(_ events: [AlertEvent]) {
         guard !events.isEmpty else { return }
         for event in events {
             metrics?.alertEvent(event.kind.rawValue)

@@ -124,6 +124,7 @@ import Testing
           telemetry: sensors/{room}/{device}
         ingest:
           batch_size: 0
+          batch_linger: 2s
         htp: {}
         """)
         let result = try Self.gridwatch(["check", "--config", config, "--format", "text"], in: directory)
@@ -133,7 +134,8 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("\(config):8:14: error: 'keepalive' must be a duration") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):10:14: error: unknown topic segment '{room}'") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):12:15: error: 'batch_size' must be between 1 and 100000") }, "\(result.output)")
-        #expect(lines.contains { $0.hasPrefix("\(config):13:1: error: unknown key 'htp'") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):13:17: error: 'batch_linger' must be between 0ms and 1s") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):14:1: error: unknown key 'htp'") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(directory)/inventory.csv:3:7: error: unknown device type 'gas'") }, "\(result.output)")
 
         let json = try Self.gridwatch(["check", "--config", config, "--format", "json"], in: directory)
@@ -142,7 +144,7 @@ import Testing
             return
         }
         #expect(summary["ok"] == .bool(false))
-        #expect(items.filter { if case let .object(item) = $0 { return item["severity"] == .string("error") } else { return false } }.count == 6)
+        #expect(items.filter { if case let .object(item) = $0 { return item["severity"] == .string("error") } else { return false } }.count == 7)
     }
 
     @Test func importIsAllOrNothingAndListingsCarryTheContractFields() throws {

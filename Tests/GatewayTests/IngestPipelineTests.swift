@@ -1,0 +1,111 @@
+import Devices
+import Formats
+import Foundation
+@testable import Gateway
+import Journal
+import Logging
+import Rules
+import Storage
+import Synchronization
+import Testing
+
+/// The pipeline over a real journal and a real SQLite file: ordinary readings wait to share a
+/// commit, and a batch in which something fires is committed (and its alert handed on) at once.
+@Suite struct IngestPipelineTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// What the pipeline handed on once stored: the events of each committed batch.
+    final class Published: Sendable {
+        let batches = Mutex<[[AlertEvent]]>([])
+    }
+
+    static func pipeline(in directory: String, linger: Double, published: Published) throws -> (IngestPipeline, Journal, GatewayDatabase) {
+        var diagnostics = DiagnosticList()
+        let catalog = DeviceTypeCatalog.load(directory: repositoryRoot.appendingPathComponent("devices").path, diagnostics: &diagnostics)
+        #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
+        let devices = [Device(id: "door-1", type: "door", community: "demo"), Device(id: "smoke-1", type: "smoke", community: "demo")]
+        let database = try GatewayDatabase(path: directory + "/gw.db")
+        _ = try database.upsertDevices(devices, source: "inventory", nowMs: 0)
+        let journal = try Journal(directory: directory + "/journal")
+        let decoder = PayloadDecoder(telemetry: try TopicLayout("gridwatch/{community}/{type}/{device}/telemetry"), status: nil, catalog: catalog)
+        let pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: DeviceRegistry(devices),
+                                      statistics: IngestStatistics(), logger: Logger(label: "test"), batchSize: 100, batchLinger: linger,
+                                      maxBacklogBytes: 1 << 30, onBackpressure: { _ in },
+                                      onDecoded: { readings, _ in
+                                          // A stand-in for the rules: the smoke detector fires, the door only starts a pending alert.
+                                          readings.map { reading in
+                                              AlertEvent(atMs: reading.receivedAtMs, kind: reading.deviceID == "smoke-1" ? .firing : .pending,
+                                                         ruleID: "r", deviceID: reading.deviceID, severity: "emergency", community: "demo", building: "")
+                                          }
+                                      },
+                                      onStored: { events in published.batches.withLock { $0.append(events) } })
+        return (pipeline, journal, database)
+    }
+
+    static func append(_ journal: Journal, device: String, type: String, seq: Int) {
+        let payload = type == "smoke" ? #"{"ts":1795305599000,"seq":\#(seq),"alarm":true,"smoke":12.5}"#
+            : #"{"ts":1795305599000,"seq":\#(seq),"open":true,"locked":false}"#
+        let staged = Array(payload.utf8).withUnsafeBytes {
+            journal.stage(topic: "gridwatch/demo/\(type)/\(device)/telemetry", payload: $0, receivedAtMs: 1_795_305_599_000 + Int64(seq))
+        }
+        #expect(staged)
+        #expect(journal.flush())
+    }
+
+    static func makeDirectory(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(name)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return try condition()
+    }
+
+    @Test func ordinaryReadingsShareACommitAndAnAlarmEndsTheWait() throws {
+        let directory = try Self.makeDirectory("ingest-linger")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let published = Published()
+        // A minute's linger: anything stored within the test's seconds was stored because it had to be.
+        let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 60, published: published)
+        try pipeline.start()
+        for seq in 1...3 { Self.append(journal, device: "door-1", type: "door", seq: seq) }
+        Thread.sleep(forTimeInterval: 0.3)
+        Self.append(journal, device: "door-1", type: "door", seq: 4)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try database.readingCount() == 0, "ordinary readings wait for company")
+        #expect(pipeline.statistics.batches.load(ordering: .relaxed) == 0)
+
+        Self.append(journal, device: "smoke-1", type: "smoke", seq: 5)
+        #expect(try Self.eventually(timeout: 10) { try database.readingCount() == 5 }, "the alarm's batch is committed without the linger")
+        #expect(pipeline.statistics.batches.load(ordering: .relaxed) == 1)
+        #expect(Self.eventually(timeout: 10) { published.batches.withLock { $0.count } == 1 })
+        let events = published.batches.withLock { $0.first ?? [] }
+        #expect(events.map(\.deviceID) == ["door-1", "door-1", "door-1", "door-1", "smoke-1"], "every event of the batch, in receive order")
+
+        // At shutdown a lingering batch is committed, not left behind.
+        Self.append(journal, device: "door-1", type: "door", seq: 6)
+        #expect(pipeline.drainAndStop(timeout: 10))
+        #expect(try database.readingCount() == 6)
+        #expect(try database.ingestTotals().journalPosition == journal.endPosition)
+    }
+
+    @Test func withoutALingerEveryReadCommits() throws {
+        let directory = try Self.makeDirectory("ingest-no-linger")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let published = Published()
+        let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 0, published: published)
+        try pipeline.start()
+        Self.append(journal, device: "door-1", type: "door", seq: 1)
+        #expect(try Self.eventually(timeout: 10) { try database.readingCount() == 1 })
+        Self.append(journal, device: "door-1", type: "door", seq: 2)
+        #expect(try Self.eventually(timeout: 10) { try database.readingCount() == 2 })
+        #expect(pipeline.statistics.batches.load(ordering: .relaxed) == 2)
+        #expect(pipeline.drainAndStop(timeout: 10))
+    }
+}
