@@ -118,8 +118,10 @@ public final class IngestService: Service, Sendable {
         logger.info("shutting down: disconnecting from the broker and draining the journal")
         client.stop()
         let drained = pipeline.drainAndStop(timeout: 120)
-        // The drained readings went through the rules too: save their state last.
-        rules.save()
+        // The drained readings went through the rules too: save their state last. Not when a
+        // batch the rules saw could not be stored: the journal gives it to them again at the
+        // next start, and a saved state holding it would count it twice.
+        if statistics.pipelineFailure == nil { rules.save() }
         let totals = try? database.ingestTotals()
         logger.info("ingest stopped", metadata: ["drained": "\(drained)", "stored_total": "\(totals?.stored ?? -1)",
                                                   "duplicates_total": "\(totals?.duplicates ?? -1)", "rejected_total": "\(totals?.rejected ?? -1)"])
