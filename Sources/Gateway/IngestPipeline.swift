@@ -142,10 +142,11 @@ public final class IngestPipeline: Sendable {
                 continue
             }
             var filling = open ?? OpenBatch(batch: IngestBatch(journalPosition: reader.position), openedNs: DispatchTime.now().uptimeNanoseconds)
+            // Let go of the open batch first: a second owner would make each append copy its arrays.
+            open = nil
             add(entries, to: &filling, position: reader.position)
-            let full = filling.entryCount >= batchSize || DispatchTime.now().uptimeNanoseconds - filling.openedNs >= batchLingerNs
-            if filling.urgent || full || stopping {
-                open = nil
+            let due = filling.entryCount >= batchSize || DispatchTime.now().uptimeNanoseconds - filling.openedNs >= batchLingerNs
+            if filling.urgent || due || stopping {
                 if !store(filling, readerPosition: reader.position, progress: &progress) { return }
             } else {
                 open = filling

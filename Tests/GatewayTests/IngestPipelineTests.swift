@@ -8,6 +8,7 @@ import Rules
 import Storage
 import Synchronization
 import Testing
+import TestServers
 
 /// The pipeline over a real journal and a real SQLite file: ordinary readings wait to share a
 /// commit, and a batch in which something fires is committed (and its alert handed on) at once.
@@ -52,24 +53,9 @@ import Testing
         #expect(journal.flush())
     }
 
-    static func makeDirectory(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(name)-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    static func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return try condition()
-    }
-
     @Test func ordinaryReadingsShareACommitAndAnAlarmEndsTheWait() throws {
-        let directory = try Self.makeDirectory("ingest-linger")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TestPaths.temporaryDirectory("ingest-linger")
+        defer { TestPaths.removeScratch(directory) }
         let published = Published()
         // A minute's linger: anything stored within the test's seconds was stored because it had to be.
         let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 60, published: published)
@@ -82,12 +68,12 @@ import Testing
         #expect(pipeline.statistics.batches.load(ordering: .relaxed) == 0)
 
         Self.append(journal, device: "smoke-1", type: "smoke", seq: 5)
-        #expect(try Self.eventually(timeout: 10) { try database.readingCount() == 5 }, "the alarm's batch is committed without the linger")
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 5 }, "the alarm's batch is committed without the linger")
         // The counter moves just after the commit that made the rows visible.
-        #expect(Self.eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 1 })
+        #expect(eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 1 })
         Thread.sleep(forTimeInterval: 0.1)
         #expect(pipeline.statistics.batches.load(ordering: .relaxed) == 1)
-        #expect(Self.eventually(timeout: 10) { published.batches.withLock { $0.count } == 1 })
+        #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 1 })
         let events = published.batches.withLock { $0.first ?? [] }
         #expect(events.map(\.deviceID) == ["door-1", "door-1", "door-1", "door-1", "smoke-1"], "every event of the batch, in receive order")
 
@@ -99,16 +85,16 @@ import Testing
     }
 
     @Test func withoutALingerEveryReadCommits() throws {
-        let directory = try Self.makeDirectory("ingest-no-linger")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TestPaths.temporaryDirectory("ingest-no-linger")
+        defer { TestPaths.removeScratch(directory) }
         let published = Published()
         let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 0, published: published)
         try pipeline.start()
         Self.append(journal, device: "door-1", type: "door", seq: 1)
-        #expect(try Self.eventually(timeout: 10) { try database.readingCount() == 1 })
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 1 })
         Self.append(journal, device: "door-1", type: "door", seq: 2)
-        #expect(try Self.eventually(timeout: 10) { try database.readingCount() == 2 })
-        #expect(Self.eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 2 })
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 2 })
+        #expect(eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 2 })
         #expect(pipeline.drainAndStop(timeout: 10))
     }
 }
