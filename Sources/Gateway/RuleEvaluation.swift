@@ -52,7 +52,12 @@ public final class RuleEvaluation: Sendable {
             logger.notice("rule state restored", metadata: ["alerts": "\(snapshot.instances.count)", "saved_at": "\(RFC3339.format(milliseconds: snapshot.savedAtMs))"])
         }
         let window = engine.longestWindowSeconds
-        if window > 0 { engine.warm(with: try database.ruleReadings(sinceMs: nowMs - Int64(window * 1000))) }
+        if window > 0 {
+            var selection = engine.warmSelection(nowMs: nowMs)
+            let history = try database.ruleReadings(sinceMs: nowMs - Int64(window * 1000), selecting: &selection)
+            engine.warm(with: history)
+            logger.info("rules warmed with stored history", metadata: ["readings": "\(history.count)", "skipped": "\(selection.skippedCount)"])
+        }
         self.engine = Mutex(engine)
         logger.info("rules loaded", metadata: ["rules": "\(setup.rules.rules.count)", "directory": "\(rulesPath)"])
     }

@@ -67,18 +67,27 @@ extension PostgresStore {
         }
     }
 
-    /// Stored readings received since `sinceMs`, in id order. Partitions are by device time,
-    /// so the search is bounded to device times from a day before `sinceMs`: a reading whose
-    /// clock was more than a day behind is not replayed into the rules (it was flagged as
-    /// untrusted when stored, and rules read receive time anyway).
-    public func ruleReadings(sinceMs: Int64) throws -> [RuleReading] {
-        try read { session in
+    /// Stored readings received since `sinceMs` that `selection` wants (offered newest first,
+    /// only those parsed), oldest first. Partitions are by device time, so the search is
+    /// bounded to device times from a day before `sinceMs`: a reading whose clock was more than
+    /// a day behind is not replayed into the rules (it was flagged as untrusted when stored, and
+    /// rules read receive time anyway).
+    public func ruleReadings(sinceMs: Int64, selecting selection: inout WarmSelection) throws -> [RuleReading] {
+        let rows = try read { session in
             try session.query("""
-                SELECT device_id, received_at, payload FROM readings WHERE device_ts >= $1 AND received_at >= $2 ORDER BY id
-                """, [.int(sinceMs - 86_400_000), .int(sinceMs)]).compactMap { row in
-                guard case let .object(values)? = try? JSONParser.parse(Array((try row.required("payload", as: String.self)).utf8)) else { return nil }
-                return RuleReading(deviceID: try row.required("device_id"), atMs: try row.required("received_at"), values: values)
-            }
+                SELECT device_id, received_at, payload FROM readings WHERE device_ts >= $1 AND received_at >= $2 ORDER BY id DESC
+                """, [.int(sinceMs - 86_400_000), .int(sinceMs)])
         }
+        var readings: [RuleReading] = []
+        for row in rows {
+            let deviceID: String = try row.required("device_id")
+            let atMs: Int64 = try row.required("received_at")
+            guard selection.wants(deviceID: deviceID, atMs: atMs) else { continue }
+            guard case let .object(values)? = try? JSONParser.parse(Array((try row.required("payload", as: String.self)).utf8)) else { continue }
+            selection.took(deviceID: deviceID, values: values)
+            readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: values))
+        }
+        readings.reverse()
+        return readings
     }
 }

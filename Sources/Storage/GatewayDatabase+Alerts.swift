@@ -48,19 +48,24 @@ extension GatewayDatabase {
     }
 
     /// Stored readings received since `sinceMs`, as the rules engine sees them (for `warm`).
-    public func ruleReadings(sinceMs: Int64) throws -> [RuleReading] {
+    public func ruleReadings(sinceMs: Int64, selecting selection: inout WarmSelection) throws -> [RuleReading] {
         try pool.read { db in
             // `received_at` has no index (one more per insert would cost ingest); the id range
             // is searched instead, and a margin of rows before it is filtered by time.
             let start = max(try Self.firstReadingID(receivedAtOrAfter: sinceMs, db) - Self.warmMarginRows, 0)
-            let rows = try Row.fetchCursor(db, sql: "SELECT device_id, received_at, payload FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id",
+            let rows = try Row.fetchCursor(db, sql: "SELECT device_id, received_at, payload FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id DESC",
                                            arguments: [start, sinceMs])
             var readings: [RuleReading] = []
             while let row = try rows.next() {
-                let payload: String = row["payload"]
+                let deviceID: String = row[0]
+                let atMs: Int64 = row[1]
+                guard selection.wants(deviceID: deviceID, atMs: atMs) else { continue }
+                let payload: String = row[2]
                 guard case let .object(values)? = try? JSONParser.parse(Array(payload.utf8)) else { continue }
-                readings.append(RuleReading(deviceID: row["device_id"], atMs: row["received_at"], values: values))
+                selection.took(deviceID: deviceID, values: values)
+                readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: values))
             }
+            readings.reverse()
             return readings
         }
     }

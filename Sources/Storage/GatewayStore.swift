@@ -56,7 +56,9 @@ public protocol GatewayStore: AnyObject, Sendable {
     func alertEvents(rule: String?, device: String?, limit: Int) throws -> [AlertEvent]
     func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws
     func loadRuleState() throws -> RuleEngine.Snapshot?
-    func ruleReadings(sinceMs: Int64) throws -> [RuleReading]
+    /// Readings received since `sinceMs` that `selection` wants, offered to it newest first
+    /// (only those are parsed); returned oldest first.
+    func ruleReadings(sinceMs: Int64, selecting selection: inout WarmSelection) throws -> [RuleReading]
 
     // Tickets
     /// Runs `body` with the tickets as a ledger in one write transaction: everything it
@@ -150,6 +152,12 @@ extension GatewayStore {
     }
 
     public func readingCount() throws -> Int { try readingCount(device: nil) }
+
+    /// Every reading received since `sinceMs`, oldest first.
+    public func ruleReadings(sinceMs: Int64) throws -> [RuleReading] {
+        var everything = WarmSelection.everything
+        return try ruleReadings(sinceMs: sinceMs, selecting: &everything)
+    }
 
     public func readings(device: String, limit: Int = 100) throws -> [StoredReading] {
         try readings(device: device, limit: limit, sinceMs: nil)

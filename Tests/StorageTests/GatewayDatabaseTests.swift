@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import PostgresStorage
+import Rules
 import Storage
 import Testing
 
@@ -35,6 +36,30 @@ import Testing
         #expect(window.count == 1000 && window.first?.atMs == since && window.allSatisfy { $0.atMs >= since })
         #expect(try database.ruleReadings(sinceMs: 0).count == 30_000)
         #expect(try database.ruleReadings(sinceMs: 40_000 * 1000).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases) func warmUpParsesOnlyWhatTheSelectionWants(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        let database = test.store
+        defer { test.remove() }
+        let ids = ["door-1", "door-2", "door-3", "door-4"]
+        try database.upsertDevices(ids.map { Device(id: $0, type: "door", community: "demo") }, source: "inventory", nowMs: 1)
+        // 200 seconds, a reading of each door every second.
+        var batch = IngestBatch(journalPosition: 1)
+        for second in Int64(0)..<200 {
+            for (index, id) in ids.enumerated() { batch.readings.append(Self.reading(id, seq: second * 10 + Int64(index), at: second * 1000)) }
+        }
+        _ = try database.store(batch)
+        // door-1 keeps a window back to 150 s, door-2 needs its newest, door-3 the newest carrying `seq` (the newest),
+        // door-4 nothing; from 100 s on.
+        var selection = WarmSelection(horizonsMs: ["door-1": 150_000, "door-2": .max, "door-3": .max], deltaFields: ["door-3": ["seq"]])
+        let readings = try database.ruleReadings(sinceMs: 100_000, selecting: &selection)
+        #expect(readings.filter { $0.deviceID == "door-1" }.map(\.atMs) == Array(stride(from: Int64(150_000), through: 199_000, by: 1000)))
+        #expect(readings.filter { $0.deviceID == "door-2" }.map(\.atMs) == [199_000])
+        #expect(readings.filter { $0.deviceID == "door-3" }.map(\.atMs) == [199_000])
+        #expect(!readings.contains { $0.deviceID == "door-4" })
+        #expect(readings.map(\.atMs) == readings.map(\.atMs).sorted(), "oldest first")
+        #expect(selection.skippedCount == 400 - readings.count)
     }
 
     @Test(arguments: StoreKind.allCases) func everyColumnOfAReadingRoundTrips(kind: StoreKind) throws {

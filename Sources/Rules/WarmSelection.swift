@@ -1,0 +1,76 @@
+import Formats
+
+/// Which stored readings a restart's warm-up needs, asked of each reading newest first so the
+/// store parses only those. A device whose rules keep a window (`rate(total_m3, 35m)`) needs
+/// every reading inside it; any other device only its newest reading, and further back only
+/// until each field it takes `delta` of has been seen. Before, every reading of the longest
+/// window was parsed for every device: after a burst that is the whole burst, and a restart
+/// waited for it before ingest began.
+public struct WarmSelection: Sendable {
+    /// What one device still needs while the scan goes back in time.
+    struct Need: Sendable {
+        /// Readings received at or after this are inside the device's longest window.
+        let horizonMs: Int64
+        var newestTaken = false
+        /// `delta` fields not yet seen in a taken reading.
+        var pendingDeltaFields: [String]
+    }
+
+    private var needs: [String: Need]
+    private let takesEverything: Bool
+    /// Readings the scan was offered and left unparsed (for the start's log line).
+    public private(set) var skippedCount = 0
+
+    /// Wants, of each device in `horizonsMs`, its readings received at or after its horizon
+    /// (`Int64.max`: none), its newest reading, and readings back to one carrying each of its
+    /// `deltaFields`; nothing of other devices.
+    public init(horizonsMs: [String: Int64], deltaFields: [String: [String]] = [:]) {
+        var needs: [String: Need] = Dictionary(minimumCapacity: horizonsMs.count)
+        for (id, horizonMs) in horizonsMs { needs[id] = Need(horizonMs: horizonMs, pendingDeltaFields: deltaFields[id] ?? []) }
+        self.needs = needs
+        takesEverything = false
+    }
+
+    private init(takingEverything: Void) {
+        needs = [:]
+        takesEverything = true
+    }
+
+    /// Takes every reading offered (the plain history read, and tests).
+    public static var everything: WarmSelection { WarmSelection(takingEverything: ()) }
+
+    /// Whether the reading of `deviceID` received at `atMs` is needed; offered newest first.
+    public mutating func wants(deviceID: String, atMs: Int64) -> Bool {
+        if takesEverything { return true }
+        guard let need = needs[deviceID] else {
+            skippedCount += 1
+            return false
+        }
+        if atMs >= need.horizonMs || !need.newestTaken || !need.pendingDeltaFields.isEmpty { return true }
+        skippedCount += 1
+        return false
+    }
+
+    /// Records that a wanted reading was taken with `values`.
+    public mutating func took(deviceID: String, values: [String: JSONValue]) {
+        guard !takesEverything, let slot = needs.index(forKey: deviceID) else { return }
+        needs.values[slot].newestTaken = true
+        if !needs.values[slot].pendingDeltaFields.isEmpty {
+            needs.values[slot].pendingDeltaFields.removeAll { values[$0] != nil }
+        }
+    }
+}
+
+extension RuleEngine {
+    /// The selection `warm` needs at `nowMs` for the devices the engine tracks.
+    public func warmSelection(nowMs: Int64) -> WarmSelection {
+        var horizonsMs: [String: Int64] = Dictionary(minimumCapacity: tracks.count)
+        var deltaFields: [String: [String]] = [:]
+        for (id, track) in tracks {
+            let windowSeconds = track.windowSeconds.values.max() ?? 0
+            horizonsMs[id] = windowSeconds > 0 ? nowMs - Int64(windowSeconds * 1000) : Int64.max
+            if !track.deltaFields.isEmpty { deltaFields[id] = track.deltaFields }
+        }
+        return WarmSelection(horizonsMs: horizonsMs, deltaFields: deltaFields)
+    }
+}
