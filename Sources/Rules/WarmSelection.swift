@@ -2,17 +2,19 @@ import Formats
 
 /// Which stored readings a restart's warm-up needs, asked of each reading newest first so the
 /// store parses only those. A device whose rules keep a window (`rate(total_m3, 35m)`) needs
-/// every reading inside it; any other device only its newest reading, and further back only
-/// until each field it takes `delta` of has been seen. Before, every reading of the longest
-/// window was parsed for every device: after a burst that is the whole burst, and a restart
-/// waited for it before ingest began.
+/// every reading back to the start of the longest window (a replayed journal evaluates at
+/// earlier times, so a shorter window reaches further back than `now` minus its length); any
+/// other device only its newest reading, and further back only until each field it takes
+/// `delta` of has been seen twice (its latest and previous value, which `/explain` shows).
+/// Before, every reading of the longest window was parsed for every device: after a burst
+/// that is the whole burst, and a restart waited for it before ingest began.
 public struct WarmSelection: Sendable {
     /// What one device still needs while the scan goes back in time.
     struct Need: Sendable {
         /// Readings received at or after this are inside the device's longest window.
         let horizonMs: Int64
         var newestTaken = false
-        /// `delta` fields not yet seen in a taken reading.
+        /// `delta` fields still to be seen in a taken reading, each listed as often as it is.
         var pendingDeltaFields: [String]
     }
 
@@ -22,11 +24,14 @@ public struct WarmSelection: Sendable {
     public private(set) var skippedCount = 0
 
     /// Wants, of each device in `horizonsMs`, its readings received at or after its horizon
-    /// (`Int64.max`: none), its newest reading, and readings back to one carrying each of its
-    /// `deltaFields`; nothing of other devices.
+    /// (`Int64.max`: none), its newest reading, and readings back to the second carrying each
+    /// of its `deltaFields`; nothing of other devices.
     public init(horizonsMs: [String: Int64], deltaFields: [String: [String]] = [:]) {
         var needs: [String: Need] = Dictionary(minimumCapacity: horizonsMs.count)
-        for (id, horizonMs) in horizonsMs { needs[id] = Need(horizonMs: horizonMs, pendingDeltaFields: deltaFields[id] ?? []) }
+        for (id, horizonMs) in horizonsMs {
+            let fields = deltaFields[id] ?? []
+            needs[id] = Need(horizonMs: horizonMs, pendingDeltaFields: fields + fields)
+        }
         self.needs = needs
         takesEverything = false
     }
@@ -55,9 +60,13 @@ public struct WarmSelection: Sendable {
     public mutating func took(deviceID: String, values: [String: JSONValue]) {
         guard !takesEverything, let slot = needs.index(forKey: deviceID) else { return }
         needs.values[slot].newestTaken = true
-        if !needs.values[slot].pendingDeltaFields.isEmpty {
-            needs.values[slot].pendingDeltaFields.removeAll { values[$0] != nil }
+        var pending = needs.values[slot].pendingDeltaFields
+        guard !pending.isEmpty else { return }
+        // One sighting per reading: one listing of each field the reading carries goes.
+        for field in Set(pending) where values[field] != nil {
+            if let index = pending.firstIndex(of: field) { pending.remove(at: index) }
         }
+        needs.values[slot].pendingDeltaFields = pending
     }
 }
 
@@ -66,9 +75,9 @@ extension RuleEngine {
     public func warmSelection(nowMs: Int64) -> WarmSelection {
         var horizonsMs: [String: Int64] = Dictionary(minimumCapacity: tracks.count)
         var deltaFields: [String: [String]] = [:]
+        let longestHorizonMs = nowMs - Int64(longestWindowSeconds * 1000)
         for (id, track) in tracks {
-            let windowSeconds = track.windowSeconds.values.max() ?? 0
-            horizonsMs[id] = windowSeconds > 0 ? nowMs - Int64(windowSeconds * 1000) : Int64.max
+            horizonsMs[id] = track.windowSeconds.isEmpty ? Int64.max : longestHorizonMs
             if !track.deltaFields.isEmpty { deltaFields[id] = track.deltaFields }
         }
         return WarmSelection(horizonsMs: horizonsMs, deltaFields: deltaFields)

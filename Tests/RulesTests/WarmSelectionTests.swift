@@ -3,9 +3,9 @@ import Formats
 @testable import Rules
 import Testing
 
-/// A restart warms the rules with only the stored readings they need: every reading inside a
-/// windowed device's window, otherwise the newest, and further back only until each `delta`
-/// field has been seen. Warmed so, the engine answers the next readings exactly as when it was
+/// A restart warms the rules with only the stored readings they need: every reading inside the
+/// longest window for a windowed device, otherwise the newest, and further back only until each
+/// `delta` field has been seen twice. Warmed so, the engine answers the next readings exactly as when it was
 /// warmed with everything.
 @Suite struct WarmSelectionTests {
     typealias F = EngineFixture
@@ -66,8 +66,8 @@ import Testing
         let horizonMs = nowMs - 35 * F.minute
         let meter = kept.filter { $0.deviceID == "m1" }
         #expect(meter.count == history.filter { $0.deviceID == "m1" && $0.atMs >= horizonMs }.count && meter.count == 7)
-        // The newest band reading is a heartbeat: the one before it carries `steps`.
-        #expect(kept.filter { $0.deviceID == "b1" }.map(\.values.count) == [2, 1])
+        // The newest band reading is a heartbeat: the two before it carry `steps` (latest and previous).
+        #expect(kept.filter { $0.deviceID == "b1" }.map(\.values.count) == [2, 2, 1])
         #expect(kept.filter { $0.deviceID == "d1" }.count == 1)
         #expect(!kept.contains { $0.deviceID == "stranger" })
         #expect(selection.skippedCount == history.count + 1 - kept.count)
@@ -86,7 +86,8 @@ import Testing
         selected.warm(with: Self.select(history.filter { $0.atMs >= nowMs - 35 * F.minute }, &selection))
         for id in ["m1", "b1", "d1"] {
             let (a, b) = (try #require(full.tracks[id]), try #require(selected.tracks[id]))
-            #expect(a.series == b.series && a.latest == b.latest && a.current == b.current && a.lastSeenMs == b.lastSeenMs, "\(id)")
+            #expect(a.series == b.series && a.latest == b.latest && a.previous == b.previous, "\(id)")
+            #expect(a.current == b.current && a.currentAtMs == b.currentAtMs && a.lastSeenMs == b.lastSeenMs, "\(id)")
         }
         let next = [
             F.reading("m1", at: nowMs + F.minute, ["total_m3": .double(103)]),

@@ -50,13 +50,13 @@ import Testing
             for (index, id) in ids.enumerated() { batch.readings.append(Self.reading(id, seq: second * 10 + Int64(index), at: second * 1000)) }
         }
         _ = try database.store(batch)
-        // door-1 keeps a window back to 150 s, door-2 needs its newest, door-3 the newest carrying `seq` (the newest),
+        // door-1 keeps a window back to 150 s, door-2 needs its newest, door-3 the two newest carrying `seq`,
         // door-4 nothing; from 100 s on.
         var selection = WarmSelection(horizonsMs: ["door-1": 150_000, "door-2": .max, "door-3": .max], deltaFields: ["door-3": ["seq"]])
         let readings = try database.ruleReadings(sinceMs: 100_000, selecting: &selection)
         #expect(readings.filter { $0.deviceID == "door-1" }.map(\.atMs) == Array(stride(from: Int64(150_000), through: 199_000, by: 1000)))
         #expect(readings.filter { $0.deviceID == "door-2" }.map(\.atMs) == [199_000])
-        #expect(readings.filter { $0.deviceID == "door-3" }.map(\.atMs) == [199_000])
+        #expect(readings.filter { $0.deviceID == "door-3" }.map(\.atMs) == [198_000, 199_000])
         #expect(!readings.contains { $0.deviceID == "door-4" })
         #expect(readings.map(\.atMs) == readings.map(\.atMs).sorted(), "oldest first")
         #expect(selection.skippedCount == 400 - readings.count)
