@@ -53,8 +53,9 @@ public final class RuleEvaluation: Sendable {
         }
         let window = engine.longestWindowSeconds
         if window > 0 {
-            var selection = engine.warmSelection(nowMs: nowMs)
-            let history = try database.ruleReadings(sinceMs: nowMs - Int64(window * 1000), selecting: &selection)
+            let sinceMs = nowMs - Int64(window * 1000)
+            var selection = engine.warmSelection(sinceMs: sinceMs)
+            let history = try database.ruleReadings(sinceMs: sinceMs, selecting: &selection)
             engine.warm(with: history)
             logger.info("rules warmed with stored history", metadata: ["readings": "\(history.count)", "skipped": "\(selection.skippedCount)"])
         }

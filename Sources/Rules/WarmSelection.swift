@@ -71,13 +71,13 @@ public struct WarmSelection: Sendable {
 }
 
 extension RuleEngine {
-    /// The selection `warm` needs at `nowMs` for the devices the engine tracks.
-    public func warmSelection(nowMs: Int64) -> WarmSelection {
+    /// The selection `warm` needs from history read since `sinceMs` (the start of the longest
+    /// window) for the devices the engine tracks.
+    public func warmSelection(sinceMs: Int64) -> WarmSelection {
         var horizonsMs: [String: Int64] = Dictionary(minimumCapacity: tracks.count)
         var deltaFields: [String: [String]] = [:]
-        let longestHorizonMs = nowMs - Int64(longestWindowSeconds * 1000)
         for (id, track) in tracks {
-            horizonsMs[id] = track.windowSeconds.isEmpty ? Int64.max : longestHorizonMs
+            horizonsMs[id] = track.windowSeconds.isEmpty ? Int64.max : sinceMs
             if !track.deltaFields.isEmpty { deltaFields[id] = track.deltaFields }
         }
         return WarmSelection(horizonsMs: horizonsMs, deltaFields: deltaFields)

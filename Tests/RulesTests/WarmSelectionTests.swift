@@ -61,7 +61,7 @@ import Testing
         let nowMs = F.t0 + 2 * F.hour
         let history = Self.history(endMs: nowMs - F.minute)
         let engine = F.engine(try F.rules(Self.rules), Self.devices, startMs: nowMs)
-        var selection = engine.warmSelection(nowMs: nowMs)
+        var selection = engine.warmSelection(sinceMs: nowMs - 35 * F.minute)
         let kept = Self.select(history + [F.reading("stranger", at: nowMs - 1000, ["x": .int(1)])], &selection)
         let horizonMs = nowMs - 35 * F.minute
         let meter = kept.filter { $0.deviceID == "m1" }
@@ -82,7 +82,7 @@ import Testing
         var full = F.engine(set, Self.devices, startMs: nowMs)
         full.warm(with: history.filter { $0.atMs >= nowMs - 35 * F.minute })
         var selected = F.engine(set, Self.devices, startMs: nowMs)
-        var selection = selected.warmSelection(nowMs: nowMs)
+        var selection = selected.warmSelection(sinceMs: nowMs - 35 * F.minute)
         selected.warm(with: Self.select(history.filter { $0.atMs >= nowMs - 35 * F.minute }, &selection))
         for id in ["m1", "b1", "d1"] {
             let (a, b) = (try #require(full.tracks[id]), try #require(selected.tracks[id]))
