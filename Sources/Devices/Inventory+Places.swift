@@ -13,7 +13,8 @@ extension Inventory {
         }
         var valid = true
         device.grid = value("grid")
-        if device.grid.contains(";") {
+        // Bytes, not Foundation's substring search (a tenth of reading a 100,000-device inventory).
+        if device.grid.utf8.contains(UInt8(ascii: ";")) {
             // The staff roster lists a worker's grids separated by ';': such a grid could never match.
             report("grid '\(device.grid)' may not contain ';'", at: "grid")
             valid = false
@@ -27,16 +28,18 @@ extension Inventory {
             report("'\(missing)' must be given with '\(given)': a position needs both or neither", at: missing)
             return false
         }
-        var degrees: [String: Double] = [:]
-        for (name, text) in [("lat", latitudeText), ("lon", longitudeText)] {
+        func degrees(_ text: String, _ name: String) -> Double? {
             switch CoordinateText.degrees(text, column: name) {
-            case let .success(number): degrees[name] = number
+            case let .success(number): return number
             case let .failure(problem):
                 report(problem.message, at: name)
-                valid = false
+                return nil
             }
         }
-        guard valid, let latitude = degrees["lat"], let longitude = degrees["lon"] else { return false }
+        // Both read before either is judged, so a row with two bad coordinates reports both.
+        let latitude = degrees(latitudeText, "lat")
+        let longitude = degrees(longitudeText, "lon")
+        guard valid, let latitude, let longitude else { return false }
         device.latitude = latitude
         device.longitude = longitude
         return true

@@ -28,8 +28,11 @@ public enum Inventory {
         }
         guard requiredColumns.allSatisfy({ index[$0] != nil }) else { return [] }
 
+        // Each of `columns`' position in the rows (the first seven are read into every device).
+        let positions = columns.map { index[$0] }
         var devices: [Device] = []
-        var firstLine: [String: Int] = [:]
+        devices.reserveCapacity(rows.count - 1)
+        var firstLine: [String: Int] = Dictionary(minimumCapacity: rows.count - 1)
         for row in rows.dropFirst() {
             if row.cells.count == 1 && row.cells[0].text.isEmpty { continue }
             func cell(_ name: String) -> CSVText.Cell? { index[name].flatMap { $0 < row.cells.count ? row.cells[$0] : nil } }
@@ -38,12 +41,16 @@ public enum Inventory {
                 diagnostics.append(Diagnostic(file: path, line: row.line, column: 1, message: "row has \(row.cells.count) columns, header has \(header.cells.count)"))
                 continue
             }
-            var device = Device(id: value("id"), type: value("type"), community: value("community"), building: value("building"),
-                                unit: value("unit"), resident: value("resident"), installed: value("installed"))
+            // By position: looking each column up by name was a fifth of reading 100,000 rows (perf).
+            func text(_ column: Int) -> String { positions[column].map { trimmed(row.cells[$0].text) } ?? "" }
+            var device = Device(id: text(0), type: text(1), community: text(2), building: text(3), unit: text(4), resident: text(5),
+                                installed: text(6))
             var valid = true
-            for name in requiredColumns where value(name).isEmpty {
-                diagnostics.append(Diagnostic(file: path, line: row.line, column: cell(name)?.column ?? 1, message: "'\(name)' must not be empty"))
-                valid = false
+            if device.id.isEmpty || device.type.isEmpty || device.community.isEmpty {
+                for name in requiredColumns where value(name).isEmpty {
+                    diagnostics.append(Diagnostic(file: path, line: row.line, column: cell(name)?.column ?? 1, message: "'\(name)' must not be empty"))
+                    valid = false
+                }
             }
             if !device.id.isEmpty, !TopicLayout.isValidSegment(device.id) {
                 diagnostics.append(Diagnostic(file: path, line: row.line, column: cell("id")?.column ?? 1, message: "device id '\(device.id)' may not contain '/', '+', '#' or spaces"))

@@ -125,7 +125,9 @@ public struct TopicLayout: Sendable, Hashable {
 
     /// Whether `text` can stand as one topic segment.
     public static func isValidSegment(_ text: String) -> Bool {
-        !text.isEmpty && !text.contains { $0 == "/" || $0 == "+" || $0 == "#" || $0 == " " || $0 == "\0" }
+        // Bytes, not Characters: every forbidden one is ASCII, and a combining mark after a
+        // '/' would hide it from a Character comparison while MQTT still splits the topic there.
+        !text.isEmpty && !text.utf8.contains { $0 == 0x2F || $0 == 0x2B || $0 == 0x23 || $0 == 0x20 || $0 == 0 }
     }
 }
 

@@ -3,53 +3,70 @@ public enum CSVText {
     public struct Cell: Sendable { public var text: String; public var column: Int }
     public struct Row: Sendable { public var line: Int; public var cells: [Cell] }
 
+    /// The rows of `text`, each cell with its line and column (columns count Unicode scalars).
+    /// Reads UTF-8 bytes: every byte the syntax cares about is ASCII, which never occurs inside
+    /// a multi-byte sequence. Reading scalar by scalar into strings took a third of loading a
+    /// 100,000-device inventory (perf).
     public static func rows(_ text: String) -> [Row] {
+        var text = text
+        let all: [Row] = text.withUTF8 { bytes in Self.rows(utf8: bytes) }
+        return all.filter { row in
+            let blank = row.cells.count == 1 && row.cells[0].text.isEmpty
+            return !(blank && row.line > 1) || row.line == 1
+        }
+    }
+
+    private static func rows(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [Row] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), carriageReturn = UInt8(ascii: "\r"), newline = UInt8(ascii: "\n")
         var rows: [Row] = []
         var cells: [Cell] = []
-        var current = ""
+        var current: [UInt8] = []
         var quoted = false
         var line = 1
         var column = 1
         var cellColumn = 1
         var rowLine = 1
-        var iterator = Array(text.unicodeScalars)[...]
         func endCell() {
-            cells.append(Cell(text: current, column: cellColumn))
-            current = ""
+            cells.append(Cell(text: String(decoding: current, as: UTF8.self), column: cellColumn))
+            current.removeAll(keepingCapacity: true)
         }
-        while let scalar = iterator.popFirst() {
-            column += 1
+        var position = 0
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            // A continuation byte belongs to the scalar already counted.
+            if byte & 0xC0 != 0x80 { column += 1 }
             if quoted {
-                if scalar == "\"" {
-                    if iterator.first == "\"" { current.unicodeScalars.append("\""); _ = iterator.popFirst(); column += 1 } else { quoted = false }
+                if byte == quote {
+                    if position < bytes.count, bytes[position] == quote { current.append(quote); position += 1; column += 1 } else { quoted = false }
                 } else {
-                    if scalar == "\n" { line += 1; column = 1 }
-                    current.unicodeScalars.append(scalar)
+                    if byte == newline { line += 1; column = 1 }
+                    current.append(byte)
                 }
                 continue
             }
-            switch scalar {
-            case "\"" where current.isEmpty: quoted = true
-            case ",":
+            switch byte {
+            case quote where current.isEmpty: quoted = true
+            case comma:
                 endCell()
                 cellColumn = column
-            case "\r": continue
-            case "\n":
+            case carriageReturn: continue
+            case newline:
                 endCell()
                 rows.append(Row(line: rowLine, cells: cells))
-                cells = []
+                cells.removeAll(keepingCapacity: true)
                 line += 1
                 column = 1
                 cellColumn = 1
                 rowLine = line
-            default: current.unicodeScalars.append(scalar)
+            default: current.append(byte)
             }
         }
         if !current.isEmpty || !cells.isEmpty {
             endCell()
             rows.append(Row(line: rowLine, cells: cells))
         }
-        return rows.filter { !($0.cells.count == 1 && $0.cells[0].text.isEmpty && $0.line > 1) || $0.line == 1 }
+        return rows
     }
 
     /// `value` as one RFC 4180 field: quoted when it holds a separator, a quote or a line

@@ -49,8 +49,8 @@ public final class ClusterService: Service, Sendable {
         try store.registerInstance(instance)
         statistics = IngestStatistics()
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-        let changes = try store.upsertDevices(setup.inventory, source: "inventory", nowMs: nowMs)
-        logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
+        let (inserted, updated, devices) = try store.loadInventory(setup.inventory, nowMs: nowMs)
+        logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(inserted)", "updated": "\(updated)"])
         staff = try StaffBoard(setup: setup, store: store)
         let tickets = TicketOffice(desk: setup.ticketDesk(staff: staff), database: store, logger: logger, metrics: statistics.metrics, bell: bell)
         self.tickets = tickets
@@ -58,7 +58,7 @@ public final class ClusterService: Service, Sendable {
         staff.onRecorded { reports in tickets.positionsReported(reports, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) }
         coordinator = ClusterCoordinator(store: store, instance: instance, setup: setup, tickets: tickets,
                                          staff: try StaffIntake(setup: setup, board: staff), statistics: statistics,
-                                         devices: try store.devices().map(\.device), logger: logger)
+                                         devices: devices, logger: logger)
         var options = try config.mqttOptions(subscriptions: [])
         options.clientID = "\(config.clientID)-\(instance)"
         options.availability = MQTTOptions.Availability(topic: config.availabilityTopic.replacingOccurrences(of: "{client_id}", with: options.clientID))

@@ -38,11 +38,10 @@ public final class IngestService: Service, Sendable {
         statistics = IngestStatistics()
         database = try config.openStore(logger: logger)
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-        let changes = try database.upsertDevices(setup.inventory, source: "inventory", nowMs: nowMs)
-        logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(changes.inserted)", "updated": "\(changes.updated)"])
+        let (inserted, updated, devices) = try database.loadInventory(setup.inventory, nowMs: nowMs)
+        logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(inserted)", "updated": "\(updated)"])
         journal = try Journal(directory: config.resolvedJournalPath,
                               options: Journal.Options(syncEveryAppend: config.journalSyncEveryAppend))
-        let devices = try database.devices().map(\.device)
         let registry = DeviceRegistry(devices, autoRegister: config.autoRegister)
         staff = try StaffBoard(setup: setup, store: database)
         let tickets = TicketOffice(desk: setup.ticketDesk(staff: staff), database: database, logger: logger, metrics: statistics.metrics, bell: bell)

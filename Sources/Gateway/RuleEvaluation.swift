@@ -53,14 +53,21 @@ public final class RuleEvaluation: Sendable {
         }
         let window = engine.longestWindowSeconds
         if window > 0 {
-            let sinceMs = nowMs - Int64(window * 1000)
-            var selection = engine.warmSelection(sinceMs: sinceMs)
-            let history = try database.ruleReadings(sinceMs: sinceMs, selecting: &selection)
+            let (history, skipped) = try Self.warmHistory(of: engine, sinceMs: nowMs - Int64(window * 1000), database: database)
             engine.warm(with: history)
-            logger.info("rules warmed with stored history", metadata: ["readings": "\(history.count)", "skipped": "\(selection.skippedCount)"])
+            logger.info("rules warmed with stored history", metadata: ["readings": "\(history.count)", "skipped": "\(skipped)"])
         }
         self.engine = Mutex(engine)
         logger.info("rules loaded", metadata: ["rules": "\(setup.rules.rules.count)", "directory": "\(rulesPath)"])
+    }
+
+    /// The stored readings since `sinceMs` that `engine`'s warm-up needs, and how many it
+    /// skipped. A function of its own so that the selection, which shares the engine's tracks,
+    /// is gone before `warm` changes them.
+    private static func warmHistory(of engine: RuleEngine, sinceMs: Int64, database: any GatewayStore) throws -> ([RuleReading], Int) {
+        var selection = engine.warmSelection(sinceMs: sinceMs)
+        let history = try database.ruleReadings(sinceMs: sinceMs, selecting: &selection)
+        return (history, selection.skippedCount)
     }
 
     /// Evaluates freshly stored readings (called on the ingest thread).

@@ -27,6 +27,10 @@ extension PostgresStore {
         }
     }
 
+    public func deviceCount() throws -> Int {
+        try read { session in Int(try session.scalar("SELECT count(*) FROM devices", [], as: Int64.self) ?? 0) }
+    }
+
     /// Adds devices that are not there yet (auto-registration inside an ingest batch).
     static func insertDevices(_ devices: [Device], source: String, nowMs: Int64, _ session: PostgresSession) throws {
         try session.execute("""

@@ -36,11 +36,18 @@ public struct RuleSet: Sendable {
 
     /// The attributes a device sees, most specific level winning.
     public func attributes(for device: Device) -> [String: AttributeValue] {
+        guard hasOverrides(for: device) else { return attributes }
         var merged = attributes
         for (level, key) in [(communityAttributes, device.community), (buildingAttributes, device.building), (deviceAttributes, device.id)] {
             if let overrides = level[key] { merged.merge(overrides) { _, specific in specific } }
         }
         return merged
+    }
+
+    /// Whether some community, building or device level sets attributes for `device`; most
+    /// devices see only the rule files' top-level attributes.
+    public func hasOverrides(for device: Device) -> Bool {
+        communityAttributes[device.community] != nil || buildingAttributes[device.building] != nil || deviceAttributes[device.id] != nil
     }
 
     public func rule(id: String) -> Rule? { rules.first { $0.id == id } }

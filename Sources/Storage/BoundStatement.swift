@@ -19,9 +19,21 @@ struct BoundStatement {
         connection = db.sqliteConnection
     }
 
+    /// Binds parameters of a statement that `StoredDeviceScan` steps itself.
+    init(reading statement: SQLiteStatement) {
+        sql = ""
+        self.statement = statement
+        connection = nil
+    }
+
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(statement, index, value) }
 
     func bindNull(_ index: Int32) { sqlite3_bind_null(statement, index) }
+
+    /// Binds `value`, or NULL when there is none.
+    func bind(_ index: Int32, _ value: Double?) {
+        if let value { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+    }
 
     func bind(_ index: Int32, _ text: String) {
         var text = text

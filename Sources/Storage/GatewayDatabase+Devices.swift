@@ -37,26 +37,13 @@ extension GatewayDatabase {
     @discardableResult
     public func upsertDevices(_ devices: [Device], source: String, nowMs: Int64) throws -> (inserted: Int, updated: Int) {
         try pool.write { db in
-            var inserted = 0
-            var updated = 0
-            for device in devices {
-                // Cached statements: compiling one per device (GRDB's authorizer and region
-                // bookkeeping) took most of a 100,000-device start (perf).
-                let select = try db.cachedStatement(sql: "SELECT \(Self.deviceColumns) FROM devices WHERE id = ?")
-                if let existing = try Row.fetchOne(select, arguments: [device.id]) {
-                    if Self.storedDevice(existing).device == device { continue }
-                    try db.cachedStatement(sql: """
-                        UPDATE devices SET type = ?, community = ?, building = ?, unit = ?, resident = ?, installed = ?, grid = ?, lat = ?,
-                            lon = ?, source = ? WHERE id = ?
-                        """).execute(arguments: [device.type, device.community, device.building, device.unit, device.resident, device.installed,
-                                         device.grid, device.latitude, device.longitude, source, device.id])
-                    updated += 1
-                } else {
-                    try Self.insertDevice(device, source: source, nowMs: nowMs, db: db)
-                    inserted += 1
-                }
-            }
-            return (inserted, updated)
+            // New rows are what the count grew by; every other row written was an update.
+            let countBefore = try Int.fetchOne(db, sql: "SELECT count(*) FROM devices") ?? 0
+            let upsert = try DeviceUpsertStatement(db)
+            var written = 0
+            for device in devices where try upsert.upsert(device, source: source, nowMs: nowMs) { written += 1 }
+            let inserted = (try Int.fetchOne(db, sql: "SELECT count(*) FROM devices") ?? 0) - countBefore
+            return (inserted, written - inserted)
         }
     }
 
@@ -71,17 +58,18 @@ extension GatewayDatabase {
     public func devices(type: String? = nil, community: String? = nil, building: String? = nil, grid: String? = nil) throws -> [StoredDevice] {
         try pool.read { db in
             var sql = "SELECT \(Self.deviceColumns) FROM devices WHERE 1"
-            var arguments: [any DatabaseValueConvertible] = []
+            var arguments: [String] = []
             if let type { sql += " AND type = ?"; arguments.append(type) }
             if let community { sql += " AND community = ?"; arguments.append(community) }
             if let building { sql += " AND building = ?"; arguments.append(building) }
             if let grid { sql += " AND grid = ?"; arguments.append(grid) }
             sql += " ORDER BY id"
-            var devices: [StoredDevice] = []
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
-            while let row = try rows.next() { devices.append(Self.storedDevice(row)) }
-            return devices
+            return try StoredDeviceScan(db, sql: sql, arguments: arguments).all()
         }
+    }
+
+    public func deviceCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM devices") ?? 0 }
     }
 
     public func device(id: String) throws -> StoredDevice? {

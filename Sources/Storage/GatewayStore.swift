@@ -27,6 +27,8 @@ public protocol GatewayStore: AnyObject, Sendable {
     func upsertDevices(_ devices: [Device], source: String, nowMs: Int64) throws -> (inserted: Int, updated: Int)
     func devices(type: String?, community: String?, building: String?, grid: String?) throws -> [StoredDevice]
     func device(id: String) throws -> StoredDevice?
+    /// How many devices the store holds.
+    func deviceCount() throws -> Int
     func newestReadingByType() throws -> [String: Int64]
 
     // Readings and rejections

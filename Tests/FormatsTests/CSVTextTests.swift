@@ -10,6 +10,15 @@ import Testing
         #expect(rows[1].cells.map(\.column) == [1, 4])
     }
 
+    @Test func countsColumnsInScalarsPastMultiByteText() {
+        let rows = CSVText.rows("张三,é,x\r\n\"李,四\",ü\u{1F600},end\r\n")
+        #expect(rows.map(\.line) == [1, 2])
+        #expect(rows[0].cells.map(\.text) == ["张三", "é", "x"])
+        #expect(rows[0].cells.map(\.column) == [1, 4, 6])
+        #expect(rows[1].cells.map(\.text) == ["李,四", "ü\u{1F600}", "end"])
+        #expect(rows[1].cells.map(\.column) == [1, 7, 10])
+    }
+
     @Test func readsQuotedLineBreaksAndDoubledQuotes() {
         let rows = CSVText.rows("a,\"say \"\"hi\"\"\nthere\"\nb,c")
         #expect(rows[0].cells[1].text == "say \"hi\"\nthere")

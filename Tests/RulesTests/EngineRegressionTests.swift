@@ -50,6 +50,28 @@ import Testing
         #expect(engine.phase(rule: "door_open_alert", device: "slow") == .inactive)
     }
 
+    /// Windows are worked out once per device type for devices without overrides; a device
+    /// whose override lengthens a window keeps its own, and a reload works them out again.
+    @Test func aWindowFromAnAttributeFollowsEachDevicesOverride() throws {
+        let text = """
+        attributes: {window: 10m}
+        overrides: {devices: {long: {window: 40m}}}
+        rules:
+          - id: usage
+            match: {type: water_meter}
+            when: increase(total_m3, attr.window) > 1
+            severity: general
+        """
+        let devices = ["short", "long", "plain"].map { Device(id: $0, type: "water_meter", community: "c") }
+        var engine = EngineFixture.engine(try EngineFixture.rules(text), devices, startMs: 0)
+        #expect(engine.tracks["short"]?.windowSeconds == ["total_m3": 600])
+        #expect(engine.tracks["long"]?.windowSeconds == ["total_m3": 2400])
+        #expect(engine.tracks["plain"]?.windowSeconds == ["total_m3": 600])
+        engine.reload(try EngineFixture.rules(text.replacingOccurrences(of: "window: 10m", with: "window: 20m")))
+        #expect(engine.tracks["plain"]?.windowSeconds == ["total_m3": 1200])
+        #expect(engine.tracks["long"]?.windowSeconds == ["total_m3": 2400])
+    }
+
     @Test func attributeSelectorsAndTitleTemplates() throws {
         let set = try EngineFixture.rules("""
         attributes: {lives_alone: false}

@@ -132,6 +132,32 @@ import Testing
         #expect(try database.devices(type: "smoke").count == 1)
     }
 
+    /// The start's inventory load: the devices it returns are what `devices()` reads, whether
+    /// the store holds only the inventory (not read back) or more (read back).
+    @Test(arguments: StoreKind.allCases) func loadInventoryReturnsEveryStoredDeviceByID(kind: StoreKind) throws {
+        let test = try TestStore(kind)
+        let database = test.store
+        defer { test.remove() }
+        let inventory = [Device(id: "smoke-2", type: "smoke", community: "demo", grid: "G2", latitude: 32.06, longitude: 118.78),
+                         Device(id: "door-1", type: "door", community: "demo", building: "b1", unit: "0101", resident: "r1")]
+        let first = try database.loadInventory(inventory, nowMs: 1)
+        #expect(first.inserted == 2 && first.updated == 0)
+        #expect(first.devices == inventory.sorted { $0.id < $1.id })
+        #expect(try database.devices().map(\.device) == first.devices)
+
+        var batch = IngestBatch(journalPosition: 1)
+        batch.newDevices = [Device(id: "auto-1", type: "door", community: "demo")]
+        _ = try database.store(batch)
+        var moved = inventory
+        moved[1].unit = "0102"
+        let second = try database.loadInventory(moved, nowMs: 2)
+        #expect(second.inserted == 0 && second.updated == 1)
+        #expect(second.devices.map(\.id) == ["auto-1", "door-1", "smoke-2"])
+        #expect(second.devices == (try database.devices().map(\.device)))
+        #expect(try database.deviceCount() == 3)
+        #expect(try database.device(id: "door-1")?.source == "inventory")
+    }
+
     /// Grid and position are stored, read back exactly, filtered on, and count as a change;
     /// auto-registered devices (ingest) start with neither.
     @Test(arguments: StoreKind.allCases) func gridAndPositionRoundTripAndCountAsChanges(kind: StoreKind) throws {
