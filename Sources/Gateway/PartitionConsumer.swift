@@ -46,7 +46,7 @@ final class PartitionConsumer: Sendable {
         registry = Mutex(DeviceRegistry(devices, autoRegister: setup.config.autoRegister))
         let partitionDevices = devices.filter { $0.community == fence.partition }
         let saved = try store.loadRuleState(partition: fence.partition)
-        let snapshot = try saved.map { try JSONDecoder().decode(RuleEngine.Snapshot.self, from: $0.snapshot) }
+        let snapshot = try saved.map { try RuleEngine.Snapshot(jsonData: $0.snapshot) }
         rules = try RuleEvaluation(setup: setup, database: store, devices: partitionDevices, nowMs: nowMs, logger: logger,
                                    metrics: statistics.metrics, tickets: tickets, initialState: .given(snapshot))
         let replayed = try replay(after: saved?.watermark ?? 0)

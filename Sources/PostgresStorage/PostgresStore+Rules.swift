@@ -50,7 +50,7 @@ extension PostgresStore {
 
     public func loadRuleState() throws -> RuleEngine.Snapshot? {
         guard let saved = try loadRuleState(partition: Self.wholeStatePartition) else { return nil }
-        return try JSONDecoder().decode(RuleEngine.Snapshot.self, from: saved.snapshot)
+        return try RuleEngine.Snapshot(jsonData: saved.snapshot)
     }
 
     /// One community's readings stored after `afterID`, in id order, at most `limit`: what a new

@@ -31,16 +31,20 @@ extension RuleEngine {
     /// down fire on the next `advance`.
     public mutating func restore(_ snapshot: Snapshot) {
         for (id, seen) in snapshot.lastSeenMs {
-            guard let known = tracks[id] else { continue }
-            tracks[id]?.lastSeenMs = max(known.lastSeenMs ?? seen, seen)
+            // In place: reading `tracks[id]` first copied the track out (perf of a restart).
+            guard let slot = tracks.index(forKey: id) else { continue }
+            tracks.values[slot].lastSeenMs = max(tracks.values[slot].lastSeenMs ?? seen, seen)
         }
+        instances.reserveCapacity(instances.count + snapshot.instances.count)
         for (compound, instance) in snapshot.instances {
-            let parts = compound.split(separator: "|", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let rule = ruleByID[parts[0]], snapshot.fingerprints[rule.id] == rule.fingerprint,
-                  let track = tracks[parts[1]] else { continue }
-            let key = InstanceKey(rule: parts[0], device: parts[1])
+            // "rule|device", split at the first '|' as `snapshot()` joined them.
+            guard let bar = compound.utf8.firstIndex(of: UInt8(ascii: "|")) else { continue }
+            let ruleID = String(compound[..<bar]), deviceID = String(compound[compound.index(after: bar)...])
+            guard let rule = ruleByID[ruleID], snapshot.fingerprints[rule.id] == rule.fingerprint,
+                  let slot = tracks.index(forKey: deviceID) else { continue }
+            let key = InstanceKey(rule: ruleID, device: deviceID)
             instances[key] = instance
-            if let deadline = instance.nextDeadline(rule: timing(rule, track: track)) { timers.schedule(key, at: deadline) }
+            if let deadline = instance.nextDeadline(rule: timing(rule, track: tracks.values[slot])) { timers.schedule(key, at: deadline) }
         }
         for (id, track) in tracks {
             for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device, attributes: track.attributes) {

@@ -23,6 +23,7 @@ public struct WarmSelection: Sendable {
     /// history to warm with (perf).
     private let firstNeed: @Sendable (String) -> Need?
     private var needs: [String: Need] = [:]
+    private let expectedDevices: Int
     private let takesEverything: Bool
     /// Readings the scan was offered and left unparsed (for the start's log line).
     public private(set) var skippedCount = 0
@@ -39,13 +40,17 @@ public struct WarmSelection: Sendable {
         }
     }
 
-    init(firstNeed: @escaping @Sendable (String) -> Need?) {
+    /// `expectedDevices` sizes the table when the first device is met (it grew step by step
+    /// through 100,000 devices otherwise).
+    init(expectedDevices: Int = 0, firstNeed: @escaping @Sendable (String) -> Need?) {
         self.firstNeed = firstNeed
+        self.expectedDevices = expectedDevices
         takesEverything = false
     }
 
     private init(takingEverything: Void) {
         firstNeed = { _ in nil }
+        expectedDevices = 0
         takesEverything = true
     }
 
@@ -59,6 +64,7 @@ public struct WarmSelection: Sendable {
         if let known = needs[deviceID] {
             need = known
         } else if let first = firstNeed(deviceID) {
+            if needs.isEmpty { needs.reserveCapacity(expectedDevices) }
             needs[deviceID] = first
             need = first
         } else {
@@ -91,7 +97,7 @@ extension RuleEngine {
     public func warmSelection(sinceMs: Int64) -> WarmSelection {
         // A copy of the table shares its storage: nothing is copied unless the engine changes.
         let tracks = tracks
-        return WarmSelection { id in
+        return WarmSelection(expectedDevices: tracks.count) { id in
             guard let track = tracks[id] else { return nil }
             return WarmSelection.Need(horizonMs: track.windowSeconds.isEmpty ? Int64.max : sinceMs,
                                       pendingDeltaFields: track.deltaFields + track.deltaFields)

@@ -43,7 +43,7 @@ extension GatewayDatabase {
     public func loadRuleState() throws -> RuleEngine.Snapshot? {
         try pool.read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT snapshot FROM rule_state WHERE id = 1") else { return nil }
-            return try JSONDecoder().decode(RuleEngine.Snapshot.self, from: data)
+            return try RuleEngine.Snapshot(jsonData: data)
         }
     }
 
@@ -53,15 +53,17 @@ extension GatewayDatabase {
             // `received_at` has no index (one more per insert would cost ingest); the id range
             // is searched instead, and a margin of rows before it is filtered by time.
             let start = max(try Self.firstReadingID(receivedAtOrAfter: sinceMs, db) - Self.warmMarginRows, 0)
-            let rows = try Row.fetchCursor(db, sql: "SELECT device_id, received_at, payload FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id DESC",
-                                           arguments: [start, sinceMs])
+            let scan = try SQLiteRowScan(db, sql: "SELECT device_id, received_at, payload FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id DESC") {
+                $0.bind(1, start)
+                $0.bind(2, sinceMs)
+            }
             var readings: [RuleReading] = []
-            while let row = try rows.next() {
-                let deviceID: String = row[0]
-                let atMs: Int64 = row[1]
-                guard selection.wants(deviceID: deviceID, atMs: atMs) else { continue }
-                let payload: String = row[2]
-                guard case let .object(values)? = try? JSONParser.parse(Array(payload.utf8)) else { continue }
+            try scan.forEach { row in
+                let deviceID = row.text(0)
+                let atMs = row.integer(1)
+                guard selection.wants(deviceID: deviceID, atMs: atMs) else { return }
+                // Parsed where SQLite holds it: no String, no array copy.
+                guard case let .object(values)? = try? JSONParser.parse(row.utf8(2)) else { return }
                 selection.took(deviceID: deviceID, values: values)
                 readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: values))
             }
