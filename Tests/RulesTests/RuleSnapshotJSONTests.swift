@@ -35,7 +35,8 @@ import Testing
         #expect(byHand.savedAtMs == snapshot.savedAtMs)
     }
 
-    @Test func everyAlertInstanceShapeReadsBackEqual() throws {
+    /// Every time set, one set of occurrences, and none: each shape an instance is saved in.
+    static let everyShape: [String: AlertInstance] = {
         var firing = AlertInstance()
         firing.phase = .firing
         firing.pendingSinceMs = 1_700_000_000_000
@@ -43,15 +44,44 @@ import Testing
         firing.lastTrueMs = -5
         firing.clearingSinceMs = 1_700_000_400_000
         firing.lastClearTrueMs = 1_700_000_450_000
-        firing.occurrencesMs = [1, 2, Int64.max]
+        firing.occurrencesMs = [1, 2, Int64.max, Int64.min]
         var counting = AlertInstance()
         counting.occurrencesMs = [42]
-        let snapshot = RuleEngine.Snapshot(savedAtMs: 7, instances: ["door_open|d\"1": firing, "r|门": counting, "r|x": AlertInstance()],
-                                           lastSeenMs: [:], fingerprints: ["door_open": "abc\"def", "r": ""])
+        return ["door_open|d\"1": firing, "r|门": counting, "r|x": AlertInstance()]
+    }()
+
+    @Test func everyAlertInstanceShapeReadsBackEqual() throws {
+        let snapshot = RuleEngine.Snapshot(savedAtMs: 7, instances: Self.everyShape, lastSeenMs: [:], fingerprints: ["door_open": "abc\"def", "r": ""])
         let byHand = try JSONDecoder().decode(RuleEngine.Snapshot.self, from: snapshot.jsonData())
         #expect(byHand.instances == snapshot.instances)
         #expect(byHand.fingerprints == snapshot.fingerprints)
         #expect(byHand.savedAtMs == 7 && byHand.lastSeenMs.isEmpty)
+    }
+
+    /// The stores read snapshots with `Snapshot(jsonData:)`: it reads both writers' output as
+    /// `JSONDecoder` does, and refuses what is not a snapshot with the reason.
+    @Test func theHandReaderReadsBothWritersAsJSONDecoderDoes() throws {
+        let snapshot = RuleEngine.Snapshot(savedAtMs: 7, instances: Self.everyShape, lastSeenMs: ["d\"1": 1_700_000_450_000, "门": -1],
+                                           fingerprints: ["door_open": "abc\"def", "r": ""])
+        for data in [try snapshot.jsonData(), try JSONEncoder().encode(snapshot)] {
+            let byHand = try RuleEngine.Snapshot(jsonData: data)
+            let byDecoder = try JSONDecoder().decode(RuleEngine.Snapshot.self, from: data)
+            #expect(byHand.instances == byDecoder.instances && byHand.instances == snapshot.instances)
+            #expect(byHand.lastSeenMs == byDecoder.lastSeenMs && byHand.lastSeenMs == snapshot.lastSeenMs)
+            #expect(byHand.fingerprints == snapshot.fingerprints && byHand.savedAtMs == 7)
+        }
+        let bad: [(String, String)] = [
+            ("[]", "a rule-state snapshot is a JSON object"),
+            (#"{"savedAtMs":1.5,"instances":{},"lastSeenMs":{},"fingerprints":{}}"#, "'savedAtMs' is missing or not an integer"),
+            (#"{"savedAtMs":1,"lastSeenMs":{},"fingerprints":{}}"#, "'instances' is missing or not an object"),
+            (#"{"savedAtMs":1,"instances":{"r|d":{"phase":"lost","occurrencesMs":[]}},"lastSeenMs":{},"fingerprints":{}}"#,
+             "alert 'r|d' has no known phase"),
+            (#"{"savedAtMs":1,"instances":{},"lastSeenMs":{"d":"x"},"fingerprints":{}}"#, "'d' is missing or not an integer"),
+        ]
+        for (text, reason) in bad {
+            let error = #expect(throws: SnapshotReadError.self) { try RuleEngine.Snapshot(jsonData: Data(text.utf8)) }
+            #expect(error?.description == reason)
+        }
     }
 
     @Test func anEngineWithNoDevicesSavesAnEmptyMap() throws {
