@@ -19,7 +19,7 @@ struct BoundStatement {
         connection = db.sqliteConnection
     }
 
-    /// Binds parameters of a statement that `StoredDeviceScan` steps itself.
+    /// Binds parameters of a statement that `SQLiteRowScan` steps itself.
     init(reading statement: SQLiteStatement) {
         sql = ""
         self.statement = statement

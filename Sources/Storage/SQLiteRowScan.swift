@@ -1,4 +1,3 @@
-import Devices
 import GRDB
 import GRDBSQLite
 
