@@ -39,15 +39,37 @@ public final class TicketOffice: Sendable {
         public var event: AlertEvent
         public var rule: Rule
         public var device: Device
+
+        public init(event: AlertEvent, rule: Rule, device: Device) {
+            self.event = event
+            self.rule = rule
+            self.device = device
+        }
     }
+
+    /// Tickets changed per transaction when many change at once: thousands of devices falling
+    /// silent together (a building's network down, a long stop of the gateway) or a morning's
+    /// deferred warnings are worked off in steps, so ingest commits, staff actions and
+    /// `/readyz` take the write lock between them instead of after the whole storm.
+    public static let ticketsPerTransaction = 200
 
     /// Opens, repeats, reopens or auto-resolves tickets for these events.
     public func alertsHappened(_ firings: [Firing]) {
         let relevant = firings.filter { ($0.event.kind == .firing && $0.event.inhibitedBy == nil) || $0.event.kind == .resolved }
         guard !relevant.isEmpty else { return }
+        // Lives first: in a storm an emergency does not wait behind thousands of offline
+        // devices. The order is otherwise kept, and a rule has one severity, so every alert's
+        // own firing and clearing stay in order.
+        let ordered = relevant.filter { $0.event.severity == "emergency" } + relevant.filter { $0.event.severity != "emergency" }
+        for start in stride(from: 0, to: ordered.count, by: Self.ticketsPerTransaction) {
+            recordFirings(ordered[start..<min(start + Self.ticketsPerTransaction, ordered.count)])
+        }
+    }
+
+    private func recordFirings(_ firings: ArraySlice<Firing>) {
         record("alert events") { ledger in
             var happenings: [TicketDesk.Happening] = []
-            for firing in relevant {
+            for firing in firings {
                 let event = firing.event
                 if event.kind == .firing {
                     happenings += try desk.alertFired(TicketDesk.Alert(event, rule: firing.rule, device: firing.device), at: event.atMs, in: &ledger)
@@ -75,8 +97,9 @@ public final class TicketOffice: Sendable {
         // Requests stored but not yet opened (the ingest nudge was lost to a crash, or another
         // instance stored them) are opened before the clocks run.
         openWaitingRequests()
-        guard (try? database.hasTicketsDue(by: nowMs)) != false else { return }
-        record("clock") { ledger in try desk.timePassed(to: nowMs, in: &ledger) }
+        // A step at a time; a failed step ends the round (the next tick tries again).
+        while (try? database.hasTicketsDue(by: nowMs)) != false,
+              record("clock", { ledger in try desk.timePassed(to: nowMs, limit: Self.ticketsPerTransaction, in: &ledger) }) {}
     }
 
     /// At start: every active ticket's next deadline under the current settings (an edited
@@ -100,13 +123,17 @@ public final class TicketOffice: Sendable {
         if let counts = try? database.activeTicketCounts() { metrics.setOpenTickets(counts) }
     }
 
-    private func record(_ what: String, _ change: (inout any StoreTicketLedger) throws -> [TicketDesk.Happening]) {
+    /// Commits `change`; false when it failed (logged and counted).
+    @discardableResult
+    private func record(_ what: String, _ change: (inout any StoreTicketLedger) throws -> [TicketDesk.Happening]) -> Bool {
         do {
             _ = try commit(what, actor: "rules", change)
+            return true
         } catch {
             // The alert events are stored already; the ticket change is what is missing.
             logger.error("ticket update failed", metadata: ["during": "\(what)", "error": "\(error)"])
             metrics?.ticketEvent("update_failed")
+            return false
         }
     }
 

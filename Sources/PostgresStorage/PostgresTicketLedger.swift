@@ -13,6 +13,9 @@ public struct PostgresTicketLedger: StoreTicketLedger {
     /// are already stored (a loaded ticket carries only entries not yet written).
     private var loaded: [String: Ticket] = [:]
     private var written: [String: Int] = [:]
+    /// Counted once per transaction, then kept by `save`: the cluster-wide ticket lock this
+    /// ledger holds keeps every other writer out of the tickets table until it ends.
+    private var assignments: AssignmentTally?
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
 
@@ -47,13 +50,17 @@ public struct PostgresTicketLedger: StoreTicketLedger {
             .map { try $0.decode(String.self) }
     }
 
-    public func activeAssignments() throws -> [String: Int] {
+    public mutating func activeAssignments() throws -> [String: Int] {
+        if let assignments { return assignments.counts }
         // `assignee` and the condition match `tickets_active_assignee`: an index-only scan.
         let rows = try session.query("""
             SELECT assignee AS who, count(*) AS n FROM tickets
             WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') AND assignee IS NOT NULL GROUP BY 1
             """)
-        return Dictionary(try rows.map { (try $0.required("who", as: String.self), Int(try $0.required("n", as: Int64.self))) }, uniquingKeysWith: +)
+        let tally = AssignmentTally(counts: Dictionary(try rows.map { (try $0.required("who", as: String.self), Int(try $0.required("n", as: Int64.self))) },
+                                                       uniquingKeysWith: +))
+        assignments = tally
+        return tally.counts
     }
 
     public mutating func activeTickets(assignee: String) throws -> [Ticket] {
@@ -73,6 +80,11 @@ public struct PostgresTicketLedger: StoreTicketLedger {
     }
 
     public mutating func save(_ ticket: Ticket, nextDeadline: Int64?) throws {
+        if assignments != nil {
+            // What the row holds before this save (read once if this transaction has not yet).
+            let previous = try self.ticket(id: ticket.id)
+            assignments?.saved(ticket, over: previous)
+        }
         var body = ticket
         body.timeline = []
         let json = String(decoding: try encoder.encode(body), as: UTF8.self)

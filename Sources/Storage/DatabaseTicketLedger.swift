@@ -13,6 +13,9 @@ public struct DatabaseTicketLedger: StoreTicketLedger {
     private var loaded: [String: Ticket] = [:]
     private var written: [String: Int] = [:]
     private var lastNumber: Int?
+    /// Counted once per transaction, then kept by `save`: the write lock this ledger runs
+    /// under keeps every other writer out of the tickets table until it ends.
+    private var assignments: AssignmentTally?
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
 
@@ -47,13 +50,16 @@ public struct DatabaseTicketLedger: StoreTicketLedger {
         try String.fetchAll(db, sql: "SELECT id FROM tickets WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') ORDER BY id")
     }
 
-    public func activeAssignments() throws -> [String: Int] {
+    public mutating func activeAssignments() throws -> [String: Int] {
+        if let assignments { return assignments.counts }
         // Counted from the index alone; its expression and condition are repeated word for word.
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT json_extract(body, '$.assignee') AS who, count(*) AS n FROM tickets INDEXED BY \(GatewayDatabase.activeAssigneeIndex)
             WHERE state IN ('open', 'acknowledged', 'in_progress', 'pending') AND json_extract(body, '$.assignee') IS NOT NULL GROUP BY 1
             """))
-        return Dictionary(rows.map { ($0["who"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+        let tally = AssignmentTally(counts: Dictionary(rows.map { ($0["who"] as String, $0["n"] as Int) }, uniquingKeysWith: +))
+        assignments = tally
+        return tally.counts
     }
 
     public mutating func activeTickets(assignee: String) throws -> [Ticket] {
@@ -72,6 +78,11 @@ public struct DatabaseTicketLedger: StoreTicketLedger {
     }
 
     public mutating func save(_ ticket: Ticket, nextDeadline: Int64?) throws {
+        if assignments != nil {
+            // What the row holds before this save (read once if this transaction has not yet).
+            let previous = try self.ticket(id: ticket.id)
+            assignments?.saved(ticket, over: previous)
+        }
         var body = ticket
         body.timeline = []
         let json = String(decoding: try encoder.encode(body), as: UTF8.self)

@@ -129,8 +129,14 @@ public struct TicketDesk: Sendable {
 
     /// Warnings, breaches and transfers due by `nowMs`, in time order.
     public func timePassed(to nowMs: Int64, in ledger: inout some TicketLedger) throws -> [Happening] {
+        try timePassed(to: nowMs, limit: .max, in: &ledger)
+    }
+
+    /// The same for at most `limit` tickets, the first due in id order (the rest stay due for
+    /// the next call). No default argument: one beside an opened existential crashed swift 6.3.1.
+    public func timePassed(to nowMs: Int64, limit: Int, in ledger: inout some TicketLedger) throws -> [Happening] {
         var happenings: [Happening] = []
-        for id in try ledger.ticketsDue(by: nowMs) {
+        for id in try ledger.ticketsDue(by: nowMs).prefix(limit) {
             guard let ticket = try ledger.ticket(id: id) else { continue }
             var lifecycle = TicketLifecycle(resuming: ticket, settings: settings)
             // Deadline by deadline, so each warning carries the time it fell due.

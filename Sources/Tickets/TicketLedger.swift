@@ -27,6 +27,7 @@ public struct MemoryTicketLedger: TicketLedger, Sendable {
     /// The earliest of `deadlines`, so most clock ticks cost one comparison.
     private var earliestDeadline: Int64?
     private var nextNumber = 1
+    private var assignments = AssignmentTally()
 
     public init() {}
 
@@ -39,13 +40,7 @@ public struct MemoryTicketLedger: TicketLedger, Sendable {
         return deadlines.filter { $0.value <= nowMs }.keys.sorted()
     }
 
-    public func activeAssignments() -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for ticket in tickets.values where ticket.state.isActive {
-            if let assignee = ticket.assignee { counts[assignee, default: 0] += 1 }
-        }
-        return counts
-    }
+    public func activeAssignments() -> [String: Int] { assignments.counts }
 
     public func activeTickets(assignee: String) -> [Ticket] {
         tickets.values.filter { $0.state.isActive && $0.assignee == assignee }.sorted { $0.id < $1.id }
@@ -58,6 +53,7 @@ public struct MemoryTicketLedger: TicketLedger, Sendable {
 
     public mutating func save(_ ticket: Ticket, nextDeadline: Int64?) {
         let previous = deadlines[ticket.id]
+        assignments.saved(ticket, over: tickets[ticket.id])
         tickets[ticket.id] = ticket
         if let key = ticket.alertKey { latestByAlert[key] = ticket.id }
         deadlines[ticket.id] = nextDeadline

@@ -154,3 +154,40 @@ import Tickets
         #expect(try database.ticketHeatmap(openedFromMs: Self.t0, community: nil).map(\.tickets).reduce(0, +) == 3)
     }
 }
+
+/// The assignment counts a ledger keeps through one transaction (dispatch asks at every
+/// opening) agree with counting the stored rows afresh, whatever the saves in between did.
+@Suite struct AssignmentTallyStoreTests {
+    static func ticket(_ number: Int, assignee: String?, state: Ticket.State = .open) -> Ticket {
+        var ticket = Ticket(id: TicketNumber.id(number), rule: "smoke_alarm", device: "smoke-\(number)", deviceType: "smoke", community: "maple",
+                            building: "1", unit: "10\(number)", severity: "emergency", category: "fire", title: "Smoke", team: "grid",
+                            policy: SLAPolicy.defaults["emergency"]!, openedAt: TicketLedgerTests.t0, autoResolvable: false, lifeSafety: true)
+        ticket.assignee = assignee
+        ticket.state = state
+        return ticket
+    }
+
+    @Test(arguments: StoreKind.allCases) func theCountsFollowEverySaveOfTheTransaction(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "tally")
+        let database = test.store
+        defer { test.remove() }
+        // Stored before: one of Li's that the next transaction saves without reading it first.
+        try database.updateTickets { ledger in try ledger.save(Self.ticket(1, assignee: "li"), nextDeadline: nil) }
+        let inside = try database.updateTickets { ledger -> [[String: Int]] in
+            var seen = [try ledger.activeAssignments()]
+            try ledger.save(Self.ticket(2, assignee: "li"), nextDeadline: nil)
+            try ledger.save(Self.ticket(3, assignee: "wang"), nextDeadline: nil)
+            try ledger.save(Self.ticket(4, assignee: nil), nextDeadline: nil)
+            seen.append(try ledger.activeAssignments())
+            try ledger.save(Self.ticket(1, assignee: "li", state: .resolved), nextDeadline: nil)
+            try ledger.save(Self.ticket(2, assignee: "zhao"), nextDeadline: nil)
+            try ledger.save(Self.ticket(4, assignee: "wang", state: .pending), nextDeadline: nil)
+            try ledger.save(Self.ticket(3, assignee: "wang", state: .cancelled), nextDeadline: nil)
+            try ledger.save(Self.ticket(3, assignee: "wang", state: .cancelled), nextDeadline: nil)
+            seen.append(try ledger.activeAssignments())
+            return seen
+        }
+        #expect(inside == [["li": 1], ["li": 2, "wang": 1], ["zhao": 1, "wang": 1]])
+        #expect(try database.updateTickets { ledger in try ledger.activeAssignments() } == ["zhao": 1, "wang": 1], "counted afresh")
+    }
+}

@@ -1,0 +1,83 @@
+import Devices
+import Formats
+import Foundation
+import Gateway
+import GridDispatch
+import Logging
+import Rules
+import Storage
+import Synchronization
+import Testing
+import Tickets
+
+/// Many alerts at once (a community's devices silent together after an outage) through the
+/// live ticket office on both stores: worked off in bounded transactions, emergencies first,
+/// and dispatch still spreads the load, because each step's assignment counts follow its saves.
+@Suite struct TicketOfficeStormTests {
+    static let t0 = TicketLedgerTests.t0
+    static let minute: Int64 = 60_000
+    static let rulesYAML = """
+        rules:
+          - id: device_offline
+            match: {type: door}
+            absent: {for: 3 * interval}
+            severity: general
+          - id: fall
+            match: {type: wristband}
+            when: fall
+            severity: emergency
+            clear: manual
+        """
+    /// Three equally placed grid workers: the least busy goes each time.
+    static let roster = StaffRoster(members: ["li", "wang", "zhao"].map {
+        StaffMember(id: $0, name: $0, team: "grid", grids: ["G1"], base: GeoPoint(latitude: 31.23, longitude: 121.47)!)
+    })
+
+    static func rules() throws -> RuleSet {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-storm-\(UUID().uuidString).yaml").path
+        try rulesYAML.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var diagnostics = DiagnosticList()
+        let set = RuleFileParser.load(files: [path], catalog: RetentionFixture.catalog, tiers: ["general", "emergency"], diagnostics: &diagnostics)
+        #expect(!diagnostics.hasErrors, "\(diagnostics.items)")
+        return set
+    }
+
+    static func firing(_ rule: Rule, _ device: Device, at atMs: Int64) -> TicketOffice.Firing {
+        TicketOffice.Firing(event: AlertEvent(atMs: atMs, kind: .firing, ruleID: rule.id, deviceID: device.id, severity: rule.severity,
+                                              community: device.community, building: device.building),
+                            rule: rule, device: device)
+    }
+
+    @Test(arguments: StoreKind.allCases) func aStormIsWorkedOffInStepsEmergencyFirstAndSpreadEvenly(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "storm")
+        defer { test.remove() }
+        let rules = try Self.rules()
+        let offline = try #require(rules.rule(id: "device_offline")), fall = try #require(rules.rule(id: "fall"))
+        var desk = TicketLedgerTests.desk()
+        desk.dispatch = TicketDispatch(roll: FixedStaffRoll(roster: Self.roster, schedule: .everyoneOnDuty(Self.roster), timeZone: TicketLedgerTests.zone))
+        let bell = EventBell()
+        let commits = Atomic<Int>(0)
+        bell.onRing { commits.add(1, ordering: .relaxed) }
+        let office = TicketOffice(desk: desk, database: test.store, logger: Logger(label: "storm-test"), bell: bell, nowMs: { Self.t0 })
+        let doors = (1...450).map { Device(id: "door-\($0)", type: "door", community: "maple", building: "1", unit: "\($0)", grid: "G1") }
+        let band = Device(id: "band-1", type: "wristband", community: "maple", building: "2", unit: "201", grid: "G1")
+        // The fall comes last in the rules' output, as it would behind a tick of absences.
+        office.alertsHappened(doors.map { Self.firing(offline, $0, at: Self.t0) } + [Self.firing(fall, band, at: Self.t0)])
+
+        let tickets = try test.store.tickets(TicketFilter())
+        #expect(tickets.count == 451)
+        #expect(try test.store.ticket(id: "T-000001")?.rule == "fall", "the emergency opened first")
+        #expect(commits.load(ordering: .relaxed) == 3, "451 firings in steps of \(TicketOffice.ticketsPerTransaction)")
+        let load = try test.store.updateTickets { ledger in try ledger.activeAssignments() }
+        #expect(load.values.sorted() == [150, 150, 151], "\(load)")
+
+        // Half the general tier's 24 h response window later, every ticket's first warning is
+        // due at once: the clock works them off in steps too, and leaves none due.
+        commits.store(0, ordering: .relaxed)
+        office.timePassed(nowMs: Self.t0 + 13 * 60 * Self.minute)
+        #expect(try test.store.hasTicketsDue(by: Self.t0 + 13 * 60 * Self.minute) == false)
+        #expect(try test.store.tickets(TicketFilter()).filter { $0.severity == "general" }.allSatisfy { $0.escalationLevel == 1 })
+        #expect(commits.load(ordering: .relaxed) >= 3, "450 warnings in steps")
+    }
+}
