@@ -43,7 +43,7 @@ extension RuleEngine {
             guard let rule = ruleByID[ruleID], snapshot.fingerprints[rule.id] == rule.fingerprint,
                   let slot = tracks.index(forKey: deviceID) else { continue }
             let key = InstanceKey(rule: ruleID, device: deviceID)
-            instances[key] = instance
+            setInstance(instance, for: key)
             if let deadline = instance.nextDeadline(rule: timing(rule, track: tracks.values[slot])) { timers.schedule(key, at: deadline) }
         }
         for (id, track) in tracks {

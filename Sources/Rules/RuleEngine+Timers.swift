@@ -56,7 +56,7 @@ extension RuleEngine {
         guard instances[key]?.phase != .firing else { return [] }
         var instance = AlertInstance()
         _ = instance.fire(at: nowMs)
-        instances[key] = instance
+        setInstance(instance, for: key)
         return [event(.firing, rule: rule, track: track, at: nowMs, evidence: nil)]
     }
 
@@ -83,7 +83,7 @@ extension RuleEngine {
         let key = InstanceKey(rule: ruleID, device: device)
         guard var instance = instances[key], let rule = ruleByID[ruleID], let track = tracks[device] else { return events }
         if instance.resolve() == .resolved { events.append(event(.resolved, rule: rule, track: track, at: atMs, evidence: nil)) }
-        instances[key] = nil
+        setInstance(nil, for: key)
         if rule.absent != nil {
             // A person looked: the device gets a full silence period again from now.
             absenceResetMs[key] = atMs
@@ -120,6 +120,7 @@ extension RuleEngine {
                   let deadline = instance.nextDeadline(rule: timing(rule, track: track)) else { continue }
             timers.schedule(key, at: deadline)
         }
+        recountFiringSources()
     }
 
     /// Alerts currently firing, for tests and the API.

@@ -32,6 +32,11 @@ public struct RuleEngine: Sendable {
     /// do): working them out from the conditions for each of 100,000 devices was nearly half
     /// of registering them at start (perf).
     var windowsByType: [String: [String: Double]] = [:]
+    /// The `inhibit:` entries (their indices) each rule is the source of.
+    var inhibitionsBySource: [String: [Int]] = [:]
+    /// Per `inhibit:` entry, its source's firing alerts counted by join key
+    /// (`RuleEngine+Inhibition.swift`).
+    var firingSources: [[[String]: Int]] = []
     /// When a person last resolved an absence alert: the silence period restarts there.
     var absenceResetMs: [InstanceKey: Int64] = [:]
     /// Absence is not judged while our own broker link is down, nor until this long after it
@@ -55,6 +60,8 @@ public struct RuleEngine: Sendable {
         fieldsByType = [:]
         windowsByType = [:]
         ruleByID = ruleSet.rulesByID
+        inhibitionsBySource = Dictionary(grouping: ruleSet.inhibitions.indices) { ruleSet.inhibitions[$0].source }
+        firingSources = Array(repeating: [:], count: ruleSet.inhibitions.count)
         for (index, rule) in ruleSet.rules.enumerated() {
             for type in rule.match.type.map({ [$0] }) ?? catalog.names { rulesByType[type, default: []].append(index) }
         }
@@ -77,8 +84,10 @@ public struct RuleEngine: Sendable {
         let profile = DeviceProfile(device: device, reportingInterval: interval, attributes: attributes,
                                     windowSeconds: windows, deltaFields: fields.delta, readFields: fields.read,
                                     ruleIndices: rulesByType[device.type] ?? [])
-        if tracks[device.id] != nil {
-            tracks[device.id]?.replaceProfile(profile)
+        if let slot = tracks.index(forKey: device.id) {
+            let moved = !inhibitionsBySource.isEmpty && Self.labelsDiffer(tracks.values[slot].device, device)
+            tracks.values[slot].replaceProfile(profile)
+            if moved { recountFiringSources() }
         } else {
             tracks[device.id] = DeviceTrack(profile: profile)
         }
@@ -133,7 +142,7 @@ public struct RuleEngine: Sendable {
             let key = InstanceKey(rule: rule.id, device: track.device.id)
             if rule.absent != nil {
                 if let instance = instances[key], instance.phase == .firing {
-                    instances[key] = nil
+                    setInstance(nil, for: key)
                     events.append(event(.resolved, rule: rule, track: track, at: reading.atMs, evidence: reading.values))
                     // Back again: watch for the next silence.
                     scheduleAbsence(key)
@@ -172,10 +181,10 @@ public struct RuleEngine: Sendable {
 
     mutating func store(_ instance: AlertInstance, key: InstanceKey, rule: Rule, track: DeviceTrack, rearmAfterMs: Int64 = .min) {
         if instance.phase == .inactive && instance.occurrencesMs.isEmpty {
-            instances[key] = nil
+            setInstance(nil, for: key)
             return
         }
-        instances[key] = instance
+        setInstance(instance, for: key)
         if let deadline = instance.nextDeadline(rule: timing(rule, track: track)), deadline > rearmAfterMs { timers.schedule(key, at: deadline) }
     }
 
@@ -196,6 +205,11 @@ public struct RuleEngine: Sendable {
         return event
     }
 
+    /// Whether a device's new record moves it between the groups inhibition joins on.
+    static func labelsDiffer(_ old: Device, _ new: Device) -> Bool {
+        old.community != new.community || old.building != new.building
+    }
+
     /// A registered device, for turning its alerts into tickets.
     public func device(id: String) -> Device? { tracks[id]?.device }
 
@@ -210,16 +224,5 @@ public struct RuleEngine: Sendable {
     public func inhibitor(rule ruleID: String, device id: String) -> String? {
         guard let device = tracks[id]?.device else { return nil }
         return inhibitor(of: ruleID, device: device)
-    }
-
-    /// The firing source rule that inhibits `ruleID` for `device`, if any.
-    func inhibitor(of ruleID: String, device: Device) -> String? {
-        for inhibition in ruleSet.inhibitions where inhibition.targets.contains(ruleID) {
-            for (key, instance) in instances where key.rule == inhibition.source && instance.phase == .firing {
-                guard let other = tracks[key.device]?.device else { continue }
-                if inhibition.joins(other, device) { return inhibition.source }
-            }
-        }
-        return nil
     }
 }
