@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "GridDispatchTests", dependencies: ["GridDispatch", "Devices", "Formats"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "Tickets", "Formats"]),
         .testTarget(name: "WorkbooksTests", dependencies: ["Workbooks", "Indicators", "Tickets", "TestServers"]),
-        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices", "Formats"]),
+        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices", "Formats", "Simulation"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Journal", "TestServers", "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
                                                         .product(name: "Logging", package: "swift-log")]),

@@ -182,12 +182,16 @@ public struct InhibitRule: Sendable, Hashable {
 
     /// Whether a source firing on `source` holds back the target on `target`: they share
     /// every `equal` label (a building is only the same within one community).
-    public func joins(_ source: Device, _ target: Device) -> Bool {
-        equal.allSatisfy { label in
+    public func joins(_ source: Device, _ target: Device) -> Bool { joinKey(source) == joinKey(target) }
+
+    /// The values of the `equal` labels for `device`: a source and a target join when theirs
+    /// are the same (the engine counts firing sources by this key).
+    public func joinKey(_ device: Device) -> [String] {
+        equal.flatMap { label in
             switch label {
-            case "building": source.community == target.community && source.building == target.building
-            case "community": source.community == target.community
-            default: source.id == target.id
+            case "building": [device.community, device.building]
+            case "community": [device.community]
+            default: [device.id]
             }
         }
     }

@@ -5,22 +5,10 @@ import Devices
 /// lookup; it used to scan every alert instance, once per firing target, which made a tick
 /// where ten thousand devices fell silent at once quadratic (perf: 16 % of such a storm).
 extension RuleEngine {
-    /// The values of `inhibition`'s `equal` labels for `device`: a source and a target join
-    /// when theirs are the same (`InhibitRule.joins`).
-    static func joinKey(_ device: Device, _ inhibition: InhibitRule) -> [String] {
-        inhibition.equal.flatMap { label in
-            switch label {
-            case "building": [device.community, device.building]
-            case "community": [device.community]
-            default: [device.id]
-            }
-        }
-    }
-
     /// The firing source rule that inhibits `ruleID` for `device`, if any.
     func inhibitor(of ruleID: String, device: Device) -> String? {
         for (index, inhibition) in ruleSet.inhibitions.enumerated() where inhibition.targets.contains(ruleID) {
-            if firingSources[index][Self.joinKey(device, inhibition)] != nil { return inhibition.source }
+            if firingSources[index][inhibition.joinKey(device)] != nil { return inhibition.source }
         }
         return nil
     }
@@ -40,7 +28,7 @@ extension RuleEngine {
     }
 
     private mutating func countFiring(_ device: Device, inhibition index: Int, by change: Int) {
-        let joinKey = Self.joinKey(device, ruleSet.inhibitions[index])
+        let joinKey = ruleSet.inhibitions[index].joinKey(device)
         let count = (firingSources[index][joinKey] ?? 0) + change
         firingSources[index][joinKey] = count > 0 ? count : nil
     }

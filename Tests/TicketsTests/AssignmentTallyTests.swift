@@ -1,4 +1,5 @@
 import Foundation
+import Simulation
 import Testing
 import Tickets
 
@@ -8,7 +9,7 @@ import Tickets
 
     @Test func theMemoryLedgerCountsAsItsTicketsSayAfterEverySave() {
         var ledger = MemoryTicketLedger()
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 16)  // seeded: a failure replays the same saves
         let people: [String?] = ["li", "wang", "zhao", nil]
         let states: [Ticket.State] = [.open, .acknowledged, .inProgress, .pending, .resolved, .closed, .cancelled]
         for step in 0..<400 {
