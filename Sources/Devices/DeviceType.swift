@@ -40,6 +40,11 @@ public final class DeviceType: Sendable {
     /// Longest silence that is still healthy, in seconds (the device's keep-alive).
     public let heartbeat: Double
     public let fields: [String: Field]
+    /// `fields` as validation reads them, per message and field: a `Field` copied out of the
+    /// table retained and released its four strings and arrays each time.
+    let checks: [String: FieldCheck]
+    /// The fields `checks` point into, for an enum's values and the wording of a rejection.
+    let checkedFields: [Field]
     /// Longest time between two self-tests (`test: true` readings), in seconds; past it the
     /// device is due for an inspection. Nil: the type does not test itself.
     public let selfTestInterval: Double?
@@ -58,6 +63,20 @@ public final class DeviceType: Sendable {
         var table = Self.commonFields
         for field in fields { table[field.name] = field }
         self.fields = table
+        checkedFields = Array(table.values)
+        var checks: [String: FieldCheck] = [:]
+        for (index, field) in checkedFields.enumerated() {
+            checks[field.name] = FieldCheck(kind: field.kind, range: field.range, fieldIndex: index)
+        }
+        self.checks = checks
+    }
+
+    /// A declared field's kind and range, with nothing to retain when copied.
+    struct FieldCheck: Sendable {
+        let kind: ValueKind
+        let range: ClosedRange<Double>?
+        /// Its `Field` in `checkedFields`.
+        let fieldIndex: Int
     }
 
     /// Fields every type carries (docs/design.md §1.4): device time, per-device counter, battery.

@@ -22,7 +22,7 @@ extension PayloadDecoder {
         }
         var flags: [String] = []
         for (name, value) in values where name != "ts" && name != "seq" {
-            guard let field = type.fields[name], value != .null else { continue }
+            guard let field = type.checks[name], value != .null else { continue }
             switch (field.kind, value) {
             case (.bool, .bool), (.string, .string): break
             case (.number, .int), (.number, .double):
@@ -33,9 +33,10 @@ extension PayloadDecoder {
                 }
                 if let range = field.range, !range.contains(number) { flags.append("out_of_range:\(name)") }
             case let (.enum, .string(text)):
-                if !field.values.contains(text) { flags.append("unknown_value:\(name)") }
+                if !type.checkedFields[field.fieldIndex].values.contains(text) { flags.append("unknown_value:\(name)") }
             default:
-                let expected = field.kind == .enum ? "one of \(field.values.joined(separator: "/"))" : "a \(field.kind.rawValue)"
+                let values = type.checkedFields[field.fieldIndex].values
+                let expected = field.kind == .enum ? "one of \(values.joined(separator: "/"))" : "a \(field.kind.rawValue)"
                 return reject(.wrongType, "field '\(name)' must be \(expected), got \(value.kindName)", device.id)
             }
         }

@@ -141,7 +141,9 @@ public struct JSONParser {
     private mutating func number() throws(Failure) -> JSONValue {
         let start = index
         let isInteger = try scanNumber()
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        if let exact = Self.shortNumber(token, isInteger: isInteger) { return exact }
+        let text = String(decoding: token, as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text) else { throw .syntax(offset: start, "invalid number") }
         return .double(double)

@@ -6,11 +6,12 @@ extension RuleEngine {
         var events: [AlertEvent] = []
         while let (deadline, key) = timers.popDue(targetMs) {
             nowMs = max(nowMs, deadline)
-            guard let rule = ruleByID[key.rule], let track = tracks[key.device] else { continue }
+            guard let rule = ruleByID[key.rule], let slot = tracks.index(forKey: key.device) else { continue }
             if rule.absent != nil {
-                events += checkAbsence(key, rule: rule, track: track)
+                events += checkAbsence(key, rule: rule, slot: slot)
                 continue
             }
+            let track = tracks.values[slot]
             guard var instance = instances[key] else { continue }
             let timing = timing(rule, track: track)
             // A stale entry: the instance moved its deadline since this was queued.
@@ -34,20 +35,32 @@ extension RuleEngine {
     }
 
     /// When the silence of `key`'s device would count as absence.
+    /// Reads two of the track's fields in place: most absence timers find the device heard
+    /// from since, and copying its track to learn that (retaining its five tables) was most
+    /// of the timers' cost in a replay.
+    func absenceDeadline(_ key: InstanceKey, rule: Rule, slot: Dictionary<String, DeviceTrack>.Index) -> Int64? {
+        absenceDeadline(key, rule: rule, lastSeenMs: tracks.values[slot].lastSeenMs, reportingInterval: tracks.values[slot].reportingInterval)
+    }
+
+    /// The same for a track at hand (`/explain`).
     func absenceDeadline(_ key: InstanceKey, rule: Rule, track: DeviceTrack) -> Int64? {
+        absenceDeadline(key, rule: rule, lastSeenMs: track.lastSeenMs, reportingInterval: track.reportingInterval)
+    }
+
+    private func absenceDeadline(_ key: InstanceKey, rule: Rule, lastSeenMs: Int64?, reportingInterval: Double) -> Int64? {
         guard let silence = rule.absent else { return nil }
-        let heardOrWatched = max(track.lastSeenMs ?? linkUpSinceMs, linkUpSinceMs, absenceResetMs[key] ?? .min)
-        return heardOrWatched + silence.milliseconds(interval: track.reportingInterval)
+        let heardOrWatched = max(lastSeenMs ?? linkUpSinceMs, linkUpSinceMs, absenceResetMs[key] ?? .min)
+        return heardOrWatched + silence.milliseconds(interval: reportingInterval)
     }
 
     mutating func scheduleAbsence(_ key: InstanceKey) {
-        guard let rule = ruleByID[key.rule], let track = tracks[key.device],
-              let deadline = absenceDeadline(key, rule: rule, track: track) else { return }
+        guard let rule = ruleByID[key.rule], let slot = tracks.index(forKey: key.device),
+              let deadline = absenceDeadline(key, rule: rule, slot: slot) else { return }
         timers.schedule(key, at: deadline)
     }
 
-    private mutating func checkAbsence(_ key: InstanceKey, rule: Rule, track: DeviceTrack) -> [AlertEvent] {
-        guard linkUp, let deadline = absenceDeadline(key, rule: rule, track: track) else { return [] }
+    private mutating func checkAbsence(_ key: InstanceKey, rule: Rule, slot: Dictionary<String, DeviceTrack>.Index) -> [AlertEvent] {
+        guard linkUp, let deadline = absenceDeadline(key, rule: rule, slot: slot) else { return [] }
         if deadline > nowMs {
             // Heard from since this was queued: look again at the new deadline.
             timers.schedule(key, at: deadline)
@@ -57,7 +70,7 @@ extension RuleEngine {
         var instance = AlertInstance()
         _ = instance.fire(at: nowMs)
         setInstance(instance, for: key)
-        return [event(.firing, rule: rule, track: track, at: nowMs, evidence: nil)]
+        return [event(.firing, rule: rule, track: tracks.values[slot], at: nowMs, evidence: nil)]
     }
 
     /// Our own broker link went down or came back. While it is down nobody is judged absent;

@@ -103,6 +103,9 @@ import Testing
         #expect(layout.match("gridwatch/demo/door/door-1/status") == nil)
         #expect(layout.match("gridwatch/demo/door//telemetry") == nil)
         #expect(layout.match("gridwatch/demo/door/door-1/telemetry/extra") == nil)
+        // Every capture fills its own part, whatever the order of the segments.
+        let placed = try TopicLayout("site/{building}/{device}/{community}/{type}")
+        #expect(placed.match("site/b7/door-9/demo/door") == ["community": "demo", "type": "door", "device": "door-9", "building": "b7"])
         #expect(throws: TopicLayoutError.self) { try TopicLayout("gridwatch/{room}/{device}") }
         #expect(throws: TopicLayoutError.self) { try TopicLayout("gridwatch/+/{type}") }
     }
