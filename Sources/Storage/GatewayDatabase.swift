@@ -23,7 +23,6 @@ public final class GatewayDatabase: GatewayStore {
             // disk flush per batch.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // A file migrated by a newer gridwatch is refused, not half-understood.
@@ -32,13 +31,6 @@ public final class GatewayDatabase: GatewayStore {
         }
         if !readOnly { try Self.migrator.migrate(pool) }
     }
-
-    /// Log pages after which a commit copies the log into the database (SQLite's default is
-    /// 1,000). Each commit logs every page it changed, and a batch of readings from many devices
-    /// changes about a page of the reading index per device; between two checkpoints the same
-    /// hot pages are logged again and again, but a checkpoint copies each page once. Waiting for
-    /// more of the log copies fewer pages per reading and syncs the file less often.
-    static let checkpointPages = 8_192
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
