@@ -12,7 +12,7 @@ public struct TopicLayout: Sendable, Hashable {
     /// Per segment, which part a capture fills (`.device` for literals, never read).
     private let captureKinds: [TopicParts.Kind]
 
-    public static let captureNames: Set<String> = ["community", "type", "device", "building"]
+    public static let captureNames = Set(TopicParts.Kind.allCases.map(\.rawValue))
 
     /// Parses `pattern`; throws a message naming the problem.
     public init(_ pattern: String) throws(TopicLayoutError) {
@@ -36,8 +36,8 @@ public struct TopicLayout: Sendable, Hashable {
         }
         self.segments = segments
         captureKinds = segments.map { segment in
-            guard case let .capture(name) = segment else { return .device }
-            return TopicParts.Kind(rawValue: name) ?? .building
+            guard case let .capture(name) = segment, let kind = TopicParts.Kind(rawValue: name) else { return .device }
+            return kind
         }
     }
 
@@ -146,7 +146,7 @@ public struct TopicParts: Sendable, Hashable {
     public var building: String?
 
     /// The part a `{name}` segment fills.
-    enum Kind: String, Sendable {
+    enum Kind: String, Sendable, CaseIterable {
         case device, community, type, building
     }
 }

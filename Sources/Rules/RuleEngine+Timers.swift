@@ -59,6 +59,8 @@ extension RuleEngine {
         timers.schedule(key, at: deadline)
     }
 
+    /// `slot` stays valid throughout: nothing here adds or removes a track (`setInstance` only
+    /// reads them).
     private mutating func checkAbsence(_ key: InstanceKey, rule: Rule, slot: Dictionary<String, DeviceTrack>.Index) -> [AlertEvent] {
         guard linkUp, let deadline = absenceDeadline(key, rule: rule, slot: slot) else { return [] }
         if deadline > nowMs {

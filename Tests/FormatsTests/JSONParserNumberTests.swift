@@ -1,7 +1,7 @@
 import Formats
 import Testing
 
-/// Numbers worked out from their digits (`JSONParser+Numbers.swift`) against the standard
+/// Numbers worked out from their digits (`JSONParser.shortNumber`) against the standard
 /// library's `Int64(String)` and `Double(String)` (strtod), bit for bit, on edge cases and on
 /// 200,000 tokens drawn from a fixed seed.
 @Suite struct JSONParserNumberTests {
