@@ -124,7 +124,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Simulation"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Devices", "Formats"]),
