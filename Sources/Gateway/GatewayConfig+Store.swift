@@ -43,9 +43,10 @@ extension GatewayConfig {
     }
 
     /// Opens the configured store. `migrate` false: a command that only reads refuses a store
-    /// whose schema is behind instead of changing it.
-    public func openStore(migrate: Bool = true, logger: Logger = Logger(label: "gridwatch.store")) throws -> any GatewayStore {
-        guard let storageURL else { return try GatewayDatabase(path: databasePath) }
+    /// whose schema is behind instead of changing it. `running`: a gateway's ingest, whose
+    /// SQLite log is copied back on a thread of its own (`WALCheckpointer`).
+    public func openStore(migrate: Bool = true, running: Bool = false, logger: Logger = Logger(label: "gridwatch.store")) throws -> any GatewayStore {
+        guard let storageURL else { return try GatewayDatabase(path: databasePath, checkpoints: running ? WALCheckpointer.Settings() : nil) }
         return try PostgresStore(url: try PostgresURL(parsing: storageURL), password: try storagePassword(), instance: resolvedInstanceName,
                                  migrate: migrate, logger: logger)
     }

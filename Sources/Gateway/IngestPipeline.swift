@@ -177,8 +177,8 @@ public final class IngestPipeline: Sendable {
     /// bookkeeping that follows every commit. False when the pipeline has to stop.
     private func store(_ open: OpenBatch, readerPosition: UInt64, progress: inout Progress) -> Bool {
         let batch = open.batch
-        if !commit(batch) { return false }
-        if !open.events.isEmpty { onStored(open.events) }
+        // An emergency's commits (batch, alert events, ticket) leave the store's upkeep to the next.
+        guard open.urgent ? database.urgently({ commitAndAnnounce(open) }) : commitAndAnnounce(open) else { return false }
         staff?.board.record(batch.staffPositions)
         requests?.stored(batch)
         let backlog = Int(journal.endPosition - readerPosition)
@@ -196,6 +196,13 @@ public final class IngestPipeline: Sendable {
             journal.discard(before: readerPosition)
             progress.lastDiscard = readerPosition
         }
+        return true
+    }
+
+    /// Commits the batch, then hands its alert events on (stored, then the tickets they open).
+    private func commitAndAnnounce(_ open: OpenBatch) -> Bool {
+        if !commit(open.batch) { return false }
+        if !open.events.isEmpty { onStored(open.events) }
         return true
     }
 

@@ -36,7 +36,7 @@ public final class IngestService: Service, Sendable {
         self.logger = logger
         self.notifier = notifier
         statistics = IngestStatistics()
-        database = try config.openStore(logger: logger)
+        database = try config.openStore(running: true, logger: logger)
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let (inserted, updated, devices) = try database.loadInventory(setup.inventory, nowMs: nowMs)
         logger.info("inventory loaded", metadata: ["devices": "\(setup.inventory.count)", "new": "\(inserted)", "updated": "\(updated)"])

@@ -7,10 +7,14 @@ import GRDB
 public final class GatewayDatabase: GatewayStore {
     public let path: String
     let pool: DatabasePool
+    /// Copies the log on a thread of its own (a running gateway); nil: SQLite's own
+    /// checkpoint, inside the commit that passes 1,000 pages (short-lived commands).
+    public let checkpointer: WALCheckpointer?
     public var location: String { path }
 
-    /// Opens (creating when missing) and migrates the database at `path`.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// Opens (creating when missing) and migrates the database at `path`; with `checkpoints`,
+    /// the log is copied back by a `WALCheckpointer` with those settings.
+    public init(path: String, readOnly: Bool = false, checkpoints: WALCheckpointer.Settings? = nil) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -30,6 +34,26 @@ public final class GatewayDatabase: GatewayStore {
             throw StoreSchemaError(description: "the database \(path) has a newer schema than this gridwatch knows: upgrade gridwatch before using it")
         }
         if !readOnly { try Self.migrator.migrate(pool) }
+        if let checkpoints, !readOnly {
+            let checkpointer = try WALCheckpointer(path: path, settings: checkpoints)
+            pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+            self.checkpointer = checkpointer
+        } else {
+            checkpointer = nil
+        }
+    }
+
+    /// An emergency's commits do not start the log over (`WALCheckpointer.urgently`).
+    public func urgently<T>(_ body: () throws -> T) rethrows -> T {
+        guard let checkpointer else { return try body() }
+        return try checkpointer.urgently(body)
+    }
+
+    deinit {
+        guard let checkpointer else { return }
+        // The writer's hook holds the checkpointer unretained: taken off before it goes.
+        pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
+        checkpointer.stop()
     }
 
     static var migrator: DatabaseMigrator {

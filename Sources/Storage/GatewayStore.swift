@@ -21,6 +21,9 @@ public protocol GatewayStore: AnyObject, Sendable {
     func ingestTotals() throws -> IngestTotals
     /// Whether a write transaction can commit now (for `/readyz`); nil when it can.
     func checkWritable() -> String?
+    /// Runs `body`, an emergency's commits, with the store's own upkeep held back until after
+    /// it (SQLite: the log is not started over inside it; see `WALCheckpointer`).
+    func urgently<T>(_ body: () throws -> T) rethrows -> T
 
     // Devices
     @discardableResult
@@ -145,6 +148,9 @@ public protocol GatewayStore: AnyObject, Sendable {
 /// method with the requirement's own signature would call itself; so each overload here
 /// leaves out the last argument, and a call that names every argument reaches the store.
 extension GatewayStore {
+    /// A store with no upkeep in its commits (PostgreSQL) runs the body as it is.
+    public func urgently<T>(_ body: () throws -> T) rethrows -> T { try body() }
+
     public func devices(type: String? = nil, community: String? = nil) throws -> [StoredDevice] {
         try devices(type: type, community: community, building: nil, grid: nil)
     }

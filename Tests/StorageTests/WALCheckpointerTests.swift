@@ -1,0 +1,134 @@
+import Devices
+import Foundation
+import GRDB
+@testable import Storage
+import Testing
+
+/// The log copied back off the writer: the hand-over between the thread and the writer as a
+/// pure state machine, and on a real SQLite file, that the thread does the copying, the log
+/// starts over (so its file stays bounded) and nothing committed is lost.
+@Suite struct WALCheckpointerTests {
+    static let settings = WALCheckpointer.Settings(threadPages: 100, writerPages: 400)
+
+    @Test func theThreadIsWokenOnceThenTheWriterFinishesItsRound() {
+        var round = CheckpointRound(settings: Self.settings)
+        #expect(round.commitHappened(logPages: 99) == .none)
+        #expect(round.commitHappened(logPages: 100) == .wakeThread)
+        // Still copying: not woken twice.
+        #expect(round.commitHappened(logPages: 150) == .none)
+        round.threadFinished(copiedPages: 150)
+        #expect(round.commitHappened(logPages: 170) == .finishRound)
+        // The log started over.
+        #expect(round.commitHappened(logPages: 10) == .none)
+        #expect(round.commitHappened(logPages: 120) == .wakeThread)
+    }
+
+    @Test func aRoundThatCopiedNothingLeavesTheWriterAlone() {
+        var round = CheckpointRound(settings: Self.settings)
+        #expect(round.commitHappened(logPages: 100) == .wakeThread)
+        round.threadFinished(copiedPages: 0)
+        #expect(round.commitHappened(logPages: 130) == .wakeThread)
+    }
+
+    @Test func pastItsOwnLengthTheWriterCopiesAtEveryCommit() {
+        var round = CheckpointRound(settings: Self.settings)
+        #expect(round.commitHappened(logPages: 100) == .wakeThread)
+        #expect(round.commitHappened(logPages: 400) == .copyOnWriter)
+        #expect(round.commitHappened(logPages: 420) == .copyOnWriter)
+        round.threadFinished(copiedPages: 420)
+        #expect(round.commitHappened(logPages: 430) == .finishRound)
+    }
+
+    @Test func anEmergencysCommitsLeaveTheFinishToTheNextOrdinaryOne() {
+        var round = CheckpointRound(settings: Self.settings)
+        #expect(round.commitHappened(logPages: 100) == .wakeThread)
+        round.threadFinished(copiedPages: 100)
+        #expect(round.commitHappened(logPages: 110, urgent: true) == .none)
+        // Nor is the thread woken again for pages it has just copied.
+        #expect(round.commitHappened(logPages: 130, urgent: true) == .none)
+        #expect(round.commitHappened(logPages: 140) == .finishRound)
+        // The writer's own length still holds inside an emergency.
+        #expect(round.commitHappened(logPages: 400, urgent: true) == .copyOnWriter)
+    }
+
+    /// 2,000 commits of 20 readings from 200 devices each: ~30,000 log pages in all, so a log
+    /// that never started over would pass 100 MB.
+    static func commitBatches(to database: GatewayDatabase, count: Int) throws {
+        let devices = (0..<200).map { Device(id: String(format: "door-%03d", $0), type: "door", community: "demo") }
+        try database.upsertDevices(devices, source: "inventory", nowMs: 1)
+        for commit in 0..<count {
+            var batch = IngestBatch(journalPosition: UInt64(commit + 1))
+            batch.readings = (0..<20).map { index in
+                let ms = Int64(commit * 20 + index) * 100
+                return GatewayDatabaseTests.reading(devices[(commit * 20 + index) % devices.count].id, seq: Int64(commit * 20 + index), at: ms)
+            }
+            _ = try database.store(batch)
+        }
+    }
+
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gw-wal-\(UUID().uuidString).db").path
+    }
+
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    static func walBytes(_ path: String) -> Int64 {
+        (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int64) ?? 0
+    }
+
+    @Test func theThreadCopiesTheLogAndItStartsOver() throws {
+        let path = Self.temporaryPath()
+        defer { Self.remove(path) }
+        let database = try GatewayDatabase(path: path, checkpoints: WALCheckpointer.Settings(threadPages: 200, writerPages: 100_000))
+        try Self.commitBatches(to: database, count: 2000)
+        let tally = try #require(database.checkpointer).tally
+        #expect(tally.threadRounds > 0 && tally.writerFinishes > 0)
+        #expect(tally.writerFallbacks == 0)
+        // A log that started over is as long as one round's pages and what came meanwhile;
+        // 2,000 pages is far above that and far below the 30,000 written.
+        #expect(Self.walBytes(path) < 2000 * 4120, "log file of \(Self.walBytes(path)) bytes: it did not start over")
+        #expect(try database.ingestTotals().stored == 40_000)
+        #expect(try database.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+    }
+
+    @Test func commitsInsideUrgentlyDoNotFinishARound() throws {
+        let path = Self.temporaryPath()
+        defer { Self.remove(path) }
+        let database = try GatewayDatabase(path: path, checkpoints: WALCheckpointer.Settings(threadPages: 100, writerPages: 100_000))
+        let checkpointer = try #require(database.checkpointer)
+        let devices = (0..<50).map { Device(id: "door-\($0)", type: "door", community: "demo") }
+        try database.upsertDevices(devices, source: "inventory", nowMs: 1)
+        var position: UInt64 = 0
+        func commitOne() throws {
+            position += 1
+            var batch = IngestBatch(journalPosition: position)
+            batch.readings = devices.map { GatewayDatabaseTests.reading($0.id, seq: Int64(position), at: Int64(position) * 1000) }
+            _ = try database.store(batch)
+        }
+        // Commit until the thread is woken, then let it copy with nothing else committing.
+        while !checkpointer.roundState.threadBusy { try commitOne() }
+        let deadline = Date().addingTimeInterval(10)
+        while !checkpointer.roundState.finishWanted && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(checkpointer.roundState.finishWanted)
+        try database.urgently {
+            for _ in 0..<5 { try commitOne() }
+        }
+        #expect(checkpointer.tally.writerFinishes == 0 && checkpointer.roundState.finishWanted)
+        try commitOne()
+        #expect(checkpointer.tally.writerFinishes == 1 && !checkpointer.roundState.finishWanted)
+    }
+
+    @Test func withoutTheThreadTheWriterStillBoundsTheLog() throws {
+        let path = Self.temporaryPath()
+        defer { Self.remove(path) }
+        // The thread's length is never reached: the writer's own is.
+        let database = try GatewayDatabase(path: path, checkpoints: WALCheckpointer.Settings(threadPages: 1_000_000, writerPages: 300))
+        try Self.commitBatches(to: database, count: 2000)
+        let tally = try #require(database.checkpointer).tally
+        #expect(tally.threadRounds == 0 && tally.writerFallbacks > 0)
+        #expect(Self.walBytes(path) < 2000 * 4120)
+        #expect(try database.ingestTotals().stored == 40_000)
+    }
+}
