@@ -177,10 +177,9 @@ public final class IngestPipeline: Sendable {
     /// bookkeeping that follows every commit. False when the pipeline has to stop.
     private func store(_ open: OpenBatch, readerPosition: UInt64, progress: inout Progress) -> Bool {
         let batch = open.batch
-        // An emergency's commits (batch, alert events, ticket) leave the store's upkeep to the next.
+        // An emergency's commits (batch, alert events, tickets) leave the store's upkeep to the next.
         guard open.urgent ? database.urgently({ commitAndAnnounce(open) }) : commitAndAnnounce(open) else { return false }
         staff?.board.record(batch.staffPositions)
-        requests?.stored(batch)
         let backlog = Int(journal.endPosition - readerPosition)
         statistics.backlogBytes.store(backlog, ordering: .relaxed)
         if !progress.paused, backlog > maxBacklogBytes {
@@ -199,10 +198,12 @@ public final class IngestPipeline: Sendable {
         return true
     }
 
-    /// Commits the batch, then hands its alert events on (stored, then the tickets they open).
+    /// Commits the batch, then hands its alert events on (stored, then the tickets they open)
+    /// and its residents' requests (their tickets).
     private func commitAndAnnounce(_ open: OpenBatch) -> Bool {
         if !commit(open.batch) { return false }
         if !open.events.isEmpty { onStored(open.events) }
+        requests?.stored(open.batch)
         return true
     }
 

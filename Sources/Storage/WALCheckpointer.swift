@@ -56,6 +56,8 @@ public final class WALCheckpointer: Sendable {
     public init(path: String, settings: Settings) throws {
         self.settings = settings
         var configuration = Configuration()
+        // Not OFF: a checkpoint syncs the log before copying it and the file before the log may
+        // start over, and without those syncs a power cut could corrupt the file.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         connection = try DatabaseQueue(path: path, configuration: configuration)
         round = Mutex(CheckpointRound(settings: settings))
@@ -74,13 +76,14 @@ public final class WALCheckpointer: Sendable {
 
     /// Takes over the writer connection's checkpoints (SQLite's own automatic one included:
     /// a WAL hook replaces it).
-    public func install(on db: Database) {
+    func install(on db: Database) {
         sqlite3_wal_hook(db.sqliteConnection, walCommitted, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// Gives the writer back SQLite's automatic checkpoint; to be called before the
-    /// checkpointer goes away, since the hook holds it unretained.
-    public func uninstall(from db: Database) {
+    /// Gives the writer back SQLite's automatic checkpoint at its default 1,000 pages (which
+    /// replaces the hook); to be called before the checkpointer goes away, since the hook
+    /// holds it unretained.
+    func uninstall(from db: Database) {
         sqlite3_wal_autocheckpoint(db.sqliteConnection, 1000)
     }
 
@@ -93,9 +96,9 @@ public final class WALCheckpointer: Sendable {
         return try body()
     }
 
-    /// Ends the thread (after the round in progress, if any).
-    public func stop() {
-        stopping.store(true, ordering: .releasing)
+    /// Ends the thread (after the round in progress, if any); once.
+    func stop() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         wake.signal()
         finished.wait()
     }
@@ -121,9 +124,9 @@ public final class WALCheckpointer: Sendable {
         while true {
             wake.wait()
             if stopping.load(ordering: .acquiring) { return }
-            var copiedPages = 0
+            var backfilledPages = 0
             do {
-                copiedPages = try connection.inDatabase { db in
+                backfilledPages = try connection.inDatabase { db in
                     // A fresh connection learns that the file is in WAL mode only once it has
                     // read it; until then a checkpoint copies nothing and still succeeds.
                     _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
@@ -132,8 +135,8 @@ public final class WALCheckpointer: Sendable {
             } catch {
                 // Busy: the writer is copying (past `writerPages`); the next round tries again.
             }
-            if copiedPages > 0 { tallied.withLock { $0.threadRounds += 1 } }
-            round.withLock { $0.threadFinished(copiedPages: copiedPages) }
+            if backfilledPages > 0 { tallied.withLock { $0.threadRounds += 1 } }
+            round.withLock { $0.threadFinished(backfilledPages: backfilledPages) }
         }
     }
 }
@@ -147,10 +150,10 @@ private func walCommitted(_ context: UnsafeMutableRawPointer?, _ connection: Opa
     return SQLITE_OK
 }
 
-
 /// Who copies the write-ahead log next (see `WALCheckpointer`), fed by the writer's commits
 /// and the thread's rounds. Pure, so the hand-over is tested without a database.
 struct CheckpointRound: Sendable {
+    /// What the writer's hook does after a commit.
     enum Action: Equatable {
         case none
         /// The log passed the thread's length: the thread copies it.
@@ -167,34 +170,54 @@ struct CheckpointRound: Sendable {
     private(set) var threadBusy = false
     /// The thread has copied; the writer's next commit finishes the round.
     private(set) var finishWanted = false
+    /// The log's length at which the thread is woken next: after a finish that did not start
+    /// the log over (a reader still on it), only once it has grown as much again, so a held
+    /// log does not cost the writer two syncs every other commit.
+    private(set) var wakeAtPages: Int32
+    /// The log's length after the last commit: a shorter one means the log started over.
+    private(set) var lastLogPages: Int32 = 0
+    /// Times the log started over (for tests).
+    private(set) var restarts = 0
 
     init(settings: WALCheckpointer.Settings) {
         self.settings = settings
+        wakeAtPages = settings.threadPages
     }
 
     /// A commit happened; the log now holds `logPages` pages. `urgent`: an emergency's, which
     /// leaves finishing a round to the next commit.
     mutating func commitHappened(logPages: Int32, urgent: Bool = false) -> Action {
-        if finishWanted && !urgent {
+        if logPages < lastLogPages {
+            // Started over: the thread's round sufficed (nothing came in between), or a finish did.
+            restarts += 1
             finishWanted = false
-            return .finishRound
+            wakeAtPages = settings.threadPages
         }
+        lastLogPages = logPages
         if logPages >= settings.writerPages {
             // Copying on the writer finishes a round as well.
             finishWanted = false
             return .copyOnWriter
         }
-        if logPages >= settings.threadPages && !threadBusy && !finishWanted {
+        if finishWanted && !urgent {
+            finishWanted = false
+            wakeAtPages = logPages + settings.threadPages
+            return .finishRound
+        }
+        if logPages >= wakeAtPages && !threadBusy && !finishWanted {
             threadBusy = true
             return .wakeThread
         }
         return .none
     }
 
-    /// The thread's round ended; `copiedPages` is how much of the log is in the file now
-    /// (0: it copied nothing, busy or the log was empty).
-    mutating func threadFinished(copiedPages: Int) {
+    /// The thread's round ended with `backfilledPages` of the log in the file (SQLite's count;
+    /// 0: busy, nothing done).
+    mutating func threadFinished(backfilledPages: Int) {
         threadBusy = false
-        if copiedPages > 0 { finishWanted = true }
+        // All of the log as the last commit left it: the next transaction starts it over by
+        // itself. Commits during the round (or a reader holding some back): the writer copies
+        // the rest.
+        if backfilledPages > 0 && backfilledPages < Int(lastLogPages) { finishWanted = true }
     }
 }
