@@ -50,6 +50,9 @@ public final class WALCheckpointer: Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Callers inside `urgently`: while there are any, the writer does not finish a round.
     private let urgentCallers = Atomic<Int>(0)
+    /// Signalled at the end of each round once a test has set it: waits on the thread without
+    /// polling.
+    let roundEnded = Mutex<DispatchSemaphore?>(nil)
 
     /// Opens the thread's connection to the database at `path` (already in WAL mode) and
     /// starts the thread; `install(on:)` then hands the writer's commits to it.
@@ -60,6 +63,9 @@ public final class WALCheckpointer: Sendable {
         // start over, and without those syncs a power cut could corrupt the file.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         connection = try DatabaseQueue(path: path, configuration: configuration)
+        // A fresh connection learns that the file is in WAL mode only once it has read it;
+        // until then a checkpoint copies nothing and still succeeds. Once is enough.
+        _ = try connection.inDatabase { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
         round = Mutex(CheckpointRound(settings: settings))
         let thread = Thread { [self] in
             copyRounds()
@@ -126,17 +132,13 @@ public final class WALCheckpointer: Sendable {
             if stopping.load(ordering: .acquiring) { return }
             var backfilledPages = 0
             do {
-                backfilledPages = try connection.inDatabase { db in
-                    // A fresh connection learns that the file is in WAL mode only once it has
-                    // read it; until then a checkpoint copies nothing and still succeeds.
-                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
-                    return try db.checkpoint(.passive).checkpointedFrameCount
-                }
+                backfilledPages = try connection.inDatabase { db in try db.checkpoint(.passive).checkpointedFrameCount }
             } catch {
                 // Busy: the writer is copying (past `writerPages`); the next round tries again.
             }
             if backfilledPages > 0 { tallied.withLock { $0.threadRounds += 1 } }
             round.withLock { $0.threadFinished(backfilledPages: backfilledPages) }
+            roundEnded.withLock { $0 }?.signal()
         }
     }
 }

@@ -104,19 +104,26 @@ import Testing
         (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int64) ?? 0
     }
 
+    /// A fresh database with these settings after `commitBatches`' 2,000 commits, and its path.
+    static func afterCommits(_ settings: WALCheckpointer.Settings, _ check: (GatewayDatabase, String) throws -> Void) throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let database = try GatewayDatabase(path: path, checkpoints: settings)
+        try commitBatches(to: database, count: 2000)
+        try check(database, path)
+    }
+
     @Test func theThreadCopiesTheLogAndItStartsOver() throws {
-        let path = Self.temporaryPath()
-        defer { Self.remove(path) }
-        let database = try GatewayDatabase(path: path, checkpoints: WALCheckpointer.Settings(threadPages: 200, writerPages: 100_000))
-        try Self.commitBatches(to: database, count: 2000)
-        let tally = try #require(database.checkpointer).tally
-        #expect(tally.threadRounds > 0 && tally.writerFallbacks == 0)
-        #expect(try #require(database.checkpointer).roundState.restarts > 0)
-        // A log that starts over stays about one round's pages and what came meanwhile, far
-        // below the ~30,000 pages written (a slow disk can stretch a round, hence the margin).
-        #expect(Self.walBytes(path) < 10_000 * Self.frameBytes, "log file of \(Self.walBytes(path)) bytes: it did not start over")
-        #expect(try database.ingestTotals().stored == 40_000)
-        #expect(try database.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        try Self.afterCommits(WALCheckpointer.Settings(threadPages: 200, writerPages: 100_000)) { database, path in
+            let tally = try #require(database.checkpointer).tally
+            #expect(tally.threadRounds > 0 && tally.writerFallbacks == 0)
+            #expect(try #require(database.checkpointer).roundState.restarts > 0)
+            // A log that starts over stays about one round's pages and what came meanwhile, far
+            // below the ~30,000 pages written (a slow disk can stretch a round, hence the margin).
+            #expect(Self.walBytes(path) < 10_000 * Self.frameBytes, "log file of \(Self.walBytes(path)) bytes: it did not start over")
+            #expect(try database.ingestTotals().stored == 40_000)
+            #expect(try database.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        }
     }
 
     /// A reader holding an early snapshot keeps the thread from copying the whole log, so the
@@ -149,9 +156,11 @@ import Testing
         reader.start()
         reading.wait()
         defer { release.signal() }
+        let roundEnded = DispatchSemaphore(value: 0)
+        checkpointer.roundEnded.withLock { $0 = roundEnded }
+        // One round: the thread is woken once, and nothing commits until it has ended.
         while !(checkpointer.roundState.threadBusy || checkpointer.roundState.finishWanted) { try commitOne() }
-        let deadline = Date().addingTimeInterval(10)
-        while checkpointer.roundState.threadBusy && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        _ = roundEnded.wait(timeout: .now() + 10)
         #expect(checkpointer.roundState.finishWanted)
         let finishes = checkpointer.tally.writerFinishes
         try database.urgently {
@@ -166,14 +175,12 @@ import Testing
     }
 
     @Test func withoutTheThreadTheWriterStillBoundsTheLog() throws {
-        let path = Self.temporaryPath()
-        defer { Self.remove(path) }
         // The thread's length is never reached: the writer's own is.
-        let database = try GatewayDatabase(path: path, checkpoints: WALCheckpointer.Settings(threadPages: 1_000_000, writerPages: 300))
-        try Self.commitBatches(to: database, count: 2000)
-        let tally = try #require(database.checkpointer).tally
-        #expect(tally.threadRounds == 0 && tally.writerFallbacks > 0)
-        #expect(Self.walBytes(path) < 10_000 * Self.frameBytes)
-        #expect(try database.ingestTotals().stored == 40_000)
+        try Self.afterCommits(WALCheckpointer.Settings(threadPages: 1_000_000, writerPages: 300)) { database, path in
+            let tally = try #require(database.checkpointer).tally
+            #expect(tally.threadRounds == 0 && tally.writerFallbacks > 0)
+            #expect(Self.walBytes(path) < 10_000 * Self.frameBytes)
+            #expect(try database.ingestTotals().stored == 40_000)
+        }
     }
 }
