@@ -32,6 +32,8 @@ public final class GatewayMetrics: Sendable {
     private let openTickets = Mutex<[String: Gauge]>([:])
     let webhookPendingGauge: Gauge
     private let webhookDeliveries = Mutex<[String: Counter]>([:])
+    /// Made at the first scrape of a gateway on SQLite (PostgreSQL has no such log).
+    private let logCopies = Mutex<LogCopyCounters?>(nil)
 
     public init() {
         received = registry.makeCounter(name: "gridwatch_messages_received_total", help: "MQTT messages written to the journal")
@@ -94,6 +96,15 @@ public final class GatewayMetrics: Sendable {
                 gauges[type] = gauge
                 gauge.set(age)
             }
+        }
+    }
+
+    /// SQLite's log copies so far and the log file's size (`LogCopyCounters`).
+    func setLogCopies(_ tally: WALCheckpointer.Tally, fileBytes: Int64) {
+        logCopies.withLock { counters in
+            var advanced = counters ?? LogCopyCounters(registry: registry)
+            advanced.advance(to: tally, fileBytes: fileBytes)
+            counters = advanced
         }
     }
 

@@ -34,8 +34,8 @@ public final class IngestPipeline: Sendable {
     let staff: StaffIntake?
     /// Residents' requests: checked here, stored with the batch, then given their tickets.
     let requests: RequestIntake?
-    private let registry: Mutex<DeviceRegistry>
-    private let stopRequested = Atomic<Bool>(false)
+    let registry: Mutex<DeviceRegistry>
+    let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     public init(journal: Journal, database: any GatewayStore, decoder: PayloadDecoder, registry: DeviceRegistry,
@@ -127,6 +127,11 @@ public final class IngestPipeline: Sendable {
                     journal.waitForData(after: reader.position, timeout: .nanoseconds(Int(batchLingerNs - waitedNs)))
                     continue
                 }
+                if !stopping, database.commitsOnHold {
+                    // The store is finishing a copy of its log (a few ms): a commit now would spoil it.
+                    journal.waitForData(after: reader.position, timeout: .milliseconds(1))
+                    continue
+                }
                 open = nil
                 if !store(waiting, readerPosition: reader.position, progress: &progress) { return }
                 continue
@@ -145,7 +150,8 @@ public final class IngestPipeline: Sendable {
             // Let go of the open batch first: a second owner would make each append copy its arrays.
             open = nil
             add(entries, to: &filling, position: reader.position)
-            let due = filling.entryCount >= batchSize || DispatchTime.now().uptimeNanoseconds - filling.openedNs >= batchLingerNs
+            let lingered = DispatchTime.now().uptimeNanoseconds - filling.openedNs >= batchLingerNs
+            let due = filling.entryCount >= batchSize || (lingered && !database.commitsOnHold)
             if filling.urgent || due || stopping {
                 if !store(filling, readerPosition: reader.position, progress: &progress) { return }
             } else {
@@ -205,51 +211,6 @@ public final class IngestPipeline: Sendable {
         if !open.events.isEmpty { onStored(open.events) }
         requests?.stored(open.batch)
         return true
-    }
-
-    private func decode(_ entry: JournalEntry, into batch: inout IngestBatch, registry: inout DeviceRegistry) {
-        if let staff, staff.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, to: &batch, statistics: statistics) {
-            return
-        }
-        if let requests, requests.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, registry: registry,
-                                         to: &batch, statistics: statistics) {
-            return
-        }
-        let outcome = entry.payload.withUnsafeBufferPointer {
-            decoder.decode(topic: entry.topic, payload: $0, receivedAtMs: entry.receivedAtMs, registry: registry)
-        }
-        if let newDevice = batch.append(outcome, registry: &registry, statistics: statistics) {
-            logger.info("auto-registered device", metadata: ["device": "\(newDevice.id)", "type": "\(newDevice.type)"])
-        }
-    }
-
-    /// Stores a batch, retrying while the database is busy or briefly unwritable: the journal
-    /// keeps everything meanwhile, so waiting loses nothing.
-    private func commit(_ batch: IngestBatch) -> Bool {
-        var delay = 0.05
-        while true {
-            let started = DispatchTime.now().uptimeNanoseconds
-            do {
-                let result = try database.store(batch)
-                statistics.stored.add(result.stored, ordering: .relaxed)
-                statistics.duplicates.add(result.duplicates, ordering: .relaxed)
-                statistics.rejected.add(result.rejected, ordering: .relaxed)
-                statistics.batches.add(1, ordering: .relaxed)
-                let elapsed = DispatchTime.now().uptimeNanoseconds - started
-                statistics.lastCommitMicroseconds.store(Int(elapsed / 1000), ordering: .relaxed)
-                statistics.metrics.stored.increment(by: Int64(result.stored))
-                statistics.metrics.duplicates.increment(by: Int64(result.duplicates))
-                statistics.metrics.commitDuration.recordNanoseconds(Int64(elapsed))
-                statistics.pipelineFailure = nil
-                return true
-            } catch {
-                statistics.pipelineFailure = "database write failed: \(error)"
-                logger.error("storing a batch failed; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(delay)"])
-                if stopRequested.load(ordering: .acquiring) && delay > 2 { return false }
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 5)
-            }
-        }
     }
 
     private func fail(_ message: String) {

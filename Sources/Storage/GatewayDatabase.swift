@@ -49,6 +49,9 @@ public final class GatewayDatabase: GatewayStore {
         return try checkpointer.urgently(body)
     }
 
+    /// While the checkpointer's thread finishes a round (`WALCheckpointer.holdingCommits`).
+    public var commitsOnHold: Bool { checkpointer?.holdingCommits ?? false }
+
     deinit {
         guard let checkpointer else { return }
         // The writer's hook holds the checkpointer unretained: taken off before it goes.

@@ -24,6 +24,9 @@ public protocol GatewayStore: AnyObject, Sendable {
     /// Runs `body`, an emergency's commits, with the store's own upkeep held back until after
     /// it (SQLite: the log is not started over inside it; see `WALCheckpointer`).
     func urgently<T>(_ body: () throws -> T) rethrows -> T
+    /// True while the store's upkeep asks ordinary commits to wait a moment (SQLite: the
+    /// thread is finishing a copy of the log; see `WALCheckpointer`). An emergency's do not.
+    var commitsOnHold: Bool { get }
 
     // Devices
     @discardableResult
@@ -150,6 +153,9 @@ public protocol GatewayStore: AnyObject, Sendable {
 extension GatewayStore {
     /// A store with no upkeep in its commits (PostgreSQL) runs the body as it is.
     public func urgently<T>(_ body: () throws -> T) rethrows -> T { try body() }
+
+    /// A store whose upkeep needs no pause between commits (PostgreSQL) never holds them.
+    public var commitsOnHold: Bool { false }
 
     public func devices(type: String? = nil, community: String? = nil) throws -> [StoredDevice] {
         try devices(type: type, community: community, building: nil, grid: nil)

@@ -12,10 +12,11 @@ import Synchronization
 /// meanwhile waited for it.
 ///
 /// The log starts over only when a write transaction begins with every page copied, and
-/// commits follow each other too closely for another connection's checkpoint to leave that
-/// moment. So the writer finishes each round: at its first commit after the thread has copied
-/// the log, it copies the few pages committed meanwhile (in its commit hook, where SQLite's own
-/// checkpoint runs), and its next transaction starts the log over.
+/// commits follow each other too closely for a copy to end between two of them by chance. So
+/// each round is finished: the thread copies the pages committed during its round again while
+/// the ingest pipeline holds its ordinary commits back (`holdingCommits`; an emergency's go
+/// ahead), and should commits still land meanwhile, the writer's next ordinary commit copies
+/// the rest in its commit hook, where SQLite's own checkpoint runs (`CheckpointRound`).
 public final class WALCheckpointer: Sendable {
     /// When each side copies, in log pages (SQLite's default page is 4 KiB).
     public struct Settings: Sendable, Equatable {
@@ -26,24 +27,35 @@ public final class WALCheckpointer: Sendable {
         /// The length at which the writer copies the log itself at every commit, as SQLite's
         /// own checkpoint does: the thread has fallen behind, or a long read holds the log.
         public var writerPages: Int32
+        /// How many times the thread copies what was committed during its round before the
+        /// writer does it (0: the writer always finishes the round).
+        public var finishAttempts: Int
 
-        public init(threadPages: Int32 = 4096, writerPages: Int32 = 16384) {
+        public init(threadPages: Int32 = 4096, writerPages: Int32 = 16384, finishAttempts: Int = 3) {
             self.threadPages = threadPages
             self.writerPages = writerPages
+            self.finishAttempts = finishAttempts
         }
     }
 
-    /// Rounds so far, by who copied: the thread, the writer finishing a round, the writer
-    /// past `writerPages`.
+    /// Copies so far, by who made them: the thread's rounds, its finishing copies (and those
+    /// that took everything), the writer finishing a round, the writer past `writerPages`;
+    /// and the emergencies' sections (`urgently`).
     public struct Tally: Sendable, Equatable {
         public var threadRounds = 0
+        public var threadFinishAttempts = 0
+        public var threadFinishes = 0
         public var writerFinishes = 0
         public var writerFallbacks = 0
+        public var urgentSections = 0
+
+        public init() {}
     }
 
     let settings: Settings
+    private let path: String
     private let connection: DatabaseQueue
-    private let round: Mutex<CheckpointRound>
+    let round: Mutex<CheckpointRound>
     private let tallied = Mutex(Tally())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -58,6 +70,7 @@ public final class WALCheckpointer: Sendable {
     /// starts the thread; `install(on:)` then hands the writer's commits to it.
     public init(path: String, settings: Settings) throws {
         self.settings = settings
+        self.path = path
         var configuration = Configuration()
         // Not OFF: a checkpoint syncs the log before copying it and the file before the log may
         // start over, and without those syncs a power cut could corrupt the file.
@@ -76,6 +89,16 @@ public final class WALCheckpointer: Sendable {
     }
 
     public var tally: Tally { tallied.withLock { $0 } }
+
+    /// The size of the log file (`-wal`) now: SQLite reuses it from the start rather than
+    /// shrinking it, so this is its largest length since the file was opened.
+    public var logFileBytes: Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// The thread is finishing a round: an ordinary commit now would likely land during its
+    /// copy and leave it unfinished, so the ingest pipeline holds its batch a little longer.
+    public var holdingCommits: Bool { round.withLock { $0.holding } }
 
     /// Where the hand-over stands (for tests).
     var roundState: CheckpointRound { round.withLock { $0 } }
@@ -97,6 +120,7 @@ public final class WALCheckpointer: Sendable {
     /// finishing a round inside it: a finish syncs the log and the file, 6–12 ms here, and the
     /// first ordinary commit after it does that instead.
     public func urgently<T>(_ body: () throws -> T) rethrows -> T {
+        tallied.withLock { $0.urgentSections += 1 }
         urgentCallers.add(1, ordering: .relaxed)
         defer { urgentCallers.subtract(1, ordering: .relaxed) }
         return try body()
@@ -130,15 +154,31 @@ public final class WALCheckpointer: Sendable {
         while true {
             wake.wait()
             if stopping.load(ordering: .acquiring) { return }
+            copyRound()
+            roundEnded.withLock { $0 }?.signal()
+        }
+    }
+
+    /// One round: the log copied, then (ordinary commits held) what came in meanwhile.
+    private func copyRound() {
+        for attempt in 0... {
             var backfilledPages = 0
             do {
                 backfilledPages = try connection.inDatabase { db in try db.checkpoint(.passive).checkpointedFrameCount }
             } catch {
                 // Busy: the writer is copying (past `writerPages`); the next round tries again.
             }
-            if backfilledPages > 0 { tallied.withLock { $0.threadRounds += 1 } }
-            round.withLock { $0.threadFinished(backfilledPages: backfilledPages) }
-            roundEnded.withLock { $0 }?.signal()
+            let copied = round.withLock { $0.threadCopied(backfilledPages: backfilledPages, attempt: attempt) }
+            tallied.withLock { tally in
+                if attempt == 0 && backfilledPages > 0 { tally.threadRounds += 1 }
+                if attempt > 0 { tally.threadFinishAttempts += 1 }
+                if attempt > 0 && copied == .everything { tally.threadFinishes += 1 }
+            }
+            guard copied == .someLeftCopyAgain else { return }
+            if stopping.load(ordering: .acquiring) {
+                round.withLock { $0.threadStopped() }
+                return
+            }
         }
     }
 }
@@ -150,76 +190,4 @@ private func walCommitted(_ context: UnsafeMutableRawPointer?, _ connection: Opa
     guard let context else { return SQLITE_OK }
     Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(connection: connection, schema: schema, logPages: logPages)
     return SQLITE_OK
-}
-
-/// Who copies the write-ahead log next (see `WALCheckpointer`), fed by the writer's commits
-/// and the thread's rounds. Pure, so the hand-over is tested without a database.
-struct CheckpointRound: Sendable {
-    /// What the writer's hook does after a commit.
-    enum Action: Equatable {
-        case none
-        /// The log passed the thread's length: the thread copies it.
-        case wakeThread
-        /// The thread has copied the log: the writer copies what was committed meanwhile, so
-        /// that its next transaction starts the log over.
-        case finishRound
-        /// The log passed the writer's length: the writer copies it now, as SQLite would.
-        case copyOnWriter
-    }
-
-    let settings: WALCheckpointer.Settings
-    /// Woken, and not yet done.
-    private(set) var threadBusy = false
-    /// The thread has copied; the writer's next commit finishes the round.
-    private(set) var finishWanted = false
-    /// The log's length at which the thread is woken next: after a finish that did not start
-    /// the log over (a reader still on it), only once it has grown as much again, so a held
-    /// log does not cost the writer two syncs every other commit.
-    private(set) var wakeAtPages: Int32
-    /// The log's length after the last commit: a shorter one means the log started over.
-    private(set) var lastLogPages: Int32 = 0
-    /// Times the log started over (for tests).
-    private(set) var restarts = 0
-
-    init(settings: WALCheckpointer.Settings) {
-        self.settings = settings
-        wakeAtPages = settings.threadPages
-    }
-
-    /// A commit happened; the log now holds `logPages` pages. `urgent`: an emergency's, which
-    /// leaves finishing a round to the next commit.
-    mutating func commitHappened(logPages: Int32, urgent: Bool = false) -> Action {
-        if logPages < lastLogPages {
-            // Started over: the thread's round sufficed (nothing came in between), or a finish did.
-            restarts += 1
-            finishWanted = false
-            wakeAtPages = settings.threadPages
-        }
-        lastLogPages = logPages
-        if logPages >= settings.writerPages {
-            // Copying on the writer finishes a round as well.
-            finishWanted = false
-            return .copyOnWriter
-        }
-        if finishWanted && !urgent {
-            finishWanted = false
-            wakeAtPages = logPages + settings.threadPages
-            return .finishRound
-        }
-        if logPages >= wakeAtPages && !threadBusy && !finishWanted {
-            threadBusy = true
-            return .wakeThread
-        }
-        return .none
-    }
-
-    /// The thread's round ended with `backfilledPages` of the log in the file (SQLite's count;
-    /// 0: busy, nothing done).
-    mutating func threadFinished(backfilledPages: Int) {
-        threadBusy = false
-        // All of the log as the last commit left it: the next transaction starts it over by
-        // itself. Commits during the round (or a reader holding some back): the writer copies
-        // the rest.
-        if backfilledPages > 0 && backfilledPages < Int(lastLogPages) { finishWanted = true }
-    }
 }

@@ -5,7 +5,7 @@ import Foundation
 import Journal
 import Logging
 import Rules
-import Storage
+@testable import Storage
 import Synchronization
 import Testing
 import TestServers
@@ -20,12 +20,13 @@ import TestServers
         let batches = Mutex<[[AlertEvent]]>([])
     }
 
-    static func pipeline(in directory: String, linger: Double, published: Published) throws -> (IngestPipeline, Journal, GatewayDatabase) {
+    static func pipeline(in directory: String, linger: Double, published: Published,
+                         checkpoints: WALCheckpointer.Settings? = nil) throws -> (IngestPipeline, Journal, GatewayDatabase) {
         var diagnostics = DiagnosticList()
         let catalog = DeviceTypeCatalog.load(directory: repositoryRoot.appendingPathComponent("devices").path, diagnostics: &diagnostics)
         #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
         let devices = [Device(id: "door-1", type: "door", community: "demo"), Device(id: "smoke-1", type: "smoke", community: "demo")]
-        let database = try GatewayDatabase(path: directory + "/gw.db")
+        let database = try GatewayDatabase(path: directory + "/gw.db", checkpoints: checkpoints)
         _ = try database.upsertDevices(devices, source: "inventory", nowMs: 0)
         let journal = try Journal(directory: directory + "/journal")
         let decoder = PayloadDecoder(telemetry: try TopicLayout("gridwatch/{community}/{type}/{device}/telemetry"), status: nil, catalog: catalog)
@@ -95,6 +96,37 @@ import TestServers
         Self.append(journal, device: "door-1", type: "door", seq: 2)
         #expect(try eventually(timeout: 10) { try database.readingCount() == 2 })
         #expect(eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 2 })
+        #expect(pipeline.drainAndStop(timeout: 10))
+    }
+
+    /// An alarm's batch runs `urgently` (the writer leaves the log's upkeep to the next
+    /// commit), and while the checkpointer's thread finishes a round, ordinary batches wait
+    /// for it and an alarm's does not.
+    @Test func anAlarmsBatchIsUrgentAndOrdinaryOnesWaitWhileTheLogIsFinished() throws {
+        let directory = try TestPaths.temporaryDirectory("ingest-hold")
+        defer { TestPaths.removeScratch(directory) }
+        let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 0, published: Published(),
+                                                              checkpoints: WALCheckpointer.Settings())
+        let checkpointer = try #require(database.checkpointer)
+        try pipeline.start()
+        Self.append(journal, device: "door-1", type: "door", seq: 1)
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 1 })
+        #expect(checkpointer.tally.urgentSections == 0, "an ordinary batch is no emergency")
+
+        // As the thread does while it copies what came in during its round.
+        checkpointer.round.withLock { $0.holding = true }
+        Self.append(journal, device: "door-1", type: "door", seq: 2)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try database.readingCount() == 1, "an ordinary batch waits for the copy")
+        Self.append(journal, device: "smoke-1", type: "smoke", seq: 3)
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 3 }, "an alarm does not, and takes the waiting reading along")
+        #expect(checkpointer.tally.urgentSections == 1)
+        Self.append(journal, device: "door-1", type: "door", seq: 4)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try database.readingCount() == 3)
+        checkpointer.round.withLock { $0.holding = false }
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 4 }, "stored once the copy is done")
+        #expect(checkpointer.tally.urgentSections == 1)
         #expect(pipeline.drainAndStop(timeout: 10))
     }
 }

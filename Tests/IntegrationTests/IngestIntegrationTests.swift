@@ -40,6 +40,11 @@ import Testing
         #expect(metrics.contains("gridwatch_broker_connected 1"))
         #expect(metrics.contains("gridwatch_rule_evaluations_total \(total)"), "\(metrics)")
         #expect(metrics.contains("gridwatch_newest_reading_age_seconds{type=\"wristband\"}"), "\(metrics)")
+        // A running gateway copies SQLite's log on a thread of its own (WALCheckpointer): its
+        // copies are counted and the log file's size shown.
+        #expect(metrics.contains("gridwatch_sqlite_log_copies_total{by=\"thread_round\"} "), "\(metrics)")
+        let logBytes = metrics.split(separator: "\n").first { $0.hasPrefix("gridwatch_sqlite_log_bytes ") }
+        #expect(logBytes.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 > 0 } == true, "\(metrics)")
 
         // SIGTERM drains and exits 0.
         #expect(gateway.terminate() == 0, "\(gateway.process?.log ?? "")")

@@ -11,25 +11,49 @@ import Testing
 @Suite struct WALCheckpointerTests {
     static let settings = WALCheckpointer.Settings(threadPages: 100, writerPages: 400)
 
-    @Test func theThreadIsWokenOnceThenTheWriterFinishesItsRound() {
+    @Test func theThreadIsWokenOnceAndFinishesItsOwnRound() {
         var round = CheckpointRound(settings: Self.settings)
         #expect(round.commitHappened(logPages: 99) == .none)
         #expect(round.commitHappened(logPages: 100) == .wakeThread)
         // Still copying: not woken twice.
         #expect(round.commitHappened(logPages: 150) == .none)
-        // Commits came in during the round: the writer copies them.
-        round.threadFinished(backfilledPages: 100)
-        #expect(round.commitHappened(logPages: 170) == .finishRound)
-        // The log started over.
+        // Commits came in during the copy: the thread copies again, ordinary commits held.
+        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftCopyAgain)
+        #expect(round.holding && round.threadBusy)
+        // An emergency's commit went ahead meanwhile; the copy after it took all.
+        #expect(round.commitHappened(logPages: 160, urgent: true) == .none)
+        #expect(round.threadCopied(backfilledPages: 160, attempt: 1) == .everything)
+        #expect(!round.holding && !round.threadBusy && !round.finishWanted)
+        // The next transaction started the log over.
         #expect(round.commitHappened(logPages: 10) == .none)
         #expect(round.restarts == 1)
         #expect(round.commitHappened(logPages: 120) == .wakeThread)
     }
 
+    @Test func whatTheThreadCouldNotFinishTheWritersNextOrdinaryCommitDoes() {
+        var settings = Self.settings
+        settings.finishAttempts = 2
+        var round = CheckpointRound(settings: settings)
+        #expect(round.commitHappened(logPages: 100) == .wakeThread)
+        #expect(round.commitHappened(logPages: 150) == .none)
+        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftCopyAgain)
+        #expect(round.commitHappened(logPages: 170, urgent: true) == .none)
+        #expect(round.threadCopied(backfilledPages: 150, attempt: 1) == .someLeftCopyAgain)
+        #expect(round.commitHappened(logPages: 180, urgent: true) == .none)
+        #expect(round.threadCopied(backfilledPages: 170, attempt: 2) == .someLeftForTheWriter)
+        #expect(!round.holding && !round.threadBusy && round.finishWanted)
+        // An emergency's commit leaves it to the next ordinary one.
+        #expect(round.commitHappened(logPages: 190, urgent: true) == .none)
+        #expect(round.commitHappened(logPages: 200) == .finishRound)
+        #expect(round.commitHappened(logPages: 3) == .none)
+        #expect(round.restarts == 1)
+    }
+
     @Test func aRoundThatCopiedEverythingLeavesTheStartOverToTheNextTransaction() {
         var round = CheckpointRound(settings: Self.settings)
         #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        round.threadFinished(backfilledPages: 100)
+        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .everything)
+        #expect(!round.holding)
         #expect(round.commitHappened(logPages: 4) == .none)
         #expect(round.restarts == 1)
     }
@@ -37,20 +61,28 @@ import Testing
     @Test func aRoundThatCopiedNothingLeavesTheWriterAlone() {
         var round = CheckpointRound(settings: Self.settings)
         #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        round.threadFinished(backfilledPages: 0)
+        #expect(round.threadCopied(backfilledPages: 0, attempt: 0) == .nothing)
+        #expect(!round.holding && !round.finishWanted)
         #expect(round.commitHappened(logPages: 130) == .wakeThread)
     }
 
     @Test func aLogHeldByAReaderIsCopiedAgainOnlyOnceItHasGrownAsMuchAgain() {
-        var round = CheckpointRound(settings: Self.settings)
+        var settings = Self.settings
+        settings.finishAttempts = 0
+        var round = CheckpointRound(settings: settings)
         #expect(round.commitHappened(logPages: 100) == .wakeThread)
         #expect(round.commitHappened(logPages: 150) == .none)
-        round.threadFinished(backfilledPages: 120)
+        #expect(round.threadCopied(backfilledPages: 120, attempt: 0) == .someLeftForTheWriter)
         #expect(round.commitHappened(logPages: 160) == .finishRound)
         // The reader kept the log from starting over: no round per commit meanwhile.
         #expect(round.commitHappened(logPages: 170) == .none)
         #expect(round.commitHappened(logPages: 259) == .none)
         #expect(round.commitHappened(logPages: 260) == .wakeThread)
+        // Nor after the thread took all of it and the log still did not start over.
+        #expect(round.threadCopied(backfilledPages: 260, attempt: 0) == .everything)
+        #expect(round.commitHappened(logPages: 270) == .none)
+        #expect(round.commitHappened(logPages: 359) == .none)
+        #expect(round.commitHappened(logPages: 360) == .wakeThread)
         #expect(round.restarts == 0)
     }
 
@@ -63,23 +95,37 @@ import Testing
         #expect(round.restarts == 1)
     }
 
-    @Test func anEmergencysCommitsLeaveTheFinishToTheNextOrdinaryOne() {
-        var round = CheckpointRound(settings: Self.settings)
+    @Test func anEmergencysCommitsLeaveTheWritersFinishToTheNextOrdinaryOne() {
+        var settings = Self.settings
+        settings.finishAttempts = 0
+        var round = CheckpointRound(settings: settings)
         #expect(round.commitHappened(logPages: 100) == .wakeThread)
         #expect(round.commitHappened(logPages: 110) == .none)
-        round.threadFinished(backfilledPages: 100)
+        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftForTheWriter)
         #expect(round.commitHappened(logPages: 120, urgent: true) == .none)
         // Nor is the thread woken again for pages it has just copied.
         #expect(round.commitHappened(logPages: 130, urgent: true) == .none)
         #expect(round.commitHappened(logPages: 140) == .finishRound)
     }
 
+    @Test func theThreadStoppingMidRoundHoldsNothing() {
+        var round = CheckpointRound(settings: Self.settings)
+        #expect(round.commitHappened(logPages: 100) == .wakeThread)
+        #expect(round.commitHappened(logPages: 110) == .none)
+        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftCopyAgain)
+        round.threadStopped()
+        #expect(!round.holding && !round.threadBusy)
+    }
+
     /// 2,000 commits of 20 readings from 200 devices each: ~30,000 log pages in all, so a log
     /// that never started over would pass 100 MB.
-    static func commitBatches(to database: GatewayDatabase, count: Int) throws {
+    /// `honouringHolds`: each commit waits while the thread finishes a round, as the ingest
+    /// pipeline's ordinary batches do.
+    static func commitBatches(to database: GatewayDatabase, count: Int, honouringHolds: Bool) throws {
         let devices = (0..<200).map { Device(id: String(format: "door-%03d", $0), type: "door", community: "demo") }
         try database.upsertDevices(devices, source: "inventory", nowMs: 1)
         for commit in 0..<count {
+            while honouringHolds && database.commitsOnHold { usleep(100) }
             var batch = IngestBatch(journalPosition: UInt64(commit + 1))
             batch.readings = (0..<20).map { index in
                 let ms = Int64(commit * 20 + index) * 100
@@ -105,18 +151,37 @@ import Testing
     }
 
     /// A fresh database with these settings after `commitBatches`' 2,000 commits, and its path.
-    static func afterCommits(_ settings: WALCheckpointer.Settings, _ check: (GatewayDatabase, String) throws -> Void) throws {
+    static func afterCommits(_ settings: WALCheckpointer.Settings, honouringHolds: Bool = true,
+                             _ check: (GatewayDatabase, String) throws -> Void) throws {
         let path = temporaryPath()
         defer { remove(path) }
         let database = try GatewayDatabase(path: path, checkpoints: settings)
-        try commitBatches(to: database, count: 2000)
+        try commitBatches(to: database, count: 2000, honouringHolds: honouringHolds)
         try check(database, path)
     }
 
-    @Test func theThreadCopiesTheLogAndItStartsOver() throws {
+    /// Commits that wait while a round is finished leave the thread all of the copying: at
+    /// most one commit (begun before the hold) lands during a finishing copy, so the next one
+    /// takes the rest.
+    @Test func theThreadCopiesTheLogAndFinishesItsRoundsAndTheLogStartsOver() throws {
         try Self.afterCommits(WALCheckpointer.Settings(threadPages: 200, writerPages: 100_000)) { database, path in
             let tally = try #require(database.checkpointer).tally
-            #expect(tally.threadRounds > 0 && tally.writerFallbacks == 0)
+            #expect(tally.threadRounds > 0 && tally.threadFinishes > 0)
+            #expect(tally.writerFinishes == 0 && tally.writerFallbacks == 0, "\(tally)")
+            #expect(try #require(database.checkpointer).roundState.restarts > 0)
+            #expect(Self.walBytes(path) < 10_000 * Self.frameBytes, "log file of \(Self.walBytes(path)) bytes: it did not start over")
+            #expect(try database.ingestTotals().stored == 40_000)
+            #expect(try database.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        }
+    }
+
+    /// Without the thread's finishing copies (or with commits that do not wait for them) the
+    /// writer finishes the rounds, and the log starts over all the same.
+    @Test func theWriterFinishesTheRoundsWhenTheThreadDoesNot() throws {
+        let settings = WALCheckpointer.Settings(threadPages: 200, writerPages: 100_000, finishAttempts: 0)
+        try Self.afterCommits(settings, honouringHolds: false) { database, path in
+            let tally = try #require(database.checkpointer).tally
+            #expect(tally.threadRounds > 0 && tally.threadFinishAttempts == 0 && tally.writerFallbacks == 0)
             #expect(try #require(database.checkpointer).roundState.restarts > 0)
             // A log that starts over stays about one round's pages and what came meanwhile, far
             // below the ~30,000 pages written (a slow disk can stretch a round, hence the margin).
@@ -127,7 +192,8 @@ import Testing
     }
 
     /// A reader holding an early snapshot keeps the thread from copying the whole log, so the
-    /// round always leaves the writer something to finish, whatever the threads' timing. The
+    /// round (and each of the thread's attempts to finish it) always leaves the writer
+    /// something to finish, whatever the threads' timing. The
     /// thread's length is far above what the migrations and the first commit log, so no round
     /// runs before the reader holds its snapshot.
     @Test func commitsInsideUrgentlyDoNotFinishARound() throws {
@@ -162,10 +228,14 @@ import Testing
         while !(checkpointer.roundState.threadBusy || checkpointer.roundState.finishWanted) { try commitOne() }
         _ = roundEnded.wait(timeout: .now() + 10)
         #expect(checkpointer.roundState.finishWanted)
+        // The thread tried to finish the round itself, and could not: the reader holds the log.
+        #expect(checkpointer.tally.threadFinishAttempts == 3 && checkpointer.tally.threadFinishes == 0)
+        #expect(!checkpointer.holdingCommits)
         let finishes = checkpointer.tally.writerFinishes
         try database.urgently {
             for _ in 0..<3 { try commitOne() }
         }
+        #expect(checkpointer.tally.urgentSections == 1)
         #expect(checkpointer.tally.writerFinishes == finishes && checkpointer.roundState.finishWanted)
         try commitOne()
         #expect(checkpointer.tally.writerFinishes == finishes + 1 && !checkpointer.roundState.finishWanted)
@@ -176,7 +246,7 @@ import Testing
 
     @Test func withoutTheThreadTheWriterStillBoundsTheLog() throws {
         // The thread's length is never reached: the writer's own is.
-        try Self.afterCommits(WALCheckpointer.Settings(threadPages: 1_000_000, writerPages: 300)) { database, path in
+        try Self.afterCommits(WALCheckpointer.Settings(threadPages: 1_000_000, writerPages: 300), honouringHolds: false) { database, path in
             let tally = try #require(database.checkpointer).tally
             #expect(tally.threadRounds == 0 && tally.writerFallbacks > 0)
             #expect(Self.walBytes(path) < 10_000 * Self.frameBytes)

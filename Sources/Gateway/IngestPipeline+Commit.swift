@@ -1,0 +1,53 @@
+import Devices
+import Dispatch
+import Foundation
+import Journal
+import Storage
+
+/// Each journal entry decoded into the batch, and the batch's commit with its retries.
+extension IngestPipeline {
+    func decode(_ entry: JournalEntry, into batch: inout IngestBatch, registry: inout DeviceRegistry) {
+        if let staff, staff.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, to: &batch, statistics: statistics) {
+            return
+        }
+        if let requests, requests.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, registry: registry,
+                                         to: &batch, statistics: statistics) {
+            return
+        }
+        let outcome = entry.payload.withUnsafeBufferPointer {
+            decoder.decode(topic: entry.topic, payload: $0, receivedAtMs: entry.receivedAtMs, registry: registry)
+        }
+        if let newDevice = batch.append(outcome, registry: &registry, statistics: statistics) {
+            logger.info("auto-registered device", metadata: ["device": "\(newDevice.id)", "type": "\(newDevice.type)"])
+        }
+    }
+
+    /// Stores a batch, retrying while the database is busy or briefly unwritable: the journal
+    /// keeps everything meanwhile, so waiting loses nothing.
+    func commit(_ batch: IngestBatch) -> Bool {
+        var delay = 0.05
+        while true {
+            let started = DispatchTime.now().uptimeNanoseconds
+            do {
+                let result = try database.store(batch)
+                statistics.stored.add(result.stored, ordering: .relaxed)
+                statistics.duplicates.add(result.duplicates, ordering: .relaxed)
+                statistics.rejected.add(result.rejected, ordering: .relaxed)
+                statistics.batches.add(1, ordering: .relaxed)
+                let elapsed = DispatchTime.now().uptimeNanoseconds - started
+                statistics.lastCommitMicroseconds.store(Int(elapsed / 1000), ordering: .relaxed)
+                statistics.metrics.stored.increment(by: Int64(result.stored))
+                statistics.metrics.duplicates.increment(by: Int64(result.duplicates))
+                statistics.metrics.commitDuration.recordNanoseconds(Int64(elapsed))
+                statistics.pipelineFailure = nil
+                return true
+            } catch {
+                statistics.pipelineFailure = "database write failed: \(error)"
+                logger.error("storing a batch failed; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(delay)"])
+                if stopRequested.load(ordering: .acquiring) && delay > 2 { return false }
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+}
