@@ -99,11 +99,12 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    /// SQLite's log copies so far and the log file's size (`LogCopyCounters`).
-    func setLogCopies(_ tally: WALCheckpointer.Tally, fileBytes: Int64) {
+    /// SQLite's log copies so far and the log file's size (`LogCopyCounters`). The tally is
+    /// read under the lock: two scrapes at once then cannot count down (a counter refuses).
+    func setLogCopies(_ tally: () -> WALCheckpointer.Tally, fileBytes: Int64) {
         logCopies.withLock { counters in
             var advanced = counters ?? LogCopyCounters(registry: registry)
-            advanced.advance(to: tally, fileBytes: fileBytes)
+            advanced.advance(to: tally(), fileBytes: fileBytes)
             counters = advanced
         }
     }

@@ -22,6 +22,10 @@ public final class IngestPipeline: Sendable {
     /// each time round, stays busy, and an alarm queues behind those commits.
     let batchLingerNs: UInt64
     let maxBacklogBytes: Int
+    /// The longest an ordinary batch waits past its linger for the store's upkeep
+    /// (`GatewayStore.commitsOnHold`): a copy's syncs take a few ms here, but on a slow card
+    /// they can take hundreds, and then the writer finishes the copy as SQLite would.
+    let maxHoldNs: UInt64
     /// Called with true when the backlog passes its bound and false once it has halved.
     let onBackpressure: @Sendable (Bool) -> Void
     /// Called on the ingest thread with each decoded slice of readings, in receive order, before
@@ -34,12 +38,13 @@ public final class IngestPipeline: Sendable {
     let staff: StaffIntake?
     /// Residents' requests: checked here, stored with the batch, then given their tickets.
     let requests: RequestIntake?
-    let registry: Mutex<DeviceRegistry>
+    private let registry: Mutex<DeviceRegistry>
     let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     public init(journal: Journal, database: any GatewayStore, decoder: PayloadDecoder, registry: DeviceRegistry,
-                statistics: IngestStatistics, logger: Logger, batchSize: Int, batchLinger: Double = 0, maxBacklogBytes: Int,
+                statistics: IngestStatistics, logger: Logger, batchSize: Int, batchLinger: Double = 0, maxHold: Double = 0.05,
+                maxBacklogBytes: Int,
                 onBackpressure: @escaping @Sendable (Bool) -> Void,
                 onDecoded: @escaping @Sendable ([Reading], [Device]) -> [AlertEvent] = { _, _ in [] },
                 onStored: @escaping @Sendable ([AlertEvent]) -> Void = { _ in },
@@ -52,6 +57,7 @@ public final class IngestPipeline: Sendable {
         self.logger = logger
         self.batchSize = batchSize
         batchLingerNs = UInt64(max(batchLinger, 0) * 1e9)
+        maxHoldNs = UInt64(max(maxHold, 0) * 1e9)
         self.maxBacklogBytes = maxBacklogBytes
         self.onBackpressure = onBackpressure
         self.onDecoded = onDecoded
@@ -127,8 +133,8 @@ public final class IngestPipeline: Sendable {
                     journal.waitForData(after: reader.position, timeout: .nanoseconds(Int(batchLingerNs - waitedNs)))
                     continue
                 }
-                if !stopping, database.commitsOnHold {
-                    // The store is finishing a copy of its log (a few ms): a commit now would spoil it.
+                if !stopping, waitedNs < batchLingerNs + maxHoldNs, database.commitsOnHold {
+                    // The store is finishing a copy of its log: a commit now would spoil it.
                     journal.waitForData(after: reader.position, timeout: .milliseconds(1))
                     continue
                 }
@@ -150,8 +156,10 @@ public final class IngestPipeline: Sendable {
             // Let go of the open batch first: a second owner would make each append copy its arrays.
             open = nil
             add(entries, to: &filling, position: reader.position)
-            let lingered = DispatchTime.now().uptimeNanoseconds - filling.openedNs >= batchLingerNs
-            let due = filling.entryCount >= batchSize || (lingered && !database.commitsOnHold)
+            let waitedNs = DispatchTime.now().uptimeNanoseconds - filling.openedNs
+            let held = waitedNs < batchLingerNs + maxHoldNs && database.commitsOnHold
+            // A full batch does not wait: at full speed holding it would stall reading.
+            let due = filling.entryCount >= batchSize || (waitedNs >= batchLingerNs && !held)
             if filling.urgent || due || stopping {
                 if !store(filling, readerPosition: reader.position, progress: &progress) { return }
             } else {

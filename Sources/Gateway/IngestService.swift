@@ -142,7 +142,7 @@ public final class IngestService: Service, Sendable {
             metrics.setNewestReadingAge(newest.mapValues { Double(max(nowMs - $0, 0)) / 1000 })
         }
         if let checkpointer = (database as? GatewayDatabase)?.checkpointer {
-            metrics.setLogCopies(checkpointer.tally, fileBytes: checkpointer.logFileBytes)
+            metrics.setLogCopies({ checkpointer.tally }, fileBytes: checkpointer.logFileBytes)
         }
         return metrics.render()
     }

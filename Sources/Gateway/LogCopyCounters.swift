@@ -29,15 +29,20 @@ struct LogCopyCounters: Sendable {
         logBytes = registry.makeGauge(name: "gridwatch_sqlite_log_bytes", help: "Size of SQLite's -wal file")
     }
 
-    /// Counts up to `tally`; the log file is `fileBytes` long now.
+    /// Counts up to `tally`; the log file is `fileBytes` long now. A field behind what was
+    /// counted already adds nothing (a counter refuses to go down; the tally never does).
     mutating func advance(to tally: WALCheckpointer.Tally, fileBytes: Int64) {
-        threadRounds.increment(by: Int64(tally.threadRounds - seen.threadRounds))
-        threadFinishes.increment(by: Int64(tally.threadFinishes - seen.threadFinishes))
-        writerFinishes.increment(by: Int64(tally.writerFinishes - seen.writerFinishes))
-        writerFallbacks.increment(by: Int64(tally.writerFallbacks - seen.writerFallbacks))
-        finishAttempts.increment(by: Int64(tally.threadFinishAttempts - seen.threadFinishAttempts))
-        urgentSections.increment(by: Int64(tally.urgentSections - seen.urgentSections))
+        func add(_ counter: Counter, _ count: Int, _ counted: inout Int) {
+            guard count > counted else { return }
+            counter.increment(by: Int64(count - counted))
+            counted = count
+        }
+        add(threadRounds, tally.threadRounds, &seen.threadRounds)
+        add(threadFinishes, tally.threadFinishes, &seen.threadFinishes)
+        add(writerFinishes, tally.writerFinishes, &seen.writerFinishes)
+        add(writerFallbacks, tally.writerFallbacks, &seen.writerFallbacks)
+        add(finishAttempts, tally.threadFinishAttempts, &seen.threadFinishAttempts)
+        add(urgentSections, tally.urgentSections, &seen.urgentSections)
         logBytes.set(fileBytes)
-        seen = tally
     }
 }

@@ -21,20 +21,25 @@ struct CheckpointRound: Sendable {
 
     /// What one of the thread's copies achieved, and what follows it.
     enum Copied: Equatable {
-        /// All of the log as the last commit left it: the next transaction starts it over.
+        /// All of the log as the last commit left it: the next transaction starts it over,
+        /// unless it began before the copy ended (or a reader is on the log); then a later
+        /// commit still finds the log past `wakeAtPages` and wakes the thread again.
         case everything
         /// Some was committed during the copy: the thread copies again, ordinary commits held.
         case someLeftCopyAgain
         /// Still some left after the thread's last attempt: the writer's next ordinary commit copies it.
         case someLeftForTheWriter
-        /// Nothing (busy: the writer is copying past its length).
+        /// Nothing (busy: the writer is copying past its length; or a reader that began with
+        /// the log all copied keeps it from copying more): the round ends, and a later commit
+        /// past `wakeAtPages` starts another.
         case nothing
     }
 
     let settings: WALCheckpointer.Settings
     /// Woken, and not yet done (copying or finishing).
     private(set) var threadBusy = false
-    /// The thread is finishing a round: ordinary commits wait, so that none lands during the copy.
+    /// The thread is finishing a round: ordinary commits wait, so that none lands during the
+    /// copy. Set by `threadCopied` (tests set it by hand to see the pipeline wait).
     var holding = false
     /// The thread gave up finishing; the writer's next ordinary commit finishes the round.
     private(set) var finishWanted = false
@@ -86,9 +91,9 @@ struct CheckpointRound: Sendable {
         if backfilledPages == 0 {
             copied = .nothing
         } else if backfilledPages >= Int(lastLogPages) {
+            // `wakeAtPages` stays: should the log not start over (a transaction begun before
+            // the copy ended, a reader), the next commit wakes the thread for the rest.
             copied = .everything
-            // Should a reader keep it from starting over, the thread waits for as much again.
-            wakeAtPages = lastLogPages + settings.threadPages
         } else if attempt < settings.finishAttempts {
             copied = .someLeftCopyAgain
         } else {

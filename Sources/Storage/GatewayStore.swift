@@ -24,8 +24,9 @@ public protocol GatewayStore: AnyObject, Sendable {
     /// Runs `body`, an emergency's commits, with the store's own upkeep held back until after
     /// it (SQLite: the log is not started over inside it; see `WALCheckpointer`).
     func urgently<T>(_ body: () throws -> T) rethrows -> T
-    /// True while the store's upkeep asks ordinary commits to wait a moment (SQLite: the
-    /// thread is finishing a copy of the log; see `WALCheckpointer`). An emergency's do not.
+    /// True while the store's upkeep asks ordinary commits to wait (SQLite: the thread is
+    /// finishing a copy of the log, two syncs a copy; see `WALCheckpointer`). An emergency's
+    /// do not, and the ingest pipeline waits at most `IngestPipeline.maxHoldNs` (50 ms).
     var commitsOnHold: Bool { get }
 
     // Devices

@@ -166,7 +166,8 @@ public final class WALCheckpointer: Sendable {
             do {
                 backfilledPages = try connection.inDatabase { db in try db.checkpoint(.passive).checkpointedFrameCount }
             } catch {
-                // Busy: the writer is copying (past `writerPages`); the next round tries again.
+                // Busy: the writer is copying (past `writerPages`). The round ends; the next
+                // commit past `wakeAtPages` starts another.
             }
             let copied = round.withLock { $0.threadCopied(backfilledPages: backfilledPages, attempt: attempt) }
             tallied.withLock { tally in

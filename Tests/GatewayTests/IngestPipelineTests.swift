@@ -20,8 +20,8 @@ import TestServers
         let batches = Mutex<[[AlertEvent]]>([])
     }
 
-    static func pipeline(in directory: String, linger: Double, published: Published,
-                         checkpoints: WALCheckpointer.Settings? = nil) throws -> (IngestPipeline, Journal, GatewayDatabase) {
+    static func pipeline(in directory: String, linger: Double, published: Published, checkpoints: WALCheckpointer.Settings? = nil,
+                         maxHold: Double = 60) throws -> (IngestPipeline, Journal, GatewayDatabase) {
         var diagnostics = DiagnosticList()
         let catalog = DeviceTypeCatalog.load(directory: repositoryRoot.appendingPathComponent("devices").path, diagnostics: &diagnostics)
         #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
@@ -31,7 +31,7 @@ import TestServers
         let journal = try Journal(directory: directory + "/journal")
         let decoder = PayloadDecoder(telemetry: try TopicLayout("gridwatch/{community}/{type}/{device}/telemetry"), status: nil, catalog: catalog)
         let pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: DeviceRegistry(devices),
-                                      statistics: IngestStatistics(), logger: Logger(label: "test"), batchSize: 100, batchLinger: linger,
+                                      statistics: IngestStatistics(), logger: Logger(label: "test"), batchSize: 100, batchLinger: linger, maxHold: maxHold,
                                       maxBacklogBytes: 1 << 30, onBackpressure: { _ in },
                                       onDecoded: { readings, _ in
                                           // A stand-in for the rules: the smoke detector fires, the door only starts a pending alert.
@@ -127,6 +127,25 @@ import TestServers
         checkpointer.round.withLock { $0.holding = false }
         #expect(try eventually(timeout: 10) { try database.readingCount() == 4 }, "stored once the copy is done")
         #expect(checkpointer.tally.urgentSections == 1)
+        #expect(pipeline.drainAndStop(timeout: 10))
+    }
+
+    /// Upkeep that does not end in time (a slow card's syncs) holds an ordinary batch no
+    /// longer than the pipeline's bound.
+    @Test func aHoldThatLastsTooLongIsNotHonoured() throws {
+        let directory = try TestPaths.temporaryDirectory("ingest-hold-bound")
+        defer { TestPaths.removeScratch(directory) }
+        let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 0, published: Published(),
+                                                              checkpoints: WALCheckpointer.Settings(), maxHold: 0.5)
+        let checkpointer = try #require(database.checkpointer)
+        checkpointer.round.withLock { $0.holding = true }
+        try pipeline.start()
+        Self.append(journal, device: "door-1", type: "door", seq: 1)
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try database.readingCount() == 0, "held within the bound")
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 1 }, "stored past the bound, the hold still on")
+        #expect(checkpointer.holdingCommits)
+        checkpointer.round.withLock { $0.holding = false }
         #expect(pipeline.drainAndStop(timeout: 10))
     }
 }

@@ -15,13 +15,17 @@ import Testing
         var tally = WALCheckpointer.Tally()
         tally.threadRounds = 3
         tally.writerFinishes = 1
-        metrics.setLogCopies(tally, fileBytes: 4096)
+        metrics.setLogCopies({ tally }, fileBytes: 4096)
+        tally.threadRounds = 4
+        let older = tally
         tally.threadRounds = 5
         tally.threadFinishAttempts = 4
         tally.threadFinishes = 2
         tally.urgentSections = 7
-        metrics.setLogCopies(tally, fileBytes: 16_384)
-        metrics.setLogCopies(tally, fileBytes: 16_384)
+        metrics.setLogCopies({ tally }, fileBytes: 16_384)
+        metrics.setLogCopies({ tally }, fileBytes: 16_384)
+        // A tally read before the last one (two scrapes at once) counts nothing twice or down.
+        metrics.setLogCopies({ older }, fileBytes: 16_384)
         let text = metrics.render()
         #expect(Self.value(#"gridwatch_sqlite_log_copies_total{by="thread_round"}"#, in: text) == 5, "\(text)")
         #expect(Self.value(#"gridwatch_sqlite_log_copies_total{by="thread_finish"}"#, in: text) == 2)

@@ -5,118 +5,11 @@ import GRDB
 @testable import Storage
 import Testing
 
-/// The log copied back off the writer: the hand-over between the thread and the writer as a
-/// pure state machine, and on a real SQLite file, that the thread does the copying, the log
-/// starts over (so its file stays bounded) and nothing committed is lost.
+/// The log copied back off the writer, on a real SQLite file: the thread does the copying and
+/// finishes its rounds, the log starts over (so its file stays bounded), emergencies' commits
+/// leave the writer's finish to the next, and nothing committed is lost. The hand-over itself
+/// is `CheckpointRoundTests`.
 @Suite struct WALCheckpointerTests {
-    static let settings = WALCheckpointer.Settings(threadPages: 100, writerPages: 400)
-
-    @Test func theThreadIsWokenOnceAndFinishesItsOwnRound() {
-        var round = CheckpointRound(settings: Self.settings)
-        #expect(round.commitHappened(logPages: 99) == .none)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        // Still copying: not woken twice.
-        #expect(round.commitHappened(logPages: 150) == .none)
-        // Commits came in during the copy: the thread copies again, ordinary commits held.
-        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftCopyAgain)
-        #expect(round.holding && round.threadBusy)
-        // An emergency's commit went ahead meanwhile; the copy after it took all.
-        #expect(round.commitHappened(logPages: 160, urgent: true) == .none)
-        #expect(round.threadCopied(backfilledPages: 160, attempt: 1) == .everything)
-        #expect(!round.holding && !round.threadBusy && !round.finishWanted)
-        // The next transaction started the log over.
-        #expect(round.commitHappened(logPages: 10) == .none)
-        #expect(round.restarts == 1)
-        #expect(round.commitHappened(logPages: 120) == .wakeThread)
-    }
-
-    @Test func whatTheThreadCouldNotFinishTheWritersNextOrdinaryCommitDoes() {
-        var settings = Self.settings
-        settings.finishAttempts = 2
-        var round = CheckpointRound(settings: settings)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        #expect(round.commitHappened(logPages: 150) == .none)
-        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftCopyAgain)
-        #expect(round.commitHappened(logPages: 170, urgent: true) == .none)
-        #expect(round.threadCopied(backfilledPages: 150, attempt: 1) == .someLeftCopyAgain)
-        #expect(round.commitHappened(logPages: 180, urgent: true) == .none)
-        #expect(round.threadCopied(backfilledPages: 170, attempt: 2) == .someLeftForTheWriter)
-        #expect(!round.holding && !round.threadBusy && round.finishWanted)
-        // An emergency's commit leaves it to the next ordinary one.
-        #expect(round.commitHappened(logPages: 190, urgent: true) == .none)
-        #expect(round.commitHappened(logPages: 200) == .finishRound)
-        #expect(round.commitHappened(logPages: 3) == .none)
-        #expect(round.restarts == 1)
-    }
-
-    @Test func aRoundThatCopiedEverythingLeavesTheStartOverToTheNextTransaction() {
-        var round = CheckpointRound(settings: Self.settings)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .everything)
-        #expect(!round.holding)
-        #expect(round.commitHappened(logPages: 4) == .none)
-        #expect(round.restarts == 1)
-    }
-
-    @Test func aRoundThatCopiedNothingLeavesTheWriterAlone() {
-        var round = CheckpointRound(settings: Self.settings)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        #expect(round.threadCopied(backfilledPages: 0, attempt: 0) == .nothing)
-        #expect(!round.holding && !round.finishWanted)
-        #expect(round.commitHappened(logPages: 130) == .wakeThread)
-    }
-
-    @Test func aLogHeldByAReaderIsCopiedAgainOnlyOnceItHasGrownAsMuchAgain() {
-        var settings = Self.settings
-        settings.finishAttempts = 0
-        var round = CheckpointRound(settings: settings)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        #expect(round.commitHappened(logPages: 150) == .none)
-        #expect(round.threadCopied(backfilledPages: 120, attempt: 0) == .someLeftForTheWriter)
-        #expect(round.commitHappened(logPages: 160) == .finishRound)
-        // The reader kept the log from starting over: no round per commit meanwhile.
-        #expect(round.commitHappened(logPages: 170) == .none)
-        #expect(round.commitHappened(logPages: 259) == .none)
-        #expect(round.commitHappened(logPages: 260) == .wakeThread)
-        // Nor after the thread took all of it and the log still did not start over.
-        #expect(round.threadCopied(backfilledPages: 260, attempt: 0) == .everything)
-        #expect(round.commitHappened(logPages: 270) == .none)
-        #expect(round.commitHappened(logPages: 359) == .none)
-        #expect(round.commitHappened(logPages: 360) == .wakeThread)
-        #expect(round.restarts == 0)
-    }
-
-    @Test func pastItsOwnLengthTheWriterCopiesAtEveryCommit() {
-        var round = CheckpointRound(settings: Self.settings)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        #expect(round.commitHappened(logPages: 400, urgent: true) == .copyOnWriter)
-        #expect(round.commitHappened(logPages: 420) == .copyOnWriter)
-        #expect(round.commitHappened(logPages: 5) == .none)
-        #expect(round.restarts == 1)
-    }
-
-    @Test func anEmergencysCommitsLeaveTheWritersFinishToTheNextOrdinaryOne() {
-        var settings = Self.settings
-        settings.finishAttempts = 0
-        var round = CheckpointRound(settings: settings)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        #expect(round.commitHappened(logPages: 110) == .none)
-        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftForTheWriter)
-        #expect(round.commitHappened(logPages: 120, urgent: true) == .none)
-        // Nor is the thread woken again for pages it has just copied.
-        #expect(round.commitHappened(logPages: 130, urgent: true) == .none)
-        #expect(round.commitHappened(logPages: 140) == .finishRound)
-    }
-
-    @Test func theThreadStoppingMidRoundHoldsNothing() {
-        var round = CheckpointRound(settings: Self.settings)
-        #expect(round.commitHappened(logPages: 100) == .wakeThread)
-        #expect(round.commitHappened(logPages: 110) == .none)
-        #expect(round.threadCopied(backfilledPages: 100, attempt: 0) == .someLeftCopyAgain)
-        round.threadStopped()
-        #expect(!round.holding && !round.threadBusy)
-    }
-
     /// 2,000 commits of 20 readings from 200 devices each: ~30,000 log pages in all, so a log
     /// that never started over would pass 100 MB.
     /// `honouringHolds`: each commit waits while the thread finishes a round, as the ingest
@@ -168,7 +61,10 @@ import Testing
             let tally = try #require(database.checkpointer).tally
             #expect(tally.threadRounds > 0 && tally.threadFinishes > 0)
             #expect(tally.writerFinishes == 0 && tally.writerFallbacks == 0, "\(tally)")
-            #expect(try #require(database.checkpointer).roundState.restarts > 0)
+            // Most rounds end with the log starting over (a commit begun before a hold can
+            // still keep one from it; the next round then catches up).
+            let restarts = try #require(database.checkpointer).roundState.restarts
+            #expect(restarts * 2 >= tally.threadRounds, "\(restarts) restarts in \(tally.threadRounds) rounds")
             #expect(Self.walBytes(path) < 10_000 * Self.frameBytes, "log file of \(Self.walBytes(path)) bytes: it did not start over")
             #expect(try database.ingestTotals().stored == 40_000)
             #expect(try database.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
@@ -226,7 +122,7 @@ import Testing
         checkpointer.roundEnded.withLock { $0 = roundEnded }
         // One round: the thread is woken once, and nothing commits until it has ended.
         while !(checkpointer.roundState.threadBusy || checkpointer.roundState.finishWanted) { try commitOne() }
-        _ = roundEnded.wait(timeout: .now() + 10)
+        #expect(roundEnded.wait(timeout: .now() + 30) == .success, "the thread's round did not end")
         #expect(checkpointer.roundState.finishWanted)
         // The thread tried to finish the round itself, and could not: the reader holds the log.
         #expect(checkpointer.tally.threadFinishAttempts == 3 && checkpointer.tally.threadFinishes == 0)
