@@ -99,10 +99,22 @@ extension MQTTClient {
         }
         if rc != success { return rc }
         if mosquitto_want_write(raw) {
+            // libmosquitto writes each queued packet with a send of its own, and with
+            // TCP_NODELAY each send leaves as a segment: a burst's PUBACKs then cost the
+            // kernel's whole send path (and on loopback the receive path) once per message.
+            // Corked, they leave together when the cork comes off, at once.
+            cork(socket, true)
             rc = mosquitto_loop_write(raw, 1)
+            cork(socket, false)
             if rc != success { return rc }
         }
         return mosquitto_loop_misc(raw)
+    }
+
+    private func cork(_ socket: Int32, _ on: Bool) {
+        var value: Int32 = on ? 1 : 0
+        // A socket that refuses (not TCP: a Unix socket to a local broker) just sends as before.
+        _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
     private func sleepInterruptibly(_ seconds: Double) {
