@@ -157,9 +157,10 @@ public final class IngestPipeline: Sendable {
             open = nil
             add(entries, to: &filling, position: reader.position)
             let waitedNs = DispatchTime.now().uptimeNanoseconds - filling.openedNs
-            let held = waitedNs < batchLingerNs + maxHoldNs && database.commitsOnHold
-            // A full batch does not wait: at full speed holding it would stall reading.
-            let due = filling.entryCount >= batchSize || (waitedNs >= batchLingerNs && !held)
+            // A full batch does not wait: at full speed holding it would stall reading. The hold
+            // is asked about only once the linger is over (it takes the checkpointer's lock).
+            let due = filling.entryCount >= batchSize
+                || (waitedNs >= batchLingerNs && !(waitedNs < batchLingerNs + maxHoldNs && database.commitsOnHold))
             if filling.urgent || due || stopping {
                 if !store(filling, readerPosition: reader.position, progress: &progress) { return }
             } else {
