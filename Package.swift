@@ -149,6 +149,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Storage", "PostgresStorage", "TestServers", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance",
+                                                            "Gateway", "MQTT", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -5,11 +5,14 @@ import Logging
 import MQTT
 import ServiceLifecycle
 import Storage
+import Synchronization
 import Tickets
 
 /// Publishes every ticket event to `gridwatch/{community}/alerts/{ticket_id}` at QoS 1 (docs/design.md
 /// §1), in order, from its own cursor over the stored events: what was committed while the
-/// broker link was down, or the gateway stopped, goes out once the link is back.
+/// broker link was down, or the gateway stopped, goes out once the link is back. Events this
+/// process commits are handed over by the bell and go out at once, on the committing thread,
+/// when they are next in line (an alarm need not wait for this task to wake and read them back).
 public final class AlertPublisher: Service, Sendable {
     static let cursorName = "mqtt_alerts"
     let database: any GatewayStore
@@ -22,6 +25,20 @@ public final class AlertPublisher: Service, Sendable {
     /// In cluster mode only the owner of the cluster's services publishes (else every instance
     /// would send each alert); it reads the shared cursor each time it becomes the owner.
     let isActive: @Sendable () -> Bool
+    /// Where publishing stands (nil until `run` has read the saved cursor). Whoever publishes
+    /// holds it, so events leave in `seq` order whichever thread sends them.
+    let cursor = Mutex<OutboxCursor?>(nil)
+    /// Events published as handed over by the bell, and as read back from the store.
+    let handedOver = Atomic<Int>(0), readBack = Atomic<Int>(0)
+
+    /// `sent` runs ahead of `saved`: the cursor is saved only once the broker has acknowledged
+    /// everything in flight, so a crash re-sends (QoS 1 allows a duplicate) rather than loses.
+    struct OutboxCursor {
+        var saved: Int64
+        var sent: Int64
+        /// False while another instance owns the publishing: its cursor is read on return.
+        var active = true
+    }
 
     public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, requestStatusPattern: String? = nil,
                 logger: Logger, isActive: @escaping @Sendable () -> Bool = { true }) {
@@ -32,6 +49,7 @@ public final class AlertPublisher: Service, Sendable {
         self.bell = bell
         self.topicPattern = topicPattern
         self.logger = logger
+        bell.onCommitted { [weak self] events in self?.committed(events) }
     }
 
     /// The topic of one event: `{community}` and `{ticket_id}` filled in.
@@ -53,58 +71,83 @@ public final class AlertPublisher: Service, Sendable {
 
     public func run() async throws {
         // The first start begins at the newest event: a new installation does not replay history.
-        var saved: Int64
-        if let cursor = try database.outboxCursor(Self.cursorName) {
-            saved = cursor
+        let start: Int64
+        if let saved = try database.outboxCursor(Self.cursorName) {
+            start = saved
         } else {
-            saved = try database.latestTicketEventSeq()
-            try database.advanceOutboxCursor(Self.cursorName, to: saved)
+            start = try database.latestTicketEventSeq()
+            try database.advanceOutboxCursor(Self.cursorName, to: start)
         }
-        // `sent` runs ahead of `saved`: the cursor is saved only once the broker has acknowledged
-        // everything in flight, so a crash re-sends (QoS 1 allows a duplicate) rather than loses.
-        var sent = saved
-        var active = true
+        cursor.withLock { $0 = OutboxCursor(saved: start, sent: start) }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let generation = bell.generation
             if !isActive() {
-                active = false
+                cursor.withLock { $0?.active = false }
                 await bell.wait(after: generation, timeout: .seconds(1))
                 continue
             }
-            if !active, let cursor = try? database.outboxCursor(Self.cursorName) {
+            saveCursorIfAcknowledged()
+            if publishWaitingEvents() { continue }
+            let unsaved = cursor.withLock { $0.map { $0.sent > $0.saved } ?? false }
+            await bell.wait(after: generation, timeout: unsaved ? .milliseconds(100) : .seconds(1))
+        }
+        saveCursorIfAcknowledged()
+    }
+
+    /// Events just committed by this process (the bell's hand-over, on the committing thread):
+    /// published now if they come straight after the last one sent; otherwise, or when the
+    /// task is busy publishing, the task reads them back after the ring that follows.
+    func committed(_ events: [StoredTicketEvent]) {
+        guard let first = events.first, isActive(), client.isConnected else { return }
+        _ = cursor.withLockIfAvailable { state in
+            guard var now = state, now.active, first.seq == now.sent + 1 else { return }
+            for event in events { publish(event, sent: &now.sent) }
+            state = now
+            handedOver.add(events.count, ordering: .relaxed)
+        }
+    }
+
+    /// Reads what was stored after the last event sent and publishes it; false when there was nothing.
+    private func publishWaitingEvents() -> Bool {
+        cursor.withLock { state in
+            guard var now = state else { return false }
+            if !now.active, let saved = try? database.outboxCursor(Self.cursorName) {
                 // Another instance published up to its cursor while this one was not the owner.
-                (saved, sent, active) = (cursor, cursor, true)
+                now = OutboxCursor(saved: saved, sent: saved)
             }
-            if sent > saved && client.outstandingCount == 0 {
-                do {
-                    try database.advanceOutboxCursor(Self.cursorName, to: sent)
-                    saved = sent
-                } catch {
-                    logger.warning("alert cursor not saved; events may be sent again after a restart", metadata: ["error": "\(error)"])
-                }
-            }
+            defer { state = now }
             // Only while connected: libmosquitto would queue in memory without bound otherwise,
             // and the database keeps the events for us anyway.
-            if client.isConnected, let events = try? database.ticketEvents(after: sent, limit: 500), !events.isEmpty {
-                for event in events {
-                    // Only ticket events are alerts: a published report (no ticket) goes to SSE and webhooks.
-                    guard !event.ticketID.isEmpty else {
-                        sent = event.seq
-                        continue
-                    }
-                    let topic = Self.topic(topicPattern, community: event.community, ticketID: event.ticketID)
-                    if !client.publish(topic: topic, payload: Array(event.body.utf8), qos: 1) {
-                        // Refused for good (a topic or size libmosquitto rejects): skipped, so one
-                        // bad event never holds up every alert after it. SSE and webhooks still have it.
-                        logger.error("alert not publishable; skipped", metadata: ["ticket": "\(event.ticketID)", "seq": "\(event.seq)"])
-                    }
-                    publishRequestStatus(of: event)
-                    sent = event.seq
-                }
-                continue
-            }
-            await bell.wait(after: generation, timeout: sent > saved ? .milliseconds(100) : .seconds(1))
+            guard client.isConnected, let events = try? database.ticketEvents(after: now.sent, limit: 500), !events.isEmpty else { return false }
+            for event in events { publish(event, sent: &now.sent) }
+            readBack.add(events.count, ordering: .relaxed)
+            return true
         }
-        if sent > saved && client.outstandingCount == 0 { try? database.advanceOutboxCursor(Self.cursorName, to: sent) }
+    }
+
+    private func publish(_ event: StoredTicketEvent, sent: inout Int64) {
+        defer { sent = event.seq }
+        // Only ticket events are alerts: a published report (no ticket) goes to SSE and webhooks.
+        guard !event.ticketID.isEmpty else { return }
+        let topic = Self.topic(topicPattern, community: event.community, ticketID: event.ticketID)
+        if !client.publish(topic: topic, payload: Array(event.body.utf8), qos: 1) {
+            // Refused for good (a topic or size libmosquitto rejects): skipped, so one
+            // bad event never holds up every alert after it. SSE and webhooks still have it.
+            logger.error("alert not publishable; skipped", metadata: ["ticket": "\(event.ticketID)", "seq": "\(event.seq)"])
+        }
+        publishRequestStatus(of: event)
+    }
+
+    /// Saves the cursor once the broker has acknowledged everything sent. The write is made
+    /// outside the lock, so a hand-over never waits for it; only this task moves `saved`.
+    private func saveCursorIfAcknowledged() {
+        guard let position = cursor.withLock({ $0 }), position.sent > position.saved, client.outstandingCount == 0 else { return }
+        let sent = position.sent
+        do {
+            try database.advanceOutboxCursor(Self.cursorName, to: sent)
+            cursor.withLock { $0?.saved = sent }
+        } catch {
+            logger.warning("alert cursor not saved; events may be sent again after a restart", metadata: ["error": "\(error)"])
+        }
     }
 }

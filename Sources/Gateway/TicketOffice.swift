@@ -141,11 +141,11 @@ public final class TicketOffice: Sendable {
     /// the event consumers. `actor` is who caused what is not clock-driven.
     func commit(_ what: String, actor: String, _ change: (inout any StoreTicketLedger) throws -> [TicketDesk.Happening]) throws -> [TicketDesk.Happening] {
         let zone = desk.settings.calendar.timeZone
-        let (happenings, eventCount) = try database.updateTickets { ledger in
+        let (happenings, events) = try database.updateTickets { ledger in
             let happenings = try change(&ledger)
             return (happenings, try ledger.recordEvents(of: happenings, actor: actor, timeZone: zone))
         }
-        if eventCount > 0 { bell.ring() }
+        if !events.isEmpty { bell.ring(committed: events) }
         for happening in happenings { log(happening) }
         return happenings
     }

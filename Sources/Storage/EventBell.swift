@@ -13,6 +13,9 @@ public final class EventBell: Sendable {
     private let state = Mutex(State())
     /// Called at every ring, for consumers that have a wake-up of their own (webhooks).
     private let observers = Mutex<[@Sendable () -> Void]>([])
+    /// Called with what a ring's commit recorded, before anyone wakes: a consumer that can send
+    /// it at once (the MQTT alert publisher) need not wait for its task nor read it back.
+    private let committedObservers = Mutex<[@Sendable ([StoredTicketEvent]) -> Void]>([])
 
     public init() {}
 
@@ -20,12 +23,20 @@ public final class EventBell: Sendable {
         observers.withLock { $0.append(observer) }
     }
 
+    public func onCommitted(_ observer: @escaping @Sendable ([StoredTicketEvent]) -> Void) {
+        committedObservers.withLock { $0.append(observer) }
+    }
+
     public var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Waiters registered now (tests ring only once one waits).
     var waiterCount: Int { state.withLock { $0.waiters.count } }
 
-    public func ring() {
+    /// Wakes the waiters; `committed`: the events the commit that rings recorded, as stored.
+    public func ring(committed: [StoredTicketEvent] = []) {
+        if !committed.isEmpty {
+            for observer in committedObservers.withLock({ $0 }) { observer(committed) }
+        }
         let waiters = state.withLock { state in
             state.generation &+= 1
             defer { state.waiters.removeAll() }

@@ -24,15 +24,15 @@ public protocol StoreTicketLedger: TicketLedger {
 extension StoreTicketLedger {
     /// The live events of `happenings` (docs/api.md), recorded in this transaction: whoever
     /// changes tickets (the gateway, the command line) tells SSE, MQTT and webhooks the same way.
-    /// `actor` caused what no deadline did. Returns how many were recorded.
+    /// `actor` caused what no deadline did. Returns them as stored, each with its `seq`.
     @discardableResult
-    public func recordEvents(of happenings: [TicketDesk.Happening], actor: String, timeZone: TimeZone) throws -> Int {
+    public func recordEvents(of happenings: [TicketDesk.Happening], actor: String, timeZone: TimeZone) throws -> [StoredTicketEvent] {
         let events = happenings.compactMap { happening -> StoredTicketEvent? in
             guard let message = happening.message(actor: happening.action.isClockDriven ? "gridwatch" : actor, timeZone: timeZone) else { return nil }
             return StoredTicketEvent(seq: 0, atMs: happening.atMs, event: message.event, ticketID: happening.ticket.id,
                                      community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText)
         }
-        return try appendEvents(events).count
+        return try appendEvents(events)
     }
 
     /// A ticket event body with its seq as the first member, as every consumer receives it.
