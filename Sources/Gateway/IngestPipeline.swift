@@ -31,8 +31,9 @@ public final class IngestPipeline: Sendable {
     /// Called on the ingest thread with each decoded slice of readings, in receive order, before
     /// its commit: the rules' verdict decides whether the batch may wait for company.
     let onDecoded: @Sendable ([Reading], [Device]) -> [AlertEvent]
-    /// Called on the ingest thread with a batch's alert events once the batch is committed: no
-    /// alert goes out about a reading the database does not have.
+    /// Called on the ingest thread with a batch's alert events once the batch is committed (its
+    /// firings and resolutions stored with it): no alert goes out about a reading the database
+    /// does not have.
     let onStored: @Sendable ([AlertEvent]) -> Void
     /// Live staff positions: checked here, recorded on the board once committed.
     let staff: StaffIntake?
@@ -216,7 +217,9 @@ public final class IngestPipeline: Sendable {
     /// Commits the batch, then hands its alert events on (stored, then the tickets they open)
     /// and its residents' requests (their tickets).
     private func commitAndAnnounce(_ open: OpenBatch) -> Bool {
-        if !commit(open.batch) { return false }
+        var batch = open.batch
+        batch.alertEvents = RuleEvaluation.history(open.events)
+        if !commit(batch) { return false }
         if !open.events.isEmpty { onStored(open.events) }
         requests?.stored(open.batch)
         return true

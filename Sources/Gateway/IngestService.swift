@@ -67,7 +67,7 @@ public final class IngestService: Service, Sendable {
                                   maxBacklogBytes: config.journalMaxBacklogBytes,
                                   onBackpressure: { paused in client.setPaused(paused) },
                                   onDecoded: { readings, newDevices in rules.evaluate(readings, newDevices: newDevices) },
-                                  onStored: { events in rules.publish(events) },
+                                  onStored: { events in rules.publish(events, storedWithReadings: true) },
                                   staff: staffIntake, requests: requestIntake)
     }
 

@@ -181,8 +181,14 @@ public final class RuleEvaluation: Sendable {
         return true
     }
 
-    /// Logs, stores and hands on to the tickets what the rules said.
-    public func publish(_ events: [AlertEvent]) {
+    /// The events kept in `alert_events`. Pending is not an alert yet (a door just opened):
+    /// counted in the metrics, not kept as history; storing it cost a write transaction per
+    /// batch on busy doors.
+    static func history(_ events: [AlertEvent]) -> [AlertEvent] { events.filter { $0.kind != .pending } }
+
+    /// Logs, stores and hands on to the tickets what the rules said. `storedWithReadings`: the
+    /// ingest pipeline committed the history with the batch that caused it.
+    public func publish(_ events: [AlertEvent], storedWithReadings: Bool = false) {
         guard !events.isEmpty else { return }
         for event in events {
             metrics?.alertEvent(event.kind.rawValue)
@@ -197,11 +203,10 @@ public final class RuleEvaluation: Sendable {
                 logger.info("\(event.kind.rawValue)", metadata: metadata)
             }
         }
-        // Pending is not an alert yet (a door just opened): counted in the metrics, not kept as
-        // history. Storing it cost a write transaction per batch on busy doors.
-        let history = events.filter { $0.kind != .pending }
-        do { try database.storeAlertEvents(history) } catch {
-            logger.error("storing alert events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
+        if !storedWithReadings {
+            do { try database.storeAlertEvents(Self.history(events)) } catch {
+                logger.error("storing alert events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
+            }
         }
         if let tickets {
             let firings = engine.withLock { engine in

@@ -63,6 +63,7 @@ extension PostgresStore {
             }
             result.staffPositions = try Self.insertStaffPositions(batch.staffPositions, session)
             result.residentRequests = try Self.insertResidentRequests(batch.residentRequests, session)
+            try Self.insertAlertEvents(batch.alertEvents, session)
             for change in batch.availability {
                 try session.execute("UPDATE devices SET availability = $1, availability_at = $2 WHERE id = $3",
                                     [.text(change.online ? "online" : "offline"), .int(change.receivedAtMs), .text(change.deviceID)])

@@ -11,16 +11,18 @@ extension PostgresStore {
 
     public func storeAlertEvents(_ events: [AlertEvent]) throws {
         guard !events.isEmpty else { return }
+        try write { session in try Self.insertAlertEvents(events, session) }
+    }
+
+    static func insertAlertEvents(_ events: [AlertEvent], _ session: PostgresSession) throws {
         // Alert events are few (state changes, not readings): a statement each keeps NULLs exact.
-        try write { session in
-            for event in events {
-                try session.execute("""
-                    INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                    """, [.int(event.atMs), .text(event.kind.rawValue), .text(event.ruleID), .text(event.deviceID), .text(event.severity),
-                          .text(event.community), .text(event.building), .text(event.inhibitedBy),
-                          .text(event.evidence.map { JSONValue.object($0).jsonText })])
-            }
+        for event in events {
+            try session.execute("""
+                INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """, [.int(event.atMs), .text(event.kind.rawValue), .text(event.ruleID), .text(event.deviceID), .text(event.severity),
+                      .text(event.community), .text(event.building), .text(event.inhibitedBy),
+                      .text(event.evidence.map { JSONValue.object($0).jsonText })])
         }
     }
 

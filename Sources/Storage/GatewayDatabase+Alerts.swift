@@ -8,15 +8,17 @@ extension GatewayDatabase {
     /// Appends alert events (the history tickets and reports build on).
     public func storeAlertEvents(_ events: [AlertEvent]) throws {
         guard !events.isEmpty else { return }
-        try pool.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for event in events {
-                try insert.execute(arguments: [event.atMs, event.kind.rawValue, event.ruleID, event.deviceID, event.severity, event.community,
-                                               event.building, event.inhibitedBy, event.evidence.map { JSONValue.object($0).jsonText }])
-            }
+        try pool.write { db in try Self.insertAlertEvents(events, db: db) }
+    }
+
+    static func insertAlertEvents(_ events: [AlertEvent], db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for event in events {
+            try insert.execute(arguments: [event.atMs, event.kind.rawValue, event.ruleID, event.deviceID, event.severity, event.community,
+                                           event.building, event.inhibitedBy, event.evidence.map { JSONValue.object($0).jsonText }])
         }
     }
 

@@ -52,6 +52,7 @@ extension GatewayDatabase {
             }
             result.staffPositions = try Self.insertStaffPositions(batch.staffPositions, db: db)
             result.residentRequests = try Self.insertResidentRequests(batch.residentRequests, db: db)
+            try Self.insertAlertEvents(batch.alertEvents, db: db)
             let availability = try db.cachedStatement(sql: "UPDATE devices SET availability = ?, availability_at = ? WHERE id = ?")
             for change in batch.availability {
                 try availability.execute(arguments: [change.online ? "online" : "offline", change.receivedAtMs, change.deviceID])

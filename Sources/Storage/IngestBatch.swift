@@ -1,5 +1,6 @@
 import Devices
 import GridDispatch
+import Rules
 import Tickets
 
 /// Everything decoded from one slice of the journal, written in one transaction together
@@ -13,6 +14,9 @@ public struct IngestBatch: Sendable {
     public var staffPositions: [StaffPositionReport] = []
     /// Accepted residents' requests: stored in the batch's transaction, so durable before the PUBACK.
     public var residentRequests: [ResidentRequest] = []
+    /// The alerts its readings fired or resolved (not pending ones): stored in the batch's
+    /// transaction, so an alarm's history commits with its reading and costs no commit of its own.
+    public var alertEvents: [AlertEvent] = []
     public var journalPosition: UInt64
 
     public init(journalPosition: UInt64) { self.journalPosition = journalPosition }

@@ -11,7 +11,8 @@ import Testing
 import TestServers
 
 /// The pipeline over a real journal and a real SQLite file: ordinary readings wait to share a
-/// commit, and a batch in which something fires is committed (and its alert handed on) at once.
+/// commit, and a batch in which something fires is committed, with its alert's history, and
+/// its alert handed on at once.
 @Suite struct IngestPipelineTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -70,6 +71,9 @@ import TestServers
 
         Self.append(journal, device: "smoke-1", type: "smoke", seq: 5)
         #expect(try eventually(timeout: 10) { try database.readingCount() == 5 }, "the alarm's batch is committed without the linger")
+        // The firing is history in the same commit (the stand-in `onStored` stores nothing);
+        // the doors' pending alerts are not kept.
+        #expect(try database.alertEvents().map { "\($0.kind) \($0.deviceID)" } == ["firing smoke-1"])
         // The counter moves just after the commit that made the rows visible.
         #expect(eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 1 })
         Thread.sleep(forTimeInterval: 0.1)

@@ -100,7 +100,11 @@ import Testing
         second.rejections = [Rejection(topic: "gridwatch/demo/door/door-1/telemetry", reason: .notJSON, detail: "not JSON", receivedAtMs: 1005,
                                        deviceID: "door-1", payloadPrefix: Array("garbage".utf8), payloadSize: 7)]
         second.availability = [AvailabilityChange(deviceID: "door-1", online: false, receivedAtMs: 1006)]
+        // The alert its readings fired commits with them (the ingest pipeline's alarm batch).
+        second.alertEvents = [AlertEvent(atMs: 1004, kind: .firing, ruleID: "door_forced", deviceID: "door-1", severity: "emergency",
+                                         community: "demo", building: "1", evidence: ["event": .string("forced_open")])]
         let result = try database.store(second)
+        #expect(try database.alertEvents().map { "\($0.kind) \($0.ruleID) \($0.deviceID) \($0.atMs)" } == ["firing door_forced door-1 1004"])
         #expect(result.stored == 1 && result.duplicates == 1 && result.rejected == 1)
 
         let totals = try database.ingestTotals()
