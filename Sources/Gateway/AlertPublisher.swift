@@ -54,7 +54,13 @@ public final class AlertPublisher: Service, Sendable {
 
     /// The topic of one event: `{community}` and `{ticket_id}` filled in.
     public static func topic(_ pattern: String, community: String, ticketID: String) -> String {
-        pattern.replacingOccurrences(of: "{community}", with: community).replacingOccurrences(of: "{ticket_id}", with: ticketID)
+        PlaceholderText.fill(pattern) { name in
+            switch name {
+            case "community": community
+            case "ticket_id": ticketID
+            default: nil
+            }
+        }
     }
 
     /// A request ticket's event that means something to its requester goes to the request's

@@ -1,4 +1,5 @@
 import Devices
+import Formats
 
 /// One alerting rule from `config/rules/*.yaml`: which devices it watches, the condition
 /// that raises the alert, how long it must hold, how it clears, when it is active, and what
@@ -126,12 +127,16 @@ public final class Rule: Sendable {
     public func titleZh(for device: Device) -> String? { titleZh.map { Self.fill($0, for: device, rule: id) } }
 
     static func fill(_ title: String, for device: Device, rule id: String) -> String {
-        guard title.contains("{") else { return title }
-        return title.replacingOccurrences(of: "{device}", with: device.id)
-            .replacingOccurrences(of: "{community}", with: device.community)
-            .replacingOccurrences(of: "{building}", with: device.building)
-            .replacingOccurrences(of: "{unit}", with: device.unit)
-            .replacingOccurrences(of: "{rule}", with: id)
+        PlaceholderText.fill(title) { name in
+            switch name {
+            case "device": device.id
+            case "community": device.community
+            case "building": device.building
+            case "unit": device.unit
+            case "rule": id
+            default: nil
+            }
+        }
     }
 
     /// Timing for the state machine, given the device type's reporting interval and the
