@@ -3,33 +3,35 @@
 /// rule title were ~5 % of the CPU of an alarm's ticket opening (perf, `bench/alert-latency`).
 public enum PlaceholderText {
     /// `template` with each `{name}` for which `value` answers replaced by that answer; any
-    /// other text, unknown placeholders and unmatched braces included, is kept as written.
+    /// other text, unknown placeholders and unmatched braces included, is kept as written. A
+    /// filled-in value is not looked at again.
     public static func fill(_ template: String, _ value: (Substring) -> String?) -> String {
-        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        let bytes = template.utf8
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        guard bytes.contains(open) else { return template }
         var out = ""
-        out.reserveCapacity(template.utf8.count + 32)
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            let inside = rest[rest.index(after: open)...]
+        out.reserveCapacity(bytes.count + 32)
+        // Braces are ASCII, so every index found here starts a scalar; slices are taken of the
+        // scalars, since a brace followed by a combining mark is no character boundary.
+        let scalars = template.unicodeScalars
+        var copiedUpTo = template.startIndex
+        var cursor = template.startIndex
+        while let start = bytes[cursor...].firstIndex(of: open) {
+            let nameStart = bytes.index(after: start)
             // The name ends at the first `}`; a `{` before it starts the placeholder over.
-            guard let end = inside.firstIndex(where: { $0 == "}" || $0 == "{" }) else {
-                rest = rest[open...]
-                break
-            }
-            if inside[end] == "{" {
-                out += rest[open..<end]
-                rest = inside[end...]
+            guard let end = bytes[nameStart...].firstIndex(where: { $0 == close || $0 == open }) else { break }
+            if bytes[end] == open {
+                cursor = end
                 continue
             }
-            if let filled = value(inside[..<end]) {
+            if let filled = value(Substring(scalars[nameStart..<end])) {
+                out.unicodeScalars.append(contentsOf: scalars[copiedUpTo..<start])
                 out += filled
-            } else {
-                out += rest[open...end]
+                copiedUpTo = bytes.index(after: end)
             }
-            rest = inside[inside.index(after: end)...]
+            cursor = bytes.index(after: end)
         }
-        out += rest
+        out.unicodeScalars.append(contentsOf: scalars[copiedUpTo...])
         return out
     }
 }

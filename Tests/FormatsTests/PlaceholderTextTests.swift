@@ -20,6 +20,9 @@ import Testing
         ("close } brace {device}", "close } brace smoke-b01-0101"),
         ("烟感 {device} 报警", "烟感 smoke-b01-0101 报警"),
         ("{}", "{}"),
+        ("{device\u{301}}", "{device\u{301}}"),
+        ("{\u{301}device}", "{\u{301}device}"),
+        ("{device}\u{301} after", "smoke-b01-0101\u{301} after"),
     ])
     func fillsWhatItKnows(template: String, expected: String) {
         #expect(Self.fill(template) == expected)
