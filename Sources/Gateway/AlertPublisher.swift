@@ -25,6 +25,7 @@ public final class AlertPublisher: Service, Sendable {
     /// In cluster mode only the owner of the cluster's services publishes (else every instance
     /// would send each alert); it reads the shared cursor each time it becomes the owner.
     let isActive: @Sendable () -> Bool
+    let metrics: GatewayMetrics?
     /// Where publishing stands (nil until `run` has read the saved cursor). Whoever publishes
     /// holds it, so events leave in `seq` order whichever thread sends them.
     let cursor = Mutex<OutboxCursor?>(nil)
@@ -41,8 +42,9 @@ public final class AlertPublisher: Service, Sendable {
     }
 
     public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, requestStatusPattern: String? = nil,
-                logger: Logger, isActive: @escaping @Sendable () -> Bool = { true }) {
+                logger: Logger, metrics: GatewayMetrics? = nil, isActive: @escaping @Sendable () -> Bool = { true }) {
         self.requestStatusPattern = requestStatusPattern
+        self.metrics = metrics
         self.database = database
         self.isActive = isActive
         self.client = client
@@ -110,6 +112,7 @@ public final class AlertPublisher: Service, Sendable {
             for event in events { publish(event, sent: &now.sent) }
             state = now
             handedOver.add(events.count, ordering: .relaxed)
+            metrics?.alertsHandedOver.increment(by: Int64(events.count))
         }
     }
 
@@ -127,6 +130,7 @@ public final class AlertPublisher: Service, Sendable {
             guard client.isConnected, let events = try? database.ticketEvents(after: now.sent, limit: 500), !events.isEmpty else { return false }
             for event in events { publish(event, sent: &now.sent) }
             readBack.add(events.count, ordering: .relaxed)
+            metrics?.alertsReadBack.increment(by: Int64(events.count))
             return true
         }
     }

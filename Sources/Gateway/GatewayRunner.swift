@@ -36,7 +36,8 @@ public enum GatewayRunner {
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
                                           metrics: { ingest.metricsText() }, api: api)
         let alerts = AlertPublisher(database: ingest.database, client: ingest.client, bell: bell, topicPattern: setup.config.alertTopicPattern,
-                                    requestStatusPattern: setup.config.requestStatusTopicPattern, logger: logger)
+                                    requestStatusPattern: setup.config.requestStatusTopicPattern, logger: logger,
+                                    metrics: ingest.statistics.metrics)
         // Runs even with no webhook configured: it keeps its cursor current, so a webhook added
         // later does not replay months of old events.
         let webhooks = WebhookDispatcher(database: ingest.database, webhooks: setup.config.webhooks, logger: logger,
@@ -81,7 +82,8 @@ extension GatewayRunner {
                                           metrics: { cluster.metricsText() }, api: api)
         let active: @Sendable () -> Bool = { cluster.ownsClusterServices }
         let alerts = AlertPublisher(database: cluster.store, client: cluster.publisher, bell: bell, topicPattern: setup.config.alertTopicPattern,
-                                    requestStatusPattern: setup.config.requestStatusTopicPattern, logger: logger, isActive: active)
+                                    requestStatusPattern: setup.config.requestStatusTopicPattern, logger: logger,
+                                    metrics: cluster.statistics.metrics, isActive: active)
         let webhooks = WebhookDispatcher(database: cluster.store, webhooks: setup.config.webhooks, logger: logger,
                                          observer: cluster.statistics.metrics, isActive: active)
         bell.onRing { webhooks.wake() }
