@@ -25,13 +25,13 @@ public enum PlaceholderText {
                 continue
             }
             if let filled = value(Substring(scalars[nameStart..<end])) {
-                out.unicodeScalars.append(contentsOf: scalars[copiedUpTo..<start])
+                out += Substring(scalars[copiedUpTo..<start])
                 out += filled
                 copiedUpTo = bytes.index(after: end)
             }
             cursor = bytes.index(after: end)
         }
-        out.unicodeScalars.append(contentsOf: scalars[copiedUpTo...])
+        out += Substring(scalars[copiedUpTo...])
         return out
     }
 }

@@ -15,8 +15,13 @@ public struct StoredTicketEvent: Sendable, Hashable {
     public var severity: String
     /// The event object as JSON, exactly as it is sent.
     public var body: String
+    /// Whether its ticket is a resident's request's, when the event was just recorded (nil when
+    /// read back from the store): the MQTT publisher then need not parse the body to find out.
+    public var aboutRequest: Bool?
 
-    public init(seq: Int64, atMs: Int64, event: String, ticketID: String, community: String, severity: String, body: String) {
+    public init(seq: Int64, atMs: Int64, event: String, ticketID: String, community: String, severity: String, body: String,
+                aboutRequest: Bool? = nil) {
+        self.aboutRequest = aboutRequest
         self.seq = seq
         self.atMs = atMs
         self.event = event

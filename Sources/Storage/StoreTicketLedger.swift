@@ -30,7 +30,8 @@ extension StoreTicketLedger {
         let events = happenings.compactMap { happening -> StoredTicketEvent? in
             guard let message = happening.message(actor: happening.action.isClockDriven ? "gridwatch" : actor, timeZone: timeZone) else { return nil }
             return StoredTicketEvent(seq: 0, atMs: happening.atMs, event: message.event, ticketID: happening.ticket.id,
-                                     community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText)
+                                     community: happening.ticket.community, severity: happening.ticket.severity, body: message.body.jsonText,
+                                     aboutRequest: happening.ticket.requestID != nil)
         }
         return try appendEvents(events)
     }
