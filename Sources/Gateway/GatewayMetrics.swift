@@ -25,8 +25,9 @@ public final class GatewayMetrics: Sendable {
     let retentionScrubbed: Counter
     let retentionRoundSeconds: Gauge
     let retentionLongestStepSeconds: Gauge
-    /// Ticket events the MQTT alert publisher sent as handed over at their commit, and as read
-    /// back from the store (events from elsewhere, or a hand-over that was not next in line).
+    /// Live events the MQTT alert publisher took in order (those of a ticket published) as
+    /// handed over at their commit, and as read back from the store (events from elsewhere, or a
+    /// hand-over that was not next in line).
     let alertsHandedOver: Counter
     let alertsReadBack: Counter
     private let newestReadingAge = Mutex<[String: Gauge]>([:])
@@ -62,7 +63,7 @@ public final class GatewayMetrics: Sendable {
         retentionScrubbed = registry.makeCounter(name: "gridwatch_retention_payloads_scrubbed_total", help: "Stored payloads whose personal fields were removed")
         retentionRoundSeconds = registry.makeGauge(name: "gridwatch_retention_last_round_seconds", help: "Duration of the last retention round")
         retentionLongestStepSeconds = registry.makeGauge(name: "gridwatch_retention_longest_step_seconds", help: "Longest write transaction of one step in the last retention round")
-        let alertsHelp = "Ticket events the MQTT alert publisher sent, by how they reached it: handed over at their commit, or read back from the store"
+        let alertsHelp = "Live events the MQTT alert publisher took in order (those of a ticket published), by how they reached it: handed over at their commit, or read back from the store"
         alertsHandedOver = registry.makeCounter(name: "gridwatch_mqtt_alerts_total", labels: [("by", "hand_over")], help: alertsHelp)
         alertsReadBack = registry.makeCounter(name: "gridwatch_mqtt_alerts_total", labels: [("by", "read_back")], help: alertsHelp)
     }

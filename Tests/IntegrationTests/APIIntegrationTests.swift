@@ -42,10 +42,12 @@ import Testing
         #expect(eventually(timeout: 5) { stream.log.contains("event: ticket_opened") && stream.log.contains(sosID) })
         #expect(!stream.log.contains("hr_bpm") && !stream.log.contains("latitude"))
         #expect(eventually(timeout: 5) { alerts.log.contains("gridwatch/demo/alerts/\(sosID) {") })
-        // Sent either way (handed over at its commit, or read back), and counted.
-        let sent = gateway.metrics().split(separator: "\n").filter { $0.hasPrefix("gridwatch_mqtt_alerts_total{") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-        #expect(sent.count == 2 && sent.reduce(0, +) >= 1, "\(sent)")
+        // Sent either way (handed over at its commit, or read back), and counted once published.
+        func sent() -> [Double] {
+            gateway.metrics().split(separator: "\n").filter { $0.hasPrefix("gridwatch_mqtt_alerts_total{") }
+                .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        }
+        #expect(eventually(timeout: 5) { sent().count == 2 && sent().reduce(0, +) >= 1 }, "\(sent())")
 
         // Roles and refusals.
         let noToken = api.call("POST", "/api/v1/tickets/\(sosID)/ack", token: nil)
