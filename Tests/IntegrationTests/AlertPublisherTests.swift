@@ -24,7 +24,12 @@ import Testing
         init() throws {
             directory = try TestPaths.temporaryDirectory("alert-publisher")
             broker = try TestBroker(directory: directory)
-            subscriber = try subscribe(broker: broker, topic: "gridwatch/+/alerts/#", directory: directory)
+            // `-d`: its debug lines say when the subscription is acknowledged (`received SUBACK`);
+            // line-buffered (coreutils' stdbuf), or they reach the log only with the first message.
+            subscriber = try ChildProcess(name: "sub", executable: "/usr/bin/stdbuf",
+                                          arguments: ["-oL", "/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", String(broker.port), "-t", "gridwatch/+/alerts/#", "-q", "1", "-v", "-d",
+                                                      "-i", "test-sub-\(UUID().uuidString.prefix(6))"],
+                                          logDirectory: directory)
             store = try GatewayDatabase(path: directory + "/gridwatch.db")
             let logger = Logger(label: "alert-publisher-test")
             client = try MQTTClient(options: MQTTOptions(port: broker.port, clientID: "gw-alerts-test", cleanSession: true), logger: logger)
@@ -67,12 +72,10 @@ import Testing
             return condition()
         }
 
-        /// Connected, the publisher's cursor read, and mosquitto_sub subscribed (it does so just
-        /// after connecting: an alert sent before would be lost to it).
+        /// Connected, the publisher's cursor read, and mosquitto_sub subscribed (an alert sent
+        /// before its SUBACK would be lost to it).
         func ready() async -> Bool {
-            let ready = await until { client.isConnected && publisher.cursor.withLock { $0 != nil } }
-            try? await Task.sleep(for: .milliseconds(500))
-            return ready
+            await until { client.isConnected && publisher.cursor.withLock { $0 != nil } && subscriber.log.contains("received SUBACK") }
         }
 
         func stop() {
@@ -121,8 +124,8 @@ import Testing
     }
 
     /// A hand-over refused because the task holds the cursor is sent at the ring that follows,
-    /// not at the task's next look a second later (which, set up as here, comes ~0.5 s after
-    /// the commit: the bound below is under it).
+    /// not at the task's next look, up to a second later (the publisher has just started, so
+    /// that look comes well after the bound below).
     @Test func aRefusedHandOverGoesOutAtTheRing() async throws {
         let rig = try Rig()
         defer { rig.stop() }
