@@ -35,8 +35,10 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // The MQTT loop's burst buffers: libmosquitto's reads and writes of its socket, gathered.
+        .target(name: "CSocketBurst"),
         .target(name: "MQTT", dependencies: [
-            "CMosquitto",
+            "CMosquitto", "CSocketBurst",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // zlib's crc32 (the journal's checksum, the same IEEE CRC-32 as before).
@@ -127,6 +129,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Simulation"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT"]),
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Devices", "Formats"]),
         // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).
         .target(name: "TestServers", path: "Tests/TestServers"),

@@ -28,6 +28,8 @@ extension MQTTClient {
                 }
                 everConnected = true
                 events.socketOpen = true
+                // A new socket, perhaps with the old one's number: nothing buffered carries over.
+                burst?.reset(socket: mosquitto_socket(raw))
             }
             if events.paused.load(ordering: .relaxed) {
                 mosquitto_loop_misc(raw)
@@ -61,30 +63,21 @@ extension MQTTClient {
     /// each read delivers a message (a burst, at most 256), let `beforeAcknowledging` make
     /// the burst durable, and only then write the queued PUBACKs. Compared with one
     /// `mosquitto_loop` per message this saves a `select`, a wake-up read and a journal
-    /// `write` per message. A publish from another thread wakes the poll through `wakeup`.
+    /// `write` per message; `burst` then serves the burst's reads from one `recv` and sends
+    /// its PUBACKs with one `send`. A publish from another thread wakes the poll through `wakeup`.
     func pump(_ raw: OpaquePointer, timeoutMs: Int32) -> Int32 {
         let success = MOSQ_ERR_SUCCESS.rawValue
         let socket = mosquitto_socket(raw)
         guard socket >= 0 else { return MOSQ_ERR_NO_CONN.rawValue }
-        // On the stack: this runs once per burst, on the path every message takes.
-        let (ready, socketEvents) = withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
-            descriptors[0] = pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(raw) ? Int16(POLLOUT) : 0), revents: 0)
-            descriptors[1] = pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)
-            let ready = poll(descriptors.baseAddress, wakeup.read >= 0 ? 2 : 1, timeoutMs)
-            if ready > 0, wakeup.read >= 0, descriptors[1].revents != 0 {
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { drain in
-                    while read(wakeup.read, drain.baseAddress, 64) == 64 {}
-                }
-            }
-            return (ready, descriptors[0].revents)
-        }
+        if let burst, burst.socket != socket { burst.reset(socket: socket) }
+        // Bytes already in the read buffer are invisible to poll: look, but do not wait.
+        let unread = burst?.unreadBytes ?? 0
+        let unsent = burst?.unsentBytes ?? 0
+        let wantsOut = mosquitto_want_write(raw) || unsent > 0
+        let (ready, socketEvents) = waitForSocket(socket, wantsOut: wantsOut, timeoutMs: unread > 0 ? 0 : timeoutMs)
         var rc = success
-        if ready > 0, socketEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-            for _ in 0..<256 {
-                let before = events.delivered.load(ordering: .relaxed)
-                rc = mosquitto_loop_read(raw, 1)
-                if rc != success || events.delivered.load(ordering: .relaxed) == before { break }
-            }
+        if unread > 0 || (ready > 0 && socketEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0) {
+            rc = readBurst(raw)
         }
         // Also after a failed read: what was staged reaches the disk (its PUBACKs never leave,
         // so the broker redelivers and the duplicate is dropped at store time).
@@ -98,17 +91,57 @@ extension MQTTClient {
             return MOSQ_ERR_CONN_LOST.rawValue
         }
         if rc != success { return rc }
+        if let burst, unsent > 0, !burst.flush() { return MOSQ_ERR_CONN_LOST.rawValue }
         if mosquitto_want_write(raw) {
-            // libmosquitto writes each queued packet with a send of its own, and with
-            // TCP_NODELAY each send leaves as a segment: a burst's PUBACKs then cost the
-            // kernel's whole send path (and on loopback the receive path) once per message.
-            // Corked, they leave together when the cork comes off, at once.
-            cork(socket, true)
-            rc = mosquitto_loop_write(raw, 1)
-            cork(socket, false)
+            rc = writeBurst(raw, socket: socket)
             if rc != success { return rc }
         }
         return mosquitto_loop_misc(raw)
+    }
+
+    /// Polls the socket and the wake-up pipe (drained here); returns poll's answer and the
+    /// socket's events. On the stack: this runs once per burst, on the path every message takes.
+    private func waitForSocket(_ socket: Int32, wantsOut: Bool, timeoutMs: Int32) -> (Int32, Int16) {
+        withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
+            descriptors[0] = pollfd(fd: socket, events: Int16(POLLIN) | (wantsOut ? Int16(POLLOUT) : 0), revents: 0)
+            descriptors[1] = pollfd(fd: wakeup.read, events: Int16(POLLIN), revents: 0)
+            let ready = poll(descriptors.baseAddress, wakeup.read >= 0 ? 2 : 1, timeoutMs)
+            if ready > 0, wakeup.read >= 0, descriptors[1].revents != 0 {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { drain in
+                    while read(wakeup.read, drain.baseAddress, 64) == 64 {}
+                }
+            }
+            return (ready, descriptors[0].revents)
+        }
+    }
+
+    /// Reads packets while each one delivers a message, at most 256.
+    private func readBurst(_ raw: OpaquePointer) -> Int32 {
+        let read = {
+            var rc = MOSQ_ERR_SUCCESS.rawValue
+            for _ in 0..<256 {
+                let before = self.events.delivered.load(ordering: .relaxed)
+                rc = mosquitto_loop_read(raw, 1)
+                if rc != MOSQ_ERR_SUCCESS.rawValue || self.events.delivered.load(ordering: .relaxed) == before { break }
+            }
+            return rc
+        }
+        return burst?.reading(read) ?? read()
+    }
+
+    /// Writes the queued packets (the burst's PUBACKs, publishes, pings) with one send.
+    private func writeBurst(_ raw: OpaquePointer, socket: Int32) -> Int32 {
+        if let burst {
+            let (rc, sent) = burst.writing { mosquitto_loop_write(raw, 1) }
+            return sent ? rc : MOSQ_ERR_CONN_LOST.rawValue
+        }
+        // Without the buffer (TLS): libmosquitto writes each queued packet with a send of its
+        // own, and with TCP_NODELAY each send leaves as a segment. Corked, they leave together
+        // when the cork comes off.
+        cork(socket, true)
+        let rc = mosquitto_loop_write(raw, 1)
+        cork(socket, false)
+        return rc
     }
 
     private func cork(_ socket: Int32, _ on: Bool) {

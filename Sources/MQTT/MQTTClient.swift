@@ -33,6 +33,9 @@ public final class MQTTClient: Sendable {
     /// own wake-up socket is private, and without this a publish would wait for the poll's
     /// timeout (alerts must leave within milliseconds).
     let wakeup: (read: Int32, write: Int32)
+    /// The loop's burst buffers for the broker socket; nil over TLS, where OpenSSL reads and
+    /// writes the socket by records of its own and libmosquitto's calls never reach it.
+    let burst: SocketBurst?
     private let loopDone = DispatchSemaphore(value: 0)
 
     public init(options: MQTTOptions, logger: Logger, onMessage: MessageHandler? = nil,
@@ -41,6 +44,7 @@ public final class MQTTClient: Sendable {
         self.options = options
         self.beforeAcknowledging = beforeAcknowledging
         wakeup = Self.makeWakeupPipe()
+        burst = options.tls == nil ? SocketBurst() : nil
         self.logger = logger
         self.events = MQTTClientEvents(options: options, logger: logger, onMessage: onMessage)
         let context = Unmanaged.passUnretained(events).toOpaque()
