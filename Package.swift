@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "WorkbooksTests", dependencies: ["Workbooks", "Indicators", "Tickets", "TestServers"]),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "GridDispatch", "Devices", "Formats", "Simulation"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Journal", "TestServers", "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Journal", "TestServers", "Storage", "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "MQTT",
                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HTTPAPITests", dependencies: ["HTTPAPI", "Devices", "Formats", "Tickets", "GridDispatch", "Storage", "Indicators", "Maintenance",
                                                         .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import Foundation
+import MQTT
 import Notifications
 import Prometheus
 import Storage
@@ -39,6 +40,8 @@ public final class GatewayMetrics: Sendable {
     private let webhookDeliveries = Mutex<[String: Counter]>([:])
     /// Made at the first scrape of a gateway on SQLite (PostgreSQL has no such log).
     private let logCopies = Mutex<LogCopyCounters?>(nil)
+    /// Made at the first scrape of a client with burst buffers (none over TLS).
+    private let socketCalls = Mutex<SocketCallCounters?>(nil)
 
     public init() {
         received = registry.makeCounter(name: "gridwatch_messages_received_total", help: "MQTT messages written to the journal")
@@ -113,6 +116,17 @@ public final class GatewayMetrics: Sendable {
         logCopies.withLock { counters in
             var advanced = counters ?? LogCopyCounters(registry: registry)
             advanced.advance(to: tally(), fileBytes: fileBytes)
+            counters = advanced
+        }
+    }
+
+    /// The MQTT loop's socket calls so far (`SocketCallCounters`), read under the lock as the
+    /// log copies are.
+    func setSocketCalls(_ counts: () -> MQTTSocketCounts?) {
+        socketCalls.withLock { counters in
+            guard let counts = counts() else { return }
+            var advanced = counters ?? SocketCallCounters(registry: registry)
+            advanced.advance(to: counts)
             counters = advanced
         }
     }

@@ -141,6 +141,7 @@ public final class IngestService: Service, Sendable {
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             metrics.setNewestReadingAge(newest.mapValues { Double(max(nowMs - $0, 0)) / 1000 })
         }
+        metrics.setSocketCalls { client.socketCounts }
         if let checkpointer = (database as? GatewayDatabase)?.checkpointer {
             metrics.setLogCopies({ checkpointer.tally }, fileBytes: checkpointer.logFileBytes)
         }

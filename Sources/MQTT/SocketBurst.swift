@@ -52,3 +52,29 @@ final class SocketBurst: @unchecked Sendable {
     /// How often each path ran since the buffer was made.
     var counts: gw_socket_burst_counts { gw_socket_burst_get_counts(raw) }
 }
+
+/// What the loop's burst buffers did since the client was made: libmosquitto's reads of the
+/// broker socket and the `recv`s that served them, its writes and the `send`s that took them.
+public struct MQTTSocketCounts: Sendable, Equatable {
+    public var readsServed: UInt64
+    public var receives: UInt64
+    public var writesGathered: UInt64
+    public var sends: UInt64
+
+    public init(readsServed: UInt64 = 0, receives: UInt64 = 0, writesGathered: UInt64 = 0, sends: UInt64 = 0) {
+        self.readsServed = readsServed
+        self.receives = receives
+        self.writesGathered = writesGathered
+        self.sends = sends
+    }
+}
+
+extension MQTTClient {
+    /// The burst buffers' counts; nil over TLS, which has none.
+    public var socketCounts: MQTTSocketCounts? {
+        burst.map { burst in
+            let counts = burst.counts
+            return MQTTSocketCounts(readsServed: counts.reads_served, receives: counts.refills, writesGathered: counts.writes_gathered, sends: counts.sends)
+        }
+    }
+}

@@ -48,6 +48,16 @@ import Testing
                 .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
         }
         #expect(eventually(timeout: 5) { sent().count == 2 && sent().reduce(0, +) >= 1 }, "\(sent())")
+        // The loop's socket calls: the SOS and its PUBACK went through the burst buffers, each
+        // recv serving at least one read, each send taking at least one write.
+        let calls = Dictionary(uniqueKeysWithValues: gateway.metrics().split(separator: "\n")
+            .filter { $0.hasPrefix("gridwatch_mqtt_socket_calls_total{") }
+            .compactMap { line -> (String, Double)? in
+                guard let call = line.split(separator: "\"").dropFirst().first, let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { return nil }
+                return (String(call), value)
+            })
+        let (reads, receives, writes, sends) = (calls["read"] ?? 0, calls["recv"] ?? 0, calls["write"] ?? 0, calls["send"] ?? 0)
+        #expect(receives >= 1 && reads >= receives && sends >= 1 && writes >= sends, "\(calls)")
 
         // Roles and refusals.
         let noToken = api.call("POST", "/api/v1/tickets/\(sosID)/ack", token: nil)
