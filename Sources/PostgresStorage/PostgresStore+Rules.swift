@@ -14,21 +14,12 @@ extension PostgresStore {
         try write { session in try Self.insertAlertEvents(events, session) }
     }
 
-    /// One alert, one state change, one instant: a row the store already has (from a batch
-    /// stored again after a COMMIT whose answer was lost) is skipped by `alert_events_once`.
-    static let alertEventsOnceSchema = """
-        DELETE FROM alert_events a USING alert_events b
-            WHERE a.id > b.id AND a.rule = b.rule AND a.device = b.device AND a.at = b.at AND a.event = b.event;
-        DROP INDEX alert_events_rule_device;
-        CREATE UNIQUE INDEX alert_events_once ON alert_events(rule, device, at, event);
-        """
-
     static func insertAlertEvents(_ events: [AlertEvent], _ session: PostgresSession) throws {
         // Alert events are few (state changes, not readings): a statement each keeps NULLs exact.
         for event in events {
             try session.execute("""
                 INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (rule, device, at, event) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """, [.int(event.atMs), .text(event.kind.rawValue), .text(event.ruleID), .text(event.deviceID), .text(event.severity),
                       .text(event.community), .text(event.building), .text(event.inhibitedBy),
                       .text(event.evidence.map { JSONValue.object($0).jsonText })])

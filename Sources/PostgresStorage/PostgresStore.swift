@@ -64,14 +64,9 @@ public final class PostgresStore: GatewayStore {
         }
     }
 
-    /// The schema versions applied, oldest first. Those applied in one transaction share
-    /// `applied_at`: they are in the order this gridwatch applies them (by name, v10 would
-    /// come before v2).
+    /// The schema versions applied, oldest first.
     public func schemaVersions() throws -> [String] {
-        try pool.withSession { session in
-            try session.query("SELECT version FROM schema_migrations ORDER BY applied_at, array_position($1::text[], version), version",
-                              [.texts(PostgresSchema.migrations.map(\.version))]).map { try $0.decode(String.self) }
-        }
+        try pool.withSession { try $0.query("SELECT version FROM schema_migrations ORDER BY applied_at, version").map { try $0.decode(String.self) } }
     }
 
     /// Runs `body` on a pooled connection.

@@ -11,21 +11,10 @@ extension GatewayDatabase {
         try pool.write { db in try Self.insertAlertEvents(events, db: db) }
     }
 
-    /// One alert, one state change, one instant (as on PostgreSQL, where a batch stored again
-    /// after a COMMIT whose answer was lost would otherwise record its alert events twice).
-    static func migrateAlertEventsOnce(_ db: Database) throws {
-        try db.execute(sql: """
-            DELETE FROM alert_events WHERE id IN (SELECT a.id FROM alert_events a JOIN alert_events b
-                ON a.rule = b.rule AND a.device = b.device AND a.at = b.at AND a.event = b.event AND a.id > b.id);
-            DROP INDEX alert_events_rule_device;
-            CREATE UNIQUE INDEX alert_events_once ON alert_events(rule, device, at, event);
-            """)
-    }
-
     static func insertAlertEvents(_ events: [AlertEvent], db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, device, at, event) DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for event in events {
             try insert.execute(arguments: [event.atMs, event.kind.rawValue, event.ruleID, event.deviceID, event.severity, event.community,

@@ -123,27 +123,6 @@ import Testing
         #expect(sequences.withSeq == 4 && sequences.distinct == 4)
     }
 
-    @Test(arguments: StoreKind.allCases) func aBatchStoredAgainRecordsItsAlertEventsOnce(kind: StoreKind) throws {
-        let test = try TestStore(kind)
-        let database = test.store
-        defer { test.remove() }
-        try database.upsertDevices([Device(id: "door-1", type: "door", community: "demo")], source: "inventory", nowMs: 1)
-        func event(_ kind: AlertEvent.Kind, at ms: Int64) -> AlertEvent {
-            AlertEvent(atMs: ms, kind: kind, ruleID: "door_forced", deviceID: "door-1", severity: "emergency", community: "demo", building: "1",
-                       evidence: ["event": .string("forced_open")])
-        }
-        var batch = IngestBatch(journalPosition: 100)
-        batch.readings = [Self.reading("door-1", seq: 1, at: 1001)]
-        batch.alertEvents = [event(.firing, at: 1001)]
-        #expect(try database.store(batch).stored == 1)
-        // As after a COMMIT whose answer was lost: the same batch once more.
-        let again = try database.store(batch)
-        #expect(again.stored == 0 && again.duplicates == 1)
-        // Another state change at the same instant, or the same one later, is another event.
-        try database.storeAlertEvents([event(.firing, at: 1001), event(.resolved, at: 1001), event(.firing, at: 2000)])
-        #expect(try database.alertEvents().map { "\($0.kind) \($0.atMs)" } == ["firing 1001", "resolved 1001", "firing 2000"])
-    }
-
     @Test(arguments: StoreKind.allCases) func upsertCountsNewChangedAndUnchanged(kind: StoreKind) throws {
         let test = try TestStore(kind)
         let database = test.store
@@ -231,30 +210,6 @@ import Testing
         #expect(process.terminationStatus == 0)
         let error = #expect(throws: StoreSchemaError.self) { try GatewayDatabase(path: test.location) }
         #expect(error?.description.contains("newer schema") == true)
-    }
-
-    @Test func theMigrationKeepsTheFirstOfEachRepeatedAlertEvent() throws {
-        let test = try TestStore(.sqlite)
-        defer { test.remove() }
-        // Back to the schema before v14, with an event recorded twice as a retried batch could.
-        let row = "'alert_firing', 'door_forced', 'door-1', 'emergency', 'demo', '1'"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [test.location, """
-            DROP INDEX alert_events_once; CREATE INDEX alert_events_rule_device ON alert_events(rule, device, at);
-            DELETE FROM grdb_migrations WHERE identifier = 'v14-alert-events-once';
-            INSERT INTO alert_events (at, event, rule, device, severity, community, building) VALUES
-                (1001, \(row)), (1001, \(row)), (2000, \(row));
-            """]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let migrated = try GatewayDatabase(path: test.location)
-        #expect(try migrated.alertEvents().map(\.atMs) == [1001, 2000])
-        try migrated.storeAlertEvents([AlertEvent(atMs: 1001, kind: .firing, ruleID: "door_forced", deviceID: "door-1", severity: "emergency",
-                                                  community: "demo", building: "1")])
-        let after = try migrated.alertEvents().map { "\($0.kind) \($0.atMs)" }
-        #expect(after == ["firing 1001", "firing 2000"], "\(after)")
     }
 
     @Test func backupCopiesTheLiveDatabase() throws {

@@ -12,8 +12,7 @@ import Testing
         let test = try TestStore(.postgres)
         let store = try #require(test.store as? PostgresStore)
         #expect(try store.schemaVersions() == ["v1-base", "v2-copy", "v3-places", "v4-staff-positions", "v5-resident-requests",
-                                                 "v6-device-health", "v7-battery-forecasts", "v8-report-publications", "v9-active-assignee",
-                                                 "v10-alert-events-once"])
+                                                 "v6-device-health", "v7-battery-forecasts", "v8-report-publications", "v9-active-assignee"])
         // Reopening at the same version is fine, and migrates nothing twice.
         _ = try test.reopen()
         try TestPostgres.shared().psql(database: test.location, "INSERT INTO schema_migrations (version) VALUES ('v99-future')")
