@@ -1,7 +1,8 @@
-// See CSocketBurst.h for what this is for. The interposition: this file defines read(2),
-// write(2) and close(2). The executable's definitions come first in the dynamic linker's search, so
-// libmosquitto's calls (and everyone else's) arrive here; all but the loop thread's calls
-// on its socket, inside a burst, go on at once to glibc's own __read/__write.
+// See CSocketBurst.h for what this is for. The interposition: with glibc, this file defines
+// read(2), write(2) and close(2). The executable's definitions come first in the dynamic
+// linker's search (an unversioned definition answers libmosquitto's read@GLIBC_2.2.5), so
+// libmosquitto's calls, and everyone else's, arrive here; all but the loop thread's calls on
+// its socket, inside a burst, go on at once to glibc's own __read, __write and __close.
 #define _GNU_SOURCE
 #include "CSocketBurst.h"
 
@@ -12,6 +13,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#ifdef __GLIBC__
 
 // glibc exports these (GLIBC_2.2.5) as the same functions as read and write.
 extern ssize_t __read(int fd, void *buf, size_t count);
@@ -75,14 +78,18 @@ static ssize_t burst_read(gw_socket_burst *burst, void *buf, size_t count) {
     if (count == 0) return 0;
     if (burst->read_start == burst->read_end) {
         // A request as large as the buffer goes straight to the socket: no copy to save.
-        if (count >= capacity) return recv(burst->fd, buf, count, 0);
-        ssize_t got = recv(burst->fd, burst->in, capacity, 0);
+        int large = count >= capacity;
+        ssize_t got = large ? recv(burst->fd, buf, count, 0) : recv(burst->fd, burst->in, capacity, 0);
         // EOF, EAGAIN or an error: libmosquitto sees exactly what read(2) would have said.
         // After EOF or an error it closes the socket, and its number may soon name another
         // file: nothing more is taken for it until the loop resets the buffer.
         if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) burst->fd = -1;
         if (got <= 0) return got;
         bump(&burst->refills);
+        if (large) {
+            bump(&burst->reads_served);
+            return got;
+        }
         burst->read_start = 0;
         burst->read_end = (size_t)got;
     }
@@ -119,7 +126,11 @@ static ssize_t burst_write(gw_socket_burst *burst, const void *buf, size_t count
         if (gw_socket_burst_flush(burst) != 0) return -1;
         if (count > capacity - burst->write_end) {
             // Larger than the buffer: straight out, after what was gathered before it.
-            if (burst->write_end == 0) return send(burst->fd, buf, count, MSG_NOSIGNAL);
+            if (burst->write_end == 0) {
+                bump(&burst->writes_gathered);
+                bump(&burst->sends);
+                return send(burst->fd, buf, count, MSG_NOSIGNAL);
+            }
             // The socket is full: libmosquitto keeps its place and tries again later.
             errno = EAGAIN;
             return -1;
@@ -148,9 +159,32 @@ int close(int fd) {
     if (burst != NULL && fd == burst->fd && fd >= 0) {
         // libmosquitto closes its socket right after writing a DISCONNECT, inside the
         // writing section: what was gathered (the DISCONNECT too) leaves first. And the
-        // number is free again, so nothing more is taken for it.
+        // number is free again, so nothing more is taken for it. A flush that fails (the
+        // socket full: the broker then publishes the will instead) leaves close's errno alone.
+        int saved = errno;
         (void)gw_socket_burst_flush(burst);
+        errno = saved;
         burst->fd = -1;
     }
     return __close(fd);
 }
+
+#else
+// Without glibc's __read/__write/__close to pass calls on to, nothing is interposed: no
+// buffer is made, and the loop corks the socket instead (MQTTClient+Loop.swift).
+gw_socket_burst *gw_socket_burst_create(void) { return NULL; }
+void gw_socket_burst_destroy(gw_socket_burst *burst) { (void)burst; }
+void gw_socket_burst_reset(gw_socket_burst *burst, int fd) { (void)burst; (void)fd; }
+int gw_socket_burst_fd(const gw_socket_burst *burst) { (void)burst; return -1; }
+size_t gw_socket_burst_unread(const gw_socket_burst *burst) { (void)burst; return 0; }
+size_t gw_socket_burst_unsent(const gw_socket_burst *burst) { (void)burst; return 0; }
+void gw_socket_burst_begin_reading(gw_socket_burst *burst) { (void)burst; }
+void gw_socket_burst_begin_writing(gw_socket_burst *burst) { (void)burst; }
+void gw_socket_burst_end(void) {}
+int gw_socket_burst_flush(gw_socket_burst *burst) { (void)burst; return 0; }
+gw_socket_burst_counts gw_socket_burst_get_counts(const gw_socket_burst *burst) {
+    (void)burst;
+    gw_socket_burst_counts none = {0, 0, 0, 0};
+    return none;
+}
+#endif

@@ -17,12 +17,13 @@ typedef struct gw_socket_burst gw_socket_burst;
 
 /// What a buffer has done since it was made: the tests and /metrics read these.
 typedef struct gw_socket_burst_counts {
-    uint64_t reads_served;   /// read(2) calls answered from the buffer or by a refill
-    uint64_t refills;        /// recv(2) calls that filled the read buffer
-    uint64_t writes_gathered; /// write(2) calls kept for the burst's send
-    uint64_t sends;          /// send(2) calls that emptied (or tried to empty) the write buffer
+    uint64_t reads_served;   /// read(2) calls of the socket in a reading section
+    uint64_t refills;        /// recv(2) calls that answered them (one of 64 KiB or more: its own)
+    uint64_t writes_gathered; /// write(2) calls of the socket in a writing section
+    uint64_t sends;          /// send(2) calls that took them, EAGAIN answers included
 } gw_socket_burst_counts;
 
+/// NULL without glibc (nothing is interposed there) or without memory.
 gw_socket_burst *gw_socket_burst_create(void);
 void gw_socket_burst_destroy(gw_socket_burst *burst);
 
