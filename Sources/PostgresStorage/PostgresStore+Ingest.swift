@@ -29,6 +29,18 @@ extension PostgresStore {
         try read { session in try Self.lastReadingID(session) }
     }
 
+    /// Whether this instance's journal cursor already stands at the batch's end: the ingest
+    /// pipeline retries a batch whose COMMIT failed with its answer lost (the connection
+    /// dropped during it), and that COMMIT may have landed. Positions only grow between one
+    /// pipeline's batches, so only that batch ends where the cursor is. `FOR UPDATE` waits for
+    /// a COMMIT the server may still be running, then reads what it left.
+    static func cursorStands(at batch: IngestBatch, instance: String, _ session: PostgresSession) throws -> Bool {
+        guard batch.journalPosition > 0,
+              let row = try session.query("SELECT journal_position FROM ingest_cursor WHERE instance = $1 FOR UPDATE", [.text(instance)]).first
+        else { return false }
+        return try row.required("journal_position", as: Int64.self) == Int64(bitPattern: batch.journalPosition)
+    }
+
     /// The sequence's last value; 0 before its first use (`last_value` then already says 1,
     /// which would count a reading not yet stored as covered).
     static func lastReadingID(_ session: PostgresSession) throws -> Int64 {
@@ -41,6 +53,13 @@ extension PostgresStore {
         try write { session in
             var result = IngestBatchResult()
             if let fence { try Self.checkFence(fence, session) }
+            if fence == nil, try Self.cursorStands(at: batch, instance: instance, session) {
+                // Readings would be skipped as duplicates, but alert events, rejections and the
+                // cursor's totals have no such key: this batch must not be stored twice.
+                logger.warning("a batch stored again was already stored (its COMMIT's answer was lost); skipped",
+                               metadata: ["journal_position": "\(batch.journalPosition)", "readings": "\(batch.readings.count)"])
+                return result
+            }
             // Shared: only `stableReadingID` takes it exclusively, to wait for batches in flight.
             try session.query("SELECT pg_advisory_xact_lock_shared($1)", [.int(PostgresSchema.readingsHorizonLockKey)])
             if !batch.newDevices.isEmpty {

@@ -81,7 +81,8 @@ import Testing
         #expect(stored[0].payload == text && stored[0].seq == nil && !stored[0].deviceTimeTrusted && stored[0].deviceTimeMs == 4_000)
         #expect(stored[0].flags == ["out_of_range:hr_bpm", "clock_skew"])
         #expect(stored[1].payload == "" && stored[1].seq == 7 && stored[1].deviceTimeTrusted && stored[1].flags.isEmpty)
-        // The same reading again is a duplicate, not an error.
+        // The same readings again (redelivered: a later journal position) are duplicates, not an error.
+        batch.journalPosition = 20
         #expect(try database.store(batch).duplicates == 2)
     }
 

@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import PostgresStorage
+import Rules
 import Storage
 import TestServers
 import Testing
@@ -8,6 +9,35 @@ import Testing
 /// What only the PostgreSQL store has: versioned migrations that refuse a newer schema,
 /// monthly readings partitions, and errors that name the store without its password.
 @Suite struct PostgresStoreTests {
+    @Test func aBatchStoredAgainAfterALostCommitIsNotStoredTwice() throws {
+        let test = try TestStore(.postgres)
+        let store = test.store
+        defer { test.remove() }
+        try store.upsertDevices([Device(id: "door-1", type: "door", community: "demo")], source: "inventory", nowMs: 1)
+        var batch = IngestBatch(journalPosition: 100)
+        batch.readings = [GatewayDatabaseTests.reading("door-1", seq: 1, at: 1001), GatewayDatabaseTests.reading("door-1", seq: 3, at: 1003)]
+        batch.rejections = [Rejection(topic: "gridwatch/demo/door/door-1/telemetry", reason: .notJSON, detail: "not JSON", receivedAtMs: 1002,
+                                      deviceID: "door-1", payloadPrefix: Array("garbage".utf8), payloadSize: 7)]
+        batch.alertEvents = [AlertEvent(atMs: 1003, kind: .firing, ruleID: "door_forced", deviceID: "door-1", severity: "emergency",
+                                        community: "demo", building: "1")]
+        #expect(try store.store(batch).stored == 2)
+        // As the ingest pipeline does after a COMMIT whose answer was lost, though it landed.
+        let again = try store.store(batch)
+        #expect(again.stored == 0 && again.duplicates == 0 && again.rejected == 0)
+        #expect(try store.alertEvents(rule: nil, device: nil, limit: 10).count == 1)
+        #expect(try store.rejectionCounts() == ["not_json": 1])
+        var totals = try store.ingestTotals()
+        #expect(totals.journalPosition == 100 && totals.stored == 2 && totals.rejected == 1)
+        // The next batch is stored as ever, its events too, even one that repeats an earlier one.
+        var next = IngestBatch(journalPosition: 180)
+        next.readings = [GatewayDatabaseTests.reading("door-1", seq: 4, at: 1004)]
+        next.alertEvents = batch.alertEvents
+        #expect(try store.store(next).stored == 1)
+        #expect(try store.alertEvents(rule: nil, device: nil, limit: 10).count == 2)
+        totals = try store.ingestTotals()
+        #expect(totals.journalPosition == 180 && totals.stored == 3)
+    }
+
     @Test func aStoreMigratedByANewerGridwatchIsRefused() throws {
         let test = try TestStore(.postgres)
         let store = try #require(test.store as? PostgresStore)
@@ -35,6 +65,7 @@ import Testing
         // A second store (another instance) finds the partitions there and stores into them.
         let other = try #require(try test.reopen() as? PostgresStore)
         batch.readings = [GatewayDatabaseTests.reading("door-1", seq: 3, at: december + 1)]
+        batch.journalPosition = 2
         #expect(try other.store(batch).stored == 1)
         #expect(try other.readingCount() == 3)
     }
