@@ -26,6 +26,7 @@ extension IngestPipeline {
     /// keeps everything meanwhile, so waiting loses nothing.
     func commit(_ batch: IngestBatch) -> Bool {
         var delay = 0.05
+        var batch = batch
         while true {
             let started = DispatchTime.now().uptimeNanoseconds
             do {
@@ -47,6 +48,7 @@ extension IngestPipeline {
                 if stopRequested.load(ordering: .acquiring) && delay > 2 { return false }
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 5)
+                batch.isRetry = true
             }
         }
     }

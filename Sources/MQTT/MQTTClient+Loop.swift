@@ -117,7 +117,7 @@ extension MQTTClient {
 
     /// Reads packets while each one delivers a message, at most 256.
     private func readBurst(_ raw: OpaquePointer) -> Int32 {
-        let read = {
+        let readPackets = {
             var rc = MOSQ_ERR_SUCCESS.rawValue
             for _ in 0..<256 {
                 let before = self.events.delivered.load(ordering: .relaxed)
@@ -126,7 +126,7 @@ extension MQTTClient {
             }
             return rc
         }
-        return burst?.reading(read) ?? read()
+        return burst?.reading(readPackets) ?? readPackets()
     }
 
     /// Writes the queued packets (the burst's PUBACKs, publishes, pings) with one send.

@@ -31,7 +31,8 @@ extension PostgresStore {
 
     /// Whether this instance's journal cursor already stands at the batch's end: the ingest
     /// pipeline retries a batch whose COMMIT failed with its answer lost (the connection
-    /// dropped during it), and that COMMIT may have landed. Positions only grow between one
+    /// dropped during it), and that COMMIT may have landed. Asked of retries only: a first
+    /// attempt costs no extra round trip. Positions only grow between one
     /// pipeline's batches, so only that batch ends where the cursor is. `FOR UPDATE` waits for
     /// a COMMIT the server may still be running, then reads what it left.
     static func cursorStands(at batch: IngestBatch, instance: String, _ session: PostgresSession) throws -> Bool {
@@ -53,7 +54,7 @@ extension PostgresStore {
         try write { session in
             var result = IngestBatchResult()
             if let fence { try Self.checkFence(fence, session) }
-            if fence == nil, try Self.cursorStands(at: batch, instance: instance, session) {
+            if fence == nil, batch.isRetry, try Self.cursorStands(at: batch, instance: instance, session) {
                 // Readings would be skipped as duplicates, but alert events, rejections and the
                 // cursor's totals have no such key: this batch must not be stored twice.
                 logger.warning("a batch stored again was already stored (its COMMIT's answer was lost); skipped",

@@ -18,6 +18,9 @@ public struct IngestBatch: Sendable {
     /// transaction, so an alarm's history commits with its reading and costs no commit of its own.
     public var alertEvents: [AlertEvent] = []
     public var journalPosition: UInt64
+    /// Stored before by a call that failed: on PostgreSQL that COMMIT may have landed with its
+    /// answer lost, so the store looks before storing it again (`PostgresStore.storeOnce`).
+    public var isRetry = false
 
     public init(journalPosition: UInt64) { self.journalPosition = journalPosition }
     public var messageCount: Int { readings.count + rejections.count + availability.count + staffPositions.count + residentRequests.count }
