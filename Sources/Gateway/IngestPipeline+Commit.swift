@@ -6,6 +6,42 @@ import Storage
 
 /// Each journal entry decoded into the batch, and the batch's commit with its retries.
 extension IngestPipeline {
+    /// How many entries are decoded and judged together before the pipeline looks whether one
+    /// of them raised an alarm. After a busy spell one read brings hundreds of entries; an alarm
+    /// among them commits with its slice, and the entries journaled after it wait for the next
+    /// batch instead of adding their decoding and writes to the alarm's commit.
+    static let alarmSliceEntries = 32
+
+    /// Decodes entries into the open batch, a slice at a time, and runs their readings through
+    /// the rules, which decide whether the batch may wait: anything beyond a pending alert makes
+    /// it urgent, and then no further slice is taken. Returns how many entries it took.
+    func add(_ entries: ArraySlice<JournalEntry>, to open: inout OpenBatch) -> Int {
+        var taken = entries.startIndex
+        while taken < entries.endIndex, !open.urgent {
+            let slice = entries[taken..<min(taken + Self.alarmSliceEntries, entries.endIndex)]
+            addSlice(slice, to: &open)
+            taken = slice.endIndex
+        }
+        return taken - entries.startIndex
+    }
+
+    private func addSlice(_ entries: ArraySlice<JournalEntry>, to open: inout OpenBatch) {
+        let readingsBefore = open.batch.readings.count
+        let devicesBefore = open.batch.newDevices.count
+        let requestsBefore = open.batch.residentRequests.count
+        registry.withLock { registry in
+            for entry in entries { decode(entry, into: &open.batch, registry: &registry) }
+        }
+        open.entryCount += entries.count
+        if let last = entries.last { open.batch.journalPosition = last.endPosition }
+        if open.batch.readings.count > readingsBefore {
+            let events = onDecoded(Array(open.batch.readings[readingsBefore...]), Array(open.batch.newDevices[devicesBefore...]))
+            if events.contains(where: { $0.kind != .pending }) { open.urgent = true }
+            open.events += events
+        }
+        if open.batch.residentRequests.count > requestsBefore { open.urgent = true }
+    }
+
     func decode(_ entry: JournalEntry, into batch: inout IngestBatch, registry: inout DeviceRegistry) {
         if let staff, staff.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, to: &batch, statistics: statistics) {
             return

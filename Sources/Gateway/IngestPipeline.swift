@@ -39,7 +39,7 @@ public final class IngestPipeline: Sendable {
     let staff: StaffIntake?
     /// Residents' requests: checked here, stored with the batch, then given their tickets.
     let requests: RequestIntake?
-    private let registry: Mutex<DeviceRegistry>
+    let registry: Mutex<DeviceRegistry>
     let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -98,7 +98,7 @@ public final class IngestPipeline: Sendable {
 
     /// A batch being filled: its entries, what its readings made the rules say (published once
     /// it is stored), and since when it has waited for company.
-    private struct OpenBatch {
+    struct OpenBatch {
         var batch: IngestBatch
         var entryCount = 0
         var events: [AlertEvent] = []
@@ -117,15 +117,20 @@ public final class IngestPipeline: Sendable {
         var reader = JournalReader(journal: journal, from: start)
         var progress = Progress(lastDiscard: start)
         var open: OpenBatch?
+        // Read but not yet in a batch: what followed an alarm in its read (`add` stops there).
+        var unread: ArraySlice<JournalEntry> = []
         while true {
             statistics.pipelineHeartbeatMs.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
-            let entries: [JournalEntry]
-            do {
-                entries = try reader.read(maxCount: batchSize - (open?.entryCount ?? 0))
-            } catch {
-                fail("journal read failed: \(error)")
-                return
+            let room = batchSize - (open?.entryCount ?? 0)
+            if unread.isEmpty {
+                do {
+                    unread = try reader.read(maxCount: room)[...]
+                } catch {
+                    fail("journal read failed: \(error)")
+                    return
+                }
             }
+            let entries = unread.prefix(room)
             let stopping = stopRequested.load(ordering: .acquiring)
             if entries.isEmpty, let waiting = open {
                 // Caught up with a batch of ordinary readings: wait a little for more to share its commit.
@@ -140,7 +145,7 @@ public final class IngestPipeline: Sendable {
                     continue
                 }
                 open = nil
-                if !store(waiting, readerPosition: reader.position, progress: &progress) { return }
+                if !store(waiting, progress: &progress) { return }
                 continue
             }
             if entries.isEmpty {
@@ -153,50 +158,34 @@ public final class IngestPipeline: Sendable {
                 journal.waitForData(after: reader.position, timeout: .milliseconds(100))
                 continue
             }
+            // `add` moves the batch's position to the end of the last entry it takes.
             var filling = open ?? OpenBatch(batch: IngestBatch(journalPosition: reader.position), openedNs: DispatchTime.now().uptimeNanoseconds)
             // Let go of the open batch first: a second owner would make each append copy its arrays.
             open = nil
-            add(entries, to: &filling, position: reader.position)
+            unread = unread.dropFirst(add(entries, to: &filling))
             let waitedNs = DispatchTime.now().uptimeNanoseconds - filling.openedNs
             // A full batch does not wait: at full speed holding it would stall reading. The hold
             // is asked about only once the linger is over (it takes the checkpointer's lock).
             let due = filling.entryCount >= batchSize
                 || (waitedNs >= batchLingerNs && !(waitedNs < batchLingerNs + maxHoldNs && database.commitsOnHold))
             if filling.urgent || due || stopping {
-                if !store(filling, readerPosition: reader.position, progress: &progress) { return }
+                if !store(filling, progress: &progress) { return }
             } else {
                 open = filling
             }
         }
     }
 
-    /// Decodes `entries` into the open batch and runs their readings through the rules, which
-    /// decide whether the batch may wait: anything beyond a pending alert goes out at once.
-    private func add(_ entries: [JournalEntry], to open: inout OpenBatch, position: UInt64) {
-        let readingsBefore = open.batch.readings.count
-        let devicesBefore = open.batch.newDevices.count
-        let requestsBefore = open.batch.residentRequests.count
-        registry.withLock { registry in
-            for entry in entries { decode(entry, into: &open.batch, registry: &registry) }
-        }
-        open.entryCount += entries.count
-        open.batch.journalPosition = position
-        if open.batch.readings.count > readingsBefore {
-            let events = onDecoded(Array(open.batch.readings[readingsBefore...]), Array(open.batch.newDevices[devicesBefore...]))
-            if events.contains(where: { $0.kind != .pending }) { open.urgent = true }
-            open.events += events
-        }
-        if open.batch.residentRequests.count > requestsBefore { open.urgent = true }
-    }
-
     /// Commits a batch, then lets its alerts, staff positions and requests go on, and does the
     /// bookkeeping that follows every commit. False when the pipeline has to stop.
-    private func store(_ open: OpenBatch, readerPosition: UInt64, progress: inout Progress) -> Bool {
+    private func store(_ open: OpenBatch, progress: inout Progress) -> Bool {
         let batch = open.batch
+        // Everything before it is stored; what was read after it may not be yet.
+        let storedPosition = batch.journalPosition
         // An emergency's commits (batch, alert events, tickets) leave the store's upkeep to the next.
         guard open.urgent ? database.urgently({ commitAndAnnounce(open) }) : commitAndAnnounce(open) else { return false }
         staff?.board.record(batch.staffPositions)
-        let backlog = Int(journal.endPosition - readerPosition)
+        let backlog = Int(journal.endPosition - storedPosition)
         statistics.backlogBytes.store(backlog, ordering: .relaxed)
         if !progress.paused, backlog > maxBacklogBytes {
             progress.paused = true
@@ -207,9 +196,9 @@ public final class IngestPipeline: Sendable {
             logger.info("ingest backlog drained: resuming MQTT reads")
             onBackpressure(false)
         }
-        if readerPosition - progress.lastDiscard > 16 << 20 {
-            journal.discard(before: readerPosition)
-            progress.lastDiscard = readerPosition
+        if storedPosition - progress.lastDiscard > 16 << 20 {
+            journal.discard(before: storedPosition)
+            progress.lastDiscard = storedPosition
         }
         return true
     }

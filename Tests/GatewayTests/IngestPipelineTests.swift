@@ -89,6 +89,41 @@ import TestServers
         #expect(try database.ingestTotals().journalPosition == journal.endPosition)
     }
 
+    /// After a busy spell one read brings a backlog; an alarm inside it commits with the
+    /// entries up to the end of its slice, and what was journaled after it waits its turn.
+    @Test func anAlarmInABacklogCommitsWithoutTheEntriesAfterItsSlice() throws {
+        let directory = try TestPaths.temporaryDirectory("ingest-backlog-alarm")
+        defer { TestPaths.removeScratch(directory) }
+        let published = Published()
+        let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 60, published: published)
+        // 100 entries (the test's batch size) already journaled when the pipeline starts: one read.
+        let alarmIndex = 40
+        for index in 0..<100 {
+            if index == alarmIndex { Self.append(journal, device: "smoke-1", type: "smoke", seq: index) } else {
+                Self.append(journal, device: "door-1", type: "door", seq: index)
+            }
+        }
+        let slice = IngestPipeline.alarmSliceEntries
+        #expect(slice < 100 - alarmIndex, "the alarm's slice ends before the backlog does")
+        let alarmBatch = (alarmIndex / slice + 1) * slice
+        try pipeline.start()
+        #expect(try eventually(timeout: 10) { try database.readingCount() > 0 })
+        #expect(try database.readingCount() == alarmBatch)
+        #expect(try database.ingestTotals().journalPosition < journal.endPosition)
+        #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 1 })
+        let events = published.batches.withLock { $0.first ?? [] }
+        #expect(events.count == alarmBatch)
+        #expect(events[alarmIndex].deviceID == "smoke-1")
+
+        // The rest waits for company like any ordinary readings; at shutdown it is committed.
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try database.readingCount() == alarmBatch)
+        #expect(pipeline.drainAndStop(timeout: 10))
+        #expect(try database.readingCount() == 100)
+        #expect(try database.ingestTotals().journalPosition == journal.endPosition)
+        #expect(try database.alertEvents().map { "\($0.kind) \($0.deviceID)" } == ["firing smoke-1"])
+    }
+
     @Test func withoutALingerEveryReadCommits() throws {
         let directory = try TestPaths.temporaryDirectory("ingest-no-linger")
         defer { TestPaths.removeScratch(directory) }
