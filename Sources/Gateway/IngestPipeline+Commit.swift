@@ -15,16 +15,20 @@ extension IngestPipeline {
     /// Decodes entries into the open batch, a slice at a time, and runs their readings through
     /// the rules, which decide whether the batch may wait: anything beyond a pending alert makes
     /// it urgent, and then no further slice is taken. Returns how many entries it took.
-    func add(_ entries: ArraySlice<JournalEntry>, to open: inout OpenBatch) -> Int {
+    func add(_ entries: ArraySlice<JournalEntry>, to open: inout OpenBatch, sliceEntries: Int = alarmSliceEntries) -> Int {
         var taken = entries.startIndex
         while taken < entries.endIndex, !open.urgent {
-            let slice = entries[taken..<min(taken + Self.alarmSliceEntries, entries.endIndex)]
+            let slice = entries[taken..<min(taken + max(sliceEntries, 1), entries.endIndex)]
             addSlice(slice, to: &open)
             taken = slice.endIndex
         }
+        // A batch starts at the reader's position and takes its place from its last entry: one
+        // that took nothing would commit a position past entries not stored.
+        precondition(entries.isEmpty || taken > entries.startIndex, "a batch took no entry")
         return taken - entries.startIndex
     }
 
+    /// One slice decoded into the batch and judged by the rules.
     private func addSlice(_ entries: ArraySlice<JournalEntry>, to open: inout OpenBatch) {
         let readingsBefore = open.batch.readings.count
         let devicesBefore = open.batch.newDevices.count

@@ -8,7 +8,7 @@ import Storage
 import Synchronization
 
 /// The consumer side of the journal: reads raw messages in bulk, decodes and validates them,
-/// and stores each slice in one transaction together with the journal position it reached.
+/// and stores each batch in one transaction together with the journal position it reached.
 /// Runs on a thread of its own so the network thread only ever appends.
 public final class IngestPipeline: Sendable {
     let journal: Journal
@@ -111,6 +111,18 @@ public final class IngestPipeline: Sendable {
     private struct Progress {
         var paused = false
         var lastDiscard: UInt64
+        /// The slice an urgent batch ends with: `alarmSliceEntries`, doubled after each batch
+        /// cut short, back to it after an ordinary batch. In an alarm storm every batch would
+        /// otherwise be cut after 32 entries and cost a commit and a ticket transaction each.
+        var sliceEntries = IngestPipeline.alarmSliceEntries
+
+        mutating func batchFilled(urgent: Bool, cutShort: Bool, batchSize: Int) {
+            if !urgent {
+                sliceEntries = IngestPipeline.alarmSliceEntries
+            } else if cutShort {
+                sliceEntries = min(sliceEntries * 2, batchSize)
+            }
+        }
     }
 
     private func consume(from start: UInt64) {
@@ -122,14 +134,7 @@ public final class IngestPipeline: Sendable {
         while true {
             statistics.pipelineHeartbeatMs.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
             let room = batchSize - (open?.entryCount ?? 0)
-            if unread.isEmpty {
-                do {
-                    unread = try reader.read(maxCount: room)[...]
-                } catch {
-                    fail("journal read failed: \(error)")
-                    return
-                }
-            }
+            guard refill(&unread, from: &reader, room: room) else { return }
             let entries = unread.prefix(room)
             let stopping = stopRequested.load(ordering: .acquiring)
             if entries.isEmpty, let waiting = open {
@@ -162,7 +167,8 @@ public final class IngestPipeline: Sendable {
             var filling = open ?? OpenBatch(batch: IngestBatch(journalPosition: reader.position), openedNs: DispatchTime.now().uptimeNanoseconds)
             // Let go of the open batch first: a second owner would make each append copy its arrays.
             open = nil
-            unread = unread.dropFirst(add(entries, to: &filling))
+            unread = unread.dropFirst(add(entries, to: &filling, sliceEntries: progress.sliceEntries))
+            progress.batchFilled(urgent: filling.urgent, cutShort: !unread.isEmpty, batchSize: batchSize)
             let waitedNs = DispatchTime.now().uptimeNanoseconds - filling.openedNs
             // A full batch does not wait: at full speed holding it would stall reading. The hold
             // is asked about only once the linger is over (it takes the checkpointer's lock).
@@ -173,6 +179,19 @@ public final class IngestPipeline: Sendable {
             } else {
                 open = filling
             }
+        }
+    }
+
+    /// Reads more from the journal once everything read before has gone into batches; false
+    /// (the pipeline stops) when the journal cannot be read.
+    private func refill(_ unread: inout ArraySlice<JournalEntry>, from reader: inout JournalReader, room: Int) -> Bool {
+        guard unread.isEmpty else { return true }
+        do {
+            unread = try reader.read(maxCount: room)[...]
+            return true
+        } catch {
+            fail("journal read failed: \(error)")
+            return false
         }
     }
 

@@ -98,21 +98,23 @@ import TestServers
         let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 60, published: published)
         // 100 entries (the test's batch size) already journaled when the pipeline starts: one read.
         let alarmIndex = 40
+        let slice = IngestPipeline.alarmSliceEntries
+        let alarmBatch = (alarmIndex / slice + 1) * slice
+        try #require(alarmBatch < 100, "the alarm's slice ends before the backlog does")
+        var alarmBatchEnd: UInt64 = 0
         for index in 0..<100 {
             if index == alarmIndex { Self.append(journal, device: "smoke-1", type: "smoke", seq: index) } else {
                 Self.append(journal, device: "door-1", type: "door", seq: index)
             }
+            if index == alarmBatch - 1 { alarmBatchEnd = journal.endPosition }
         }
-        let slice = IngestPipeline.alarmSliceEntries
-        #expect(slice < 100 - alarmIndex, "the alarm's slice ends before the backlog does")
-        let alarmBatch = (alarmIndex / slice + 1) * slice
         try pipeline.start()
         #expect(try eventually(timeout: 10) { try database.readingCount() > 0 })
         #expect(try database.readingCount() == alarmBatch)
-        #expect(try database.ingestTotals().journalPosition < journal.endPosition)
+        #expect(try database.ingestTotals().journalPosition == alarmBatchEnd, "stored up to the end of the alarm's slice, no further")
         #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 1 })
         let events = published.batches.withLock { $0.first ?? [] }
-        #expect(events.count == alarmBatch)
+        try #require(events.count == alarmBatch)
         #expect(events[alarmIndex].deviceID == "smoke-1")
 
         // The rest waits for company like any ordinary readings; at shutdown it is committed.
@@ -122,6 +124,23 @@ import TestServers
         #expect(try database.readingCount() == 100)
         #expect(try database.ingestTotals().journalPosition == journal.endPosition)
         #expect(try database.alertEvents().map { "\($0.kind) \($0.deviceID)" } == ["firing smoke-1"])
+    }
+
+    /// In an alarm storm every batch is urgent: each one cut short takes twice the slice of the
+    /// one before, so a backlog of alarms drains in a few commits, not one per 32 entries.
+    @Test func anAlarmStormTakesLargerSlicesBatchAfterBatch() throws {
+        let directory = try TestPaths.temporaryDirectory("ingest-alarm-storm")
+        defer { TestPaths.removeScratch(directory) }
+        let published = Published()
+        let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 60, published: published)
+        for index in 0..<100 { Self.append(journal, device: "smoke-1", type: "smoke", seq: index) }
+        let slice = IngestPipeline.alarmSliceEntries
+        try #require(3 * slice < 100 && 7 * slice >= 100, "the storm is cut twice and then taken whole")
+        try pipeline.start()
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 100 })
+        #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 3 })
+        #expect(published.batches.withLock { $0.map(\.count) } == [slice, 2 * slice, 100 - 3 * slice])
+        #expect(pipeline.drainAndStop(timeout: 10))
     }
 
     @Test func withoutALingerEveryReadCommits() throws {
