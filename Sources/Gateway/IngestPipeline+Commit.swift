@@ -12,13 +12,13 @@ extension IngestPipeline {
     /// batch instead of adding their decoding and writes to the alarm's commit.
     static let alarmSliceEntries = 32
 
-    /// Decodes entries into the open batch, a slice at a time, and runs their readings through
+    /// Decodes entries into the open batch, `sliceEntries` at a time, and runs their readings through
     /// the rules, which decide whether the batch may wait: anything beyond a pending alert makes
     /// it urgent, and then no further slice is taken. Returns how many entries it took.
-    func add(_ entries: ArraySlice<JournalEntry>, to open: inout OpenBatch, sliceEntries: Int = alarmSliceEntries) -> Int {
+    func add(_ entries: ArraySlice<JournalEntry>, to open: inout OpenBatch, sliceEntries: Int) -> Int {
         var taken = entries.startIndex
         while taken < entries.endIndex, !open.urgent {
-            let slice = entries[taken..<min(taken + max(sliceEntries, 1), entries.endIndex)]
+            let slice = entries[taken..<min(taken + sliceEntries, entries.endIndex)]
             addSlice(slice, to: &open)
             taken = slice.endIndex
         }
