@@ -16,55 +16,84 @@ public struct RollupStepResult: Sendable {
     }
 }
 
+/// A roll-up step read and folded, not yet written: the buckets of the readings after `fromID`
+/// up to `lastID`.
+struct RollupFold {
+    var fromID: Int64
+    var lastID: Int64
+    var readings = 0
+    var buckets: [RollupKey: RollupBucket] = [:]
+    /// The step ended at `stepRows` buckets before it ran out of readings.
+    var full = false
+}
+
 extension GatewayDatabase {
-    /// Rolls up the next readings after the cursor, at most `plan.stepRows`, in one transaction
-    /// that also moves the cursor: a crash repeats nothing and skips nothing.
+    /// Rolls up the next readings after the cursor, at most `plan.stepRows`, and moves the
+    /// cursor in the transaction that writes their buckets: a crash repeats nothing and skips
+    /// nothing. The readings are read and folded first, outside the write transaction: their
+    /// payloads' parsing took 20–40 ms a step here, and ingest's commits (an alarm's among
+    /// them) waited for it whenever a round ran. Only the upserts hold the writer now.
     /// Personal fields get no bucket that ended before `nowMs - personal period` (a late
     /// reading's): it would only be pruned again.
     public func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult {
-        try pool.write { db in try Self.rollUpStep(db, plan, nowMs: nowMs) }
+        let fold = try foldRollupStep(plan, nowMs: nowMs)
+        return try writeRollupStep(fold, plan: plan)
     }
 
-    static func rollUpStep(_ db: Database, _ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult {
+    /// Reads the step's readings in one read transaction and folds them with none held.
+    func foldRollupStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupFold {
         let personalCutoff = nowMs - plan.personalRetentionMs
-        var result = RollupStepResult()
-        var lastID = try cursor("rollup", db)
-        // The type comes from the devices table at roll-up time; a reading of a device the
-        // inventory no longer has is passed over (nothing to know its fields by).
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT r.id, d.type, r.device_id, r.received_at, r.device_ts, r.device_ts_trusted, r.payload
-            FROM readings r LEFT JOIN devices d ON d.id = r.device_id WHERE r.id > ? ORDER BY r.id LIMIT ?
-            """, arguments: [lastID, plan.stepRows])
-        var buckets: [RollupKey: RollupBucket] = [:]
+        // (id, type, device, bucket time, payload). The type comes from the devices table at
+        // roll-up time; a reading of a device the inventory no longer has is passed over
+        // (nothing to know its fields by).
+        let (fromID, rows) = try pool.read { db -> (Int64, [(Int64, String?, String, Int64, String)]) in
+            let fromID = try Self.cursor("rollup", db)
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT r.id, d.type, r.device_id, r.received_at, r.device_ts, r.device_ts_trusted, r.payload
+                FROM readings r LEFT JOIN devices d ON d.id = r.device_id WHERE r.id > ? ORDER BY r.id LIMIT ?
+                """, arguments: [fromID, plan.stepRows])
+            var rows: [(Int64, String?, String, Int64, String)] = []
+            // Buckets are dated by the device's clock when it is trusted, else by the receive time.
+            while let row = try cursor.next() { rows.append((row[0], row[1], row[2], (row[5] as Bool) ? row[4] : row[3], row[6])) }
+            return (fromID, rows)
+        }
+        var fold = RollupFold(fromID: fromID, lastID: fromID)
         // The writes bound the transaction, not the reads: a reading touches up to ten buckets
         // (five fields, two widths), so a step also ends at `stepRows` buckets.
-        var full = false
-        while !full, let row = try rows.next() {
-            full = buckets.count >= plan.stepRows
-            result.readings += 1
-            lastID = row[0]
-            // Buckets are dated by the device's clock when it is trusted, else by the receive time.
-            let atMs: Int64 = (row[5] as Bool) ? row[4] : row[3]
-            RollupBucket.fold(type: row[1], deviceID: row[2], payload: row[6], atMs: atMs, plan: plan, personalCutoffMs: personalCutoff,
-                              into: &buckets)
+        for (id, type, deviceID, atMs, payload) in rows {
+            if fold.full { break }
+            fold.full = fold.buckets.count >= plan.stepRows
+            fold.readings += 1
+            fold.lastID = id
+            RollupBucket.fold(type: type, deviceID: deviceID, payload: payload, atMs: atMs, plan: plan, personalCutoffMs: personalCutoff,
+                              into: &fold.buckets)
         }
-        // Late readings land in buckets already stored: counts and sums add, extremes widen,
-        // and `last` moves only to a newer device time.
-        let upsert = try db.cachedStatement(sql: """
-            INSERT INTO rollups (width_s, bucket_start, device_id, field, count, sum, min, max, last, last_ts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(width_s, bucket_start, device_id, field) DO UPDATE SET
-                count = count + excluded.count, sum = sum + excluded.sum, min = min(min, excluded.min), max = max(max, excluded.max),
-                last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END, last_ts = max(last_ts, excluded.last_ts)
-            """)
-        for bucket in buckets.values {
-            try upsert.execute(arguments: [bucket.widthSeconds, bucket.bucketStartMs, bucket.deviceID, bucket.field, bucket.count, bucket.sum,
-                                           bucket.min, bucket.max, bucket.last, bucket.lastMs])
+        return fold
+    }
+
+    /// Writes a folded step and moves the cursor past it, unless the cursor moved since the
+    /// step was read (`gridwatch retention run-once` beside a running gateway): then nothing is
+    /// written, and the next step reads again from where the cursor is.
+    func writeRollupStep(_ fold: RollupFold, plan: RetentionPlan) throws -> RollupStepResult {
+        try pool.write { db in
+            guard try Self.cursor("rollup", db) == fold.fromID else { return RollupStepResult() }
+            // Late readings land in buckets already stored: counts and sums add, extremes widen,
+            // and `last` moves only to a newer device time.
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO rollups (width_s, bucket_start, device_id, field, count, sum, min, max, last, last_ts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(width_s, bucket_start, device_id, field) DO UPDATE SET
+                    count = count + excluded.count, sum = sum + excluded.sum, min = min(min, excluded.min), max = max(max, excluded.max),
+                    last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END, last_ts = max(last_ts, excluded.last_ts)
+                """)
+            for bucket in fold.buckets.values {
+                try upsert.execute(arguments: [bucket.widthSeconds, bucket.bucketStartMs, bucket.deviceID, bucket.field, bucket.count, bucket.sum,
+                                               bucket.min, bucket.max, bucket.last, bucket.lastMs])
+            }
+            try Self.setCursor("rollup", to: fold.lastID, db)
+            return RollupStepResult(readings: fold.readings, buckets: fold.buckets.count,
+                                    caughtUp: fold.readings < plan.stepRows && !fold.full)
         }
-        try setCursor("rollup", to: lastID, db)
-        result.buckets = buckets.count
-        result.caughtUp = result.readings < plan.stepRows && !full
-        return result
     }
 
     /// The start of the bucket holding `ms` (floored, so times before 1970 bucket correctly too).

@@ -19,7 +19,8 @@ public struct RetentionRound {
         public var rejectedScrubbed = 0
         public var staffPositionsPruned = 0
         public var steps = 0
-        /// The longest a single step held the write lock (ingest waits at most this long).
+        /// The longest a single step took. Ingest waits at most this long: less for a roll-up
+        /// step, which reads and folds its readings before it takes the write lock.
         public var longestStepSeconds = 0.0
         /// Which kind of step that was (`rollUp`, `pruneReadings(0)`, ...).
         public var longestStep = ""
