@@ -5,7 +5,7 @@ import Foundation
 /// prune and scrub. The caller runs `step()` until it returns false and may pause between
 /// steps (the service yields; tests and `gridwatch retention run-once` do not). Each step is
 /// idempotent and moves its own cursor, so a round cut short by a restart loses nothing.
-public struct RetentionRound {
+public struct RetentionRound: Sendable {
     /// What a round did, counts only (never values: they may be personal data).
     public struct Summary: Sendable, Codable {
         public var readingsRolledUp = 0
