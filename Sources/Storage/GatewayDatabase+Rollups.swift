@@ -77,19 +77,8 @@ extension GatewayDatabase {
     func writeRollupStep(_ fold: RollupFold, plan: RetentionPlan) throws -> RollupStepResult {
         try pool.write { db in
             guard try Self.cursor("rollup", db) == fold.fromID else { return RollupStepResult() }
-            // Late readings land in buckets already stored: counts and sums add, extremes widen,
-            // and `last` moves only to a newer device time.
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO rollups (width_s, bucket_start, device_id, field, count, sum, min, max, last, last_ts)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(width_s, bucket_start, device_id, field) DO UPDATE SET
-                    count = count + excluded.count, sum = sum + excluded.sum, min = min(min, excluded.min), max = max(max, excluded.max),
-                    last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END, last_ts = max(last_ts, excluded.last_ts)
-                """)
-            for bucket in fold.buckets.values {
-                try upsert.execute(arguments: [bucket.widthSeconds, bucket.bucketStartMs, bucket.deviceID, bucket.field, bucket.count, bucket.sum,
-                                               bucket.min, bucket.max, bucket.last, bucket.lastMs])
-            }
+            let upsert = try RollupUpsertStatement(db)
+            for bucket in fold.buckets.values { try upsert.upsert(bucket) }
             try Self.setCursor("rollup", to: fold.lastID, db)
             return RollupStepResult(readings: fold.readings, buckets: fold.buckets.count,
                                     caughtUp: fold.readings < plan.stepRows && !fold.full)
