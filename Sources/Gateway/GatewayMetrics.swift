@@ -65,7 +65,7 @@ public final class GatewayMetrics: Sendable {
         retentionRollupsPruned = registry.makeCounter(name: "gridwatch_retention_rollups_pruned_total", help: "Roll-up buckets deleted after their retention period")
         retentionScrubbed = registry.makeCounter(name: "gridwatch_retention_payloads_scrubbed_total", help: "Stored payloads whose personal fields were removed")
         retentionRoundSeconds = registry.makeGauge(name: "gridwatch_retention_last_round_seconds", help: "Duration of the last retention round")
-        retentionLongestStepSeconds = registry.makeGauge(name: "gridwatch_retention_longest_step_seconds", help: "Longest write transaction of one step in the last retention round")
+        retentionLongestStepSeconds = registry.makeGauge(name: "gridwatch_retention_longest_step_seconds", help: "Longest step of the last retention round (a roll-up step's read and fold, which hold no write lock, included)")
         let alertsHelp = "Live events the MQTT alert publisher took in order (those of a ticket published), by how they reached it: handed over at their commit, or read back from the store"
         alertsHandedOver = registry.makeCounter(name: "gridwatch_mqtt_alerts_total", labels: [("by", "hand_over")], help: alertsHelp)
         alertsReadBack = registry.makeCounter(name: "gridwatch_mqtt_alerts_total", labels: [("by", "read_back")], help: alertsHelp)
