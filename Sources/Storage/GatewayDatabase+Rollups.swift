@@ -23,8 +23,19 @@ struct RollupFold {
     var lastID: Int64
     var readings = 0
     var buckets: [RollupKey: RollupBucket] = [:]
-    /// The step ended at `stepRows` buckets before it ran out of readings.
-    var full = false
+    /// Fewer readings than a step's worth were left, and the buckets did not fill the step.
+    var caughtUp = false
+}
+
+/// A reading as a roll-up step folds it, copied out of its read transaction.
+private struct RollupSource {
+    var id: Int64
+    /// From the devices table; nil when the inventory no longer has the device.
+    var type: String?
+    var deviceID: String
+    /// The device's time when it is trusted, else the receive time.
+    var atMs: Int64
+    var payload: String
 }
 
 extension GatewayDatabase {
@@ -37,51 +48,53 @@ extension GatewayDatabase {
     /// reading's): it would only be pruned again.
     public func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult {
         let fold = try foldRollupStep(plan, nowMs: nowMs)
-        return try writeRollupStep(fold, plan: plan)
+        return try writeRollupStep(fold)
     }
 
     /// Reads the step's readings in one read transaction and folds them with none held.
     func foldRollupStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupFold {
         let personalCutoff = nowMs - plan.personalRetentionMs
-        // (id, type, device, bucket time, payload). The type comes from the devices table at
-        // roll-up time; a reading of a device the inventory no longer has is passed over
-        // (nothing to know its fields by).
-        let (fromID, rows) = try pool.read { db -> (Int64, [(Int64, String?, String, Int64, String)]) in
+        // The type comes from the devices table at roll-up time; a reading of a device the
+        // inventory no longer has is passed over (nothing to know its fields by).
+        let (fromID, rows) = try pool.read { db -> (Int64, [RollupSource]) in
             let fromID = try Self.cursor("rollup", db)
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT r.id, d.type, r.device_id, r.received_at, r.device_ts, r.device_ts_trusted, r.payload
                 FROM readings r LEFT JOIN devices d ON d.id = r.device_id WHERE r.id > ? ORDER BY r.id LIMIT ?
                 """, arguments: [fromID, plan.stepRows])
-            var rows: [(Int64, String?, String, Int64, String)] = []
+            var rows: [RollupSource] = []
             // Buckets are dated by the device's clock when it is trusted, else by the receive time.
-            while let row = try cursor.next() { rows.append((row[0], row[1], row[2], (row[5] as Bool) ? row[4] : row[3], row[6])) }
+            while let row = try cursor.next() {
+                rows.append(RollupSource(id: row[0], type: row[1], deviceID: row[2], atMs: (row[5] as Bool) ? row[4] : row[3], payload: row[6]))
+            }
             return (fromID, rows)
         }
         var fold = RollupFold(fromID: fromID, lastID: fromID)
         // The writes bound the transaction, not the reads: a reading touches up to ten buckets
         // (five fields, two widths), so a step also ends at `stepRows` buckets.
-        for (id, type, deviceID, atMs, payload) in rows {
-            if fold.full { break }
-            fold.full = fold.buckets.count >= plan.stepRows
+        var full = false
+        for row in rows {
+            if full { break }
+            full = fold.buckets.count >= plan.stepRows
             fold.readings += 1
-            fold.lastID = id
-            RollupBucket.fold(type: type, deviceID: deviceID, payload: payload, atMs: atMs, plan: plan, personalCutoffMs: personalCutoff,
-                              into: &fold.buckets)
+            fold.lastID = row.id
+            RollupBucket.fold(type: row.type, deviceID: row.deviceID, payload: row.payload, atMs: row.atMs, plan: plan,
+                              personalCutoffMs: personalCutoff, into: &fold.buckets)
         }
+        fold.caughtUp = fold.readings < plan.stepRows && !full
         return fold
     }
 
     /// Writes a folded step and moves the cursor past it, unless the cursor moved since the
     /// step was read (`gridwatch retention run-once` beside a running gateway): then nothing is
     /// written, and the next step reads again from where the cursor is.
-    func writeRollupStep(_ fold: RollupFold, plan: RetentionPlan) throws -> RollupStepResult {
+    func writeRollupStep(_ fold: RollupFold) throws -> RollupStepResult {
         try pool.write { db in
             guard try Self.cursor("rollup", db) == fold.fromID else { return RollupStepResult() }
             let upsert = try RollupUpsertStatement(db)
             for bucket in fold.buckets.values { try upsert.upsert(bucket) }
             try Self.setCursor("rollup", to: fold.lastID, db)
-            return RollupStepResult(readings: fold.readings, buckets: fold.buckets.count,
-                                    caughtUp: fold.readings < plan.stepRows && !fold.full)
+            return RollupStepResult(readings: fold.readings, buckets: fold.buckets.count, caughtUp: fold.caughtUp)
         }
     }
 
