@@ -12,6 +12,7 @@ import Storage
 ///   rollup_5m: 400d
 ///   rollup_1h: 1825d             # or: forever
 ///   step_rows: 5000
+///   write_rows: 1000
 ///   interval: 1m
 /// ```
 public struct RetentionConfig: Sendable {
@@ -22,6 +23,7 @@ public struct RetentionConfig: Sendable {
     public var rollup5mSeconds: Double? = 400 * 86_400
     public var rollup1hSeconds: Double? = 1825 * 86_400
     public var stepRows = 5000
+    public var writeRows = 1000
     public var intervalSeconds: Double = 60
     /// Where each `types:` key was written, to report a type the catalog does not know.
     var typePositions: [String: Diagnostic] = [:]
@@ -35,7 +37,8 @@ public struct RetentionConfig: Sendable {
         if let rollup5mSeconds { rollups[300] = ms(rollup5mSeconds) }
         if let rollup1hSeconds { rollups[3600] = ms(rollup1hSeconds) }
         return RetentionPlan(catalog: catalog, rawRetentionMs: ms(rawSeconds), rawRetentionMsByType: rawSecondsByType.mapValues(ms),
-                             personalRetentionMs: ms(personalSeconds), rollupRetentionMsByWidth: rollups, stepRows: stepRows)
+                             personalRetentionMs: ms(personalSeconds), rollupRetentionMsByWidth: rollups, stepRows: stepRows,
+                             writeRows: writeRows)
     }
 
     /// Types named under `types:` that no device type file defines.

@@ -32,6 +32,11 @@ extension GatewayDatabase {
         guard try pool.read({ try Self.migrator.hasCompletedMigrations($0) }) else {
             throw ExportPage.Failure("\(path) has an older schema: run `gridwatch db migrate --db \(path)` first")
         }
+        // Its first buckets are written and the cursor is still before it: copied as it is, the
+        // store would roll those readings up a second time.
+        guard try !hasPendingRollupStep() else {
+            throw ExportPage.Failure("\(path) holds a roll-up step left part-written when its gateway stopped: run `gridwatch retention run-once` on it (or start the gateway once) first")
+        }
     }
 
     /// Up to `limit` rows of `table` after `key` in key order (a roll-up page may hold the rest

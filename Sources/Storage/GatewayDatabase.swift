@@ -133,6 +133,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v11-battery-forecasts", migrate: migrateBatteryForecasts)
         migrator.registerMigration("v12-report-publications", migrate: migrateReportPublications)
         migrator.registerMigration("v13-active-assignee-index", migrate: migrateActiveAssigneeIndex)
+        migrator.registerMigration("v14-rollup-steps", migrate: migrateRollupSteps)
         return migrator
     }
 

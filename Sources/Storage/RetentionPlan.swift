@@ -16,7 +16,10 @@ public struct RetentionPlan: Sendable {
     /// Roll-ups by width in seconds; a width missing from the table is kept forever.
     public var rollupRetentionMsByWidth: [Int64: Int64]
     /// Most rows one transaction reads, rewrites or deletes: bounds how long ingest waits.
+    /// A roll-up step reads this many readings and writes their buckets `writeRows` at a time.
     public var stepRows: Int
+    /// Most roll-up buckets one transaction writes (a reading feeds up to ten).
+    public var writeRows: Int
     /// Number, integer and bool fields of each type (bools roll up as 0/1), sorted.
     public var rollupFieldsByType: [String: [String]]
     /// Personal fields of each type that has any, sorted.
@@ -24,12 +27,13 @@ public struct RetentionPlan: Sendable {
 
     public init(catalog: DeviceTypeCatalog, rawRetentionMs: Int64 = 90 * dayMs, rawRetentionMsByType: [String: Int64] = [:],
                 personalRetentionMs: Int64 = 30 * dayMs, rollupRetentionMsByWidth: [Int64: Int64] = [300: 400 * dayMs, 3600: 1825 * dayMs],
-                stepRows: Int = 5000) {
+                stepRows: Int = 5000, writeRows: Int = 1000) {
         self.rawRetentionMs = rawRetentionMs
         self.rawRetentionMsByType = rawRetentionMsByType
         self.personalRetentionMs = personalRetentionMs
         self.rollupRetentionMsByWidth = rollupRetentionMsByWidth
         self.stepRows = max(1, stepRows)
+        self.writeRows = max(1, writeRows)
         var rollupFields: [String: [String]] = [:]
         var personalFields: [String: [String]] = [:]
         for (name, type) in catalog.types {

@@ -14,6 +14,7 @@ import Testing
           rollup_1h: forever
           step_rows: 5
           intervall: 1m
+          write_rows: 0
         """)
         let result = try CommandLineTests.gridwatch(["check", "--config", config], in: directory)
         #expect(result.status == 1)
@@ -24,6 +25,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("\(config):9:13: warning: 'personal' (120d) is longer than a raw period (30d)") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):11:14: error: 'step_rows' must be between 100 and 100000") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):12:3: error: unknown key 'intervall' in 'retention'") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):13:15: error: 'write_rows' must be between 100 and 100000") }, "\(result.output)")
         #expect(!lines.contains { $0.contains("'rollup_1h' must") }, "'forever' is accepted")
     }
 

@@ -20,7 +20,7 @@ import Testing
         #expect(other.readings == stale.readings && !other.caughtUp)
         let afterOther = try sqlite.rollups(device: "band-1")
 
-        let result = try sqlite.writeRollupStep(stale)
+        let result = try sqlite.writeRollupStep(stale, writeRows: plan.writeRows)
         #expect(result.readings == 0 && result.buckets == 0 && !result.caughtUp, "the round reads again from the moved cursor")
         #expect(try sqlite.rolledUpReadingID() == stale.lastID)
         #expect(try sqlite.rollups(device: "band-1") == afterOther, "nothing of the stale fold was added")

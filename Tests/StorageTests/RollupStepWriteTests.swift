@@ -1,0 +1,111 @@
+import Foundation
+@testable import Storage
+import Testing
+
+/// A roll-up step's buckets are written in transactions of at most `writeRows`, the cursor
+/// moving with the last. A step the process left part-written is finished by the next step over
+/// the same readings at the same time, and each bucket takes each reading once.
+@Suite struct RollupStepWriteTests {
+    static let devices = ["band-1", "door-1", "water-1"]
+    static let later = RetentionFixture.t0 + 10 * RetentionFixture.day
+
+    /// Every stored bucket of the fixture's devices, in key order.
+    static func buckets(_ database: GatewayDatabase) throws -> [RollupBucket] {
+        try devices.flatMap { try database.rollups(device: $0) }
+    }
+
+    /// Two hours of readings, then one more hour stored after the first step: what both sides of
+    /// a comparison hold.
+    static func storeHours(_ fixture: inout RetentionFixture, beforeSecondHour: () throws -> Void = {}) throws {
+        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
+        try beforeSecondHour()
+        try fixture.storeSpan(from: RetentionFixture.t0 + 2 * RetentionFixture.hour, span: RetentionFixture.hour, every: 60_000)
+    }
+
+    @Test func aStepWrittenInManySmallTransactionsAddsUpLikeOneWrittenWhole() throws {
+        var small = try RetentionFixture(.sqlite)
+        var whole = try RetentionFixture(.sqlite)
+        defer { small.remove(); whole.remove() }
+        try Self.storeHours(&small)
+        try Self.storeHours(&whole)
+        let smallDatabase = try #require(small.database as? GatewayDatabase)
+        let wholeDatabase = try #require(whole.database as? GatewayDatabase)
+
+        let first = try smallDatabase.rollUpStep(RetentionFixture.plan(stepRows: 500, writeRows: 7), nowMs: RetentionFixture.t0)
+        #expect(first.readings == 500 && first.buckets > 7 * 10, "the step's buckets took more than ten transactions")
+        _ = try small.round(RetentionFixture.plan(stepRows: 500, writeRows: 7), at: RetentionFixture.t0)
+        _ = try whole.round(RetentionFixture.plan(stepRows: 500, writeRows: 100_000), at: RetentionFixture.t0)
+
+        #expect(try !smallDatabase.hasPendingRollupStep())
+        #expect(try smallDatabase.rolledUpReadingID() == wholeDatabase.rolledUpReadingID())
+        let buckets = try Self.buckets(smallDatabase)
+        #expect(!buckets.isEmpty)
+        #expect(buckets == (try Self.buckets(wholeDatabase)))
+    }
+
+    @Test func aStepLeftPartWrittenIsFinishedOverItsOwnReadingsAtItsOwnTimeAndAddsOnce() throws {
+        var crashed = try RetentionFixture(.sqlite)
+        var reference = try RetentionFixture(.sqlite)
+        defer { crashed.remove(); reference.remove() }
+        let database = try #require(crashed.database as? GatewayDatabase)
+        let referenceDatabase = try #require(reference.database as? GatewayDatabase)
+        let plan = RetentionFixture.plan(stepRows: 50, writeRows: 7)
+
+        var fold: RollupFold?
+        try Self.storeHours(&crashed) {
+            let step = try database.foldRollupStep(plan, nowMs: RetentionFixture.t0)
+            // Two of its transactions commit, then the process stops.
+            let result = try database.writeRollupStep(step, writeRows: plan.writeRows, stopAfterTransactions: 2)
+            #expect(result.readings == 0 && step.buckets.count > 3 * plan.writeRows)
+            fold = step
+        }
+        let stopped = try #require(fold)
+        #expect(try database.hasPendingRollupStep())
+        #expect(try database.rolledUpReadingID() == 0, "the cursor moves only with the step's last transaction")
+        #expect(throws: ExportPage.Failure.self, "a copy would roll those readings up twice") { try database.checkExportable() }
+
+        // The next step, ten days on (the band's personal buckets would be past the cutoff by
+        // now) and with longer steps configured, finishes the stopped one: the same readings.
+        let longer = RetentionFixture.plan(stepRows: 80, writeRows: 7)
+        let finished = try database.rollUpStep(longer, nowMs: Self.later)
+        #expect(finished.readings == stopped.readings && finished.buckets == stopped.buckets.count && !finished.caughtUp)
+        #expect(try database.rolledUpReadingID() == stopped.lastID)
+        #expect(try !database.hasPendingRollupStep())
+        try database.checkExportable()
+        _ = try crashed.round(longer, at: Self.later)
+
+        // The same readings, the first step at t0 and the rest later, never interrupted.
+        try Self.storeHours(&reference) {
+            _ = try referenceDatabase.rollUpStep(plan, nowMs: RetentionFixture.t0)
+        }
+        _ = try reference.round(plan, at: Self.later)
+        #expect(try database.rolledUpReadingID() == referenceDatabase.rolledUpReadingID())
+        // The round's scrub has taken the band's personal buckets by now; its steps are not personal.
+        let hourly = try database.rollups(device: "band-1", field: "steps", widthSeconds: 3600)
+        let bandReadings = try database.readings(device: "band-1", limit: 100_000).count
+        #expect(hourly.map(\.count).reduce(0, +) == bandReadings, "each reading counted once")
+        #expect(try Self.buckets(database) == Self.buckets(referenceDatabase))
+    }
+
+    @Test func aFoldTakenBeforeAnotherStepWasRecordedPendingWritesNothing() throws {
+        var fixture = try RetentionFixture(.sqlite)
+        defer { fixture.remove() }
+        let database = try #require(fixture.database as? GatewayDatabase)
+        let plan = RetentionFixture.plan(stepRows: 50, writeRows: 7)
+        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
+
+        let mine = try database.foldRollupStep(plan, nowMs: RetentionFixture.t0)
+        // Another process folds the same readings a minute later and stops after one transaction.
+        let other = try database.foldRollupStep(plan, nowMs: RetentionFixture.t0 + RetentionFixture.minute)
+        _ = try database.writeRollupStep(other, writeRows: plan.writeRows, stopAfterTransactions: 1)
+        let before = try Self.buckets(database)
+
+        let result = try database.writeRollupStep(mine, writeRows: plan.writeRows)
+        #expect(result.readings == 0 && !result.caughtUp, "the round reads again, and finishes the other's step")
+        #expect(try Self.buckets(database) == before)
+        _ = try fixture.round(plan, at: RetentionFixture.t0)
+        let hourly = try database.rollups(device: "band-1", field: "hr_bpm", widthSeconds: 3600)
+        #expect(hourly.map(\.count).reduce(0, +) == (try database.readings(device: "band-1", limit: 100_000).count))
+        #expect(try !database.hasPendingRollupStep())
+    }
+}
