@@ -67,8 +67,9 @@ extension GatewayDatabase {
         try pool.read { db in try Self.pendingRollupStep(db) != nil }
     }
 
-    /// Reads the step's readings in one read transaction and folds them with none held. A step
-    /// left part-written is folded again first, over the same readings at the same time.
+    /// Reads the step's readings in one read transaction and folds them with none held, on
+    /// `LowPriorityLane`. A step left part-written is folded again first, over the same readings
+    /// at the same time.
     func foldRollupStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupFold {
         // The type comes from the devices table at roll-up time; a reading of a device the
         // inventory no longer has is passed over (nothing to know its fields by).
@@ -87,12 +88,18 @@ extension GatewayDatabase {
             return (fromID, pending, rows)
         }
         var fold = RollupFold(fromID: fromID, lastID: pending?.lastID ?? rows.last?.id ?? fromID, nowMs: pending?.nowMs ?? nowMs)
+        // The parsing on a thread of the lowest priority: it holds no lock, and would otherwise
+        // take a core from ingest and the broker for a second and more each round.
         let personalCutoff = fold.nowMs - plan.personalRetentionMs
-        for row in rows {
-            fold.readings += 1
-            RollupBucket.fold(type: row.type, deviceID: row.deviceID, payload: row.payload, atMs: row.atMs, plan: plan,
-                              personalCutoffMs: personalCutoff, into: &fold.buckets)
+        fold.buckets = try LowPriorityLane.shared.run {
+            var buckets: [RollupKey: RollupBucket] = [:]
+            for row in rows {
+                RollupBucket.fold(type: row.type, deviceID: row.deviceID, payload: row.payload, atMs: row.atMs, plan: plan,
+                                  personalCutoffMs: personalCutoff, into: &buckets)
+            }
+            return buckets
         }
+        fold.readings = rows.count
         fold.caughtUp = pending == nil && fold.readings < plan.stepRows
         return fold
     }
