@@ -16,17 +16,6 @@ struct RollupFold {
     var caughtUp = false
 }
 
-/// The step whose buckets are being written in several transactions: recorded by the first, so
-/// that whoever writes next (this round, the next process after a crash, `retention run-once`)
-/// folds exactly these readings again. Cleared by the last, which moves the cursor.
-struct PendingRollupStep: Equatable {
-    static let lastIDName = "rollup:pending_last_id"
-    static let nowName = "rollup:pending_now_ms"
-
-    var lastID: Int64
-    var nowMs: Int64
-}
-
 /// A reading as a roll-up step folds it, copied out of its read transaction.
 private struct RollupSource {
     var id: Int64
@@ -60,11 +49,6 @@ extension GatewayDatabase {
     public func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult {
         let fold = try foldRollupStep(plan, nowMs: nowMs)
         return try writeRollupStep(fold, writeRows: plan.writeRows)
-    }
-
-    /// Whether a roll-up step was left part-written (the process stopped between its transactions).
-    public func hasPendingRollupStep() throws -> Bool {
-        try pool.read { db in try Self.pendingRollupStep(db) != nil }
     }
 
     /// Reads the step's readings in one read transaction and folds them with none held, on
@@ -110,7 +94,7 @@ extension GatewayDatabase {
     /// running gateway took the readings first), it writes nothing and the step ends there: the
     /// next step reads again from where the cursor is.
     func writeRollupStep(_ fold: RollupFold, writeRows: Int, stopAfterTransactions: Int = .max) throws -> RollupStepResult {
-        // In key order (time first, as the table is): each transaction then dirties its own run
+        // In key order (width, then time, as the table is): each transaction then dirties its own run
         // of pages, where a dictionary's order would have every one rewrite most of them.
         let buckets = fold.buckets.values.sorted { ($0.widthSeconds, $0.bucketStartMs, $0.deviceID, $0.field) < ($1.widthSeconds, $1.bucketStartMs, $1.deviceID, $1.field) }
         let chunkSize = max(writeRows, 1)
@@ -139,23 +123,5 @@ extension GatewayDatabase {
             transactions += 1
         } while start < buckets.count
         return RollupStepResult(readings: fold.readings, buckets: buckets.count, caughtUp: fold.caughtUp)
-    }
-
-    static func pendingRollupStep(_ db: Database) throws -> PendingRollupStep? {
-        let rows = try Row.fetchAll(db, sql: "SELECT name, position FROM retention_cursors WHERE name IN (?, ?)",
-                                    arguments: [PendingRollupStep.lastIDName, PendingRollupStep.nowName])
-        let positions = rows.reduce(into: [String: Int64]()) { $0[$1[0]] = $1[1] }
-        guard let lastID = positions[PendingRollupStep.lastIDName], let nowMs = positions[PendingRollupStep.nowName] else { return nil }
-        return PendingRollupStep(lastID: lastID, nowMs: nowMs)
-    }
-
-    static func setPendingRollupStep(_ step: PendingRollupStep?, _ db: Database) throws {
-        guard let step else {
-            try db.execute(sql: "DELETE FROM retention_cursors WHERE name IN (?, ?)",
-                           arguments: [PendingRollupStep.lastIDName, PendingRollupStep.nowName])
-            return
-        }
-        try setCursor(PendingRollupStep.lastIDName, to: step.lastID, db)
-        try setCursor(PendingRollupStep.nowName, to: step.nowMs, db)
     }
 }

@@ -16,7 +16,44 @@ public struct RollupStepResult: Sendable {
     }
 }
 
+/// The step whose buckets are being written in several transactions: recorded by the first, so
+/// that whoever writes next (this round, the next process after a crash, `retention run-once`)
+/// folds exactly these readings again. Cleared by the last, which moves the cursor.
+struct PendingRollupStep: Equatable {
+    static let lastIDName = "rollup:pending_last_id"
+    static let nowName = "rollup:pending_now_ms"
+
+    var lastID: Int64
+    var nowMs: Int64
+}
+
 extension GatewayDatabase {
+    /// Whether a roll-up step was left part-written (the process stopped between its transactions).
+    public func hasPendingRollupStep() throws -> Bool {
+        try pool.read { db in try Self.pendingRollupStep(db) != nil }
+    }
+
+    static func pendingRollupStep(_ db: Database) throws -> PendingRollupStep? {
+        let rows = try Row.fetchAll(db, sql: "SELECT name, position FROM retention_cursors WHERE name IN (?, ?)",
+                                    arguments: [PendingRollupStep.lastIDName, PendingRollupStep.nowName])
+        let positions = rows.reduce(into: [String: Int64]()) { $0[$1[0]] = $1[1] }
+        guard let lastID = positions[PendingRollupStep.lastIDName], let nowMs = positions[PendingRollupStep.nowName] else { return nil }
+        // At or below the cursor it is stale (a gridwatch without pending steps finished the step
+        // after a crash): ignored, and overwritten or cleared by the next step's writes.
+        guard lastID > (try cursor("rollup", db)) else { return nil }
+        return PendingRollupStep(lastID: lastID, nowMs: nowMs)
+    }
+
+    static func setPendingRollupStep(_ step: PendingRollupStep?, _ db: Database) throws {
+        guard let step else {
+            try db.execute(sql: "DELETE FROM retention_cursors WHERE name IN (?, ?)",
+                           arguments: [PendingRollupStep.lastIDName, PendingRollupStep.nowName])
+            return
+        }
+        try setCursor(PendingRollupStep.lastIDName, to: step.lastID, db)
+        try setCursor(PendingRollupStep.nowName, to: step.nowMs, db)
+    }
+
     /// The start of the bucket holding `ms` (floored, so times before 1970 bucket correctly too).
     public static func bucketStart(_ ms: Int64, widthSeconds: Int64) -> Int64 {
         let width = widthSeconds * 1000

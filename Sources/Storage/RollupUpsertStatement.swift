@@ -5,10 +5,11 @@ import GRDB
 struct RollupUpsertStatement {
     /// Late readings land in buckets already stored: counts and sums add, extremes widen, and
     /// `last` moves only to a newer device time. A bucket that this step (or a later one)
-    /// already added to is left as it is: the step is being finished after a crash.
+    /// already added to is left as it is: the step is being finished after a crash. A device
+    /// forgotten since the step was read (`devices forget`) gets no bucket back.
     static let sql = """
         INSERT INTO rollups (width_s, bucket_start, device_id, field, count, sum, min, max, last, last_ts, step_last_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM devices WHERE id = ?3)
         ON CONFLICT(width_s, bucket_start, device_id, field) DO UPDATE SET
             count = count + excluded.count, sum = sum + excluded.sum, min = min(min, excluded.min), max = max(max, excluded.max),
             last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END, last_ts = max(last_ts, excluded.last_ts),

@@ -9,6 +9,7 @@ import Testing
 /// The lane runs its jobs at nice 19 on a thread of its own, hands back what they return or
 /// throw, and leaves the caller's priority alone.
 @Suite struct LowPriorityLaneTests {
+    /// What the throwing job throws.
     struct Refused: Error, Equatable {}
 
     static func niceOfThisThread() -> Int32 {

@@ -112,4 +112,41 @@ import Testing
         let referenceDatabase = try #require(reference.database as? GatewayDatabase)
         #expect(try Self.buckets(database) == Self.buckets(referenceDatabase))
     }
+
+    @Test func aDeviceForgottenBetweenTheFoldAndTheWritesGetsNoBucketBack() throws {
+        var fixture = try RetentionFixture(.sqlite)
+        defer { fixture.remove() }
+        let database = try #require(fixture.database as? GatewayDatabase)
+        let plan = RetentionFixture.plan(stepRows: 500, writeRows: 7)
+        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
+
+        let fold = try database.foldRollupStep(plan, nowMs: RetentionFixture.t0)
+        #expect(fold.buckets.keys.contains { $0.deviceID == "band-1" })
+        _ = try database.forgetDevice("band-1", personalFields: ["hr_bpm", "lat", "lon"])
+        let result = try database.writeRollupStep(fold, writeRows: plan.writeRows)
+        #expect(result.readings == fold.readings)
+        _ = try fixture.round(plan, at: RetentionFixture.t0)
+        #expect(try database.rollups(device: "band-1").isEmpty, "an erasure stays erased")
+        #expect(try !database.rollups(device: "door-1").isEmpty)
+    }
+
+    @Test func aPendingMarkerAtOrBelowTheCursorIsStaleAndNeverMovesTheCursorBack() throws {
+        var fixture = try RetentionFixture(.sqlite)
+        defer { fixture.remove() }
+        let database = try #require(fixture.database as? GatewayDatabase)
+        let plan = RetentionFixture.plan(stepRows: 50, writeRows: 7)
+        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
+        _ = try fixture.round(plan, at: RetentionFixture.t0)
+        let cursor = try database.rolledUpReadingID()
+        let buckets = try Self.buckets(database)
+        // Left by a crash, then the step finished by a gridwatch that knows no pending steps.
+        try database.pool.write { db in try GatewayDatabase.setPendingRollupStep(PendingRollupStep(lastID: 40, nowMs: RetentionFixture.t0), db) }
+
+        #expect(try !database.hasPendingRollupStep())
+        try database.checkExportable()
+        let step = try database.rollUpStep(plan, nowMs: RetentionFixture.t0)
+        #expect(step.readings == 0 && step.caughtUp)
+        #expect(try database.rolledUpReadingID() == cursor)
+        #expect(try Self.buckets(database) == buckets)
+    }
 }
