@@ -14,6 +14,13 @@ import Testing
         try devices.flatMap { try database.rollups(device: $0) }
     }
 
+    /// A fixture holding two hours of the three devices' readings, and its SQLite database.
+    static func twoHoursStored() throws -> (RetentionFixture, GatewayDatabase) {
+        var fixture = try RetentionFixture(.sqlite)
+        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
+        return (fixture, try #require(fixture.database as? GatewayDatabase))
+    }
+
     /// Two hours of readings, then one more hour stored after the first step: what both sides of
     /// a comparison hold.
     static func storeHours(_ fixture: inout RetentionFixture, beforeSecondHour: () throws -> Void = {}) throws {
@@ -88,13 +95,10 @@ import Testing
     }
 
     @Test func aFoldTakenBeforeAnotherStepWasRecordedPendingWritesNothing() throws {
-        var fixture = try RetentionFixture(.sqlite)
-        var reference = try RetentionFixture(.sqlite)
+        let (fixture, database) = try Self.twoHoursStored()
+        let (reference, referenceDatabase) = try Self.twoHoursStored()
         defer { fixture.remove(); reference.remove() }
-        let database = try #require(fixture.database as? GatewayDatabase)
         let plan = RetentionFixture.plan(stepRows: 50, writeRows: 7)
-        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
-        try reference.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
 
         let mine = try database.foldRollupStep(plan, nowMs: RetentionFixture.t0)
         // Another process folds the same readings a minute later and stops after one transaction.
@@ -109,16 +113,13 @@ import Testing
         #expect(try !database.hasPendingRollupStep())
         // Every bucket as a round never interrupted makes it: the other's first transaction counted once.
         _ = try reference.round(plan, at: RetentionFixture.t0)
-        let referenceDatabase = try #require(reference.database as? GatewayDatabase)
         #expect(try Self.buckets(database) == Self.buckets(referenceDatabase))
     }
 
     @Test func aDeviceForgottenBetweenTheFoldAndTheWritesGetsNoBucketBack() throws {
-        var fixture = try RetentionFixture(.sqlite)
+        let (fixture, database) = try Self.twoHoursStored()
         defer { fixture.remove() }
-        let database = try #require(fixture.database as? GatewayDatabase)
         let plan = RetentionFixture.plan(stepRows: 500, writeRows: 7)
-        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
 
         let fold = try database.foldRollupStep(plan, nowMs: RetentionFixture.t0)
         #expect(fold.buckets.keys.contains { $0.deviceID == "band-1" })
@@ -131,11 +132,9 @@ import Testing
     }
 
     @Test func aPendingMarkerAtOrBelowTheCursorIsStaleAndNeverMovesTheCursorBack() throws {
-        var fixture = try RetentionFixture(.sqlite)
+        let (fixture, database) = try Self.twoHoursStored()
         defer { fixture.remove() }
-        let database = try #require(fixture.database as? GatewayDatabase)
         let plan = RetentionFixture.plan(stepRows: 50, writeRows: 7)
-        try fixture.storeSpan(from: RetentionFixture.t0, span: 2 * RetentionFixture.hour, every: 60_000)
         _ = try fixture.round(plan, at: RetentionFixture.t0)
         let cursor = try database.rolledUpReadingID()
         let buckets = try Self.buckets(database)
