@@ -59,7 +59,7 @@ extension GatewayDatabase {
         // inventory no longer has is passed over (nothing to know its fields by).
         let (fromID, pending, rows) = try pool.read { db -> (Int64, PendingRollupStep?, [RollupSource]) in
             let fromID = try Self.cursor("rollup", db)
-            let pending = try Self.pendingRollupStep(db)
+            let pending = try Self.pendingRollupStep(db, cursor: fromID)
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT r.id, d.type, r.device_id, r.received_at, r.device_ts, r.device_ts_trusted, r.payload
                 FROM readings r LEFT JOIN devices d ON d.id = r.device_id WHERE r.id > ? AND r.id <= ? ORDER BY r.id LIMIT ?
@@ -72,8 +72,8 @@ extension GatewayDatabase {
             return (fromID, pending, rows)
         }
         var fold = RollupFold(fromID: fromID, lastID: pending?.lastID ?? rows.last?.id ?? fromID, nowMs: pending?.nowMs ?? nowMs)
-        // The parsing on a thread of the lowest priority: it holds no lock, and would otherwise
-        // take a core from ingest and the broker for a second and more each round.
+        // The parsing on a thread of the lowest priority: it holds no transaction, and would
+        // otherwise take a core from ingest and the broker for a second and more each round.
         let personalCutoff = fold.nowMs - plan.personalRetentionMs
         fold.buckets = try LowPriorityLane.shared.run {
             var buckets: [RollupKey: RollupBucket] = [:]
@@ -106,7 +106,7 @@ extension GatewayDatabase {
             let end = min(start + chunkSize, buckets.count)
             let wrote = try pool.write { db -> Bool in
                 guard try Self.cursor("rollup", db) == fold.fromID else { return false }
-                let recorded = try Self.pendingRollupStep(db)
+                let recorded = try Self.pendingRollupStep(db, cursor: fold.fromID)
                 guard recorded == nil || recorded == pending else { return false }
                 let upsert = try RollupUpsertStatement(db)
                 for bucket in buckets[start..<end] { try upsert.upsert(bucket, stepLastID: fold.lastID) }

@@ -30,17 +30,18 @@ struct PendingRollupStep: Equatable {
 extension GatewayDatabase {
     /// Whether a roll-up step was left part-written (the process stopped between its transactions).
     public func hasPendingRollupStep() throws -> Bool {
-        try pool.read { db in try Self.pendingRollupStep(db) != nil }
+        try pool.read { db in try Self.pendingRollupStep(db, cursor: Self.cursor("rollup", db)) != nil }
     }
 
-    static func pendingRollupStep(_ db: Database) throws -> PendingRollupStep? {
+    /// The step recorded as pending, given the roll-up cursor the caller has just read.
+    static func pendingRollupStep(_ db: Database, cursor: Int64) throws -> PendingRollupStep? {
         let rows = try Row.fetchAll(db, sql: "SELECT name, position FROM retention_cursors WHERE name IN (?, ?)",
                                     arguments: [PendingRollupStep.lastIDName, PendingRollupStep.nowName])
         let positions = rows.reduce(into: [String: Int64]()) { $0[$1[0]] = $1[1] }
         guard let lastID = positions[PendingRollupStep.lastIDName], let nowMs = positions[PendingRollupStep.nowName] else { return nil }
         // At or below the cursor it is stale (a gridwatch without pending steps finished the step
         // after a crash): ignored, and overwritten or cleared by the next step's writes.
-        guard lastID > (try cursor("rollup", db)) else { return nil }
+        guard lastID > cursor else { return nil }
         return PendingRollupStep(lastID: lastID, nowMs: nowMs)
     }
 
