@@ -13,6 +13,10 @@ public final class GatewayMetrics: Sendable {
     let stored: Counter
     let duplicates: Counter
     let commitDuration: DurationHistogram
+    /// Urgent batches (an alert fired or resolved in them) by how they were stored: alarm
+    /// first, in two commits (`IngestPipeline.alarmFirst`), or whole.
+    let urgentAlarmFirst: Counter
+    let urgentWhole: Counter
     let backlogBytes: Gauge
     let brokerConnected: Gauge
     let rulesLoaded: Gauge
@@ -52,6 +56,9 @@ public final class GatewayMetrics: Sendable {
             buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                       .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
             help: "Time to commit one ingest batch")
+        let urgentHelp = "Urgent ingest batches by how they were stored: alarm first (the alerting devices' readings, then the rest) or whole"
+        urgentAlarmFirst = registry.makeCounter(name: "gridwatch_urgent_batches_total", labels: [("stored", "alarm_first")], help: urgentHelp)
+        urgentWhole = registry.makeCounter(name: "gridwatch_urgent_batches_total", labels: [("stored", "whole")], help: urgentHelp)
         backlogBytes = registry.makeGauge(name: "gridwatch_journal_backlog_bytes", help: "Journal bytes not yet stored")
         brokerConnected = registry.makeGauge(name: "gridwatch_broker_connected", help: "1 while the MQTT link is up")
         rulesLoaded = registry.makeGauge(name: "gridwatch_rules_loaded", help: "Rules in the running rule set")

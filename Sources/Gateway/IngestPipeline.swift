@@ -107,8 +107,10 @@ public final class IngestPipeline: Sendable {
         let openedNs: UInt64
     }
 
-    /// Where the loop stands between commits: backpressure and the journal's discarded prefix.
+    /// Where the loop stands between commits: the position the store holds, backpressure and
+    /// the journal's discarded prefix.
     private struct Progress {
+        var storedPosition: UInt64
         var paused = false
         var lastDiscard: UInt64
         /// The slice an urgent batch ends with: `alarmSliceEntries`, doubled after each batch
@@ -127,7 +129,7 @@ public final class IngestPipeline: Sendable {
 
     private func consume(from start: UInt64) {
         var reader = JournalReader(journal: journal, from: start)
-        var progress = Progress(lastDiscard: start)
+        var progress = Progress(storedPosition: start, lastDiscard: start)
         var open: OpenBatch?
         // Read but not yet in a batch: what followed an alarm in its read (`add` stops there).
         var unread: ArraySlice<JournalEntry> = []
@@ -202,7 +204,9 @@ public final class IngestPipeline: Sendable {
         // Everything before it is stored; what was read after it may not be yet.
         let storedPosition = batch.journalPosition
         // An emergency's commits (batch, alert events, tickets) leave the store's upkeep to the next.
-        guard open.urgent ? database.urgently({ commitAndAnnounce(open) }) : commitAndAnnounce(open) else { return false }
+        let stored = open.urgent ? database.urgently({ commitAlarmFirst(open, storedPosition: progress.storedPosition) }) : commitAndAnnounce(open)
+        guard stored else { return false }
+        progress.storedPosition = storedPosition
         staff?.board.record(batch.staffPositions)
         let backlog = Int(journal.endPosition - storedPosition)
         statistics.backlogBytes.store(backlog, ordering: .relaxed)
@@ -224,12 +228,16 @@ public final class IngestPipeline: Sendable {
 
     /// Commits the batch, then hands its alert events on (stored, then the tickets they open)
     /// and its residents' requests (their tickets).
-    private func commitAndAnnounce(_ open: OpenBatch) -> Bool {
+    func commitAndAnnounce(_ open: OpenBatch) -> Bool {
         var batch = open.batch
         batch.alertEvents = RuleEvaluation.history(open.events)
+        return commitAndAnnounce(batch, events: open.events)
+    }
+
+    func commitAndAnnounce(_ batch: IngestBatch, events: [AlertEvent]) -> Bool {
         if !commit(batch) { return false }
-        if !open.events.isEmpty { onStored(open.events) }
-        requests?.stored(open.batch)
+        if !events.isEmpty { onStored(events) }
+        requests?.stored(batch)
         return true
     }
 

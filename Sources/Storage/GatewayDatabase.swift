@@ -52,6 +52,9 @@ public final class GatewayDatabase: GatewayStore {
     /// While the checkpointer's thread finishes a round (`WALCheckpointer.holdingCommits`).
     public var commitsOnHold: Bool { checkpointer?.holdingCommits ?? false }
 
+    /// A transaction that fails leaves nothing behind, so an alarm's readings may go first.
+    public var storesAheadOfPosition: Bool { true }
+
     deinit {
         guard let checkpointer else { return }
         // The writer's hook holds the checkpointer unretained: taken off before it goes.

@@ -28,6 +28,11 @@ public protocol GatewayStore: AnyObject, Sendable {
     /// finishing a copy of the log, two syncs a copy; see `WALCheckpointer`). An emergency's
     /// do not, and the ingest pipeline waits at most `IngestPipeline.maxHoldNs` (50 ms).
     var commitsOnHold: Bool { get }
+    /// Whether a batch may be stored ahead of entries journaled before it, the journal position
+    /// left where the store stands (`IngestPipeline.alarmFirst`). SQLite: yes, a failed commit
+    /// leaves nothing. PostgreSQL: no, a retried batch whose cursor already stands at its
+    /// position is taken as stored (`PostgresStore.storeOnce`), and this one's always would.
+    var storesAheadOfPosition: Bool { get }
 
     // Devices
     @discardableResult
@@ -157,6 +162,9 @@ extension GatewayStore {
 
     /// A store whose upkeep needs no pause between commits (PostgreSQL) never holds them.
     public var commitsOnHold: Bool { false }
+
+    /// A store that does not say otherwise commits its batches in journal order.
+    public var storesAheadOfPosition: Bool { false }
 
     public func devices(type: String? = nil, community: String? = nil) throws -> [StoredDevice] {
         try devices(type: type, community: community, building: nil, grid: nil)

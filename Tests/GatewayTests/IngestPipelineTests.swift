@@ -16,18 +16,20 @@ import TestServers
 @Suite struct IngestPipelineTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// What the pipeline handed on once stored: the events of each committed batch.
+    /// What the pipeline handed on once stored: the events of each committed batch; and what a
+    /// test looks at in that moment, on the ingest thread, before the next commit.
     final class Published: Sendable {
         let batches = Mutex<[[AlertEvent]]>([])
+        let whenStored = Mutex<(@Sendable ([AlertEvent]) -> Void)?>(nil)
     }
 
     static func pipeline(in directory: String, linger: Double, published: Published, checkpoints: WALCheckpointer.Settings? = nil,
-                         maxHold: Double = 60) throws -> (IngestPipeline, Journal, GatewayDatabase) {
+                         maxHold: Double = 60, databaseFile: String = "gw.db") throws -> (IngestPipeline, Journal, GatewayDatabase) {
         var diagnostics = DiagnosticList()
         let catalog = DeviceTypeCatalog.load(directory: repositoryRoot.appendingPathComponent("devices").path, diagnostics: &diagnostics)
         #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
         let devices = [Device(id: "door-1", type: "door", community: "demo"), Device(id: "smoke-1", type: "smoke", community: "demo")]
-        let database = try GatewayDatabase(path: directory + "/gw.db", checkpoints: checkpoints)
+        let database = try GatewayDatabase(path: directory + "/" + databaseFile, checkpoints: checkpoints)
         _ = try database.upsertDevices(devices, source: "inventory", nowMs: 0)
         let journal = try Journal(directory: directory + "/journal")
         let decoder = PayloadDecoder(telemetry: try TopicLayout("gridwatch/{community}/{type}/{device}/telemetry"), status: nil, catalog: catalog)
@@ -41,7 +43,10 @@ import TestServers
                                                          ruleID: "r", deviceID: reading.deviceID, severity: "emergency", community: "demo", building: "")
                                           }
                                       },
-                                      onStored: { events in published.batches.withLock { $0.append(events) } })
+                                      onStored: { events in
+                                          published.batches.withLock { $0.append(events) }
+                                          published.whenStored.withLock { $0 }?(events)
+                                      })
         return (pipeline, journal, database)
     }
 
@@ -71,16 +76,17 @@ import TestServers
 
         Self.append(journal, device: "smoke-1", type: "smoke", seq: 5)
         #expect(try eventually(timeout: 10) { try database.readingCount() == 5 }, "the alarm's batch is committed without the linger")
-        // The firing is history in the same commit (the stand-in `onStored` stores nothing);
+        // The firing is history in the alarm's commit (the stand-in `onStored` stores nothing);
         // the doors' pending alerts are not kept.
         #expect(try database.alertEvents().map { "\($0.kind) \($0.deviceID)" } == ["firing smoke-1"])
-        // The counter moves just after the commit that made the rows visible.
-        #expect(eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 1 })
+        // The counter moves just after the commit that made the rows visible: the alarm's,
+        // then the waiting doors' (`IngestPipelineAlarmFirstTests`).
+        #expect(eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 2 })
         Thread.sleep(forTimeInterval: 0.1)
-        #expect(pipeline.statistics.batches.load(ordering: .relaxed) == 1)
-        #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 1 })
-        let events = published.batches.withLock { $0.first ?? [] }
-        #expect(events.map(\.deviceID) == ["door-1", "door-1", "door-1", "door-1", "smoke-1"], "every event of the batch, in receive order")
+        #expect(pipeline.statistics.batches.load(ordering: .relaxed) == 2)
+        #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 2 })
+        let events = published.batches.withLock { $0.map { $0.map(\.deviceID) } }
+        #expect(events == [["smoke-1"], ["door-1", "door-1", "door-1", "door-1"]], "every event of the batch, the alarm's first")
 
         // At shutdown a lingering batch is committed, not left behind.
         Self.append(journal, device: "door-1", type: "door", seq: 6)
@@ -109,13 +115,14 @@ import TestServers
             if index == alarmBatch - 1 { alarmBatchEnd = journal.endPosition }
         }
         try pipeline.start()
-        #expect(try eventually(timeout: 10) { try database.readingCount() > 0 })
+        #expect(try eventually(timeout: 10) { try database.ingestTotals().journalPosition > 0 })
         #expect(try database.readingCount() == alarmBatch)
         #expect(try database.ingestTotals().journalPosition == alarmBatchEnd, "stored up to the end of the alarm's slice, no further")
-        #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 1 })
-        let events = published.batches.withLock { $0.first ?? [] }
-        try #require(events.count == alarmBatch)
-        #expect(events[alarmIndex].deviceID == "smoke-1")
+        // The alarm's commit first, then the doors decoded with it (`IngestPipelineAlarmFirstTests`).
+        #expect(eventually(timeout: 10) { published.batches.withLock { $0.count } == 2 })
+        let events = published.batches.withLock { $0 }
+        #expect(events.first?.map(\.deviceID) == ["smoke-1"])
+        #expect(events.last?.count == alarmBatch - 1)
 
         // The rest waits for company like any ordinary readings; at shutdown it is committed.
         Thread.sleep(forTimeInterval: 0.3)
