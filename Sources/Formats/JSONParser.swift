@@ -138,7 +138,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func number() throws(Failure) -> JSONValue {
+    mutating func number() throws(Failure) -> JSONValue {
         let start = index
         let isInteger = try scanNumber()
         let token = UnsafeBufferPointer(rebasing: bytes[start..<index])

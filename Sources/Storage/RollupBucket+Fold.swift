@@ -10,24 +10,30 @@ extension RollupBucket {
     /// no bucket that ended before `personalCutoffMs` (a late reading's): it would only be pruned again.
     public static func fold(type: String?, deviceID: String, payload: String, atMs: Int64, plan: RetentionPlan, personalCutoffMs: Int64,
                             into buckets: inout [RollupKey: RollupBucket]) {
-        guard let type, let fields = plan.rollupFieldsByType[type], !fields.isEmpty,
-              case let .object(values)? = try? JSONParser.parse(Array(payload.utf8)) else { return }
+        guard let type, let fields = plan.rollupFieldsByType[type], !fields.isEmpty else { return }
         let personal = plan.personalFieldsByType[type] ?? []
-        for field in fields {
-            let value: Double
-            switch values[field] {
-            case let .int(number)?: value = Double(number)
-            case let .double(number)?: value = number
-            case let .bool(flag)?: value = flag ? 1 : 0
-            default: continue
+        // Only the roll-up fields are read; the payload is not built (`JSONParser.numericMembers`).
+        var text = payload
+        text.withUTF8 { bytes in
+            _ = JSONParser.numericMembers(bytes, named: fields) { values in
+                for (field, value) in zip(fields, values) {
+                    guard let value else { continue }
+                    add(value, field: field, isPersonal: personal.contains(field), deviceID: deviceID, atMs: atMs,
+                        personalCutoffMs: personalCutoffMs, into: &buckets)
+                }
             }
-            for width in RetentionPlan.widthsSeconds {
-                let start = GatewayDatabase.bucketStart(atMs, widthSeconds: width)
-                if start + width * 1000 <= personalCutoffMs && personal.contains(field) { continue }
-                let key = RollupKey(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start)
-                buckets[key, default: RollupBucket(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start, count: 0, sum: 0,
-                                                   min: .infinity, max: -.infinity, last: value, lastMs: .min)].add(value, atMs: atMs)
-            }
+        }
+    }
+
+    /// One field's value into its 5-minute and hourly buckets.
+    private static func add(_ value: Double, field: String, isPersonal: Bool, deviceID: String, atMs: Int64, personalCutoffMs: Int64,
+                            into buckets: inout [RollupKey: RollupBucket]) {
+        for width in RetentionPlan.widthsSeconds {
+            let start = GatewayDatabase.bucketStart(atMs, widthSeconds: width)
+            if start + width * 1000 <= personalCutoffMs && isPersonal { continue }
+            let key = RollupKey(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start)
+            buckets[key, default: RollupBucket(deviceID: deviceID, field: field, widthSeconds: width, bucketStartMs: start, count: 0, sum: 0,
+                                               min: .infinity, max: -.infinity, last: value, lastMs: .min)].add(value, atMs: atMs)
         }
     }
 }
