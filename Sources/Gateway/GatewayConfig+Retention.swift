@@ -6,7 +6,7 @@ import Storage
 extension GatewayConfig {
     mutating func readRetention(_ section: YAMLMapping, diagnostics: inout DiagnosticList) {
         let source = section.source
-        section.rejectUnknownKeys(["raw", "types", "personal", "rollup_5m", "rollup_1h", "step_rows", "write_rows", "interval"], what: "'retention'",
+        section.rejectUnknownKeys(["raw", "types", "personal", "rollup_5m", "rollup_1h", "step_rows", "write_rows", "fold_rows", "interval"], what: "'retention'",
                                   diagnostics: &diagnostics)
         func period(_ key: String, in map: YAMLMapping, allowForever: Bool = false) -> Double?? {
             guard let node = map[key] else { return .none }
@@ -37,6 +37,11 @@ extension GatewayConfig {
         if let value = section.int("write_rows", diagnostics: &diagnostics) {
             if (100...100_000).contains(value) { retention.writeRows = value } else {
                 diagnostics.append(source.diagnostic(at: section["write_rows"], "'write_rows' must be between 100 and 100000"))
+            }
+        }
+        if let value = section.int("fold_rows", diagnostics: &diagnostics) {
+            if (100...200_000).contains(value) { retention.foldRows = value } else {
+                diagnostics.append(source.diagnostic(at: section["fold_rows"], "'fold_rows' must be between 100 and 200000"))
             }
         }
         if let value = section.duration("interval", diagnostics: &diagnostics) {

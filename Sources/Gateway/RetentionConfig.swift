@@ -13,6 +13,7 @@ import Storage
 ///   rollup_1h: 1825d             # or: forever
 ///   step_rows: 5000
 ///   write_rows: 1000
+///   fold_rows: 20000
 ///   interval: 1m
 /// ```
 public struct RetentionConfig: Sendable {
@@ -24,6 +25,8 @@ public struct RetentionConfig: Sendable {
     public var rollup1hSeconds: Double? = 1825 * 86_400
     public var stepRows = 5000
     public var writeRows = 1000
+    /// Readings a roll-up step folds (SQLite; PostgreSQL's steps are `stepRows`).
+    public var foldRows = 20000
     public var intervalSeconds: Double = 60
     /// Where each `types:` key was written, to report a type the catalog does not know.
     var typePositions: [String: Diagnostic] = [:]
@@ -38,7 +41,7 @@ public struct RetentionConfig: Sendable {
         if let rollup1hSeconds { rollups[3600] = ms(rollup1hSeconds) }
         return RetentionPlan(catalog: catalog, rawRetentionMs: ms(rawSeconds), rawRetentionMsByType: rawSecondsByType.mapValues(ms),
                              personalRetentionMs: ms(personalSeconds), rollupRetentionMsByWidth: rollups, stepRows: stepRows,
-                             writeRows: writeRows)
+                             writeRows: writeRows, foldRows: foldRows)
     }
 
     /// Types named under `types:` that no device type file defines.

@@ -38,7 +38,7 @@ extension GatewayDatabase {
             """)
     }
 
-    /// Rolls up the next readings after the cursor, at most `plan.stepRows`, and moves the
+    /// Rolls up the next readings after the cursor, at most `plan.foldRows`, and moves the
     /// cursor in the transaction that writes the last of their buckets: a crash repeats nothing
     /// and skips nothing. The readings are read and folded first, outside any write transaction
     /// (their payloads' parsing took 20–40 ms a step here), and the buckets are written in
@@ -63,7 +63,7 @@ extension GatewayDatabase {
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT r.id, d.type, r.device_id, r.received_at, r.device_ts, r.device_ts_trusted, r.payload
                 FROM readings r LEFT JOIN devices d ON d.id = r.device_id WHERE r.id > ? AND r.id <= ? ORDER BY r.id LIMIT ?
-                """, arguments: [fromID, pending?.lastID ?? .max, pending == nil ? plan.stepRows : -1])
+                """, arguments: [fromID, pending?.lastID ?? .max, pending == nil ? plan.foldRows : -1])
             var rows: [RollupSource] = []
             // Buckets are dated by the device's clock when it is trusted, else by the receive time.
             while let row = try cursor.next() {
@@ -84,7 +84,7 @@ extension GatewayDatabase {
             return buckets
         }
         fold.readings = rows.count
-        fold.caughtUp = pending == nil && fold.readings < plan.stepRows
+        fold.caughtUp = pending == nil && fold.readings < plan.foldRows
         return fold
     }
 

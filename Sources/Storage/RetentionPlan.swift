@@ -16,8 +16,12 @@ public struct RetentionPlan: Sendable {
     /// Roll-ups by width in seconds; a width missing from the table is kept forever.
     public var rollupRetentionMsByWidth: [Int64: Int64]
     /// Most rows one transaction reads, rewrites or deletes: bounds how long ingest waits.
-    /// A roll-up step reads this many readings and writes their buckets `writeRows` at a time.
     public var stepRows: Int
+    /// Readings one roll-up step reads and folds; their buckets are written `writeRows` at a
+    /// time. A step upserts each bucket its readings feed once, so the fewer the steps the
+    /// fewer the upserts: at 16,800 msg/s a round of 5,000-reading steps upserted about
+    /// 120,000 buckets, most of them the same 5-minute and hourly buckets again.
+    public var foldRows: Int
     /// Most roll-up buckets one transaction writes (a reading feeds up to ten).
     public var writeRows: Int
     /// Number, integer and bool fields of each type (bools roll up as 0/1), sorted.
@@ -27,13 +31,15 @@ public struct RetentionPlan: Sendable {
 
     public init(catalog: DeviceTypeCatalog, rawRetentionMs: Int64 = 90 * dayMs, rawRetentionMsByType: [String: Int64] = [:],
                 personalRetentionMs: Int64 = 30 * dayMs, rollupRetentionMsByWidth: [Int64: Int64] = [300: 400 * dayMs, 3600: 1825 * dayMs],
-                stepRows: Int = 5000, writeRows: Int = 1000) {
+                stepRows: Int = 5000, writeRows: Int = 1000, foldRows: Int? = nil) {
         self.rawRetentionMs = rawRetentionMs
         self.rawRetentionMsByType = rawRetentionMsByType
         self.personalRetentionMs = personalRetentionMs
         self.rollupRetentionMsByWidth = rollupRetentionMsByWidth
         self.stepRows = max(1, stepRows)
         self.writeRows = max(1, writeRows)
+        // Unset (tests, and plans made before the setting): a roll-up step is a step's rows.
+        self.foldRows = max(1, foldRows ?? stepRows)
         var rollupFields: [String: [String]] = [:]
         var personalFields: [String: [String]] = [:]
         for (name, type) in catalog.types {

@@ -15,6 +15,7 @@ import Testing
           step_rows: 5
           intervall: 1m
           write_rows: 0
+          fold_rows: 300000
         """)
         let result = try CommandLineTests.gridwatch(["check", "--config", config], in: directory)
         #expect(result.status == 1)
@@ -26,6 +27,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("\(config):11:14: error: 'step_rows' must be between 100 and 100000") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):12:3: error: unknown key 'intervall' in 'retention'") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):13:15: error: 'write_rows' must be between 100 and 100000") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):14:14: error: 'fold_rows' must be between 100 and 200000") }, "\(result.output)")
         #expect(!lines.contains { $0.contains("'rollup_1h' must") }, "'forever' is accepted")
     }
 

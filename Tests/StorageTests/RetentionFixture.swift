@@ -37,9 +37,9 @@ struct RetentionFixture {
     func remove() { test.remove() }
 
     static func plan(raw: Int64 = 10 * day, types: [String: Int64] = [:], personal: Int64 = 3 * day, stepRows: Int = 500,
-                     writeRows: Int = 1000) -> RetentionPlan {
+                     writeRows: Int = 1000, foldRows: Int? = nil) -> RetentionPlan {
         RetentionPlan(catalog: catalog, rawRetentionMs: raw, rawRetentionMsByType: types, personalRetentionMs: personal,
-                      rollupRetentionMsByWidth: [300: 20 * day, 3600: 60 * day], stepRows: stepRows, writeRows: writeRows)
+                      rollupRetentionMsByWidth: [300: 20 * day, 3600: 60 * day], stepRows: stepRows, writeRows: writeRows, foldRows: foldRows)
     }
 
     static func reading(_ device: String, type: String, receivedAt: Int64, deviceTime: Int64? = nil, values: [String: JSONValue]) -> Reading {

@@ -50,6 +50,32 @@ import Testing
         #expect(buckets == (try Self.buckets(wholeDatabase)))
     }
 
+    /// A roll-up step folds `foldRows` readings whatever `stepRows` (which bounds pruning's
+    /// transactions), and fewer, larger steps make the same buckets with fewer upserts.
+    @Test func aStepFoldsItsFoldRowsAndLargerStepsUpsertLess() throws {
+        let (large, largeDatabase) = try Self.twoHoursStored()
+        let (small, smallDatabase) = try Self.twoHoursStored()
+        defer { large.remove(); small.remove() }
+        let plan = RetentionFixture.plan(stepRows: 100, writeRows: 100, foldRows: 300)
+        let first = try largeDatabase.rollUpStep(plan, nowMs: RetentionFixture.t0)
+        #expect(first.readings == 300 && !first.caughtUp)
+        let second = try largeDatabase.rollUpStep(plan, nowMs: RetentionFixture.t0)
+        #expect(second.readings == 60 && second.caughtUp)
+        var round = RetentionRound(database: smallDatabase, plan: RetentionFixture.plan(stepRows: 100, writeRows: 100), nowMs: RetentionFixture.t0)
+        let smallSteps = try round.runToEnd()
+        #expect(smallSteps.readingsRolledUp == 360)
+        #expect(first.buckets + second.buckets < smallSteps.bucketsWritten, "each bucket upserted once a step")
+        // The same buckets; a sum taken in other groupings may differ in its last bits.
+        let largeBuckets = try Self.buckets(largeDatabase)
+        let smallBuckets = try Self.buckets(smallDatabase)
+        #expect(!largeBuckets.isEmpty && largeBuckets.count == smallBuckets.count)
+        for (a, b) in zip(largeBuckets, smallBuckets) {
+            var rounded = a
+            rounded.sum = b.sum
+            #expect(rounded == b && abs(a.sum - b.sum) <= 1e-9 * abs(b.sum), "\(a) against \(b)")
+        }
+    }
+
     @Test func aStepLeftPartWrittenIsFinishedOverItsOwnReadingsAtItsOwnTimeAndAddsOnce() throws {
         var crashed = try RetentionFixture(.sqlite)
         var reference = try RetentionFixture(.sqlite)
