@@ -2,7 +2,7 @@
  * alert_probe — how long from a sensor's emergency reading to the alert reaching staff.
  *
  *   alert_probe --host H --port P --devices FILE --count N --interval-ms MS
- *               [--sse-command "curl -sN ... /api/v1/events"] [--community C]
+ *               [--sse-command "curl -sN ... /api/v1/events"] [--community C] [--order FILE]
  *
  * FILE lists smoke detector ids, one per line, each unused so far (one fresh ticket each).
  * For each of N devices: publish {"alarm": true, ...} to gridwatch/C/smoke/ID/telemetry at
@@ -11,7 +11,9 @@
  * gridwatch/+/alerts/# (subscribed here at QoS 1) and (b) on the SSE stream read from the
  * --sse-command's stdout (without one, MQTT alone: bench/alert_echo's reference). Prints one JSON line:
  *   {"samples":N,"mqtt_ms":[...],"sse_ms":[...],"missing_mqtt":M,"missing_sse":S}
- * with the per-sample latencies in milliseconds (CLOCK_REALTIME on both sides).
+ * with the per-sample latencies in milliseconds (CLOCK_REALTIME on both sides). --order FILE
+ * also writes each alarm in the order sent: its send time (epoch ms) and its MQTT latency
+ * (-1 if none came), so a caller can tell which alarms fell in some window of time.
  *
  * Build: gcc -O2 -Wall -o bench/bin/alert_probe bench/alert_probe.c -lmosquitto -lpthread
  */
@@ -87,7 +89,7 @@ static void print_list(const char *name, double *values, int count) {
 }
 
 int main(int argc, char **argv) {
-	const char *host = "127.0.0.1", *devices_path = NULL, *sse_command = NULL, *community = "lat";
+	const char *host = "127.0.0.1", *devices_path = NULL, *sse_command = NULL, *community = "lat", *order_path = NULL;
 	int port = 1883, count = 100, interval_ms = 50;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--host")) host = argv[i + 1];
@@ -97,6 +99,7 @@ int main(int argc, char **argv) {
 		else if (!strcmp(argv[i], "--interval-ms")) interval_ms = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--sse-command")) sse_command = argv[i + 1];
 		else if (!strcmp(argv[i], "--community")) community = argv[i + 1];
+		else if (!strcmp(argv[i], "--order")) order_path = argv[i + 1];
 		else { fprintf(stderr, "alert_probe: unknown argument %s\n", argv[i]); return 2; }
 	}
 	if (!devices_path || count < 1 || count > MAX_SAMPLES) {
@@ -135,6 +138,8 @@ int main(int argc, char **argv) {
 
 	static double mqtt_ms[MAX_SAMPLES], sse_ms[MAX_SAMPLES];
 	int mqtt_count = 0, sse_count = 0;
+	FILE *order_file = order_path ? fopen(order_path, "w") : NULL;
+	if (order_path && !order_file) { fprintf(stderr, "alert_probe: cannot write %s\n", order_path); return 1; }
 	for (int i = 0; i < count; i++) {
 		char topic[256], payload[256];
 		snprintf(topic, sizeof topic, "gridwatch/%.60s/smoke/%.100s/telemetry", community, ids[i]);
@@ -152,11 +157,13 @@ int main(int argc, char **argv) {
 		pthread_mutex_lock(&lock);
 		while ((mqtt_at == 0 || (sse_command && sse_at == 0)) && pthread_cond_timedwait(&arrived, &lock, &deadline) == 0) {}
 		if (mqtt_at > 0) mqtt_ms[mqtt_count++] = mqtt_at - sent;
+		if (order_file) fprintf(order_file, "%.3f %.3f\n", sent, mqtt_at > 0 ? mqtt_at - sent : -1.0);
 		if (sse_at > 0) sse_ms[sse_count++] = sse_at - sent;
 		current[0] = 0;
 		pthread_mutex_unlock(&lock);
 		usleep((useconds_t)interval_ms * 1000);
 	}
+	if (order_file) fclose(order_file);
 	qsort(mqtt_ms, (size_t)mqtt_count, sizeof(double), compare);
 	qsort(sse_ms, (size_t)sse_count, sizeof(double), compare);
 	printf("{\"samples\":%d,", count);

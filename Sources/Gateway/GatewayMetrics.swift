@@ -29,6 +29,9 @@ public final class GatewayMetrics: Sendable {
     let retentionRollupsPruned: Counter
     let retentionScrubbed: Counter
     let retentionRoundSeconds: Gauge
+    /// When the last round began (Unix seconds): with its duration, when ingest shared the
+    /// machine with it (`bench/alert-latency` splits its alarms by it).
+    let retentionRoundStartTime: Gauge
     let retentionLongestStepSeconds: Gauge
     /// Live events the MQTT alert publisher took in order (those of a ticket published) as
     /// handed over at their commit, and as read back from the store (events from elsewhere, or a
@@ -72,6 +75,8 @@ public final class GatewayMetrics: Sendable {
         retentionRollupsPruned = registry.makeCounter(name: "gridwatch_retention_rollups_pruned_total", help: "Roll-up buckets deleted after their retention period")
         retentionScrubbed = registry.makeCounter(name: "gridwatch_retention_payloads_scrubbed_total", help: "Stored payloads whose personal fields were removed")
         retentionRoundSeconds = registry.makeGauge(name: "gridwatch_retention_last_round_seconds", help: "Duration of the last retention round")
+        retentionRoundStartTime = registry.makeGauge(name: "gridwatch_retention_last_round_start_time_seconds",
+                                                     help: "When the last retention round began, in seconds since the Unix epoch")
         retentionLongestStepSeconds = registry.makeGauge(name: "gridwatch_retention_longest_step_seconds", help: "Longest step of the last retention round (a roll-up step's read and fold, which hold no write lock, included)")
         let alertsHelp = "Live events the MQTT alert publisher took in order (those of a ticket published), by how they reached it: handed over at their commit, or read back from the store"
         alertsHandedOver = registry.makeCounter(name: "gridwatch_mqtt_alerts_total", labels: [("by", "hand_over")], help: alertsHelp)

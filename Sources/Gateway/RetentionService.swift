@@ -61,6 +61,7 @@ public final class RetentionService: Service, Sendable {
         } catch {
             logger.error("retention round failed; the next round resumes from the cursors", metadata: ["error": "\(error)"])
         }
+        metrics?.retentionRoundStartTime.set(started.timeIntervalSince1970)
         report(round.summary, seconds: Date().timeIntervalSince(started))
     }
 
