@@ -40,8 +40,8 @@ extension GatewayConfig {
             }
         }
         if let value = section.int("fold_rows", diagnostics: &diagnostics) {
-            if (100...200_000).contains(value) { retention.foldRows = value } else {
-                diagnostics.append(source.diagnostic(at: section["fold_rows"], "'fold_rows' must be between 100 and 200000"))
+            if (100...100_000).contains(value) { retention.foldRows = value } else {
+                diagnostics.append(source.diagnostic(at: section["fold_rows"], "'fold_rows' must be between 100 and 100000"))
             }
         }
         if let value = section.duration("interval", diagnostics: &diagnostics) {

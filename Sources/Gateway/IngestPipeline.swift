@@ -202,13 +202,13 @@ public final class IngestPipeline: Sendable {
     private func store(_ open: OpenBatch, progress: inout Progress) -> Bool {
         let batch = open.batch
         // Everything before it is stored; what was read after it may not be yet.
-        let storedPosition = batch.journalPosition
+        let newPosition = batch.journalPosition
         // An emergency's commits (batch, alert events, tickets) leave the store's upkeep to the next.
         let stored = open.urgent ? database.urgently({ commitAlarmFirst(open, storedPosition: progress.storedPosition) }) : commitAndAnnounce(open)
         guard stored else { return false }
-        progress.storedPosition = storedPosition
+        progress.storedPosition = newPosition
         staff?.board.record(batch.staffPositions)
-        let backlog = Int(journal.endPosition - storedPosition)
+        let backlog = Int(journal.endPosition - newPosition)
         statistics.backlogBytes.store(backlog, ordering: .relaxed)
         if !progress.paused, backlog > maxBacklogBytes {
             progress.paused = true
@@ -219,9 +219,9 @@ public final class IngestPipeline: Sendable {
             logger.info("ingest backlog drained: resuming MQTT reads")
             onBackpressure(false)
         }
-        if storedPosition - progress.lastDiscard > 16 << 20 {
-            journal.discard(before: storedPosition)
-            progress.lastDiscard = storedPosition
+        if newPosition - progress.lastDiscard > 16 << 20 {
+            journal.discard(before: newPosition)
+            progress.lastDiscard = newPosition
         }
         return true
     }

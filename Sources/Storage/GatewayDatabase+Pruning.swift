@@ -18,7 +18,9 @@ extension GatewayDatabase {
     /// first row that `filter` selects and that is at or after `cutoffMs` by `timeColumn`.
     /// `action(low, high)` changes the rows in (low, high]; the cursor moves to `high` in the
     /// same transaction. Rows go in in receive order, so time rises with the id and a walk
-    /// stops at the first row still young enough; it never looks at a row twice.
+    /// stops at the first row still young enough; it never looks at a row twice. (Nearly: an
+    /// alarm's readings commit ahead of the readings waiting before them, `IngestPipeline.alarmFirst`,
+    /// a few ms apart; a walk that stops at such a reading takes the older ones a round later.)
     static func walk(_ db: Database, cursor name: String, table: String, timeColumn: String, filter: String, arguments: StatementArguments,
                      cutoffMs: Int64, upperID: Int64, stepRows: Int, action: (Int64, Int64) throws -> Int) throws -> RetentionStepResult {
         var low = try cursor(name, db)

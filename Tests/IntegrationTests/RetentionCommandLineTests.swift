@@ -27,7 +27,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("\(config):11:14: error: 'step_rows' must be between 100 and 100000") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):12:3: error: unknown key 'intervall' in 'retention'") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("\(config):13:15: error: 'write_rows' must be between 100 and 100000") }, "\(result.output)")
-        #expect(lines.contains { $0.hasPrefix("\(config):14:14: error: 'fold_rows' must be between 100 and 200000") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("\(config):14:14: error: 'fold_rows' must be between 100 and 100000") }, "\(result.output)")
         #expect(!lines.contains { $0.contains("'rollup_1h' must") }, "'forever' is accepted")
     }
 
