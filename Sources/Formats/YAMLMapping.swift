@@ -71,6 +71,16 @@ public struct YAMLMapping {
         return int
     }
 
+    /// A whole number within `range`; one outside it is reported at its value and ignored.
+    public func int(_ key: String, in range: ClosedRange<Int>, diagnostics: inout DiagnosticList) -> Int? {
+        guard let value = int(key, diagnostics: &diagnostics) else { return nil }
+        guard range.contains(value) else {
+            diagnostics.append(source.diagnostic(at: mapping[key], "'\(key)' must be between \(range.lowerBound) and \(range.upperBound)"))
+            return nil
+        }
+        return value
+    }
+
     public func number(_ key: String, diagnostics: inout DiagnosticList) -> Double? {
         guard let value = mapping[key] else { return nil }
         guard let number = value.float ?? value.int.map(Double.init) else {

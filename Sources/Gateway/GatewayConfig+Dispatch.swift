@@ -18,20 +18,10 @@ extension GatewayConfig {
             dispatch.settings.positionFreshnessMs = Int64(seconds * 1000)
         }
         if let value = section.string("resources", diagnostics: &diagnostics) { dispatch.resourcesPath = value.isEmpty ? nil : resolve(value) }
-        if let value = count("resources_per_class", in: section, source: source, diagnostics: &diagnostics) {
+        if let value = section.int("resources_per_class", in: 1...100, diagnostics: &diagnostics) {
             dispatch.settings.resourcesPerClass = value
         }
-        if let value = count("candidates", in: section, source: source, diagnostics: &diagnostics) { dispatch.settings.candidateLimit = value }
-    }
-
-    /// A count setting between 1 and 100.
-    private func count(_ key: String, in section: YAMLMapping, source: YAMLSource, diagnostics: inout DiagnosticList) -> Int? {
-        guard let value = section.int(key, diagnostics: &diagnostics) else { return nil }
-        guard (1...100).contains(value) else {
-            diagnostics.append(source.diagnostic(at: section[key], "'\(key)' must be between 1 and 100"))
-            return nil
-        }
-        return value
+        if let value = section.int("candidates", in: 1...100, diagnostics: &diagnostics) { dispatch.settings.candidateLimit = value }
     }
 
     /// A distance setting: `3km`, `50m` or metres; more than 0 and at most 100 km.

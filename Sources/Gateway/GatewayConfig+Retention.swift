@@ -29,21 +29,9 @@ extension GatewayConfig {
                 retention.typePositions[type] = source.diagnostic(at: keyNode, "")
             }
         }
-        if let value = section.int("step_rows", diagnostics: &diagnostics) {
-            if (100...100_000).contains(value) { retention.stepRows = value } else {
-                diagnostics.append(source.diagnostic(at: section["step_rows"], "'step_rows' must be between 100 and 100000"))
-            }
-        }
-        if let value = section.int("write_rows", diagnostics: &diagnostics) {
-            if (100...100_000).contains(value) { retention.writeRows = value } else {
-                diagnostics.append(source.diagnostic(at: section["write_rows"], "'write_rows' must be between 100 and 100000"))
-            }
-        }
-        if let value = section.int("fold_rows", diagnostics: &diagnostics) {
-            if (100...100_000).contains(value) { retention.foldRows = value } else {
-                diagnostics.append(source.diagnostic(at: section["fold_rows"], "'fold_rows' must be between 100 and 100000"))
-            }
-        }
+        if let value = section.int("step_rows", in: 100...100_000, diagnostics: &diagnostics) { retention.stepRows = value }
+        if let value = section.int("write_rows", in: 100...100_000, diagnostics: &diagnostics) { retention.writeRows = value }
+        if let value = section.int("fold_rows", in: 100...100_000, diagnostics: &diagnostics) { retention.foldRows = value }
         if let value = section.duration("interval", diagnostics: &diagnostics) {
             if value >= 1 { retention.intervalSeconds = value } else {
                 diagnostics.append(source.diagnostic(at: section["interval"], "'interval' must be at least 1s"))

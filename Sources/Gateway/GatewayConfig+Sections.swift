@@ -83,11 +83,7 @@ extension GatewayConfig {
         ingest.rejectUnknownKeys(["max_payload", "clock_skew_tolerance", "batch_size", "batch_linger"], what: "'ingest'", diagnostics: &diagnostics)
         if let value = ingest.byteSize("max_payload", diagnostics: &diagnostics) { self.maxPayloadBytes = value }
         if let value = ingest.duration("clock_skew_tolerance", diagnostics: &diagnostics) { self.clockSkewToleranceSeconds = value }
-        if let value = ingest.int("batch_size", diagnostics: &diagnostics) {
-            if (1...100_000).contains(value) { self.batchSize = value } else {
-                diagnostics.append(source.diagnostic(at: ingest["batch_size"], "'batch_size' must be between 1 and 100000"))
-            }
-        }
+        if let value = ingest.int("batch_size", in: 1...100_000, diagnostics: &diagnostics) { self.batchSize = value }
         if let value = ingest.duration("batch_linger", diagnostics: &diagnostics) {
             if (0...1).contains(value) { self.batchLingerSeconds = value } else {
                 diagnostics.append(source.diagnostic(at: ingest["batch_linger"], "'batch_linger' must be between 0ms and 1s"))
