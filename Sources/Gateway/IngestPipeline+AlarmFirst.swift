@@ -22,9 +22,11 @@ extension IngestPipeline {
     ///
     /// If the process dies between the two commits, the journal is read again from
     /// `storedPosition`: the rest is stored then, and the alarm's readings are duplicates the
-    /// store's key drops. Its rules see them again, as they see any entry read again; a rule
-    /// state saved before the alarm fires it again, which the ticket counts as a repeat (as it
-    /// does for a reading after a restart whose rule state was saved before the alarm).
+    /// store's key drops. The rules hear them once, from the replay: the alarm commit is marked
+    /// `storedAheadOfPosition`, and the warm-up leaves its readings out. A rule state saved
+    /// before the alarm fires it again at the same time: `alert_events` keeps the event once,
+    /// and its ticket takes it as the occurrence it already counted. The MQTT alert goes out
+    /// again (at least once, as QoS 1 delivers).
     ///
     /// Nil (the batch commits whole, as an ordinary one does) when nothing would come after
     /// the alarm, or when the batch holds what has no key against a second store: new devices
@@ -37,6 +39,7 @@ extension IngestPipeline {
         let alarming = Set(open.events.lazy.filter { $0.kind != .pending }.map(\.deviceID))
         guard !alarming.isEmpty else { return nil }
         var alarm = IngestBatch(journalPosition: storedPosition)
+        alarm.storedAheadOfPosition = true
         var rest = batch
         rest.readings = []
         rest.readings.reserveCapacity(batch.readings.count)

@@ -23,7 +23,8 @@ enum PostgresSchema {
                                                                 ("v6-device-health", PostgresStore.deviceHealthSchema),
                                                                 ("v7-battery-forecasts", PostgresStore.batteryForecastsSchema),
                                                                 ("v8-report-publications", PostgresStore.reportPublicationsSchema),
-                                                                ("v9-active-assignee", PostgresStore.activeAssigneeSchema)]
+                                                                ("v9-active-assignee", PostgresStore.activeAssigneeSchema),
+                                                                ("v10-alert-event-once", PostgresStore.alertEventOnceSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 

@@ -5,7 +5,24 @@ import GRDB
 import Rules
 
 extension GatewayDatabase {
-    /// Appends alert events (the history tickets and reports build on).
+    /// v15: what a restart reads again from the journal reaches the rules and the alert
+    /// history once (an alarm stored ahead of the readings waiting before it is read again
+    /// if the process dies before they follow).
+    static func migrateReplayOnce(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Readings above this id were committed ahead of journal_position; NULL once a
+            -- commit moves the position past them. The rules' warm-up leaves them out.
+            ALTER TABLE ingest_cursor ADD COLUMN ahead_after_id INTEGER;
+            -- An event heard again is the same event: kept once. Rows heard twice before this
+            -- key existed keep their first.
+            DELETE FROM alert_events WHERE id NOT IN (SELECT min(id) FROM alert_events GROUP BY rule, device, at, event);
+            DROP INDEX alert_events_rule_device;
+            CREATE UNIQUE INDEX alert_events_once ON alert_events(rule, device, at, event);
+            """)
+    }
+
+    /// Appends alert events (the history tickets and reports build on). An event already kept
+    /// (same rule, device, time and kind: the journal read again after a crash) is not added twice.
     public func storeAlertEvents(_ events: [AlertEvent]) throws {
         guard !events.isEmpty else { return }
         try pool.write { db in try Self.insertAlertEvents(events, db: db) }
@@ -14,7 +31,7 @@ extension GatewayDatabase {
     static func insertAlertEvents(_ events: [AlertEvent], db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, device, at, event) DO NOTHING
             """)
         for event in events {
             try insert.execute(arguments: [event.atMs, event.kind.rawValue, event.ruleID, event.deviceID, event.severity, event.community,
@@ -49,15 +66,22 @@ extension GatewayDatabase {
         }
     }
 
-    /// Stored readings received since `sinceMs`, as the rules engine sees them (for `warm`).
+    /// Stored readings received since `sinceMs`, as the rules engine sees them (for `warm`),
+    /// except those the journal's replay will bring again (`IngestBatch.storedAheadOfPosition`).
     public func ruleReadings(sinceMs: Int64, selecting selection: inout WarmSelection) throws -> [RuleReading] {
         try pool.read { db in
             // `received_at` has no index (one more per insert would cost ingest); the id range
             // is searched instead, and a margin of rows before it is filtered by time.
             let start = max(try Self.firstReadingID(receivedAtOrAfter: sinceMs, db) - Self.warmMarginRows, 0)
-            let scan = try SQLiteRowScan(db, sql: "SELECT device_id, received_at, payload FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id DESC") {
+            // Readings stored ahead of the journal position come back with the journal's replay:
+            // warmed with them as well, the rules would hear them twice.
+            let end = try Int64.fetchOne(db, sql: "SELECT ahead_after_id FROM ingest_cursor WHERE id = 1") ?? .max
+            let scan = try SQLiteRowScan(db, sql: """
+                SELECT device_id, received_at, payload FROM readings WHERE id >= ? AND id <= ? AND received_at >= ? ORDER BY id DESC
+                """) {
                 $0.bind(1, start)
-                $0.bind(2, sinceMs)
+                $0.bind(2, end)
+                $0.bind(3, sinceMs)
             }
             var readings: [RuleReading] = []
             try scan.forEach { row in

@@ -37,6 +37,8 @@ extension GatewayDatabase {
     public func store(_ batch: IngestBatch) throws -> IngestBatchResult {
         try pool.write { db in
             var result = IngestBatchResult()
+            // Ids rise with each insert, so what this batch stores lies above the highest now.
+            let aheadAfterID: Int64? = batch.storedAheadOfPosition ? try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") : nil
             for device in batch.newDevices { try Self.insertDevice(device, source: "auto", nowMs: batch.readings.first?.receivedAtMs ?? 0, db: db) }
             let insert = try ReadingInsertStatement(db)
             var lastSeen: [String: Int64] = [:]
@@ -57,9 +59,12 @@ extension GatewayDatabase {
             for change in batch.availability {
                 try availability.execute(arguments: [change.online ? "online" : "offline", change.receivedAtMs, change.deviceID])
             }
+            // The first commit ahead of the position sets the bound, later ones keep it, and a
+            // commit that moves the position on clears it.
             try db.execute(sql: """
-                UPDATE ingest_cursor SET journal_position = ?, stored = stored + ?, duplicates = duplicates + ?, rejected = rejected + ? WHERE id = 1
-                """, arguments: [Int64(bitPattern: batch.journalPosition), result.stored, result.duplicates, result.rejected])
+                UPDATE ingest_cursor SET journal_position = ?, stored = stored + ?, duplicates = duplicates + ?, rejected = rejected + ?,
+                    ahead_after_id = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(ahead_after_id, ?) END WHERE id = 1
+                """, arguments: [Int64(bitPattern: batch.journalPosition), result.stored, result.duplicates, result.rejected, aheadAfterID, aheadAfterID])
             return result
         }
     }

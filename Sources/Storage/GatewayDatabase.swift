@@ -137,6 +137,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v12-report-publications", migrate: migrateReportPublications)
         migrator.registerMigration("v13-active-assignee-index", migrate: migrateActiveAssigneeIndex)
         migrator.registerMigration("v14-rollup-steps", migrate: migrateRollupSteps)
+        migrator.registerMigration("v15-replay-once", migrate: migrateReplayOnce)
         return migrator
     }
 

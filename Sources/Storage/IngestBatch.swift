@@ -21,6 +21,11 @@ public struct IngestBatch: Sendable {
     /// Stored before by a call that failed: on PostgreSQL that COMMIT may have landed with its
     /// answer lost, so the store looks before storing it again (`PostgresStore.storeOnce`).
     public var isRetry = false
+    /// Committed without moving the journal position past its entries (an alarm stored ahead
+    /// of the readings waiting before it): a restart reads them again from the journal, so
+    /// until a later commit moves the position on, the rules' warm-up leaves its readings out
+    /// and each reaches the rules once. Only a store that `storesAheadOfPosition` is given one.
+    public var storedAheadOfPosition = false
 
     public init(journalPosition: UInt64) { self.journalPosition = journalPosition }
     public var messageCount: Int { readings.count + rejections.count + availability.count + staffPositions.count + residentRequests.count }

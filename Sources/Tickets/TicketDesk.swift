@@ -85,7 +85,11 @@ public struct TicketDesk: Sendable {
         let last = try ledger.latestTicket(alertKey: key)
         switch reopenWindow.decide(last: last, firingAt: nowMs) {
         case .repeatOccurrence:
-            if let last { happenings += try apply(.alertFired, to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger) }
+            // The firing its ticket last heard, heard again (the journal read again after a
+            // crash, a new owner replaying after its checkpoint): the same occurrence, not a repeat.
+            if let last, last.lastOccurrenceAt != nowMs {
+                happenings += try apply(.alertFired, to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)
+            }
         case .reopen:
             if let last {
                 happenings += try apply(.reopen(reason: "the alert fired again", cause: .alarm), to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger)

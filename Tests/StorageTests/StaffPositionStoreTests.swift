@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases) func positionsAreDeletedAfterThePersonalPeriod(kind: StoreKind) throws {
-        var fixture = try F(kind)
+        let fixture = try F(kind)
         defer { fixture.remove() }
         var batch = IngestBatch(journalPosition: 1)
         // One position an hour for five days.

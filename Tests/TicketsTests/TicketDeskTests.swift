@@ -44,6 +44,19 @@ import Tickets
         #expect(updated.evidence.count == 2 && updated.latitude == 31.3 && updated.longitude == 121.6)
     }
 
+    /// The journal read again after a crash (or a new owner's replay) brings a firing the
+    /// ticket already heard: the same occurrence, not a second one.
+    @Test func theSameFiringHeardAgainIsNotARepeat() throws {
+        let desk = Self.desk()
+        var ledger = MemoryTicketLedger()
+        _ = try desk.alertFired(Self.sos(), at: F.t0, in: &ledger)
+        #expect(try desk.alertFired(Self.sos(), at: F.t0, in: &ledger).isEmpty, "heard again as it opened the ticket")
+        _ = try desk.alertFired(Self.sos(at: F.t0 + F.minute), at: F.t0 + F.minute, in: &ledger)
+        #expect(try desk.alertFired(Self.sos(at: F.t0 + F.minute), at: F.t0 + F.minute, in: &ledger).isEmpty, "heard again as it repeated")
+        let ticket = try #require(ledger.ticket(id: "T-000001"))
+        #expect(ledger.tickets.count == 1 && ticket.occurrences == 2 && ticket.evidence.count == 2)
+    }
+
     @Test func resolvedThenFiringWithinTheWindowReopensAfterItOpensALinkedTicket() throws {
         let desk = Self.desk(reopenHours: 24)
         var ledger = MemoryTicketLedger()
