@@ -59,8 +59,11 @@ extension GatewayDatabase {
             for change in batch.availability {
                 try availability.execute(arguments: [change.online ? "online" : "offline", change.receivedAtMs, change.deviceID])
             }
-            // The first commit ahead of the position sets the bound, later ones keep it, and a
-            // commit that moves the position on clears it.
+            // The first commit ahead of the position sets the bound, later ones keep it, and the
+            // next commit that moves the position clears it. A replay may cut its batches short
+            // of where the alarm's entries reach: dying again just after such a commit, the
+            // alarm's later readings are warmed and replayed both. Keeping the bound instead
+            // would leave that commit's readings, which are not replayed, out of the warm-up.
             try db.execute(sql: """
                 UPDATE ingest_cursor SET journal_position = ?, stored = stored + ?, duplicates = duplicates + ?, rejected = rejected + ?,
                     ahead_after_id = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(ahead_after_id, ?) END WHERE id = 1

@@ -55,6 +55,14 @@ import Tickets
         #expect(try desk.alertFired(Self.sos(at: F.t0 + F.minute), at: F.t0 + F.minute, in: &ledger).isEmpty, "heard again as it repeated")
         let ticket = try #require(ledger.ticket(id: "T-000001"))
         #expect(ledger.tickets.count == 1 && ticket.occurrences == 2 && ticket.evidence.count == 2)
+        #expect(try desk.alertFired(Self.sos(), at: F.t0, in: &ledger).isEmpty, "an earlier firing replayed after a later one")
+        // Resolved, then reopened by the alarm: the reopening firing heard again changes nothing.
+        _ = try desk.handle(.resolve(note: "false press"), ticketID: "T-000001", at: F.t0 + 10 * F.minute, by: "wang", in: &ledger)
+        let reopenedAt = F.t0 + F.hour
+        #expect(try desk.alertFired(Self.sos(at: reopenedAt), at: reopenedAt, in: &ledger).map(\.action) == [.reopened(cycle: 2)])
+        #expect(try desk.alertFired(Self.sos(at: reopenedAt), at: reopenedAt, in: &ledger).isEmpty)
+        let reopened = try #require(ledger.ticket(id: "T-000001"))
+        #expect(reopened.cycle == 2 && reopened.occurrences == 2 && reopened.lastOccurrenceAt == reopenedAt)
     }
 
     @Test func resolvedThenFiringWithinTheWindowReopensAfterItOpensALinkedTicket() throws {
