@@ -24,9 +24,10 @@ extension IngestPipeline {
     /// `storedPosition`: the rest is stored then, and the alarm's readings are duplicates the
     /// store's key drops. The rules hear them once, from the replay: the alarm commit is marked
     /// `storedAheadOfPosition`, and the warm-up leaves its readings out. A rule state saved
-    /// before the alarm fires it again at the same time: `alert_events` keeps the event once,
-    /// and its ticket takes it as the occurrence it already counted. The MQTT alert goes out
-    /// again (at least once, as QoS 1 delivers).
+    /// before the alarm fires it again, which the ticket counts as a repeat (as it does for a
+    /// reading after a restart whose rule state was saved before the alarm). `alert_events`
+    /// has no key against it: one alert can fire, resolve and fire again within a receive
+    /// millisecond (a backlog).
     ///
     /// Nil (the batch commits whole, as an ordinary one does) when nothing would come after
     /// the alarm, or when the batch holds what has no key against a second store: new devices

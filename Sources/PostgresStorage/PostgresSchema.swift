@@ -23,8 +23,7 @@ enum PostgresSchema {
                                                                 ("v6-device-health", PostgresStore.deviceHealthSchema),
                                                                 ("v7-battery-forecasts", PostgresStore.batteryForecastsSchema),
                                                                 ("v8-report-publications", PostgresStore.reportPublicationsSchema),
-                                                                ("v9-active-assignee", PostgresStore.activeAssigneeSchema),
-                                                                ("v10-alert-event-once", PostgresStore.alertEventOnceSchema)]
+                                                                ("v9-active-assignee", PostgresStore.activeAssigneeSchema)]
 
     static var latestVersion: String { migrations.last?.version ?? "" }
 

@@ -9,17 +9,6 @@ extension PostgresStore {
     /// The rule-state key of a single-node gateway; cluster partitions use their community.
     public static let wholeStatePartition = "*"
 
-    /// v10: an alert event heard again (a new owner replaying what was stored after the
-    /// checkpoint it loaded, or the journal read again after a crash) is kept once; rows heard
-    /// twice before this key existed keep their first.
-    static let alertEventOnceSchema = """
-        DELETE FROM alert_events a USING alert_events b
-            WHERE a.rule = b.rule AND a.device = b.device AND a.at = b.at AND a.event = b.event AND a.id > b.id;
-        DROP INDEX alert_events_rule_device;
-        CREATE UNIQUE INDEX alert_events_once ON alert_events(rule, device, at, event);
-        """
-
-    /// Appends alert events; one already kept (same rule, device, time and kind) is not added twice.
     public func storeAlertEvents(_ events: [AlertEvent]) throws {
         guard !events.isEmpty else { return }
         try write { session in try Self.insertAlertEvents(events, session) }
@@ -30,7 +19,7 @@ extension PostgresStore {
         for event in events {
             try session.execute("""
                 INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (rule, device, at, event) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """, [.int(event.atMs), .text(event.kind.rawValue), .text(event.ruleID), .text(event.deviceID), .text(event.severity),
                       .text(event.community), .text(event.building), .text(event.inhibitedBy),
                       .text(event.evidence.map { JSONValue.object($0).jsonText })])

@@ -64,12 +64,9 @@ public final class PostgresStore: GatewayStore {
         }
     }
 
-    /// The schema versions applied, in the order they apply (one unknown to this binary last).
-    /// Versions applied in one transaction share `applied_at`, and as text `v10` sorts before `v2`.
+    /// The schema versions applied, oldest first.
     public func schemaVersions() throws -> [String] {
-        let applied = try pool.withSession { try $0.query("SELECT version FROM schema_migrations").map { try $0.decode(String.self) } }
-        let order = Dictionary(uniqueKeysWithValues: PostgresSchema.migrations.enumerated().map { ($0.element.version, $0.offset) })
-        return applied.sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) }
+        try pool.withSession { try $0.query("SELECT version FROM schema_migrations ORDER BY applied_at, version").map { try $0.decode(String.self) } }
     }
 
     /// Runs `body` on a pooled connection.

@@ -5,24 +5,18 @@ import GRDB
 import Rules
 
 extension GatewayDatabase {
-    /// v15: what a restart reads again from the journal reaches the rules and the alert
-    /// history once (an alarm stored ahead of the readings waiting before it is read again
-    /// if the process dies before they follow).
+    /// v15: what a restart reads again from the journal reaches the rules once (an alarm
+    /// stored ahead of the readings waiting before it is read again if the process dies
+    /// before they follow).
     static func migrateReplayOnce(_ db: Database) throws {
         try db.execute(sql: """
             -- Readings above this id were committed ahead of journal_position; NULL once a
-            -- commit moves the position past them. The rules' warm-up leaves them out.
+            -- commit moves the position on. The rules' warm-up leaves them out.
             ALTER TABLE ingest_cursor ADD COLUMN ahead_after_id INTEGER;
-            -- An event heard again is the same event: kept once. Rows heard twice before this
-            -- key existed keep their first.
-            DELETE FROM alert_events WHERE id NOT IN (SELECT min(id) FROM alert_events GROUP BY rule, device, at, event);
-            DROP INDEX alert_events_rule_device;
-            CREATE UNIQUE INDEX alert_events_once ON alert_events(rule, device, at, event);
             """)
     }
 
-    /// Appends alert events (the history tickets and reports build on). An event already kept
-    /// (same rule, device, time and kind: the journal read again after a crash) is not added twice.
+    /// Appends alert events (the history tickets and reports build on).
     public func storeAlertEvents(_ events: [AlertEvent]) throws {
         guard !events.isEmpty else { return }
         try pool.write { db in try Self.insertAlertEvents(events, db: db) }
@@ -31,7 +25,7 @@ extension GatewayDatabase {
     static func insertAlertEvents(_ events: [AlertEvent], db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO alert_events (at, event, rule, device, severity, community, building, inhibited_by, evidence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, device, at, event) DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for event in events {
             try insert.execute(arguments: [event.atMs, event.kind.rawValue, event.ruleID, event.deviceID, event.severity, event.community,

@@ -83,10 +83,6 @@ public struct TicketDesk: Sendable {
         var happenings = try timePassed(to: nowMs, in: &ledger)
         let key = alert.rule + "|" + alert.device.id
         let last = try ledger.latestTicket(alertKey: key)
-        // A firing no later than the last its ticket heard was heard already (the journal read
-        // again after a crash, a new owner replaying after its checkpoint): firings of an alert
-        // come in receive-time order, so it is not a new occurrence.
-        if let last, nowMs <= last.lastOccurrenceAt { return happenings }
         switch reopenWindow.decide(last: last, firingAt: nowMs) {
         case .repeatOccurrence:
             if let last { happenings += try apply(.alertFired, to: last, at: nowMs, by: "rules", evidence: alert.evidence, in: &ledger) }

@@ -163,8 +163,6 @@ public struct TicketLifecycle: Sendable {
         // The follow-up of a fix that did not hold is moot: the next resolution gets its own.
         if ticket.followUp?.isOpen == true { ticket.followUp = nil }
         ticket.cycle += 1
-        // The alert firing again is an occurrence: a replay of it is then known as heard.
-        if cause == .alarm { ticket.lastOccurrenceAt = nowMs }
         startCycle(at: nowMs)
         log(nowMs, actor, "reopened", "cycle \(ticket.cycle): \(reason); respond by \(stamp(ticket.respondBy)), resolve by \(stamp(ticket.resolveBy))")
     }

@@ -44,27 +44,6 @@ import Tickets
         #expect(updated.evidence.count == 2 && updated.latitude == 31.3 && updated.longitude == 121.6)
     }
 
-    /// The journal read again after a crash (or a new owner's replay) brings a firing the
-    /// ticket already heard: the same occurrence, not a second one.
-    @Test func theSameFiringHeardAgainIsNotARepeat() throws {
-        let desk = Self.desk()
-        var ledger = MemoryTicketLedger()
-        _ = try desk.alertFired(Self.sos(), at: F.t0, in: &ledger)
-        #expect(try desk.alertFired(Self.sos(), at: F.t0, in: &ledger).isEmpty, "heard again as it opened the ticket")
-        _ = try desk.alertFired(Self.sos(at: F.t0 + F.minute), at: F.t0 + F.minute, in: &ledger)
-        #expect(try desk.alertFired(Self.sos(at: F.t0 + F.minute), at: F.t0 + F.minute, in: &ledger).isEmpty, "heard again as it repeated")
-        let ticket = try #require(ledger.ticket(id: "T-000001"))
-        #expect(ledger.tickets.count == 1 && ticket.occurrences == 2 && ticket.evidence.count == 2)
-        #expect(try desk.alertFired(Self.sos(), at: F.t0, in: &ledger).isEmpty, "an earlier firing replayed after a later one")
-        // Resolved, then reopened by the alarm: the reopening firing heard again changes nothing.
-        _ = try desk.handle(.resolve(note: "false press"), ticketID: "T-000001", at: F.t0 + 10 * F.minute, by: "wang", in: &ledger)
-        let reopenedAt = F.t0 + F.hour
-        #expect(try desk.alertFired(Self.sos(at: reopenedAt), at: reopenedAt, in: &ledger).map(\.action) == [.reopened(cycle: 2)])
-        #expect(try desk.alertFired(Self.sos(at: reopenedAt), at: reopenedAt, in: &ledger).isEmpty)
-        let reopened = try #require(ledger.ticket(id: "T-000001"))
-        #expect(reopened.cycle == 2 && reopened.occurrences == 2 && reopened.lastOccurrenceAt == reopenedAt)
-    }
-
     @Test func resolvedThenFiringWithinTheWindowReopensAfterItOpensALinkedTicket() throws {
         let desk = Self.desk(reopenHours: 24)
         var ledger = MemoryTicketLedger()
