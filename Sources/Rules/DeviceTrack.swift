@@ -25,6 +25,18 @@ struct DeviceTrack: Sendable {
     var lastSeenMs: Int64?
     /// Per windowed field, samples oldest first; trimmed to `windowSeconds[field]`.
     var series: [String: [RuleSample]] = [:]
+    /// Bit i set: the engine's `instances` may hold rule i's instance for this device (rule
+    /// i of the rule set, i < 64). Clear: it holds none, so a reading need not look. Most
+    /// readings find most of their rules with no instance, and those lookups (building the
+    /// key, hashing the device id) were ~7 % of the ingest thread (perf). Kept by
+    /// `RuleEngine.setInstance`, rebuilt by `RuleEngine.rebuildLiveRules`.
+    var liveRules: UInt64 = 0
+
+    /// Whether `instances` may hold rule `index`'s instance for this device: always true past
+    /// the mask's 64 bits, so a larger rule set is looked up as before, never skipped.
+    func mayHoldInstance(ofRule index: Int) -> Bool {
+        index >= UInt64.bitWidth || liveRules & (1 << UInt64(index)) != 0
+    }
 
     init(profile: DeviceProfile) { self.profile = profile }
 

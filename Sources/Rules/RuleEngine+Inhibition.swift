@@ -13,15 +13,14 @@ extension RuleEngine {
         return nil
     }
 
-    /// Writes `instances[key]`, keeping the firing sources' counts with it. Every write of an
-    /// instance goes through here.
+    /// Writes `instances[key]`, keeping the firing sources' counts and the device's live-rule
+    /// bit with it. Every write of an instance goes through here.
     mutating func setInstance(_ instance: AlertInstance?, for key: InstanceKey) {
-        guard let inhibitions = inhibitionsBySource[key.rule] else {
-            instances[key] = instance
-            return
-        }
-        let wasFiring = instances[key]?.phase == .firing
-        instances[key] = instance
+        let old: AlertInstance?
+        if let instance { old = instances.updateValue(instance, forKey: key) } else { old = instances.removeValue(forKey: key) }
+        if (old == nil) != (instance == nil) { markLive(key, instance != nil) }
+        guard let inhibitions = inhibitionsBySource[key.rule] else { return }
+        let wasFiring = old?.phase == .firing
         let isFiring = instance?.phase == .firing
         guard wasFiring != isFiring, let device = tracks[key.device]?.device else { return }
         for index in inhibitions { countFiring(device, inhibition: index, by: isFiring ? 1 : -1) }

@@ -60,7 +60,7 @@ extension RuleEngine {
     }
 
     /// `slot` stays valid throughout: nothing here adds or removes a track (`setInstance` only
-    /// reads them).
+    /// writes a track's live-rule bits in place).
     private mutating func checkAbsence(_ key: InstanceKey, rule: Rule, slot: Dictionary<String, DeviceTrack>.Index) -> [AlertEvent] {
         guard linkUp, let deadline = absenceDeadline(key, rule: rule, slot: slot) else { return [] }
         if deadline > nowMs {
@@ -136,6 +136,7 @@ extension RuleEngine {
             timers.schedule(key, at: deadline)
         }
         recountFiringSources()
+        rebuildLiveRules()
     }
 
     /// Alerts currently firing, for tests and the API.

@@ -28,6 +28,8 @@ public struct RuleEngine: Sendable {
     /// by every device of the type instead of worked out (and stored) once per device.
     var fieldsByType: [String: (delta: [String], read: [String])] = [:]
     var ruleByID: [String: Rule] = [:]
+    /// Each rule's index in `ruleSet.rules` (the bit of `DeviceTrack.liveRules`).
+    var ruleIndexByID: [String: Int] = [:]
     /// Per device type, the windows of a device that sees only the top-level attributes (most
     /// do): working them out from the conditions for each of 100,000 devices was nearly half
     /// of registering them at start (perf).
@@ -60,6 +62,7 @@ public struct RuleEngine: Sendable {
         fieldsByType = [:]
         windowsByType = [:]
         ruleByID = ruleSet.rulesByID
+        ruleIndexByID = Dictionary(ruleSet.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         inhibitionsBySource = Dictionary(grouping: ruleSet.inhibitions.indices) { ruleSet.inhibitions[$0].source }
         firingSources = Array(repeating: [:], count: ruleSet.inhibitions.count)
         for (index, rule) in ruleSet.rules.enumerated() {
@@ -140,8 +143,11 @@ public struct RuleEngine: Sendable {
         for index in track.profile.ruleIndices {
             let rule = ruleSet.rules[index]
             guard rule.match.matches(track.device, attributes: track.attributes) else { continue }
-            let key = InstanceKey(rule: rule.id, device: track.device.id)
+            // Only this rule's own writes below change its bit, so the copy's bit holds.
+            let mayExist = track.mayHoldInstance(ofRule: index)
             if rule.absent != nil {
+                guard mayExist else { continue }
+                let key = InstanceKey(rule: rule.id, device: track.device.id)
                 if let instance = instances[key], instance.phase == .firing {
                     setInstance(nil, for: key)
                     events.append(event(.resolved, rule: rule, track: track, at: reading.atMs, evidence: reading.values))
@@ -152,7 +158,7 @@ public struct RuleEngine: Sendable {
             }
             var truth = evaluate(rule.when, context)
             if let require = rule.require, evaluate(require, context) != .true { truth = .unknown }
-            let existing = instances[key]
+            let existing = mayExist ? instances[InstanceKey(rule: rule.id, device: track.device.id)] : nil
             var instance = existing ?? AlertInstance()
             if let active = rule.active, instance.phase != .firing, !active.contains(milliseconds: reading.atMs), truth != .unknown {
                 truth = .false
@@ -164,7 +170,7 @@ public struct RuleEngine: Sendable {
             let action = instance.conditionEvaluated(truth, clear: clearTruth, at: reading.atMs, rule: timing(rule, track: track))
             // Most readings leave most alerts untouched and inactive: skip the write then.
             if existing != nil || instance.phase != .inactive || !instance.occurrencesMs.isEmpty {
-                store(instance, key: key, rule: rule, track: track)
+                store(instance, key: InstanceKey(rule: rule.id, device: track.device.id), rule: rule, track: track)
             }
             if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: reading.atMs, evidence: reading.values)) }
         }
