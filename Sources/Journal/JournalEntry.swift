@@ -27,15 +27,18 @@ enum JournalRecord {
 
     /// Appends one record to `buffer` (which may already hold others, for one write of many).
     static func encode(topic: String, payload: UnsafeRawBufferPointer, receivedAtMs: Int64, into buffer: inout [UInt8]) {
-        let topicBytes = Array(topic.utf8.prefix(Int(UInt16.max)))
-        let bodySize = fixedBodySize + topicBytes.count + payload.count
+        let topicCount = min(topic.utf8.count, Int(UInt16.max))
+        let bodySize = fixedBodySize + topicCount + payload.count
         let start = buffer.count
         buffer.reserveCapacity(start + headerSize + bodySize)
         appendLE(UInt32(bodySize), to: &buffer)
         appendLE(UInt32(0), to: &buffer)
         appendLE(UInt64(bitPattern: receivedAtMs), to: &buffer)
-        appendLE(UInt16(topicBytes.count), to: &buffer)
-        buffer.append(contentsOf: topicBytes)
+        appendLE(UInt16(topicCount), to: &buffer)
+        // From the string's own storage when it has one (a topic from libmosquitto does): the
+        // generic copy through `UTF8View` was ~5 % of the MQTT loop thread (perf).
+        let copied: Void? = topic.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0.prefix(topicCount))) }
+        if copied == nil { buffer.append(contentsOf: topic.utf8.prefix(topicCount)) }
         buffer.append(contentsOf: payload)
         let checksum = buffer.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[(start + headerSize)...])) }
         withUnsafeBytes(of: checksum.littleEndian) { raw in

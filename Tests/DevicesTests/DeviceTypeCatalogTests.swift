@@ -103,6 +103,16 @@ import Testing
         #expect(layout.match("gridwatch/demo/door/door-1/status") == nil)
         #expect(layout.match("gridwatch/demo/door//telemetry") == nil)
         #expect(layout.match("gridwatch/demo/door/door-1/telemetry/extra") == nil)
+        // A literal matches whole: not a part that starts with it, nor one it starts with.
+        #expect(layout.match("gridwatch/demo/door/door-1/telemetryx") == nil)
+        #expect(layout.match("gridwatch/demo/door/door-1/telemetr") == nil)
+        #expect(layout.match("gridwatchx/demo/door/door-1/telemetry") == nil)
+        let parts = layout.parts(of: "gridwatch/demo/door/door-1/telemetry")
+        #expect(parts?.device == "door-1" && parts?.community == "demo" && parts?.type == "door" && parts?.building == nil)
+        let chinese = try TopicLayout("社区/{community}/设备/{device}/遥测")
+        #expect(chinese.match("社区/东苑/设备/门-1/遥测") == ["community": "东苑", "device": "门-1"])
+        #expect(chinese.match("社区/东苑/设备/门-1/遥") == nil)
+        #expect(chinese.match("社区/东苑/设/门-1/遥测") == nil)
         // Every capture fills its own part, whatever the order of the segments.
         let placed = try TopicLayout("site/{building}/{device}/{community}/{type}")
         #expect(placed.match("site/b7/door-9/demo/door") == ["community": "demo", "type": "door", "device": "door-9", "building": "b7"])

@@ -32,6 +32,20 @@ import Testing
         #expect(all.last?.endPosition == journal.endPosition)
     }
 
+    @Test func topicsReadBackByteForByte() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        let substring = "xx/gridwatch/demo/door/door-1/telemetry".dropFirst(3)
+        let topics = ["gridwatch/demo/door/door-1/telemetry", "社区/东苑/设备/门-1/遥测", "a", "", String(substring),
+                      String(repeating: "t/", count: 2000)]
+        for (index, topic) in topics.enumerated() { #expect(Self.append(journal, topic, "{}", at: Int64(index))) }
+        var reader = JournalReader(journal: journal, from: 0)
+        let entries = try reader.read(maxCount: 100)
+        #expect(entries.map(\.topic) == topics)
+        #expect(entries.map { Array($0.topic.utf8) } == topics.map { Array($0.utf8) })
+    }
+
     @Test func stagedMessagesAreInvisibleUntilOneFlushWritesThemAll() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
