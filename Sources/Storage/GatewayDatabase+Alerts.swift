@@ -5,17 +5,6 @@ import GRDB
 import Rules
 
 extension GatewayDatabase {
-    /// v15: what a restart reads again from the journal reaches the rules once (an alarm
-    /// stored ahead of the readings waiting before it is read again if the process dies
-    /// before they follow).
-    static func migrateReplayOnce(_ db: Database) throws {
-        try db.execute(sql: """
-            -- Readings above this id were committed ahead of journal_position; NULL once a
-            -- commit moves the position on. The rules' warm-up leaves them out.
-            ALTER TABLE ingest_cursor ADD COLUMN ahead_after_id INTEGER;
-            """)
-    }
-
     /// Appends alert events (the history tickets and reports build on).
     public func storeAlertEvents(_ events: [AlertEvent]) throws {
         guard !events.isEmpty else { return }

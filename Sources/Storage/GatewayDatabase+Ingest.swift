@@ -33,6 +33,17 @@ public struct IngestTotals: Sendable, Codable {
 }
 
 extension GatewayDatabase {
+    /// v15: what a restart reads again from the journal reaches the rules once (an alarm
+    /// stored ahead of the readings waiting before it is read again if the process dies
+    /// before they follow).
+    static func migrateReplayOnce(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Readings above this id were committed ahead of journal_position; NULL once a
+            -- commit moves the position on. The rules' warm-up leaves them out.
+            ALTER TABLE ingest_cursor ADD COLUMN ahead_after_id INTEGER;
+            """)
+    }
+
     /// Writes a batch and advances the journal cursor atomically.
     public func store(_ batch: IngestBatch) throws -> IngestBatchResult {
         try pool.write { db in
