@@ -113,6 +113,10 @@ import Testing
         #expect(chinese.match("社区/东苑/设备/门-1/遥测") == ["community": "东苑", "device": "门-1"])
         #expect(chinese.match("社区/东苑/设备/门-1/遥") == nil)
         #expect(chinese.match("社区/东苑/设/门-1/遥测") == nil)
+        // An empty literal segment matches only an empty part.
+        let gap = try TopicLayout("a//{device}")
+        #expect(gap.match("a//x") == ["device": "x"])
+        #expect(gap.match("a/b/x") == nil)
         // Every capture fills its own part, whatever the order of the segments.
         let placed = try TopicLayout("site/{building}/{device}/{community}/{type}")
         #expect(placed.match("site/b7/door-9/demo/door") == ["community": "demo", "type": "door", "device": "door-9", "building": "b7"])

@@ -33,7 +33,15 @@ import Testing
             severity: general
         """,
     ]
-    static let rules = "rules:\n" + entries.joined(separator: "\n")
+    /// A door rule first: the wristband's rules are then 1, 2 and 3 of the set but 0, 1 and 2
+    /// of the device's own list, and the bits go by the set's index.
+    static let doorRule = """
+          - id: door_open
+            match: {type: door}
+            when: open
+            severity: general
+        """
+    static let rules = "rules:\n" + ([doorRule] + entries).joined(separator: "\n")
 
     /// Every track's bits as `instances` says they should be: exact, not only covering.
     static func expectExactBits(_ engine: RuleEngine, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -94,13 +102,27 @@ import Testing
         let before = engine.ruleIndexByID["band_power_low"]
 
         // The same rules in another order: the firing alert is kept, and its rule's index moves.
-        let reordered = "rules:\n" + [Self.entries[1], Self.entries[2], Self.entries[0]].joined(separator: "\n")
+        let reordered = "rules:\n" + [Self.entries[1], Self.doorRule, Self.entries[2], Self.entries[0]].joined(separator: "\n")
         engine.reload(try F.rules(reordered))
         #expect(engine.ruleIndexByID["band_power_low"] != before)
         #expect(engine.instances.keys.map(\.rule) == ["band_power_low"], "the unchanged rule keeps its alert")
         Self.expectExactBits(engine, "after the reload")
         #expect(Self.send(&engine, "wb-1", 1, ["hr_bpm": .int(80), "battery": .int(50)]) == ["resolved band_power_low wb-1 @60s"])
         Self.expectExactBits(engine, "resolved after the reload")
+
+        // Resolved by hand: the bit goes with the instance.
+        #expect(Self.send(&engine, "wb-1", 2, ["hr_bpm": .int(80), "battery": .int(3)]) == ["firing band_power_low wb-1 @120s"])
+        #expect(F.describe(engine.resolveManually(rule: "band_power_low", device: "wb-1", at: Self.t0 + 3 * Self.minute))
+                    == ["resolved band_power_low wb-1 @180s"])
+        Self.expectExactBits(engine, "resolved by hand")
+        #expect(engine.tracks["wb-1"]?.liveRules == 0)
+
+        // A reload that edits the firing rule drops its instance, and with it the bit.
+        #expect(Self.send(&engine, "wb-1", 4, ["hr_bpm": .int(160), "battery": .int(3)])
+                    == ["firing band_power_low wb-1 @240s", "pending hr_high wb-1 @240s"], "in the reordered set's order")
+        engine.reload(try F.rules(Self.rules.replacingOccurrences(of: "battery < 5", with: "battery < 4")))
+        #expect(engine.instances.keys.map(\.rule) == ["hr_high"], "the edited rule starts over, the hold stays")
+        Self.expectExactBits(engine, "a reload that drops an instance")
     }
 
     @Test func rulesPastTheMasksSixtyFourBitsAreAlwaysLookedUp() throws {
