@@ -82,9 +82,11 @@ extension GatewayDatabase {
     }
 
     private static func exportByColumn(_ db: Database, _ table: ExportTable, column: String, after key: Int64, limit: Int) throws -> ExportPage {
+        // Devices are read with their last-seen time, kept in a table of its own since v16.
+        let (source, keyColumn) = table == .devices ? (deviceSource, "devices.\(column)") : (table.name, column)
         let rows = try Row.fetchAll(db, sql: """
-            SELECT \(column) AS export_key, \(table.columns.joined(separator: ", ")) FROM \(table.name)
-            WHERE \(column) > ? ORDER BY \(column) LIMIT ?
+            SELECT \(keyColumn) AS export_key, \(table.columns.joined(separator: ", ")) FROM \(source)
+            WHERE \(keyColumn) > ? ORDER BY \(keyColumn) LIMIT ?
             """, arguments: [key, limit])
         let lastKey: Int64 = rows.last?["export_key"] ?? key
         return ExportPage(table: table, afterKey: key, lastKey: lastKey, rows: rows.map { Array(exportValues($0).dropFirst()) },

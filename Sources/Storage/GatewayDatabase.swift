@@ -138,6 +138,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v13-active-assignee-index", migrate: migrateActiveAssigneeIndex)
         migrator.registerMigration("v14-rollup-steps", migrate: migrateRollupSteps)
         migrator.registerMigration("v15-replay-once", migrate: migrateReplayOnce)
+        migrator.registerMigration("v16-last-seen-apart", migrate: migrateLastSeenApart)
         return migrator
     }
 
