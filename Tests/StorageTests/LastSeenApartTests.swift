@@ -46,19 +46,14 @@ import Testing
 
     /// A database written before v16 keeps each device's last-seen time.
     @Test func aDatabaseFromBeforeKeepsItsLastSeenTimes() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-last-seen-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        do {
-            let pool = try DatabasePool(path: path)
-            try GatewayDatabase.migrator.migrate(pool, upTo: "v15-replay-once")
-            try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO devices (id, type, community, source, registered_at, last_seen_at)
-                    VALUES ('door-1', 'door', 'demo', 'inventory', 1, 7000), ('door-2', 'door', 'demo', 'inventory', 1, NULL)
-                    """)
-            }
+        let file = try EarlierSchemaFile(migratedUpTo: "v15-replay-once") { db in
+            try db.execute(sql: """
+                INSERT INTO devices (id, type, community, source, registered_at, last_seen_at)
+                VALUES ('door-1', 'door', 'demo', 'inventory', 1, 7000), ('door-2', 'door', 'demo', 'inventory', 1, NULL)
+                """)
         }
-        let database = try GatewayDatabase(path: path)
+        defer { file.remove() }
+        let database = try GatewayDatabase(path: file.path)
         #expect(try database.devices().map(\.lastSeenAtMs) == [7_000, nil])
         _ = try database.store(Self.batch(position: 10, [GatewayDatabaseTests.reading("door-2", seq: 1, at: 9_000)]))
         #expect(try database.devices().map(\.lastSeenAtMs) == [7_000, 9_000])

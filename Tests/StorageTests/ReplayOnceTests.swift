@@ -43,19 +43,14 @@ import Testing
 
     /// A database written before v15 gains the column, unset: every stored reading is warmed.
     @Test func aDatabaseFromBeforeTheBoundWarmsEveryReading() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-replay-once-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        do {
-            let pool = try DatabasePool(path: path)
-            try GatewayDatabase.migrator.migrate(pool, upTo: "v14-rollup-steps")
-            try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO readings (device_id, received_at, device_ts, device_ts_trusted, payload, content_hash)
-                    VALUES ('door-1', 1000, 1000, 1, '{"open":true}', 1), ('door-1', 2000, 2000, 1, '{"open":false}', 2)
-                    """)
-            }
+        let file = try EarlierSchemaFile(migratedUpTo: "v14-rollup-steps") { db in
+            try db.execute(sql: """
+                INSERT INTO readings (device_id, received_at, device_ts, device_ts_trusted, payload, content_hash)
+                VALUES ('door-1', 1000, 1000, 1, '{"open":true}', 1), ('door-1', 2000, 2000, 1, '{"open":false}', 2)
+                """)
         }
-        let database = try GatewayDatabase(path: path)
+        defer { file.remove() }
+        let database = try GatewayDatabase(path: file.path)
         #expect(try database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT ahead_after_id FROM ingest_cursor") } == nil)
         #expect(try database.ruleReadings(sinceMs: 0).map(\.atMs) == [1000, 2000])
     }
