@@ -8,11 +8,7 @@ import Testing
 /// never back, read with the device wherever devices are read, gone with the device, and
 /// carried over from the `devices` column of a database written before.
 @Suite struct LastSeenApartTests {
-    static func batch(position: UInt64, _ readings: [Reading]) -> IngestBatch {
-        var batch = IngestBatch(journalPosition: position)
-        batch.readings = readings
-        return batch
-    }
+    static func batch(position: UInt64, _ readings: [Reading]) -> IngestBatch { ReplayOnceTests.batch(position: position, readings) }
 
     @Test func storedBatchesMoveItForwardOnlyAndEveryReaderSeesIt() throws {
         let test = try TestStore(.sqlite)
