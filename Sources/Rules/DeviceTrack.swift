@@ -24,7 +24,7 @@ struct DeviceTrack: Sendable {
     var currentAtMs: Int64?
     var lastSeenMs: Int64?
     /// Per windowed field, samples oldest first; trimmed to `windowSeconds[field]`.
-    var series: [String: [RuleSample]] = [:]
+    var series: [String: SampleWindow] = [:]
     /// Bit i set: the engine's `instances` may hold rule i's instance for this device (rule
     /// i of the rule set, i < 64). Clear: it holds none, so a reading need not look. Most
     /// readings find most of their rules with no instance, and those lookups (building the
@@ -60,14 +60,10 @@ struct DeviceTrack: Sendable {
             guard let value = reading.values[field], let number = Self.number(value) else { continue }
             let sample = RuleSample(atMs: reading.atMs, value: number)
             guard let slot = series.index(forKey: field) else {
-                series[field] = [sample]
+                series[field] = SampleWindow(sample)
                 continue
             }
-            series.values[slot].append(sample)
-            let horizon = reading.atMs - Int64(window * 1000)
-            if series.values[slot][0].atMs < horizon, let cut = series.values[slot].firstIndex(where: { $0.atMs >= horizon }) {
-                series.values[slot].removeFirst(cut)
-            }
+            series.values[slot].append(sample, trimmingBeforeMs: reading.atMs - Int64(window * 1000))
         }
     }
 

@@ -67,6 +67,16 @@ public protocol RuleContext {
     /// current one, i.e. times in (now - window, now], oldest first, leaving out readings
     /// that lacked the field. Numbers as they are, booleans 0/1, enum values as a stable code.
     func series(field: RuleField, windowSeconds: Double) -> Series
+    /// A window function over `series(field:windowSeconds:)`. A context that keeps running
+    /// tallies may answer without visiting the samples, but must give the same bits as
+    /// `RuleFunction.window` over the series (the default).
+    func windowValue(_ function: RuleFunction, field: RuleField, windowSeconds: Double) -> Double?
+}
+
+extension RuleContext {
+    public func windowValue(_ function: RuleFunction, field: RuleField, windowSeconds: Double) -> Double? {
+        RuleFunction.window(function, series(field: field, windowSeconds: windowSeconds))
+    }
 }
 
 /// How much history a compiled expression needs for one field, so the engine keeps enough

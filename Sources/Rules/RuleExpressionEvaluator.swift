@@ -133,7 +133,7 @@ struct RuleExpressionEvaluator<Context: RuleContext> {
             return current - before
         case let .window(function, slot, length):
             guard let seconds = number(length), seconds > 0 else { return nil }
-            return RuleFunction.window(function, context.series(field: program.fields[Int(slot)], windowSeconds: seconds))
+            return context.windowValue(function, field: program.fields[Int(slot)], windowSeconds: seconds)
         case .truthConstant, .truthField, .truthAttribute, .not, .and, .or, .compareNumbers, .compareTexts, .compareTruths, .definitely,
              .chain, .textConstant, .textField, .textAttribute:
             return nil

@@ -75,18 +75,22 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
     }
 
     /// Increase as Prometheus counts it: a drop is a counter reset (a meter replaced, the
-    /// step counter at midnight), so the value after the drop is what was added since.
+    /// step counter at midnight), so the value after the drop is what was added since. Added
+    /// up as Prometheus does, the last value less the first plus the value before each drop
+    /// in turn (the same sum as each step's rise, rounded once per reset instead of once per
+    /// reading), so a track's running tallies (`SampleWindow`) reach the same bits without
+    /// visiting every reading.
     @inlinable
     public static func increase<Samples: Collection>(_ samples: Samples) -> Double? where Samples.Element == RuleSample {
-        guard samples.count >= 2 else { return nil }
-        var total = 0.0
-        var previous: Double?
-        for sample in samples {
-            if let before = previous {
-                let step = sample.value - before
-                total += step >= 0 ? step : sample.value
-            }
-            previous = sample.value
+        guard samples.count >= 2, let first = samples.first else { return nil }
+        var last = first.value
+        for sample in samples { last = sample.value }
+        var total = last - first.value
+        var before = first.value
+        for sample in samples.dropFirst() {
+            // A reset exactly where the step `value - before` is not a rise or zero.
+            if !(sample.value - before >= 0) { total += before }
+            before = sample.value
         }
         return total
     }

@@ -20,9 +20,15 @@ struct TrackContext: RuleContext {
     func previous(field: RuleField) -> RuleValue { RuleValue(track.previous[field.name]) }
 
     func series(field: RuleField, windowSeconds: Double) -> ArraySlice<RuleSample> {
-        guard let samples = track.series[field.name] else { return [] }
-        let horizon = nowMs - Int64(windowSeconds * 1000)
-        let start = samples.firstIndex { $0.atMs > horizon } ?? samples.endIndex
-        return samples[start...]
+        guard let window = track.series[field.name] else { return [] }
+        return window.samples[window.windowStart(afterMs: horizon(windowSeconds))...]
     }
+
+    func windowValue(_ function: RuleFunction, field: RuleField, windowSeconds: Double) -> Double? {
+        guard let window = track.series[field.name] else { return nil }
+        return window.value(of: function, from: window.windowStart(afterMs: horizon(windowSeconds)))
+    }
+
+    /// The window holds samples received after this: (now - window, now].
+    private func horizon(_ windowSeconds: Double) -> Int64 { nowMs - Int64(windowSeconds * 1000) }
 }
