@@ -18,6 +18,18 @@ cpu_ticks() {
 	set -- $stat
 	echo $((${12} + ${13}))
 }
+# thread_ticks PID: one line per live thread of PID, "TID<TAB>NAME<TAB>utime+stime ticks",
+# from /proc/PID/task/TID/stat (the name is what the thread set, e.g. ingest, mqtt-...).
+thread_ticks() {
+	local stat name task
+	for task in /proc/"$1"/task/*; do
+		stat=$(< "$task/stat") 2>/dev/null || continue
+		name=${stat#*(}; name=${name%)*}
+		stat=${stat##*) }
+		set -- $stat
+		printf '%s\t%s\t%s\n' "${task##*/}" "$name" $((${12} + ${13}))
+	done
+}
 # rss_kb PID FIELD: VmRSS or VmHWM of a live process, in kB.
 rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 show_log() { [ -f "$1" ] && { echo "---- tail of $1" >&2; tail -n 20 "$1" >&2; } || true; }

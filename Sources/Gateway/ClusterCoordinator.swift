@@ -128,6 +128,8 @@ final class ClusterCoordinator: Sendable {
     /// only while both loops go round.
     private func startLoop(name: String, stamp: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () -> Int64) {
         let thread = Thread { [self] in
+            // Named from inside: Foundation names the system thread only when it is the current one.
+            Thread.current.name = name
             while !stopRequested.load(ordering: .acquiring) {
                 stamp()
                 let started = Self.monotonicMs()
@@ -137,7 +139,6 @@ final class ClusterCoordinator: Sendable {
             }
             finished.signal()
         }
-        thread.name = name
         thread.start()
     }
 

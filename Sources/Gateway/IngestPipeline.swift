@@ -76,10 +76,11 @@ public final class IngestPipeline: Sendable {
             logger.notice("replaying journal after restart", metadata: ["from": "\(position)", "bytes": "\(end - position)"])
         }
         let thread = Thread { [self] in
+            // Named from inside: Foundation names the system thread only when it is the current one.
+            Thread.current.name = "ingest"
             consume(from: position)
             finished.signal()
         }
-        thread.name = "ingest"
         thread.start()
     }
 

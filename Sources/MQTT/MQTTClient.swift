@@ -104,10 +104,12 @@ public final class MQTTClient: Sendable {
     /// Starts the network loop thread: connect, reconnect with backoff, deliver messages.
     public func start() {
         let thread = Thread { [self] in
+            // Named from inside: Foundation names the system thread only when it is the current
+            // one, and Linux takes at most 15 bytes (the client id would not fit).
+            Thread.current.name = "mqtt-loop"
             runLoop()
             loopDone.signal()
         }
-        thread.name = "mqtt-\(options.clientID)"
         thread.start()
     }
 

@@ -81,10 +81,11 @@ public final class WALCheckpointer: Sendable {
         _ = try connection.inDatabase { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
         round = Mutex(CheckpointRound(settings: settings))
         let thread = Thread { [self] in
+            // Named from inside: Foundation names the system thread only when it is the current one.
+            Thread.current.name = "wal-checkpoint"
             copyRounds()
             finished.signal()
         }
-        thread.name = "wal-checkpoint"
         thread.start()
     }
 
