@@ -19,9 +19,9 @@ struct TrackContext: RuleContext {
 
     func previous(field: RuleField) -> RuleValue { RuleValue(track.previous[field.name]) }
 
-    func series(field: RuleField, windowSeconds: Double) -> ArraySlice<RuleSample> {
-        guard let window = track.series[field.name] else { return [] }
-        return window.samples[window.windowStart(afterMs: horizon(windowSeconds))...]
+    func series(field: RuleField, windowSeconds: Double) -> LazyMapCollection<ArraySlice<SampleWindow.Point>, RuleSample> {
+        guard let window = track.series[field.name] else { return ArraySlice().lazy.map(\.sample) }
+        return window.series(from: window.windowStart(afterMs: horizon(windowSeconds)))
     }
 
     func windowValue(_ function: RuleFunction, field: RuleField, windowSeconds: Double) -> Double? {

@@ -36,7 +36,7 @@ import Testing
             for lengthMs in windowsMs {
                 let horizonMs = sample.atMs - lengthMs
                 let start = window.windowStart(afterMs: horizonMs)
-                #expect(Array(window.samples[start...]) == Array(scanned.samples[(scanned.samples.firstIndex { $0.atMs > horizonMs } ?? scanned.samples.endIndex)...]))
+                #expect(Array(window.series(from: start)) == Array(scanned.samples[(scanned.samples.firstIndex { $0.atMs > horizonMs } ?? scanned.samples.endIndex)...]))
                 for function in windowFunctions {
                     let fast = window.value(of: function, from: start), slow = scanned.value(of: function, afterMs: horizonMs)
                     #expect(fast?.bitPattern == slow?.bitPattern, "\(function) over \(lengthMs) ms at \(sample.atMs): \(String(describing: fast)) vs \(String(describing: slow))")
@@ -84,12 +84,12 @@ import Testing
         var window = SampleWindow(RuleSample(atMs: 100, value: 1))
         for atMs in [200, 50, 300] as [Int64] { window.append(RuleSample(atMs: atMs, value: 2), trimmingBeforeMs: 0) }
         // Arrival order: the window starts at the first sample after 150, the late 50 inside it.
-        #expect(window.samples[window.windowStart(afterMs: 150)...].map(\.atMs) == [200, 50, 300])
+        #expect(window.series(from: window.windowStart(afterMs: 150)).map(\.atMs) == [200, 50, 300])
         #expect(window.value(of: .countTrue, from: window.windowStart(afterMs: 150)) == 3)
         // Trimmed past the late one and compacted, the rest is in time order again and halved.
         for step in 1...40 as ClosedRange<Int64> { window.append(RuleSample(atMs: 300 + step * 100, value: 1), trimmingBeforeMs: 301 + step * 100 - 1_000) }
         #expect(window.start < 16)
-        #expect(window.samples[window.windowStart(afterMs: 3_850)...].map(\.atMs) == [3_900, 4_000, 4_100, 4_200, 4_300])
+        #expect(window.series(from: window.windowStart(afterMs: 3_850)).map(\.atMs) == [3_900, 4_000, 4_100, 4_200, 4_300])
     }
 
     @Test func trimmingMovesNothingUntilHalfTheStorageIsTrimmed() {
@@ -97,12 +97,12 @@ import Testing
         var largestStorage = 0
         for step in 1...10_000 as ClosedRange<Int64> {
             window.append(RuleSample(atMs: step * 1_000, value: Double(step)), trimmingBeforeMs: step * 1_000 - 60_000)
-            largestStorage = max(largestStorage, window.samples.count)
+            largestStorage = max(largestStorage, window.points.count)
             #expect(window.live.count == 61 || step < 60)
         }
         // A minute of samples kept, at most twice that stored between compactions.
         #expect(largestStorage <= 2 * 61 + 1)
-        #expect(window.value(of: .increase, from: window.start) == 60)
-        #expect(window.value(of: .rate, from: window.start) == 3_600)
+        #expect(window.value(of: .increase, from: Int(window.start)) == 60)
+        #expect(window.value(of: .rate, from: Int(window.start)) == 3_600)
     }
 }
