@@ -1,5 +1,6 @@
 # bench/lib.sh — what the benchmarks share: time, processes, free ports, a fresh mosquitto.
-# Sourced by bench/ingest and bench/cluster after they define log, die, TMP and MOSQUITTO.
+# Sourced by bench/ingest, bench/cluster, bench/ingest-profile and bench/alert-latency after
+# they define log and die (and TMP and MOSQUITTO where they start a broker through it).
 
 # microseconds since the epoch, without forking (EPOCHREALTIME's separator follows the locale)
 now_us() { local t=$EPOCHREALTIME; echo "${t//[.,]/}"; }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import PostgresStorage
+import Storage
 import Synchronization
 
 /// Cluster mode's control loop, once a second on a thread of its own (every call waits on
@@ -128,8 +129,7 @@ final class ClusterCoordinator: Sendable {
     /// only while both loops go round.
     private func startLoop(name: String, stamp: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () -> Int64) {
         let thread = Thread { [self] in
-            // Named from inside: Foundation names the system thread only when it is the current one.
-            Thread.current.name = name
+            SystemThreadName.set(name)
             while !stopRequested.load(ordering: .acquiring) {
                 stamp()
                 let started = Self.monotonicMs()

@@ -76,8 +76,7 @@ public final class IngestPipeline: Sendable {
             logger.notice("replaying journal after restart", metadata: ["from": "\(position)", "bytes": "\(end - position)"])
         }
         let thread = Thread { [self] in
-            // Named from inside: Foundation names the system thread only when it is the current one.
-            Thread.current.name = "ingest"
+            SystemThreadName.set("ingest")
             consume(from: position)
             finished.signal()
         }

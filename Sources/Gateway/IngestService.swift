@@ -109,7 +109,7 @@ public final class IngestService: Service, Sendable {
         malloc_trim(0)
         #endif
         try pipeline.start()
-        client.start()
+        client.start { SystemThreadName.set("mqtt-loop") }
         logger.info("gridwatch ingest running", metadata: ["journal": "\(journal.directory)", "store": "\(database.location)"])
         notifier.notify("READY=1\nSTATUS=ingesting")
         try? await gracefulShutdown()

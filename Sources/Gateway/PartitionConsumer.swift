@@ -90,7 +90,7 @@ final class PartitionConsumer: Sendable {
             statistics.metrics.received.increment()
         } beforeAcknowledging: { [self] in flush() }
         client.withLock { $0 = newClient }
-        newClient.start()
+        newClient.start { SystemThreadName.set("mqtt-partition") }
     }
 
     /// Decodes and commits the staged burst, then runs the rules over it. False: nothing of the

@@ -102,11 +102,10 @@ public final class MQTTClient: Sendable {
     public var isConnected: Bool { events.isConnected }
 
     /// Starts the network loop thread: connect, reconnect with backoff, deliver messages.
-    public func start() {
+    /// `onThread` runs first on that thread (the gateway names it there: `SystemThreadName`).
+    public func start(onThread: @escaping @Sendable () -> Void = {}) {
         let thread = Thread { [self] in
-            // Named from inside: Foundation names the system thread only when it is the current
-            // one, and Linux takes at most 15 bytes (the client id would not fit).
-            Thread.current.name = "mqtt-loop"
+            onThread()
             runLoop()
             loopDone.signal()
         }

@@ -79,7 +79,9 @@ public enum RuleFunction: String, Sendable, Hashable, CaseIterable {
     /// up as Prometheus does, the last value less the first plus the value before each drop
     /// in turn (the same sum as each step's rise, rounded once per reset instead of once per
     /// reading), so a track's running tallies (`SampleWindow`) reach the same bits without
-    /// visiting every reading.
+    /// visiting every reading. As Prometheus's, it takes its precision from the values: past
+    /// 2⁵³ (a counter of 1e17) last less first loses the units a step sum kept, and an infinite
+    /// value (JSON's 1e999) makes it NaN, hence unknown to the rule.
     @inlinable
     public static func increase<Samples: Collection>(_ samples: Samples) -> Double? where Samples.Element == RuleSample {
         guard samples.count >= 2, let first = samples.first else { return nil }

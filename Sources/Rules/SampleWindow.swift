@@ -1,9 +1,10 @@
 /// One windowed field's history for one device: samples in the order they arrived, with
 /// running tallies so that `increase`, `rate`, `changes` and `count_true` over the window
-/// cost the same whether it holds 3 readings or 3,000. A chatty device under a long window
-/// (a meter every second under a 35-minute `rate`) made the scan ~10 % of the ingest thread
-/// (perf); the answers are the scan's own, bit for bit (`RuleFunction.window`, which tests
-/// hold this against).
+/// cost the same whether it holds 3 readings or 3,000 (while readings arrive in time order: a
+/// late one makes finding a window's start a scan until the next compaction). A chatty device
+/// under a long window (a meter every second under a 35-minute `rate`) made the scan ~10 % of
+/// the ingest thread (perf); the answers are the scan's own, bit for bit
+/// (`RuleFunction.window`, which tests hold this against).
 struct SampleWindow: Sendable {
     /// Running counts up to and including a sample, since the window began. They wrap
     /// (`&+`): only differences over a window are read, and a window never holds 2³¹.
@@ -29,7 +30,7 @@ struct SampleWindow: Sendable {
     private(set) var start: Int32 = 0
     /// Every sample at or after the one before it in time, so a window's start can be found
     /// by halving; a late reading turns this off until the next compaction.
-    private var inTimeOrder = true
+    private(set) var inTimeOrder = true
 
     init(_ first: RuleSample) {
         points = [Point(sample: first, tally: Tally(changes: 0, nonzero: first.value != 0 ? 1 : 0))]
@@ -123,5 +124,7 @@ struct SampleWindow: Sendable {
 
 extension SampleWindow: Equatable {
     /// Alike when they hold the same samples untrimmed: every answer depends on those alone.
-    static func == (lhs: SampleWindow, rhs: SampleWindow) -> Bool { lhs.series(from: Int(lhs.start)).elementsEqual(rhs.series(from: Int(rhs.start))) }
+    static func == (lhs: SampleWindow, rhs: SampleWindow) -> Bool {
+        lhs.series(from: Int(lhs.start)).elementsEqual(rhs.series(from: Int(rhs.start)))
+    }
 }

@@ -28,8 +28,7 @@ final class LowPriorityLane: Sendable {
 
     private init(name: String) {
         let thread = Thread { [self] in
-            // Named from inside: Foundation names the system thread only when it is the current one.
-            Thread.current.name = name
+            SystemThreadName.set(name)
             Thread.current.threadDictionary[Self.laneKey] = true
             // Should it fail, the jobs run at the ordinary priority: as they did before the lane.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)

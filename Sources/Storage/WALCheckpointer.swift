@@ -81,8 +81,7 @@ public final class WALCheckpointer: Sendable {
         _ = try connection.inDatabase { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
         round = Mutex(CheckpointRound(settings: settings))
         let thread = Thread { [self] in
-            // Named from inside: Foundation names the system thread only when it is the current one.
-            Thread.current.name = "wal-checkpoint"
+            SystemThreadName.set("wal-checkpoint")
             copyRounds()
             finished.signal()
         }

@@ -36,10 +36,12 @@ import Testing
             for lengthMs in windowsMs {
                 let horizonMs = sample.atMs - lengthMs
                 let start = window.windowStart(afterMs: horizonMs)
-                #expect(Array(window.series(from: start)) == Array(scanned.samples[(scanned.samples.firstIndex { $0.atMs > horizonMs } ?? scanned.samples.endIndex)...]))
+                let scannedStart = scanned.samples.firstIndex { $0.atMs > horizonMs } ?? scanned.samples.endIndex
+                #expect(Array(window.series(from: start)) == Array(scanned.samples[scannedStart...]))
                 for function in windowFunctions {
                     let fast = window.value(of: function, from: start), slow = scanned.value(of: function, afterMs: horizonMs)
-                    #expect(fast?.bitPattern == slow?.bitPattern, "\(function) over \(lengthMs) ms at \(sample.atMs): \(String(describing: fast)) vs \(String(describing: slow))")
+                    #expect(fast?.bitPattern == slow?.bitPattern,
+                            "\(function) over \(lengthMs) ms at \(sample.atMs): \(String(describing: fast)) vs \(String(describing: slow))")
                     compared += 1
                 }
             }
@@ -86,10 +88,28 @@ import Testing
         // Arrival order: the window starts at the first sample after 150, the late 50 inside it.
         #expect(window.series(from: window.windowStart(afterMs: 150)).map(\.atMs) == [200, 50, 300])
         #expect(window.value(of: .countTrue, from: window.windowStart(afterMs: 150)) == 3)
+        #expect(!window.inTimeOrder)
         // Trimmed past the late one and compacted, the rest is in time order again and halved.
-        for step in 1...40 as ClosedRange<Int64> { window.append(RuleSample(atMs: 300 + step * 100, value: 1), trimmingBeforeMs: 301 + step * 100 - 1_000) }
-        #expect(window.start < 16)
+        for step in 1...40 as ClosedRange<Int64> {
+            window.append(RuleSample(atMs: 300 + step * 100, value: 1), trimmingBeforeMs: 301 + step * 100 - 1_000)
+        }
+        #expect(window.start < 16 && window.inTimeOrder)
         #expect(window.series(from: window.windowStart(afterMs: 3_850)).map(\.atMs) == [3_900, 4_000, 4_100, 4_200, 4_300])
+    }
+
+    @Test func readingsInTimeOrderWithSharedInstantsAreHalvedToTheScansStart() {
+        // No late reading, so every start is found by halving; many readings share an instant
+        // (a backlog delivered in one millisecond), where the first one after the horizon counts.
+        var generator = SplitMix64(seed: 5)
+        var atMs: Int64 = 0, samples: [RuleSample] = []
+        for _ in 0..<2_000 {
+            if Int.random(in: 0..<3, using: &generator) == 0 { atMs += Int64.random(in: 1...5_000, using: &generator) }
+            samples.append(RuleSample(atMs: atMs, value: Double(Int.random(in: 0..<4, using: &generator))))
+        }
+        Self.compare(samples, keptMs: 60_000, windowsMs: [1, 999, 1_000, 20_000, 60_000])
+        var window = SampleWindow(samples[0])
+        for sample in samples.dropFirst() { window.append(sample, trimmingBeforeMs: sample.atMs - 60_000) }
+        #expect(window.inTimeOrder)
     }
 
     @Test func trimmingMovesNothingUntilHalfTheStorageIsTrimmed() {
