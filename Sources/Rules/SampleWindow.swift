@@ -37,7 +37,7 @@ struct SampleWindow: Sendable {
     }
 
     /// The samples not trimmed, oldest first.
-    var live: [RuleSample] { Array(series(from: Int(start))) }
+    var live: LazyMapCollection<ArraySlice<Point>, RuleSample> { series(from: Int(start)) }
 
     /// The samples from index `first` on, as a window's series.
     func series(from first: Int) -> LazyMapCollection<ArraySlice<Point>, RuleSample> { points[first...].lazy.map(\.sample) }
@@ -124,7 +124,5 @@ struct SampleWindow: Sendable {
 
 extension SampleWindow: Equatable {
     /// Alike when they hold the same samples untrimmed: every answer depends on those alone.
-    static func == (lhs: SampleWindow, rhs: SampleWindow) -> Bool {
-        lhs.series(from: Int(lhs.start)).elementsEqual(rhs.series(from: Int(rhs.start)))
-    }
+    static func == (lhs: SampleWindow, rhs: SampleWindow) -> Bool { lhs.live.elementsEqual(rhs.live) }
 }
