@@ -43,6 +43,8 @@ public final class DeviceType: Sendable {
     /// `fields` as validation reads them, per message and field: a `Field` copied out of the
     /// table retained and released its four strings and arrays each time.
     let checks: [String: FieldCheck]
+    /// `checks` in `checkedFields`' order, searched by name (`check(named:)`).
+    private let checkList: [(name: String, check: FieldCheck)]
     /// The fields `checks` point into, for an enum's values and the wording of a rejection.
     let checkedFields: [Field]
     /// Longest time between two self-tests (`test: true` readings), in seconds; past it the
@@ -69,6 +71,17 @@ public final class DeviceType: Sendable {
             checks[field.name] = FieldCheck(kind: field.kind, range: field.range, fieldIndex: index)
         }
         self.checks = checks
+        checkList = checkedFields.map { (name: $0.name, check: checks[$0.name]!) }
+    }
+
+    /// How the field called `name` is checked, nil when the type does not declare it. Each
+    /// member of every message asks: a type declares a dozen fields or so, and comparing short
+    /// names costs less than hashing the member's name into `checks`.
+    func check(named name: String) -> FieldCheck? {
+        guard checkList.count <= 24 else { return checks[name] }
+        let length = name.utf8.count
+        for entry in checkList where entry.name.utf8.count == length && entry.name == name { return entry.check }
+        return nil
     }
 
     /// A declared field's kind and range, with nothing to retain when copied.

@@ -4,7 +4,7 @@ import Foundation
 extension PayloadDecoder {
     /// Checks each declared field's type (a wrong type rejects the message) and plausible
     /// range (out of range is stored, flagged); undeclared fields are kept as they are.
-    func validate(_ values: [String: JSONValue], payload: UnsafeBufferPointer<UInt8>, device: Device, type: DeviceType,
+    func validate(_ values: JSONFields, payload: UnsafeBufferPointer<UInt8>, device: Device, type: DeviceType,
                   receivedAtMs: Int64, newDevice: Device?,
                   reject: (RejectionReason, String, String?) -> Outcome) -> Outcome {
         guard let tsValue = values["ts"], tsValue != .null else {
@@ -22,7 +22,7 @@ extension PayloadDecoder {
         }
         var flags: [String] = []
         for (name, value) in values where name != "ts" && name != "seq" {
-            guard let field = type.checks[name], value != .null else { continue }
+            guard let field = type.check(named: name), value != .null else { continue }
             switch (field.kind, value) {
             case (.bool, .bool), (.string, .string): break
             case (.number, .int), (.number, .double):

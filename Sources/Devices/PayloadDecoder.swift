@@ -64,9 +64,9 @@ public struct PayloadDecoder: Sendable {
         guard let type = catalog[device.type] else {
             return reject(.unknownType, "device type '\(device.type)' has no definition in devices/", device: deviceID)
         }
-        let root: JSONValue
+        let root: JSONParser.TopLevel
         do {
-            root = try JSONParser.parse(payload)
+            root = try JSONParser.parseTopLevel(payload)
         } catch {
             switch error {
             case let .invalidUTF8(offset): return reject(.invalidUTF8, "invalid UTF-8 in the string starting at byte \(offset)", device: deviceID)
@@ -74,8 +74,10 @@ public struct PayloadDecoder: Sendable {
             case .tooDeep: return reject(.notJSON, "not JSON: nested too deeply", device: deviceID)
             }
         }
-        guard case let .object(values) = root else {
-            return reject(.notObject, "payload is a JSON \(root.kindName), expected an object", device: deviceID)
+        let values: JSONFields
+        switch root {
+        case let .object(fields): values = fields
+        case let .other(value): return reject(.notObject, "payload is a JSON \(value.kindName), expected an object", device: deviceID)
         }
         return validate(values, payload: payload, device: device, type: type, receivedAtMs: receivedAtMs, newDevice: newDevice, reject: reject)
     }

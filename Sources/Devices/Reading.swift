@@ -12,7 +12,8 @@ public struct Reading: Sendable {
     /// False when the device clock is further off than the configured tolerance.
     public var deviceTimeTrusted: Bool
     public var seq: Int64?
-    public var values: [String: JSONValue]
+    /// The payload's top-level members, in the order they came.
+    public var values: JSONFields
     /// The payload exactly as received (valid UTF-8 JSON); unknown extra fields are kept.
     public var payloadText: String
     /// Plausibility findings: `out_of_range:FIELD`, `unknown_value:FIELD`, `clock_skew`.
@@ -21,7 +22,7 @@ public struct Reading: Sendable {
     public var contentHash: Int64
 
     public init(deviceID: String, deviceType: String, community: String, receivedAtMs: Int64, deviceTimeMs: Int64,
-                deviceTimeTrusted: Bool, seq: Int64?, values: [String: JSONValue], payloadText: String, flags: [String], contentHash: Int64) {
+                deviceTimeTrusted: Bool, seq: Int64?, values: JSONFields, payloadText: String, flags: [String], contentHash: Int64) {
         self.deviceID = deviceID
         self.deviceType = deviceType
         self.community = community

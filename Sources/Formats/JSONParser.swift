@@ -52,7 +52,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func value() throws(Failure) -> JSONValue {
+    mutating func value() throws(Failure) -> JSONValue {
         guard index < bytes.count else { throw .syntax(offset: index, "unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object()

@@ -44,7 +44,7 @@ public struct RuleExplainer: Sendable {
                                          + "explain a later instant, a shorter --history, or a capture (--input)")
             }
             for stored in newest where stored.receivedAtMs <= atMs {
-                guard case let .object(values)? = try? JSONParser.parse(Array(stored.payload.utf8)) else { continue }
+                guard let values = JSONParser.objectFields(Array(stored.payload.utf8)) else { continue }
                 readings.append(RuleReading(deviceID: id, atMs: stored.receivedAtMs, values: values))
             }
         }

@@ -63,7 +63,7 @@ extension PostgresStore {
             try session.query("""
                 SELECT id, device_id, received_at, payload FROM readings WHERE id > $1 AND community = $2 ORDER BY id LIMIT $3
                 """, [.int(afterID), .text(community), .int(limit)]).compactMap { row in
-                guard case let .object(values)? = try? JSONParser.parse(Array((try row.required("payload", as: String.self)).utf8)) else { return nil }
+                guard let values = JSONParser.objectFields(Array((try row.required("payload", as: String.self)).utf8)) else { return nil }
                 return (try row.required("id"), RuleReading(deviceID: try row.required("device_id"), atMs: try row.required("received_at"), values: values))
             }
         }
@@ -85,7 +85,7 @@ extension PostgresStore {
             let deviceID: String = try row.required("device_id")
             let atMs: Int64 = try row.required("received_at")
             guard selection.wants(deviceID: deviceID, atMs: atMs) else { continue }
-            guard case let .object(values)? = try? JSONParser.parse(Array((try row.required("payload", as: String.self)).utf8)) else { continue }
+            guard let values = JSONParser.objectFields(Array((try row.required("payload", as: String.self)).utf8)) else { continue }
             selection.took(deviceID: deviceID, values: values)
             readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: values))
         }

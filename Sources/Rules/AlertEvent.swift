@@ -41,9 +41,9 @@ public struct AlertEvent: Sendable, Hashable {
 public struct RuleReading: Sendable {
     public var deviceID: String
     public var atMs: Int64
-    public var values: [String: JSONValue]
+    public var values: JSONFields
 
-    public init(deviceID: String, atMs: Int64, values: [String: JSONValue]) {
+    public init(deviceID: String, atMs: Int64, values: JSONFields) {
         self.deviceID = deviceID
         self.atMs = atMs
         self.values = values

@@ -150,7 +150,7 @@ public struct RuleEngine: Sendable {
                 let key = InstanceKey(rule: rule.id, device: track.device.id)
                 if let instance = instances[key], instance.phase == .firing {
                     setInstance(nil, for: key)
-                    events.append(event(.resolved, rule: rule, track: track, at: reading.atMs, evidence: reading.values))
+                    events.append(event(.resolved, rule: rule, track: track, at: reading.atMs, evidence: reading.values.table))
                     // Back again: watch for the next silence.
                     scheduleAbsence(key)
                 }
@@ -172,7 +172,7 @@ public struct RuleEngine: Sendable {
             if existing != nil || instance.phase != .inactive || !instance.occurrencesMs.isEmpty {
                 store(instance, key: InstanceKey(rule: rule.id, device: track.device.id), rule: rule, track: track)
             }
-            if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: reading.atMs, evidence: reading.values)) }
+            if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: reading.atMs, evidence: reading.values.table)) }
         }
         // A source rule may fire on the same reading after its target was evaluated.
         for index in events.indices where events[index].kind == .firing && events[index].inhibitedBy == nil && events[index].deviceID == reading.deviceID {

@@ -69,7 +69,7 @@ public enum RuleTestRunner {
             for (index, fields) in input.steps.enumerated() {
                 guard let fields else { continue }
                 let at = file.startMs + input.offsetMs + Int64(index) * input.everyMs
-                timeline.append((at, .reading(RuleReading(deviceID: input.device, atMs: at, values: input.constants.merging(fields) { _, new in new }))))
+                timeline.append((at, .reading(RuleReading(deviceID: input.device, atMs: at, values: JSONFields(input.constants.merging(fields) { _, new in new })))))
             }
         }
         timeline += testCase.happenings.map { ($0.atMs, .happening($0.happening)) }

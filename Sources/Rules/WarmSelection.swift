@@ -77,7 +77,7 @@ public struct WarmSelection: Sendable {
     }
 
     /// Records that a wanted reading was taken with `values`.
-    public mutating func took(deviceID: String, values: [String: JSONValue]) {
+    public mutating func took(deviceID: String, values: JSONFields) {
         guard !takesEverything, let slot = needs.index(forKey: deviceID) else { return }
         needs.values[slot].newestTaken = true
         var pending = needs.values[slot].pendingDeltaFields

@@ -72,7 +72,7 @@ extension GatewayDatabase {
                 let atMs = row.integer(1)
                 guard selection.wants(deviceID: deviceID, atMs: atMs) else { return }
                 // Parsed where SQLite holds it: no String, no array copy.
-                guard case let .object(values)? = try? JSONParser.parse(row.utf8(2)) else { return }
+                guard let values = JSONParser.objectFields(row.utf8(2)) else { return }
                 selection.took(deviceID: deviceID, values: values)
                 readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: values))
             }

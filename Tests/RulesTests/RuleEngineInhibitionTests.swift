@@ -14,7 +14,7 @@ import Testing
     static let devices = [F.band("wb-1", building: "b1"), F.band("wb-2", building: "b1"), F.band("wb-3", building: "b2")]
 
     /// Sends one reading at minute `minute` and returns what fired, as "rule device [inhibited]".
-    static func fired(_ engine: inout RuleEngine, _ device: String, _ minute: Int64, _ values: [String: JSONValue]) -> [String] {
+    static func fired(_ engine: inout RuleEngine, _ device: String, _ minute: Int64, _ values: JSONFields) -> [String] {
         engine.readingArrived(F.reading(device, at: t0 + minute * Self.minute, values)).filter { $0.kind == .firing }.map {
             "\($0.ruleID) \($0.deviceID)" + ($0.inhibitedBy.map { " by \($0)" } ?? "")
         }

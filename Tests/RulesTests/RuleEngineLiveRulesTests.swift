@@ -56,7 +56,7 @@ import Testing
         #expect(engine.liveRulesCoverInstances(), "\(step)", sourceLocation: sourceLocation)
     }
 
-    static func send(_ engine: inout RuleEngine, _ device: String, _ minute: Int64, _ values: [String: JSONValue]) -> [String] {
+    static func send(_ engine: inout RuleEngine, _ device: String, _ minute: Int64, _ values: JSONFields) -> [String] {
         var events = engine.advance(to: t0 + minute * Self.minute)
         events += engine.readingArrived(F.reading(device, at: t0 + minute * Self.minute, values))
         return F.describe(events)

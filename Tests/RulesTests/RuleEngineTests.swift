@@ -50,7 +50,7 @@ enum EngineFixture {
         Device(id: id, type: "wristband", community: community, building: building)
     }
 
-    static func reading(_ device: String, at atMs: Int64, _ values: [String: JSONValue]) -> RuleReading {
+    static func reading(_ device: String, at atMs: Int64, _ values: JSONFields) -> RuleReading {
         RuleReading(deviceID: device, atMs: atMs, values: values)
     }
 

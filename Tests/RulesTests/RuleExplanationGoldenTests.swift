@@ -97,7 +97,7 @@ import Testing
             let item = try object(String(line))
             guard case let .string(at)? = item["at"], let atMs = RFC3339.parseMilliseconds(at), case let .string(device)? = item["device"],
                   case let .object(values)? = item["values"] else { throw JSONParser.Failure.syntax(offset: 0, "bad reading line: \(line)") }
-            return RuleReading(deviceID: device, atMs: atMs, values: values)
+            return RuleReading(deviceID: device, atMs: atMs, values: JSONFields(values))
         }
     }
 }

@@ -42,10 +42,10 @@ struct RetentionFixture {
                       rollupRetentionMsByWidth: [300: 20 * day, 3600: 60 * day], stepRows: stepRows, writeRows: writeRows, foldRows: foldRows)
     }
 
-    static func reading(_ device: String, type: String, receivedAt: Int64, deviceTime: Int64? = nil, values: [String: JSONValue]) -> Reading {
+    static func reading(_ device: String, type: String, receivedAt: Int64, deviceTime: Int64? = nil, values: JSONFields) -> Reading {
         var all = values
-        all["ts"] = .int(deviceTime ?? receivedAt)
-        let text = JSONValue.object(all).jsonText
+        all.set("ts", .int(deviceTime ?? receivedAt))
+        let text = JSONValue.object(all.table).jsonText
         let hash = Array(text.utf8).withUnsafeBufferPointer { PayloadDecoder.contentHash($0) }
         return Reading(deviceID: device, deviceType: type, community: "demo", receivedAtMs: receivedAt, deviceTimeMs: deviceTime ?? receivedAt,
                        deviceTimeTrusted: true, seq: nil, values: all, payloadText: text, flags: [], contentHash: hash)

@@ -1,0 +1,106 @@
+/// A JSON object's members in the order they came, found by comparing names rather than by
+/// hashing them: a sensor payload carries a handful of short names, and a table hashed each
+/// name once to build it and again at every lookup (validation, then each field a rule reads).
+/// Hashing field names was ~11 % of the ingest thread's samples (perf, session 26). A repeated
+/// name keeps its last value, as `JSONValue.object` does. Past `scanLimit` members a table of
+/// positions is kept as well, so a payload of thousands of names is never searched name by name.
+public struct JSONFields: Sendable {
+    /// One member: its name and value.
+    public struct Member: Sendable, Equatable {
+        public let name: String
+        public internal(set) var value: JSONValue
+    }
+
+    /// The most members searched by comparing names; beyond it a table answers.
+    static let scanLimit = 16
+
+    public private(set) var members: [Member] = []
+    /// Positions by name, once there are more than `scanLimit` members.
+    private var positions: [String: Int]?
+
+    public init() {}
+
+    /// Empty, with room for `capacity` members before the array grows.
+    public init(capacity: Int) { members.reserveCapacity(capacity) }
+
+    /// The table's members, by name in ascending order (a table has no order of its own).
+    public init(_ table: [String: JSONValue]) {
+        members.reserveCapacity(table.count)
+        for name in table.keys.sorted() { append(name, table[name]!) }
+    }
+
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    /// The members' names, in order.
+    public var keys: [String] { members.map(\.name) }
+
+    /// The value of the member called `name`, if there is one.
+    public subscript(name: String) -> JSONValue? {
+        guard let position = position(of: name) else { return nil }
+        return members[position].value
+    }
+
+    /// Sets the member called `name`: replaced where it is, or added at the end.
+    public mutating func set(_ name: String, _ value: JSONValue) {
+        if let position = position(of: name) {
+            members[position].value = value
+        } else {
+            append(name, value)
+        }
+    }
+
+    /// The members as a table (for code that keeps or merges them by name).
+    public var table: [String: JSONValue] {
+        var table: [String: JSONValue] = Dictionary(minimumCapacity: members.count)
+        for member in members { table[member.name] = member.value }
+        return table
+    }
+
+    private func position(of name: String) -> Int? {
+        if let positions { return positions[name] }
+        // Lengths first: most names differ in length, and telling two unequal strings apart
+        // otherwise goes through the standard library's general comparison.
+        let length = name.utf8.count
+        return members.firstIndex { $0.name.utf8.count == length && $0.name == name }
+    }
+
+    private mutating func append(_ name: String, _ value: JSONValue) {
+        members.append(Member(name: name, value: value))
+        if positions != nil {
+            positions?[name] = members.count - 1
+        } else if members.count > Self.scanLimit {
+            var table: [String: Int] = Dictionary(minimumCapacity: members.count * 2)
+            for (position, member) in members.enumerated() { table[member.name] = position }
+            positions = table
+        }
+    }
+}
+
+extension JSONFields: Sequence {
+    /// The members in order, as a table's `(key, value)` pairs.
+    public struct Iterator: IteratorProtocol {
+        var base: IndexingIterator<[Member]>
+
+        public mutating func next() -> (key: String, value: JSONValue)? {
+            base.next().map { (key: $0.name, value: $0.value) }
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: members.makeIterator()) }
+
+    public var underestimatedCount: Int { members.count }
+}
+
+extension JSONFields: ExpressibleByDictionaryLiteral {
+    /// In the order written; a repeated name keeps its last value.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        for (name, value) in elements { set(name, value) }
+    }
+}
+
+/// Equal when they hold the same names with equal values, in whatever order (as tables are).
+extension JSONFields: Equatable {
+    public static func == (lhs: JSONFields, rhs: JSONFields) -> Bool {
+        lhs.count == rhs.count && lhs.members.allSatisfy { rhs[$0.name] == $0.value }
+    }
+}
