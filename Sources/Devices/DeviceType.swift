@@ -1,3 +1,5 @@
+import Formats
+
 /// A kind of device (door sensor, smoke detector, ...) as declared by a file in `devices/`:
 /// its payload fields, how often it reports, and which of its fields are personal data.
 /// A class of constants: every message is validated against one, and a struct would be
@@ -44,7 +46,7 @@ public final class DeviceType: Sendable {
     /// table retained and released its four strings and arrays each time.
     let checks: [String: FieldCheck]
     /// `checks` in `checkedFields`' order, searched by name (`check(named:)`).
-    private let checkList: [(name: String, check: FieldCheck)]
+    private let checkList: [(name: String, isASCII: Bool, check: FieldCheck)]
     /// The fields `checks` point into, for an enum's values and the wording of a rejection.
     let checkedFields: [Field]
     /// Longest time between two self-tests (`test: true` readings), in seconds; past it the
@@ -71,16 +73,18 @@ public final class DeviceType: Sendable {
             checks[field.name] = FieldCheck(kind: field.kind, range: field.range, fieldIndex: index)
         }
         self.checks = checks
-        checkList = checkedFields.map { (name: $0.name, check: checks[$0.name]!) }
+        checkList = checkedFields.map { (name: $0.name, isASCII: JSONFields.isASCII($0.name), check: checks[$0.name]!) }
     }
 
-    /// How the field called `name` is checked, nil when the type does not declare it. Each
-    /// member of every message asks: a type declares a dozen fields or so, and comparing short
-    /// names costs less than hashing the member's name into `checks`.
-    func check(named name: String) -> FieldCheck? {
+    /// How the field called `name` is checked, nil when the type does not declare it; the
+    /// same answer as `checks[name]`. Each member of every message asks: a type declares a
+    /// dozen fields or so (the three common ones included), and comparing short names costs
+    /// less than hashing the member's name; past 24, a scan would compare more than the table.
+    /// `isASCII`: what the caller knows of `name` already (a parsed member's `nameIsASCII`).
+    func check(named name: String, isASCII: Bool? = nil) -> FieldCheck? {
         guard checkList.count <= 24 else { return checks[name] }
-        let length = name.utf8.count
-        for entry in checkList where entry.name.utf8.count == length && entry.name == name { return entry.check }
+        let isASCII = isASCII ?? JSONFields.isASCII(name)
+        for entry in checkList where JSONFields.sameName(entry.name, entry.isASCII, name, isASCII) { return entry.check }
         return nil
     }
 

@@ -21,8 +21,9 @@ extension PayloadDecoder {
             seq = number
         }
         var flags: [String] = []
-        for (name, value) in values where name != "ts" && name != "seq" {
-            guard let field = type.check(named: name), value != .null else { continue }
+        for member in values.members where member.name != "ts" && member.name != "seq" {
+            let (name, value) = (member.name, member.value)
+            guard let field = type.check(named: name, isASCII: member.nameIsASCII), value != .null else { continue }
             switch (field.kind, value) {
             case (.bool, .bool), (.string, .string): break
             case (.number, .int), (.number, .double):

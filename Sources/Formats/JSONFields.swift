@@ -1,17 +1,22 @@
 /// A JSON object's members in the order they came, found by comparing names rather than by
 /// hashing them: a sensor payload carries a handful of short names, and a table hashed each
 /// name once to build it and again at every lookup (validation, then each field a rule reads).
-/// Hashing field names was ~11 % of the ingest thread's samples (perf, session 26). A repeated
-/// name keeps its last value, as `JSONValue.object` does. Past `scanLimit` members a table of
-/// positions is kept as well, so a payload of thousands of names is never searched name by name.
+/// Hashing field names was ~11 % of the ingest thread's samples (perf, session 26). Names are
+/// the same when Swift's strings (and so a table) take them as the same, canonically equivalent
+/// spellings included, and a repeated name keeps its last value, as `JSONValue.object` does.
+/// Past `scanLimit` members a table of positions is kept as well, so a payload of thousands of
+/// names is never searched name by name.
 public struct JSONFields: Sendable {
     /// One member: its name and value.
     public struct Member: Sendable, Equatable {
         public let name: String
         public internal(set) var value: JSONValue
+        /// Whether `name` is all ASCII (`sameName`), worked out once as the member is read.
+        public let nameIsASCII: Bool
     }
 
-    /// The most members searched by comparing names; beyond it a table answers.
+    /// The most members searched by comparing names; beyond it a table answers. A sensor
+    /// payload has about a dozen; past 16 a scan would compare more names than a table hashes.
     static let scanLimit = 16
 
     public private(set) var members: [Member] = []
@@ -60,12 +65,38 @@ public struct JSONFields: Sendable {
         if let positions { return positions[name] }
         // Lengths first: most names differ in length, and telling two unequal strings apart
         // otherwise goes through the standard library's general comparison.
-        let length = name.utf8.count
-        return members.firstIndex { $0.name.utf8.count == length && $0.name == name }
+        let isASCII = Self.isASCII(name)
+        return members.firstIndex { Self.sameName($0.name, $0.nameIsASCII, name, isASCII) }
+    }
+
+    /// Whether `a` and `b` are the same name as `==` (and a table) take it. Two ASCII names of
+    /// different lengths differ, told at once; any other pair goes through `==`, which takes
+    /// canonically equivalent spellings of different lengths ("é" and "e\u{301}", "K" and the
+    /// Kelvin sign) as one name.
+    public static func sameName(_ a: String, _ aIsASCII: Bool, _ b: String, _ bIsASCII: Bool) -> Bool {
+        if aIsASCII && bIsASCII && a.utf8.count != b.utf8.count { return false }
+        return a == b
+    }
+
+    /// Whether `name` is all ASCII: eight bytes at a time, as a lookup asks it of its name.
+    public static func isASCII(_ name: String) -> Bool {
+        name.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let raw = UnsafeRawBufferPointer(bytes)
+            var offset = 0
+            while offset + 8 <= raw.count {
+                if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                offset += 8
+            }
+            while offset < raw.count {
+                if raw[offset] >= 0x80 { return false }
+                offset += 1
+            }
+            return true
+        } ?? name.utf8.allSatisfy { $0 < 0x80 }
     }
 
     private mutating func append(_ name: String, _ value: JSONValue) {
-        members.append(Member(name: name, value: value))
+        members.append(Member(name: name, value: value, nameIsASCII: Self.isASCII(name)))
         if positions != nil {
             positions?[name] = members.count - 1
         } else if members.count > Self.scanLimit {

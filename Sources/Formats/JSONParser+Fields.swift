@@ -34,6 +34,7 @@ extension JSONParser {
         return fields
     }
 
+    /// `objectFields` over an array's bytes.
     public static func objectFields(_ bytes: [UInt8]) -> JSONFields? {
         bytes.withUnsafeBufferPointer { objectFields($0) }
     }

@@ -27,6 +27,16 @@ import Testing
         }
     }
 
+    /// A declared name and a member spelled another, canonically equivalent way are one field,
+    /// as they are to the table: "température" composed and decomposed, the Kelvin sign and K.
+    @Test func canonicallyEquivalentSpellingsFindTheirField() {
+        let fields = [DeviceType.Field(name: "temp\u{E9}rature", kind: .number, range: 0...50), DeviceType.Field(name: "K", kind: .bool)]
+        let type = DeviceType(name: "spelled", description: "", reportingInterval: 60, heartbeat: 120, fields: fields)
+        Self.agree(type, names: ["tempe\u{301}rature", "temp\u{E9}rature", "\u{212A}", "K", "k"])
+        #expect(type.check(named: "tempe\u{301}rature")?.kind == .number)
+        #expect(type.check(named: "\u{212A}")?.kind == .bool)
+    }
+
     @Test func aTypeOfManyFieldsIsLookedUpInTheTable() {
         var fields: [DeviceType.Field] = []
         for index in 0..<40 {

@@ -81,6 +81,46 @@ import Testing
         #expect(repeated.count == 1 && repeated["a"] == .int(2))
     }
 
+    /// Names are the same as Swift's strings (and so a table) take them: canonically equivalent
+    /// spellings of different lengths are one name, before and past the scan limit.
+    @Test func canonicallyEquivalentNamesAreOneName() throws {
+        let spellings: [(String, String)] = [("K", "\u{212A}"), ("caf\u{E9}", "cafe\u{301}"), (";", "\u{37E}")]
+        for (first, second) in spellings {
+            for padding in [0, 20] {
+                var fields = JSONFields()
+                for index in 0..<padding { fields.set("p\(index)", .int(Int64(index))) }
+                fields.set(first, .int(1))
+                fields.set(second, .int(2))
+                #expect(fields.count == padding + 1, "\(first) \(padding)")
+                #expect(fields[first] == .int(2) && fields[second] == .int(2), "\(first) \(padding)")
+                #expect(fields.table == JSONFields(fields.table).table)
+            }
+            let document = Array("{\"\(first)\":1,\"ts\":2,\"\(second)\":3}".utf8)
+            #expect(Self.throughFields(document) == Self.throughParse(document))
+            let parsed = try #require(JSONParser.objectFields(document))
+            #expect(parsed.count == 2 && parsed[first] == .int(3) && parsed.keys == [first, "ts"])
+        }
+        #expect(JSONFields.sameName("ts", true, "seq", true) == false)
+        #expect(JSONFields.sameName("K", true, "\u{212A}", false))
+    }
+
+    /// The word-at-a-time ASCII test against a byte-by-byte one, a non-ASCII scalar at every
+    /// place of names up to 20 bytes (both sides of the eight-byte steps).
+    @Test func asciiIsToldAtEveryPlace() {
+        for length in 0...20 {
+            let plain = String(repeating: "a", count: length)
+            #expect(JSONFields.isASCII(plain), "\(length)")
+            for place in 0..<max(length, 1) {
+                var scalars = Array(plain.unicodeScalars)
+                if scalars.isEmpty { scalars = ["\u{E9}"] } else { scalars[place] = "\u{E9}" }
+                var text = ""
+                text.unicodeScalars.append(contentsOf: scalars)
+                #expect(!JSONFields.isASCII(text), "\(length) \(place)")
+            }
+        }
+        #expect(!JSONFields.isASCII("\u{212A}") && JSONFields.isASCII("hr_bpm") && JSONFields.isASCII(""))
+    }
+
     @Test func storedPayloadsThatAreNotObjectsGiveNothing() {
         #expect(JSONParser.objectFields(Array("[1]".utf8)) == nil)
         #expect(JSONParser.objectFields(Array("{".utf8)) == nil)
