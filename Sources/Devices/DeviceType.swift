@@ -68,12 +68,11 @@ public final class DeviceType: Sendable {
         for field in fields { table[field.name] = field }
         self.fields = table
         checkedFields = Array(table.values)
-        var checks: [String: FieldCheck] = [:]
-        for (index, field) in checkedFields.enumerated() {
-            checks[field.name] = FieldCheck(kind: field.kind, range: field.range, fieldIndex: index)
+        let checkList = checkedFields.enumerated().map { index, field in
+            (name: field.name, isASCII: JSONFields.isASCII(field.name), check: FieldCheck(kind: field.kind, range: field.range, fieldIndex: index))
         }
-        self.checks = checks
-        checkList = checkedFields.map { (name: $0.name, isASCII: JSONFields.isASCII($0.name), check: checks[$0.name]!) }
+        self.checkList = checkList
+        checks = Dictionary(uniqueKeysWithValues: checkList.map { ($0.name, $0.check) })
     }
 
     /// How the field called `name` is checked, nil when the type does not declare it; the
