@@ -81,8 +81,10 @@ let package = Package(
         ]),
         // Reports as XLSX workbooks (libxlsxwriter): an adapter, kept out of the pure targets.
         .target(name: "Workbooks", dependencies: ["CXlsxWriter", "Indicators", "Tickets"]),
+        // sqlite3_config (variadic, so out of Swift's reach): process-wide SQLite settings.
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "Storage", dependencies: [
-            "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance",
+            "Devices", "Formats", "Rules", "Tickets", "GridDispatch", "Indicators", "Maintenance", "CSQLiteSettings",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

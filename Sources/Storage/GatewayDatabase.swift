@@ -18,6 +18,7 @@ public final class GatewayDatabase: GatewayStore {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        _ = SQLiteProcessSettings.memoryStatisticsOff
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)

@@ -3,6 +3,7 @@ import Devices
 import Foundation
 import Gateway
 import Logging
+import Storage
 
 /// `gridwatch run`: the service.
 struct RunCommand: AsyncParsableCommand {
@@ -21,6 +22,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // First thing: the threads the service starts from here on share the arenas made so far.
         let heap = HeapSettings.applyForService()
+        // Before any SQLite file opens, or SQLite keeps its memory statistics (a lock per allocation).
+        let sqliteStatisticsOff = SQLiteProcessSettings.memoryStatisticsOff
         let setup = GatewaySetup.load(configPath: config) { config in
             if let mqttURL { config.mqttURL = mqttURL }
             // An explicit SQLite file wins over a configured storage.url, as in every other command.
@@ -44,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "gridwatch")
         logger.logLevel = level
-        logger.debug("malloc settings", metadata: ["heap": "\(heap)"])
+        logger.debug("malloc settings", metadata: ["heap": "\(heap)", "sqlite_memory_statistics_off": "\(sqliteStatisticsOff)"])
         do {
             // Consumed: the runner lets go of the parsed inventory once it is in the store.
             try await GatewayRunner.run(setup: consume setup, logger: logger)
