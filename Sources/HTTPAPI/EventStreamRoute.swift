@@ -5,7 +5,9 @@ import Storage
 
 /// `/api/v1/events`: ticket events as server-sent events. Events are read from the database
 /// after the client's cursor, so a client that reconnects with `Last-Event-ID` (even across a
-/// gateway restart) gets every event it missed, in order, once.
+/// gateway restart) gets every event it missed, in order, once. What a ring of the bell just
+/// brought is taken from its memory instead, when that holds every event after the cursor
+/// (`RecentTicketEvents`): an alarm's event then skips a round trip to the blocking pool.
 struct EventStreamRoute {
     static let keepaliveInterval = Duration.seconds(15)
     /// How long a stream sleeps between looks when the bell does not ring (events written by
@@ -49,7 +51,11 @@ struct EventStreamRoute {
                 }
                 let generation = environment.bell.generation
                 let after = cursor
-                let events = try await environment.blocking { try environment.database.ticketEvents(after: after, limit: 500) }
+                // What a ring just brought is sent from memory; anything else is read back.
+                let events: [StoredTicketEvent]
+                if let rung = environment.bell.recentEvents(after: after, limit: 500) { events = rung } else {
+                    events = try await environment.blocking { try environment.database.ticketEvents(after: after, limit: 500) }
+                }
                 if !events.isEmpty {
                     var text = ""
                     for event in events {

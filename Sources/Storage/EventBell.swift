@@ -16,6 +16,11 @@ public final class EventBell: Sendable {
     /// Called with what a ring's commit recorded, before anyone wakes: a consumer that can send
     /// it at once (the MQTT alert publisher) need not wait for its task nor read it back.
     private let committedObservers = Mutex<[@Sendable ([StoredTicketEvent]) -> Void]>([])
+    /// What the latest rings' commits recorded, for the event streams (`recentEvents`).
+    private let recent = Mutex(RecentTicketEvents(capacity: EventBell.recentCapacity))
+    /// Events kept for the streams: a ring's worth many times over (an alarm's commit records a
+    /// handful), ~1 MB of bodies at most.
+    static let recentCapacity = 256
 
     public init() {}
 
@@ -29,12 +34,21 @@ public final class EventBell: Sendable {
 
     public var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// The committed events right after `cursor`, when the latest rings hold them all (nil:
+    /// read the store, which has them and any a ring did not bring).
+    public func recentEvents(after cursor: Int64, limit: Int) -> [StoredTicketEvent]? {
+        recent.withLock { $0.events(after: cursor, limit: limit) }
+    }
+
     /// Waiters registered now (tests ring only once one waits).
     var waiterCount: Int { state.withLock { $0.waiters.count } }
 
     /// Wakes the waiters; `committed`: the events the commit that rings recorded, as stored.
     public func ring(committed: [StoredTicketEvent] = []) {
         if !committed.isEmpty {
+            // Kept before anyone wakes: a stream that read the generation before this ring
+            // either finds them here or is woken by it.
+            recent.withLock { $0.add(committed) }
             for observer in committedObservers.withLock({ $0 }) { observer(committed) }
         }
         let waiters = state.withLock { state in

@@ -1,0 +1,76 @@
+@testable import Storage
+import Testing
+
+/// The bell's memory of the latest committed events: it answers a cursor only with the events
+/// that follow it seq by seq, and says nothing (the stream reads the store) when one may be
+/// missing.
+@Suite struct RecentTicketEventsTests {
+    static func event(_ seq: Int64) -> StoredTicketEvent {
+        StoredTicketEvent(seq: seq, atMs: 1_000 * seq, event: "ticket_opened", ticketID: "T-\(seq)", community: "demo",
+                          severity: "emergency", body: #"{"seq":\#(seq)}"#)
+    }
+
+    static func seqs(_ events: [StoredTicketEvent]?) -> [Int64]? { events?.map(\.seq) }
+
+    @Test func theEventsRightAfterTheCursorComeBackInOrderUpToTheLimit() {
+        var recent = RecentTicketEvents(capacity: 16)
+        recent.add((1...5).map(Self.event))
+        #expect(Self.seqs(recent.events(after: 0, limit: 10)) == [1, 2, 3, 4, 5])
+        #expect(Self.seqs(recent.events(after: 2, limit: 10)) == [3, 4, 5])
+        #expect(Self.seqs(recent.events(after: 1, limit: 2)) == [2, 3])
+        #expect(recent.events(after: 0, limit: 10)?.first == Self.event(1), "the event as committed, body and all")
+    }
+
+    @Test func nothingIsAnsweredWhenTheNextEventIsNotHeld() {
+        var recent = RecentTicketEvents(capacity: 16)
+        #expect(recent.events(after: 0, limit: 10) == nil, "nothing held")
+        recent.add([Self.event(7), Self.event(8)])
+        #expect(recent.events(after: 5, limit: 10) == nil, "6 may have been committed elsewhere")
+        #expect(recent.events(after: 8, limit: 10) == nil, "nothing after the newest")
+        #expect(recent.events(after: 20, limit: 10) == nil)
+        #expect(recent.events(after: 6, limit: 0) == nil)
+    }
+
+    @Test func aGapEndsTheAnswerWhereItBegins() {
+        var recent = RecentTicketEvents(capacity: 16)
+        recent.add([1, 2, 3, 5, 6].map(Self.event))
+        #expect(Self.seqs(recent.events(after: 0, limit: 10)) == [1, 2, 3])
+        #expect(recent.events(after: 3, limit: 10) == nil, "4 is not held: the store is read")
+        #expect(Self.seqs(recent.events(after: 4, limit: 10)) == [5, 6])
+    }
+
+    @Test func eventsRungOutOfOrderTakeTheirPlaceAndARepeatIsKeptOnce() {
+        var recent = RecentTicketEvents(capacity: 16)
+        recent.add([Self.event(1), Self.event(2)])
+        recent.add([Self.event(4), Self.event(5)])
+        #expect(recent.events(after: 2, limit: 10) == nil)
+        // The commit that recorded 3 rang after the one that recorded 4 and 5.
+        recent.add([Self.event(3)])
+        recent.add([Self.event(4)])
+        #expect(Self.seqs(recent.events(after: 0, limit: 10)) == [1, 2, 3, 4, 5])
+        #expect(recent.events.map(\.seq) == [1, 2, 3, 4, 5])
+    }
+
+    @Test func theOldestGoBeyondTheCapacity() {
+        var recent = RecentTicketEvents(capacity: 4)
+        recent.add((1...3).map(Self.event))
+        recent.add((4...6).map(Self.event))
+        #expect(recent.events.map(\.seq) == [3, 4, 5, 6])
+        #expect(recent.events(after: 1, limit: 10) == nil, "2 aged out")
+        #expect(Self.seqs(recent.events(after: 2, limit: 10)) == [3, 4, 5, 6])
+    }
+
+    @Test func theBellKeepsWhatItsCommitsRecorded() {
+        let bell = EventBell()
+        #expect(bell.recentEvents(after: 0, limit: 10) == nil)
+        bell.ring()
+        #expect(bell.recentEvents(after: 0, limit: 10) == nil, "a ring without events keeps nothing")
+        bell.ring(committed: [Self.event(1), Self.event(2)])
+        bell.ring(committed: [Self.event(3)])
+        #expect(Self.seqs(bell.recentEvents(after: 1, limit: 10)) == [2, 3])
+        let many = (4...Int64(EventBell.recentCapacity + 10)).map(Self.event)
+        bell.ring(committed: many)
+        #expect(bell.recentEvents(after: 1, limit: 10) == nil, "the oldest aged out")
+        #expect(bell.recentEvents(after: many.last!.seq - 2, limit: 10)?.count == 2)
+    }
+}
