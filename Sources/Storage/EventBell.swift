@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Rung when ticket events are committed, so the SSE streams and the MQTT alert publisher
@@ -17,10 +18,13 @@ public final class EventBell: Sendable {
     /// it at once (the MQTT alert publisher) need not wait for its task nor read it back.
     private let committedObservers = Mutex<[@Sendable ([StoredTicketEvent]) -> Void]>([])
     /// What the latest rings' commits recorded, for the event streams (`recentEvents`).
-    private let recent = Mutex(RecentTicketEvents(capacity: EventBell.recentCapacity))
+    private let recent = Mutex(RecentTicketEvents(capacity: EventBell.recentCapacity, freshNs: EventBell.recentFreshNs))
     /// Events kept for the streams: a ring's worth many times over (an alarm's commit records a
     /// handful), ~1 MB of bodies at most.
     static let recentCapacity = 256
+    /// How long a rung event is answered from memory: a woken stream looks within
+    /// milliseconds; after that the store answers, with any rewrite of the body since.
+    static let recentFreshNs: UInt64 = 2_000_000_000
 
     public init() {}
 
@@ -34,10 +38,12 @@ public final class EventBell: Sendable {
 
     public var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// The committed events right after `cursor`, when the latest rings hold them all (nil:
-    /// read the store, which has them and any a ring did not bring).
+    /// The committed events right after `cursor`, when the latest rings hold them all and rang
+    /// within `recentFreshNs` (nil: read the store, which has them, any a ring did not bring,
+    /// and any rewrite since).
     public func recentEvents(after cursor: Int64, limit: Int) -> [StoredTicketEvent]? {
-        recent.withLock { $0.events(after: cursor, limit: limit) }
+        let nowNs = DispatchTime.now().uptimeNanoseconds
+        return recent.withLock { $0.events(after: cursor, limit: limit, nowNs: nowNs) }
     }
 
     /// Waiters registered now (tests ring only once one waits).
@@ -48,7 +54,8 @@ public final class EventBell: Sendable {
         if !committed.isEmpty {
             // Kept before anyone wakes: a stream that read the generation before this ring
             // either finds them here or is woken by it.
-            recent.withLock { $0.add(committed) }
+            let nowNs = DispatchTime.now().uptimeNanoseconds
+            recent.withLock { $0.add(committed, nowNs: nowNs) }
             for observer in committedObservers.withLock({ $0 }) { observer(committed) }
         }
         let waiters = state.withLock { state in

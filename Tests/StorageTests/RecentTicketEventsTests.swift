@@ -12,52 +12,75 @@ import Testing
 
     static func seqs(_ events: [StoredTicketEvent]?) -> [Int64]? { events?.map(\.seq) }
 
+    /// When the tests' events are rung, and how long they stay fresh (nanoseconds).
+    static let rungNs: UInt64 = 1_000_000_000_000
+    static let freshNs: UInt64 = 2_000_000_000
+
     @Test func theEventsRightAfterTheCursorComeBackInOrderUpToTheLimit() {
-        var recent = RecentTicketEvents(capacity: 16)
-        recent.add((1...5).map(Self.event))
-        #expect(Self.seqs(recent.events(after: 0, limit: 10)) == [1, 2, 3, 4, 5])
-        #expect(Self.seqs(recent.events(after: 2, limit: 10)) == [3, 4, 5])
-        #expect(Self.seqs(recent.events(after: 1, limit: 2)) == [2, 3])
-        #expect(recent.events(after: 0, limit: 10)?.first == Self.event(1), "the event as committed, body and all")
+        var recent = RecentTicketEvents(capacity: 16, freshNs: Self.freshNs)
+        recent.add((1...5).map(Self.event), nowNs: Self.rungNs)
+        #expect(Self.seqs(recent.events(after: 0, limit: 10, nowNs: Self.rungNs)) == [1, 2, 3, 4, 5])
+        #expect(Self.seqs(recent.events(after: 2, limit: 10, nowNs: Self.rungNs)) == [3, 4, 5])
+        #expect(Self.seqs(recent.events(after: 1, limit: 2, nowNs: Self.rungNs)) == [2, 3])
+        let first = recent.events(after: 0, limit: 10, nowNs: Self.rungNs)?.first
+        #expect(first?.body == #"{"seq":1}"# && first?.ticketID == "T-1" && first?.event == "ticket_opened", "the event as committed, body and all")
     }
 
     @Test func nothingIsAnsweredWhenTheNextEventIsNotHeld() {
-        var recent = RecentTicketEvents(capacity: 16)
-        #expect(recent.events(after: 0, limit: 10) == nil, "nothing held")
-        recent.add([Self.event(7), Self.event(8)])
-        #expect(recent.events(after: 5, limit: 10) == nil, "6 may have been committed elsewhere")
-        #expect(recent.events(after: 8, limit: 10) == nil, "nothing after the newest")
-        #expect(recent.events(after: 20, limit: 10) == nil)
-        #expect(recent.events(after: 6, limit: 0) == nil)
+        var recent = RecentTicketEvents(capacity: 16, freshNs: Self.freshNs)
+        #expect(recent.events(after: 0, limit: 10, nowNs: Self.rungNs) == nil, "nothing held")
+        recent.add([Self.event(7), Self.event(8)], nowNs: Self.rungNs)
+        #expect(recent.events(after: 5, limit: 10, nowNs: Self.rungNs) == nil, "6 may have been committed elsewhere")
+        #expect(recent.events(after: 8, limit: 10, nowNs: Self.rungNs) == nil, "nothing after the newest")
+        #expect(recent.events(after: 20, limit: 10, nowNs: Self.rungNs) == nil)
+        #expect(recent.events(after: 6, limit: 0, nowNs: Self.rungNs) == nil)
     }
 
     @Test func aGapEndsTheAnswerWhereItBegins() {
-        var recent = RecentTicketEvents(capacity: 16)
-        recent.add([1, 2, 3, 5, 6].map(Self.event))
-        #expect(Self.seqs(recent.events(after: 0, limit: 10)) == [1, 2, 3])
-        #expect(recent.events(after: 3, limit: 10) == nil, "4 is not held: the store is read")
-        #expect(Self.seqs(recent.events(after: 4, limit: 10)) == [5, 6])
+        var recent = RecentTicketEvents(capacity: 16, freshNs: Self.freshNs)
+        recent.add([1, 2, 3, 5, 6].map(Self.event), nowNs: Self.rungNs)
+        #expect(Self.seqs(recent.events(after: 0, limit: 10, nowNs: Self.rungNs)) == [1, 2, 3])
+        #expect(recent.events(after: 3, limit: 10, nowNs: Self.rungNs) == nil, "4 is not held: the store is read")
+        #expect(Self.seqs(recent.events(after: 4, limit: 10, nowNs: Self.rungNs)) == [5, 6])
     }
 
     @Test func eventsRungOutOfOrderTakeTheirPlaceAndARepeatIsKeptOnce() {
-        var recent = RecentTicketEvents(capacity: 16)
-        recent.add([Self.event(1), Self.event(2)])
-        recent.add([Self.event(4), Self.event(5)])
-        #expect(recent.events(after: 2, limit: 10) == nil)
+        var recent = RecentTicketEvents(capacity: 16, freshNs: Self.freshNs)
+        recent.add([Self.event(1), Self.event(2)], nowNs: Self.rungNs)
+        recent.add([Self.event(4), Self.event(5)], nowNs: Self.rungNs)
+        #expect(recent.events(after: 2, limit: 10, nowNs: Self.rungNs) == nil)
         // The commit that recorded 3 rang after the one that recorded 4 and 5.
-        recent.add([Self.event(3)])
-        recent.add([Self.event(4)])
-        #expect(Self.seqs(recent.events(after: 0, limit: 10)) == [1, 2, 3, 4, 5])
+        recent.add([Self.event(3)], nowNs: Self.rungNs)
+        recent.add([Self.event(4)], nowNs: Self.rungNs)
+        #expect(Self.seqs(recent.events(after: 0, limit: 10, nowNs: Self.rungNs)) == [1, 2, 3, 4, 5])
         #expect(recent.events.map(\.seq) == [1, 2, 3, 4, 5])
     }
 
+    /// The store may rewrite a body after its commit (personal data scrubbed, a device
+    /// forgotten): past its freshness an event is not answered from memory, so a client
+    /// resuming from an older cursor reads the rewritten copy.
+    @Test func anEventIsAnsweredOnlyWhileFresh() {
+        var recent = RecentTicketEvents(capacity: 16, freshNs: Self.freshNs)
+        recent.add([Self.event(1), Self.event(2)], nowNs: Self.rungNs)
+        recent.add([Self.event(3)], nowNs: Self.rungNs + Self.freshNs)
+        #expect(Self.seqs(recent.events(after: 0, limit: 10, nowNs: Self.rungNs + Self.freshNs)) == [1, 2, 3], "at the limit: fresh")
+        #expect(recent.events(after: 0, limit: 10, nowNs: Self.rungNs + Self.freshNs + 1) == nil, "1 is stale")
+        #expect(Self.seqs(recent.events(after: 2, limit: 10, nowNs: Self.rungNs + Self.freshNs + 1)) == [3])
+        #expect(recent.events(after: 2, limit: 10, nowNs: Self.rungNs + 2 * Self.freshNs + 1) == nil, "3 is stale too")
+        // A stale event ends an answer as a gap does.
+        var mixed = RecentTicketEvents(capacity: 16, freshNs: Self.freshNs)
+        mixed.add([Self.event(5)], nowNs: Self.rungNs + Self.freshNs)
+        mixed.add([Self.event(6)], nowNs: Self.rungNs)
+        #expect(Self.seqs(mixed.events(after: 4, limit: 10, nowNs: Self.rungNs + Self.freshNs + 1)) == [5])
+    }
+
     @Test func theOldestGoBeyondTheCapacity() {
-        var recent = RecentTicketEvents(capacity: 4)
-        recent.add((1...3).map(Self.event))
-        recent.add((4...6).map(Self.event))
+        var recent = RecentTicketEvents(capacity: 4, freshNs: Self.freshNs)
+        recent.add((1...3).map(Self.event), nowNs: Self.rungNs)
+        recent.add((4...6).map(Self.event), nowNs: Self.rungNs)
         #expect(recent.events.map(\.seq) == [3, 4, 5, 6])
-        #expect(recent.events(after: 1, limit: 10) == nil, "2 aged out")
-        #expect(Self.seqs(recent.events(after: 2, limit: 10)) == [3, 4, 5, 6])
+        #expect(recent.events(after: 1, limit: 10, nowNs: Self.rungNs) == nil, "2 aged out")
+        #expect(Self.seqs(recent.events(after: 2, limit: 10, nowNs: Self.rungNs)) == [3, 4, 5, 6])
     }
 
     @Test func theBellKeepsWhatItsCommitsRecorded() {

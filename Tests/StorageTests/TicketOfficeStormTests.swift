@@ -49,17 +49,23 @@ import Tickets
                             rule: rule, device: device)
     }
 
-    @Test(arguments: StoreKind.allCases) func aStormIsWorkedOffInStepsEmergencyFirstAndSpreadEvenly(kind: StoreKind) throws {
-        let test = try TestStore(kind, name: "storm")
-        defer { test.remove() }
+    /// The live office over `store` with the roster's dispatch, ringing `bell`, and the two rules.
+    static func office(on store: any GatewayStore, bell: EventBell) throws -> (TicketOffice, offline: Rule, fall: Rule) {
         let rules = try Self.rules()
         let offline = try #require(rules.rule(id: "device_offline")), fall = try #require(rules.rule(id: "fall"))
         var desk = TicketLedgerTests.desk()
         desk.dispatch = TicketDispatch(roll: FixedStaffRoll(roster: Self.roster, schedule: .everyoneOnDuty(Self.roster), timeZone: TicketLedgerTests.zone))
+        let office = TicketOffice(desk: desk, database: store, logger: Logger(label: "office-test"), bell: bell, nowMs: { Self.t0 })
+        return (office, offline, fall)
+    }
+
+    @Test(arguments: StoreKind.allCases) func aStormIsWorkedOffInStepsEmergencyFirstAndSpreadEvenly(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "storm")
+        defer { test.remove() }
         let bell = EventBell()
         let commits = Atomic<Int>(0)
         bell.onRing { commits.add(1, ordering: .relaxed) }
-        let office = TicketOffice(desk: desk, database: test.store, logger: Logger(label: "storm-test"), bell: bell, nowMs: { Self.t0 })
+        let (office, offline, fall) = try Self.office(on: test.store, bell: bell)
         let doors = (1...450).map { Device(id: "door-\($0)", type: "door", community: "maple", building: "1", unit: "\($0)", grid: "G1") }
         let band = Device(id: "band-1", type: "wristband", community: "maple", building: "2", unit: "201", grid: "G1")
         // The fall comes last in the rules' output, as it would behind a tick of absences.
@@ -79,5 +85,25 @@ import Tickets
         #expect(try test.store.hasTicketsDue(by: Self.t0 + 13 * 60 * Self.minute) == false)
         #expect(try test.store.tickets(TicketFilter()).filter { $0.severity == "general" }.allSatisfy { $0.escalationLevel == 1 })
         #expect(commits.load(ordering: .relaxed) >= 3, "450 warnings in steps")
+    }
+
+    /// What the office rings is what the store holds: an event stream sends the bell's copy
+    /// in place of a read (`RecentTicketEvents`), so seq, name, ticket and body must match.
+    @Test(arguments: StoreKind.allCases) func theBellCarriesTheEventsAsStored(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "rung")
+        defer { test.remove() }
+        let bell = EventBell()
+        let (office, offline, fall) = try Self.office(on: test.store, bell: bell)
+        let door = Device(id: "door-1", type: "door", community: "maple", building: "1", unit: "101", grid: "G1")
+        let band = Device(id: "band-1", type: "wristband", community: "maple", building: "2", unit: "201", grid: "G1")
+        office.alertsHappened([Self.firing(offline, door, at: Self.t0), Self.firing(fall, band, at: Self.t0)])
+        office.timePassed(nowMs: Self.t0 + 13 * 60 * Self.minute)
+
+        let stored = try test.store.ticketEvents(after: 0, limit: 1000)
+        let rung = try #require(bell.recentEvents(after: 0, limit: 1000), "every event rung, none missing")
+        #expect(stored.count >= 4, "openings, assignments and a warning: \(stored.map(\.event))")
+        let fields = { (events: [StoredTicketEvent]) in events.map { [String($0.seq), $0.event, $0.ticketID, $0.community, $0.severity, $0.body] } }
+        #expect(fields(rung) == fields(stored))
+        #expect(rung.map(\.atMs) == stored.map(\.atMs))
     }
 }
