@@ -18,15 +18,19 @@ public final class EventBell: Sendable {
     /// it at once (the MQTT alert publisher) need not wait for its task nor read it back.
     private let committedObservers = Mutex<[@Sendable ([StoredTicketEvent]) -> Void]>([])
     /// What the latest rings' commits recorded, for the event streams (`recentEvents`).
-    private let recent = Mutex(RecentTicketEvents(capacity: EventBell.recentCapacity, freshNs: EventBell.recentFreshNs))
+    private let recent: Mutex<RecentTicketEvents>
     /// Events kept for the streams: a ring's worth many times over (an alarm's commit records a
     /// handful), ~1 MB of bodies at most.
     static let recentCapacity = 256
     /// How long a rung event is answered from memory: a woken stream looks within
     /// milliseconds; after that the store answers, with any rewrite of the body since.
-    static let recentFreshNs: UInt64 = 2_000_000_000
+    public static let recentFreshNs: UInt64 = 2_000_000_000
 
-    public init() {}
+    /// `recentFreshNs`: how long a rung event is answered from memory (tests that read it back
+    /// after slow store work give it longer, so a busy machine cannot make their look stale).
+    public init(recentFreshNs: UInt64 = EventBell.recentFreshNs) {
+        recent = Mutex(RecentTicketEvents(capacity: Self.recentCapacity, freshNs: recentFreshNs))
+    }
 
     public func onRing(_ observer: @escaping @Sendable () -> Void) {
         observers.withLock { $0.append(observer) }

@@ -10,7 +10,7 @@
 /// later (personal data scrubbed after its period, a forgotten device, a follow-up comment), and
 /// a client resuming from an older cursor must get the rewritten copy. An event sent from here
 /// within seconds of its commit is what a stream reading the store at that moment would send.
-public struct RecentTicketEvents: Sendable {
+struct RecentTicketEvents: Sendable {
     struct Rung: Sendable {
         var event: StoredTicketEvent
         var rungAtNs: UInt64
@@ -22,7 +22,7 @@ public struct RecentTicketEvents: Sendable {
     /// How long after its ring an event may be answered from here.
     let freshNs: UInt64
 
-    public init(capacity: Int, freshNs: UInt64) {
+    init(capacity: Int, freshNs: UInt64) {
         precondition(capacity > 0, "a memory of no events")
         self.capacity = capacity
         self.freshNs = freshNs
@@ -34,7 +34,7 @@ public struct RecentTicketEvents: Sendable {
     /// Adds what one commit recorded, rung at `nowNs`. Two threads may commit events (the
     /// ingest pipeline and an API request) and ring in either order, so an event older than
     /// the newest kept is put in its place.
-    public mutating func add(_ committed: [StoredTicketEvent], nowNs: UInt64) {
+    mutating func add(_ committed: [StoredTicketEvent], nowNs: UInt64) {
         for event in committed {
             let rung = Rung(event: event, rungAtNs: nowNs)
             if let last = held.last, event.seq <= last.event.seq {
@@ -51,7 +51,7 @@ public struct RecentTicketEvents: Sendable {
     /// The events with the `seq`s right after `cursor`, consecutive and fresh at `nowNs`, at
     /// most `limit`; nil when the next one (`cursor + 1`) is not held or no longer fresh, since
     /// then something may lie between, or the store may hold a rewritten copy.
-    public func events(after cursor: Int64, limit: Int, nowNs: UInt64) -> [StoredTicketEvent]? {
+    func events(after cursor: Int64, limit: Int, nowNs: UInt64) -> [StoredTicketEvent]? {
         let start = firstIndex(after: cursor)
         guard limit > 0, start < held.endIndex, held[start].event.seq == cursor &+ 1, isFresh(held[start], nowNs: nowNs) else { return nil }
         var end = start + 1
