@@ -41,13 +41,14 @@ let package = Package(
             "CMosquitto", "CSocketBurst",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // zlib's crc32 (the journal's checksum, the same IEEE CRC-32 as before).
+        // libdeflate's crc32 (the journal's checksum, the same IEEE CRC-32 as zlib's and the
+        // table's before it, folded with carry-less multiplies where the CPU has them).
         .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
         ),
-        .target(name: "Journal", dependencies: ["CZlib"]),
+        .target(name: "Journal", dependencies: ["CLibdeflate"]),
         // glibc's malloc.h (malloc_trim after the gateway's start, mallopt as `run` begins).
         .systemLibrary(name: "CMalloc"),
         // The text formats Devices and Simulation share: JSON, durations, CSV, RFC 3339 and

@@ -1,4 +1,4 @@
-import CZlib
+import CLibdeflate
 
 /// One raw MQTT message as it was written to the journal, before any decoding.
 public struct JournalEntry: Sendable {
@@ -76,21 +76,15 @@ enum JournalRecord {
     }
 }
 
-/// CRC-32 (IEEE, the polynomial of zlib, gzip and PNG), computed by zlib's word-at-a-time
-/// code instead of the byte-at-a-time table it replaced, which took ~1.4 % of gridwatch's
-/// ingest samples on the ingest thread (perf) and about as much inside the network thread's
-/// record encoding. Journals written before read back unchanged: same polynomial.
+/// CRC-32 (IEEE, the polynomial of zlib, gzip and PNG), computed by libdeflate, which folds
+/// 16 bytes at a time with carry-less multiplies where the CPU has them. zlib's word-at-a-time
+/// code before it took ~120 ns for a 120–250-byte record here against libdeflate's 5–9 ns, and
+/// was 3.3 % of gridwatch's ingest samples (perf, both threads: the network thread encodes
+/// each record, the ingest thread checks it). Journals written before read back unchanged:
+/// same polynomial, same value.
 enum CRC32 {
     static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-        var crc: UInt = 0
-        var offset = 0
-        // zlib takes a 32-bit length; a record body is far smaller, but stay correct anyway.
-        while offset < bytes.count {
-            let length = min(bytes.count - offset, Int(UInt32.max))
-            crc = CZlib.crc32(crc, base + offset, UInt32(length))
-            offset += length
-        }
-        return UInt32(truncatingIfNeeded: crc)
+        return libdeflate_crc32(0, base, bytes.count)
     }
 }

@@ -1,0 +1,4 @@
+#ifndef GRIDWATCH_CLIBDEFLATE_SHIM_H
+#define GRIDWATCH_CLIBDEFLATE_SHIM_H
+#include <libdeflate.h>
+#endif

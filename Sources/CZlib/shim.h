@@ -1,4 +1,0 @@
-#ifndef GRIDWATCH_CZLIB_SHIM_H
-#define GRIDWATCH_CZLIB_SHIM_H
-#include <zlib.h>
-#endif
