@@ -47,6 +47,9 @@ public enum GatewayRunner {
             .init(service: ingest), .init(service: RuleService(ingest: ingest, config: setup.config, logger: logger)), .init(service: http),
             .init(service: alerts), .init(service: webhooks), .init(service: WatchdogService(ingest: ingest, notifier: notifier, logger: logger)),
             .init(service: RetentionService(database: ingest.database, setup: setup, metrics: ingest.statistics.metrics, logger: logger))]
+        if let database = ingest.database as? GatewayDatabase {
+            services.append(.init(service: ReadingRunService(database: database, logger: logger)))
+        }
         // Maintenance tickets need the ticket desk (no desk: no tickets of any kind).
         if let office = ingest.rules.tickets {
             services.append(.init(service: MaintenanceService(database: ingest.database, setup: setup, office: office, logger: logger)))

@@ -60,7 +60,9 @@ extension GatewayDatabase {
             return try Self.walk(db, cursor: "prune:readings:\(group.name)", table: "readings", timeColumn: "received_at", filter: filter, arguments: [],
                                  cutoffMs: nowMs - group.retentionMs, upperID: upper, stepRows: plan.stepRows) { low, high in
                 try db.execute(sql: "DELETE FROM readings WHERE id > ? AND id <= ? AND (\(filter))", arguments: [low, high])
-                return db.changesCount
+                let deleted = db.changesCount
+                try Self.collectReadingRuns(afterID: low, upToID: high, filter: filter, db)
+                return deleted
             }
         }
     }

@@ -51,7 +51,7 @@ public struct StoredRejection: Sendable {
 extension GatewayDatabase {
     public func readingCount(device: String? = nil) throws -> Int {
         try pool.read { db in
-            if let device { return try Int.fetchOne(db, sql: "SELECT count(*) FROM readings WHERE device_id = ?", arguments: [device]) ?? 0 }
+            if let device { return try Self.deviceReadingCount(device: device, db) }
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM readings") ?? 0
         }
     }
@@ -68,11 +68,7 @@ extension GatewayDatabase {
     /// The newest `limit` readings of a device, oldest first.
     public func readings(device: String, limit: Int = 100, sinceMs: Int64? = nil) throws -> [StoredReading] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM (SELECT * FROM readings WHERE device_id = ? AND received_at >= ? ORDER BY id DESC LIMIT ?)
-                ORDER BY id
-                """, arguments: [device, sinceMs ?? 0, limit])
-            return rows.map(Self.storedReading)
+            try Self.newestDeviceReadings(device: device, limit: limit, sinceMs: sinceMs ?? 0, db).reversed().map(Self.storedReading)
         }
     }
 

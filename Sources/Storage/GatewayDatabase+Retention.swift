@@ -71,7 +71,8 @@ extension GatewayDatabase {
                 UPDATE readings SET device_id = '-forgotten-' || id, payload = '{}', flags = NULL
                 WHERE id = (SELECT max(id) FROM readings) AND device_id = ?
                 """, arguments: [id])
-            for table in ["readings WHERE device_id = ?", "rollups WHERE device_id = ?", "rejected WHERE device_id = ?"] {
+            deleted += try Self.deleteDeviceReadings(device: id, db)
+            for table in ["rollups WHERE device_id = ?", "rejected WHERE device_id = ?"] {
                 try db.execute(sql: "DELETE FROM \(table)", arguments: [id])
                 deleted += db.changesCount
             }

@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import GRDB
+import Synchronization
 
 /// The one façade over gridwatch's SQLite database (GRDB `DatabasePool`, WAL): migrations,
 /// and every read and write the gateway and the command line make.
@@ -11,6 +12,8 @@ public final class GatewayDatabase: GatewayStore {
     /// checkpoint, inside the commit that passes 1,000 pages (short-lived commands).
     public let checkpointer: WALCheckpointer?
     public var location: String { path }
+    /// One fold of reading runs at a time in this process (`foldReadingRuns`).
+    let runFolding = Mutex<Void>(())
 
     /// Opens (creating when missing) and migrates the database at `path`; with `checkpoints`,
     /// the log is copied back by a `WALCheckpointer` with those settings.
@@ -140,6 +143,7 @@ public final class GatewayDatabase: GatewayStore {
         migrator.registerMigration("v14-rollup-steps", migrate: migrateRollupSteps)
         migrator.registerMigration("v15-replay-once", migrate: migrateReplayOnce)
         migrator.registerMigration("v16-last-seen-apart", migrate: migrateLastSeenApart)
+        migrator.registerMigration("v17-reading-runs", migrate: migrateReadingRuns)
         return migrator
     }
 

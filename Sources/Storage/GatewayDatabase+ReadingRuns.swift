@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+
+/// What one step of folding readings into per-device runs did.
+public struct ReadingRunStep: Sendable, Equatable {
+    /// Readings put into runs.
+    public var folded = 0
+    /// Reading ids stored above the cursor after the step (an upper bound on readings).
+    public var behind: Int64 = 0
+
+    public init(folded: Int = 0, behind: Int64 = 0) {
+        self.folded = folded
+        self.behind = behind
+    }
+}
+
+extension GatewayDatabase {
+    /// The retention cursor up to which every reading's id is in a run of its device.
+    static let readingRunsCursor = "reading_runs"
+
+    /// v17: the readings' unique index keyed by the device's time first, and the per-device
+    /// order kept apart as runs of reading ids, one row per device per step.
+    static func migrateReadingRuns(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Redeliveries are still removed by one unique index over the same three columns, now
+            -- with the device's time first: a batch's rows land at the end of that index, on a
+            -- few pages. Keyed by device first, every device in a batch dirtied a page of its
+            -- own, written to the log at every commit (bench/index-frames: 470 log pages for a
+            -- commit of 750 readings over 300 devices, 47 time first).
+            DROP INDEX readings_device_time;
+            CREATE UNIQUE INDEX readings_time_device ON readings(device_ts, device_id, content_hash);
+            -- A device's readings in id order, as runs: each row holds the ids (a JSON array,
+            -- ascending) of one device's readings among the ids one step folded, so a step of
+            -- 16,000 readings over 300 devices writes 300 rows, not 16,000 index entries.
+            -- Readings above the 'reading_runs' cursor are found by scanning that short tail.
+            -- An id may outlive its reading (pruned, forgotten): readers join on the readings
+            -- and skip what is gone; `collectReadingRuns` drops runs with nothing left.
+            CREATE TABLE reading_runs (
+                device_id TEXT NOT NULL, last_id INTEGER NOT NULL,
+                min_device_ts INTEGER NOT NULL, max_device_ts INTEGER NOT NULL, max_ts_id INTEGER NOT NULL,
+                max_received_at INTEGER NOT NULL, ids TEXT NOT NULL,
+                PRIMARY KEY (device_id, last_id)) WITHOUT ROWID;
+            -- A device's latest by device time: runs newest by their newest device time first.
+            CREATE INDEX reading_runs_device_time ON reading_runs(device_id, max_device_ts);
+            -- Collecting runs below the oldest reading, and leftovers above the cursor.
+            CREATE INDEX reading_runs_last ON reading_runs(last_id);
+            """)
+    }
+
+    /// Folds the readings after the cursor into runs, at most `maxRows` ids, nothing when fewer
+    /// than `minRows` wait. The readings are read and grouped in a read transaction, so the
+    /// writer is held only to insert the runs (in transactions of at most `runsPerWrite`) and to
+    /// move the cursor with the last of them. Readers ignore runs above the cursor, so a step cut
+    /// short leaves nothing visible; the next step removes what it left. A reading deleted
+    /// between the read and the write leaves a stale id, which readers skip.
+    public func foldReadingRuns(minRows: Int = 1, maxRows: Int, runsPerWrite: Int = 2_000) throws -> ReadingRunStep {
+        try runFolding.withLock { _ in
+            let (cursor, newest, upTo, runs) = try pool.read { db in try Self.groupReadingRuns(minRows: minRows, maxRows: maxRows, db) }
+            guard upTo > cursor else { return ReadingRunStep(behind: max(0, newest - cursor)) }
+            let chunks = stride(from: 0, to: max(runs.count, 1), by: max(1, runsPerWrite)).map { runs[$0..<min($0 + max(1, runsPerWrite), runs.count)] }
+            var behind: Int64 = 0
+            for (index, chunk) in chunks.enumerated() {
+                behind = try pool.write { db in
+                    guard try Self.cursor(Self.readingRunsCursor, db) == cursor else { throw ReadingRunsMoved() }
+                    if index == 0 { try db.execute(sql: "DELETE FROM reading_runs WHERE last_id > ?", arguments: [cursor]) }
+                    let insert = try db.cachedStatement(sql: """
+                        INSERT INTO reading_runs (device_id, last_id, min_device_ts, max_device_ts, max_ts_id, max_received_at, ids) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
+                    for run in chunk {
+                        try insert.execute(arguments: [run.device, run.ids.last!, run.minTs, run.maxTs, run.maxTsID, run.maxReceivedAt, run.idsJSON])
+                    }
+                    guard index == chunks.count - 1 else { return 0 }
+                    try Self.setCursor(Self.readingRunsCursor, to: upTo, db)
+                    return (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0) - upTo
+                }
+            }
+            return ReadingRunStep(folded: runs.reduce(0) { $0 + $1.ids.count }, behind: max(0, behind))
+        }
+    }
+
+    /// Folds every reading not yet in a run (tests, and commands that store without a gateway).
+    @discardableResult
+    public func foldAllReadingRuns(stepRows: Int = 16_000) throws -> Int {
+        var folded = 0
+        while true {
+            let step = try foldReadingRuns(maxRows: stepRows)
+            folded += step.folded
+            if step.behind == 0 { return folded }
+        }
+    }
+
+    /// Reading ids stored above the cursor (an upper bound on readings: ids may have gaps).
+    public func readingsBehindRuns() throws -> Int64 {
+        try pool.read { db in try Self.readingsBehindRuns(db) }
+    }
+
+    static func readingsBehindRuns(_ db: Database) throws -> Int64 {
+        let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0
+        return max(0, newest - (try cursor(readingRunsCursor, db)))
+    }
+
+    /// The cursor, the newest id, the id the step goes up to (the cursor: no step), and the
+    /// step's runs in device order (the runs table's order, so its pages fill one after another).
+    static func groupReadingRuns(minRows: Int, maxRows: Int, _ db: Database) throws -> (Int64, Int64, Int64, [ReadingRun]) {
+        let cursor = try cursor(readingRunsCursor, db)
+        let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0
+        guard newest - cursor >= Int64(max(minRows, 1)) else { return (cursor, newest, cursor, []) }
+        let upTo = min(newest, cursor + Int64(max(maxRows, 1)))
+        var runs: [String: ReadingRun] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, device_id, device_ts, received_at FROM readings WHERE id > ? AND id <= ? ORDER BY id",
+                                       arguments: [cursor, upTo])
+        while let row = try rows.next() {
+            let device: String = row[1]
+            runs[device, default: ReadingRun(device: device)].add(id: row[0], deviceTimeMs: row[2], receivedAtMs: row[3])
+        }
+        return (cursor, newest, upTo, runs.keys.sorted().map { runs[$0]! })
+    }
+
+    /// Drops runs none of whose readings is left, among those ending in (`afterID`, `upToID`]
+    /// whose device `filter` selects, and every run ending below the oldest reading. Called
+    /// by retention as it prunes, in the same transaction.
+    static func collectReadingRuns(afterID: Int64, upToID: Int64, filter: String, _ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM reading_runs WHERE last_id > ? AND last_id <= ? AND (\(filter))
+                AND NOT EXISTS (SELECT 1 FROM json_each(reading_runs.ids) j JOIN readings r ON r.id = j.value)
+            """, arguments: [afterID, upToID])
+        try db.execute(sql: "DELETE FROM reading_runs WHERE last_id < (SELECT coalesce(min(id), 0) FROM readings)")
+    }
+}
+
+/// Another fold moved the cursor while this one was writing (one process folds at a time; this
+/// is a second process on the same file): this step's runs are discarded by the next.
+struct ReadingRunsMoved: Error {}
+
+/// One device's readings among the ids of a step: their ids ascending, the range of their
+/// device times with the id of the newest (the later stored on a tie), and the newest receipt.
+struct ReadingRun: Sendable {
+    let device: String
+    var ids: [Int64] = []
+    var minTs = Int64.max
+    var maxTs = Int64.min
+    var maxTsID: Int64 = 0
+    var maxReceivedAt = Int64.min
+
+    init(device: String) { self.device = device }
+
+    mutating func add(id: Int64, deviceTimeMs: Int64, receivedAtMs: Int64) {
+        ids.append(id)
+        minTs = min(minTs, deviceTimeMs)
+        if deviceTimeMs >= maxTs { maxTs = deviceTimeMs; maxTsID = id }
+        maxReceivedAt = max(maxReceivedAt, receivedAtMs)
+    }
+
+    var idsJSON: String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
+}

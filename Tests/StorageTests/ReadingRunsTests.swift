@@ -1,0 +1,255 @@
+import Devices
+import Foundation
+import GRDB
+@testable import Storage
+import Testing
+
+/// SQLite's per-device order of readings as runs of ids folded behind ingest (v17): every
+/// per-device read gives the same answer wherever the cursor stands and however the runs were
+/// cut, stale ids are skipped, steps keep to their bounds, and a database from before is read
+/// whole and folded.
+@Suite struct ReadingRunsTests {
+    static let devices = ["door-1", "door-2", "smoke-1"]
+
+    /// A reading whose device time differs from its receive time (a device's clock is its own,
+    /// and a retry may carry an older time than a reading stored before it).
+    static func reading(_ device: String, seq: Int64, receivedAtMs: Int64, deviceTimeMs: Int64) -> Reading {
+        let text = "{\"ts\":\(deviceTimeMs),\"seq\":\(seq)}"
+        let hash = Array(text.utf8).withUnsafeBufferPointer { PayloadDecoder.contentHash($0) }
+        return Reading(deviceID: device, deviceType: "door", community: "demo", receivedAtMs: receivedAtMs, deviceTimeMs: deviceTimeMs,
+                       deviceTimeTrusted: true, seq: seq, values: [:], payloadText: text, flags: [], contentHash: hash)
+    }
+
+    /// 301 readings over three devices in 11 batches: device times out of order, some equal,
+    /// receive times not rising with the id everywhere.
+    static func fill(_ database: GatewayDatabase) throws -> [Reading] {
+        try database.upsertDevices(devices.map { Device(id: $0, type: "door", community: "demo") }, source: "inventory", nowMs: 1)
+        var all: [Reading] = []
+        for batch in 0..<10 {
+            let readings = (0..<30).map { i -> Reading in
+                let n = Int64(batch * 30 + i)
+                // Every seventh reading is stamped back in time; pairs of readings share a time;
+                // every eleventh was received late (an old receipt stored after newer ones); two
+                // of door-1's share its newest time (ids 295 and 298, mostly in one run).
+                let deviceTime = n == 294 || n == 297 ? 400_000 : n % 7 == 3 ? 1_000 * (n - 40) : 1_000 * (n / 2)
+                let received = n % 11 == 5 ? 1_000 * (n - 60) : 1_000 * n
+                return reading(devices[Int(n) % 3], seq: n, receivedAtMs: received, deviceTimeMs: deviceTime)
+            }
+            _ = try database.store(ReplayOnceTests.batch(position: UInt64(batch + 1), readings))
+            all += readings
+        }
+        // Stored last, a reading of door-1 with the same device time as its reading id 241.
+        let tie = reading("door-1", seq: 1_000, receivedAtMs: 301_000, deviceTimeMs: 120_000)
+        _ = try database.store(ReplayOnceTests.batch(position: 11, [tie]))
+        return all + [tie]
+    }
+
+    /// Folds up to `cursor` in steps of `stepRows` ids.
+    static func fold(_ database: GatewayDatabase, to cursor: Int, stepRows: Int) throws {
+        var done = 0
+        while done < cursor {
+            let rows = min(stepRows, cursor - done)
+            #expect(try database.foldReadingRuns(maxRows: rows).folded == rows)
+            done += rows
+        }
+    }
+
+    /// Every reading up to the cursor is in one run of its device, in id order, and each run's
+    /// times and receipt are those of its readings; no run lies above the cursor.
+    static func expectRunsExact(_ database: GatewayDatabase) throws {
+        let (runs, readings, cursor) = try database.pool.read { db in
+            (try Row.fetchAll(db, sql: "SELECT * FROM reading_runs ORDER BY device_id, last_id"),
+             try Row.fetchAll(db, sql: "SELECT id, device_id, device_ts, received_at FROM readings ORDER BY id"),
+             try GatewayDatabase.cursor(GatewayDatabase.readingRunsCursor, db))
+        }
+        let byID = Dictionary(uniqueKeysWithValues: readings.map { ($0["id"] as Int64, $0) })
+        var seen: [Int64] = []
+        for run in runs {
+            let ids = try JSONDecoder().decode([Int64].self, from: Data((run["ids"] as String).utf8))
+            let mine = ids.map { byID[$0]! }
+            #expect(ids == ids.sorted() && ids.last == run["last_id"] as Int64 && (run["last_id"] as Int64) <= cursor)
+            #expect(mine.allSatisfy { ($0["device_id"] as String) == run["device_id"] as String })
+            #expect(run["min_device_ts"] as Int64 == mine.map { $0["device_ts"] as Int64 }.min())
+            #expect(run["max_device_ts"] as Int64 == mine.map { $0["device_ts"] as Int64 }.max())
+            #expect(run["max_ts_id"] as Int64 == mine.filter { ($0["device_ts"] as Int64) == run["max_device_ts"] as Int64 }.map { $0["id"] as Int64 }.max())
+            #expect(run["max_received_at"] as Int64 == mine.map { $0["received_at"] as Int64 }.max())
+            seen += ids
+        }
+        #expect(seen.sorted() == readings.map { $0["id"] as Int64 }.filter { $0 <= cursor })
+    }
+
+    /// Every per-device read against the readings as stored (ids are 1... in the order stored).
+    static func expectReadsAgree(_ database: GatewayDatabase, stored: [(id: Int64, reading: Reading)], context: String) throws {
+        for device in devices {
+            let mine = stored.filter { $0.reading.deviceID == device }
+            #expect(try database.readingCount(device: device) == mine.count, "\(context)")
+            for (limit, sinceMs) in [(100, Int64(0)), (7, 0), (1, 0), (5, 250_000), (1_000, 299_000), (3, 400_000), (4, 200_000)] {
+                let expected = mine.filter { $0.reading.receivedAtMs >= sinceMs }.suffix(limit).map(\.id)
+                #expect(try database.readings(device: device, limit: limit, sinceMs: sinceMs).map(\.id) == Array(expected),
+                        "\(context): \(device) limit \(limit) since \(sinceMs)")
+            }
+            for nowMs in [Int64(-100_000), -10_000, 20_000, 100_000, 120_000, 148_000, 399_999, 400_000, 500_000] {
+                // Newest by device time at or before now + skew; of equal times the later stored.
+                let expected = mine.filter { $0.reading.deviceTimeMs <= nowMs }
+                    .max { ($0.reading.deviceTimeMs, $0.id) < ($1.reading.deviceTimeMs, $1.id) }?.id
+                #expect(try database.latestReadings(device: device, nowMs: nowMs, skewMs: 0)[device]?.id == expected, "\(context): \(device) at \(nowMs)")
+                #expect(try database.latestReadings(nowMs: nowMs, skewMs: 0)[device]?.id == expected, "\(context): \(device) at \(nowMs), all devices")
+            }
+        }
+    }
+
+    @Test(arguments: [(0, 16_000), (1, 16_000), (45, 16_000), (150, 16_000), (299, 16_000), (301, 16_000), (301, 7), (200, 30), (301, 1)])
+    func perDeviceReadsAgreeWhereverTheCursorStands(folded: Int, stepRows: Int) throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        let stored = try Self.fill(database)
+        try Self.fold(database, to: folded, stepRows: stepRows)
+        try Self.expectRunsExact(database)
+        let withIDs = stored.enumerated().map { (id: Int64($0.offset + 1), reading: $0.element) }
+        try Self.expectReadsAgree(database, stored: withIDs, context: "folded \(folded) by \(stepRows)")
+    }
+
+    /// A run whose newest time is past the bound is searched; a later run with an equal time
+    /// still wins over what that search found.
+    @Test func latestByDeviceTimeLooksPastAClockAheadAndKeepsTheLaterOfEqualTimes() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        let first = [Self.reading("clock-1", seq: 1, receivedAtMs: 1_000, deviceTimeMs: 300_000),
+                     Self.reading("clock-1", seq: 2, receivedAtMs: 2_000, deviceTimeMs: 500_000)]
+        _ = try database.store(ReplayOnceTests.batch(position: 1, first))
+        try database.foldAllReadingRuns()
+        _ = try database.store(ReplayOnceTests.batch(position: 2, [Self.reading("clock-1", seq: 3, receivedAtMs: 3_000, deviceTimeMs: 300_000)]))
+        for folded in [false, true] {
+            if folded { try database.foldAllReadingRuns() }
+            #expect(try database.latestReadings(device: "clock-1", nowMs: 400_000, skewMs: 0)["clock-1"]?.id == 3, "folded: \(folded)")
+            #expect(try database.latestReadings(device: "clock-1", nowMs: 600_000, skewMs: 0)["clock-1"]?.id == 2, "folded: \(folded)")
+            #expect(try database.latestReadings(device: "clock-1", nowMs: 299_999, skewMs: 0)["clock-1"] == nil, "folded: \(folded)")
+        }
+    }
+
+    @Test func staleIdsAreSkippedAndEmptyRunsCollected() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        let stored = try Self.fill(database)
+        try Self.fold(database, to: 200, stepRows: 40)
+        // door-1's readings lie on both sides of the cursor, and the newest reading (id 301) is
+        // door-1's: it stays, renamed, and the other 100 go, with door-1's runs.
+        #expect(try database.forgetDevice("door-1", personalFields: []) >= 100)
+        #expect(try database.readingCount(device: "door-1") == 0)
+        #expect(try database.readings(device: "door-1").isEmpty)
+        #expect(try database.latestReadings(device: "door-1", nowMs: 500_000, skewMs: 0).isEmpty)
+        let door1Runs = try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reading_runs WHERE device_id = 'door-1'") }
+        #expect(door1Runs == 0)
+        // Readings deleted behind the runs' back (as a pruning step between a fold's read and
+        // its write) leave stale ids: reads skip them, including a run's newest by device time.
+        try database.pool.write { db in try db.execute(sql: "DELETE FROM readings WHERE id <= 130 OR id IN (170, 173, 176)") }
+        var left = stored.enumerated().map { (id: Int64($0.offset + 1), reading: $0.element) }
+            .filter { $0.id > 130 && ![170, 173, 176].contains($0.id) && $0.reading.deviceID != "door-1" }
+        try Self.expectReadsAgree(database, stored: left, context: "stale ids")
+        // Collecting drops the runs none of whose readings is left (by device filter, in a range
+        // of last ids, and below the oldest reading), and only those.
+        try database.pool.write { db in try GatewayDatabase.collectReadingRuns(afterID: 0, upToID: 300, filter: "1", db) }
+        let runs = try database.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT last_id, (SELECT count(*) FROM json_each(ids) j JOIN readings r ON r.id = j.value) AS alive FROM reading_runs
+                """)
+        }
+        #expect(!runs.isEmpty && runs.allSatisfy { ($0["alive"] as Int) > 0 && ($0["last_id"] as Int64) > 130 })
+        try database.foldAllReadingRuns()
+        left = left.filter { $0.id <= 300 }
+        try Self.expectReadsAgree(database, stored: left, context: "collected")
+    }
+
+    @Test func stepsKeepToTheirBoundsAndMoveTheCursorWithTheLastWrite() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        let stored = try Self.fill(database)
+        #expect(try database.foldReadingRuns(minRows: 302, maxRows: 4_000) == ReadingRunStep(folded: 0, behind: 301))
+        #expect(try database.foldReadingRuns(minRows: 301, maxRows: 120, runsPerWrite: 1) == ReadingRunStep(folded: 120, behind: 181))
+        // A step cut short (runs written, cursor not moved) is invisible, and the next removes it.
+        try database.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO reading_runs (device_id, last_id, min_device_ts, max_device_ts, max_ts_id, max_received_at, ids)
+                VALUES ('door-2', 125, 0, 999999, 125, 0, '[125]'), ('door-1', 400, 0, 0, 400, 0, '[400]')
+                """)
+        }
+        let withIDs = stored.enumerated().map { (id: Int64($0.offset + 1), reading: $0.element) }
+        try Self.expectReadsAgree(database, stored: withIDs, context: "leftovers above the cursor")
+        #expect(try database.foldReadingRuns(maxRows: 4_000) == ReadingRunStep(folded: 181, behind: 0))
+        #expect(try database.foldReadingRuns(maxRows: 4_000) == ReadingRunStep(folded: 0, behind: 0))
+        try Self.expectRunsExact(database)
+        // The cursor stops at the newest id: a reading stored next is found in the tail, then folded.
+        _ = try database.store(ReplayOnceTests.batch(position: 20, [Self.reading("door-1", seq: 900, receivedAtMs: 900_000, deviceTimeMs: 900_000)]))
+        #expect(try database.latestReadings(device: "door-1", nowMs: 900_000, skewMs: 0)["door-1"]?.id == 302)
+        #expect(try database.foldAllReadingRuns(stepRows: 7) == 1)
+        #expect(try database.latestReadings(device: "door-1", nowMs: 900_000, skewMs: 0)["door-1"]?.id == 302)
+        try Self.expectRunsExact(database)
+    }
+
+    /// The same reading stored again is still a duplicate under the time-first unique index.
+    @Test func redeliveriesAreStillRemoved() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        let again = Self.reading("door-1", seq: 1, receivedAtMs: 5_000, deviceTimeMs: 4_000)
+        #expect(try database.store(ReplayOnceTests.batch(position: 1, [again])).stored == 1)
+        try database.foldAllReadingRuns()
+        var later = again
+        later.receivedAtMs = 6_000
+        let result = try database.store(ReplayOnceTests.batch(position: 2, [later, later]))
+        #expect(result.stored == 0 && result.duplicates == 2)
+    }
+
+    /// Per-device reads search the runs by key and the readings by id; none scans either table.
+    @Test func perDeviceReadsSearchTheRuns() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        _ = try Self.fill(database)
+        try database.foldAllReadingRuns(stepRows: 50)
+        let plans = try database.pool.read { db -> [String: [String]] in
+            var plans: [String: [String]] = [:]
+            let statements = [
+                GatewayDatabase.newestRunsSQL, GatewayDatabase.latestRunsSQL, GatewayDatabase.tailReadingsSQL,
+                GatewayDatabase.runReadingsSQL + " AND r.device_ts <= ?3 ORDER BY r.device_ts DESC, r.id DESC LIMIT 1",
+                "DELETE FROM reading_runs WHERE last_id < (SELECT coalesce(min(id), 0) FROM readings)",
+            ]
+            for sql in statements {
+                let count = sql.filter { $0 == "?" }.count
+                let arguments = StatementArguments((0..<max(count, sql.contains("?3") ? 3 : 0)).map { _ in "1" as String })
+                plans[sql] = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            }
+            return plans
+        }
+        for (sql, plan) in plans {
+            #expect(!plan.contains { $0.hasPrefix("SCAN readings") || $0.hasPrefix("SCAN r") || $0.hasPrefix("SCAN reading_runs") }, "\(sql): \(plan)")
+            if sql.contains("FROM reading_runs WHERE device_id") { #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql): \(plan)") }
+            if sql == GatewayDatabase.tailReadingsSQL { #expect(plan.contains { $0.contains("INTEGER PRIMARY KEY (rowid>?)") }, "\(plan)") }
+            if sql.contains("json_each") { #expect(plan.contains { $0.contains("SEARCH r USING INTEGER PRIMARY KEY (rowid=?)") }, "\(plan)") }
+        }
+    }
+
+    /// A database written before v17 reads whole through the tail, then folds.
+    @Test func aDatabaseFromBeforeReadsWholeAndFolds() throws {
+        let file = try EarlierSchemaFile(migratedUpTo: "v16-last-seen-apart") { db in
+            try db.execute(sql: """
+                INSERT INTO readings (device_id, received_at, device_ts, device_ts_trusted, payload, content_hash)
+                VALUES ('door-1', 1000, 900, 1, '{}', 1), ('door-2', 2000, 1900, 1, '{}', 2), ('door-1', 3000, 2900, 1, '{}', 3)
+                """)
+        }
+        defer { file.remove() }
+        let database = try GatewayDatabase(path: file.path)
+        #expect(try database.readingsBehindRuns() == 3)
+        #expect(try database.readings(device: "door-1").map(\.id) == [1, 3])
+        #expect(try database.foldAllReadingRuns() == 3)
+        try Self.expectRunsExact(database)
+        #expect(try database.readings(device: "door-1").map(\.id) == [1, 3])
+        #expect(try database.latestReadings(device: "door-1", nowMs: 3_000, skewMs: 0)["door-1"]?.id == 3)
+        let indexes = try database.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'readings'") }
+        #expect(indexes == ["readings_time_device"])
+    }
+}
