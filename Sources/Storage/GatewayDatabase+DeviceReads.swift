@@ -9,6 +9,20 @@ extension GatewayDatabase {
     static let runReadingsSQL = "SELECT r.* FROM json_each(?1) j JOIN readings r ON r.id = j.value WHERE r.device_id = ?2"
     /// A device's readings above the cursor (cursor, device, since, limit), newest first.
     static let tailReadingsSQL = "SELECT * FROM readings WHERE id > ? AND device_id = ? AND received_at >= ? ORDER BY id DESC LIMIT ?"
+    /// A device's readings (device, cursor) in its runs and in the tail.
+    static let readingCountSQL = """
+        SELECT (SELECT count(*) FROM reading_runs x, json_each(x.ids) j JOIN readings r ON r.id = j.value
+                WHERE x.device_id = ?1 AND x.last_id <= ?2 AND r.device_id = ?1)
+             + (SELECT count(*) FROM readings WHERE id > ?2 AND device_id = ?1)
+        """
+    /// Deletes a device's readings (device, cursor) that its runs hold.
+    static let deleteRunReadingsSQL = """
+        DELETE FROM readings WHERE id IN (SELECT j.value FROM reading_runs x, json_each(x.ids) j WHERE x.device_id = ?1 AND x.last_id <= ?2)
+            AND device_id = ?1
+        """
+    /// The tail's readings (cursor, bound, device or NULL for all) by id; the unary + keeps
+    /// SQLite from searching the time-first index for the bound instead of the id range.
+    static let latestTailSQL = "SELECT * FROM readings WHERE id > ?1 AND +device_ts <= ?2 AND (?3 IS NULL OR device_id = ?3) ORDER BY id"
     /// A device's runs up to the cursor that hold a receipt at or after `since`, newest first.
     static let newestRunsSQL = "SELECT ids FROM reading_runs WHERE device_id = ? AND last_id <= ? AND max_received_at >= ? ORDER BY last_id DESC"
     /// A device's runs up to the cursor by their newest device time, newest first (the unary +
@@ -20,7 +34,9 @@ extension GatewayDatabase {
 
     /// A device's newest `limit` readings received at or after `sinceMs`, newest first: the
     /// tail's, then run by run newest first until `limit` are found.
-    static func newestDeviceReadings(device: String, limit: Int, sinceMs: Int64, _ db: Database) throws -> [Row] {
+    static func newestDeviceReadings(device: String, limit requested: Int, sinceMs: Int64, _ db: Database) throws -> [Row] {
+        // A negative limit is SQLite's "no limit", as the single query before runs had it.
+        let limit = requested < 0 ? Int.max : requested
         let cursor = try cursor(readingRunsCursor, db)
         var rows = try Row.fetchAll(db, sql: tailReadingsSQL, arguments: [cursor, device, sinceMs, limit])
         guard rows.count < limit else { return rows }
@@ -35,21 +51,14 @@ extension GatewayDatabase {
     /// How many readings of `device` are stored.
     static func deviceReadingCount(device: String, _ db: Database) throws -> Int {
         let cursor = try cursor(readingRunsCursor, db)
-        return try Int.fetchOne(db, sql: """
-            SELECT (SELECT count(*) FROM reading_runs x, json_each(x.ids) j JOIN readings r ON r.id = j.value
-                    WHERE x.device_id = ?1 AND x.last_id <= ?2 AND r.device_id = ?1)
-                 + (SELECT count(*) FROM readings WHERE id > ?2 AND device_id = ?1)
-            """, arguments: [device, cursor]) ?? 0
+        return try Int.fetchOne(db, sql: readingCountSQL, arguments: [device, cursor]) ?? 0
     }
 
     /// Deletes a device's readings, through its runs and the tail, and its runs; returns the
     /// readings deleted. The table has no device-first index to search.
     static func deleteDeviceReadings(device: String, _ db: Database) throws -> Int {
         let cursor = try cursor(readingRunsCursor, db)
-        try db.execute(sql: """
-            DELETE FROM readings WHERE id IN (SELECT j.value FROM reading_runs x, json_each(x.ids) j WHERE x.device_id = ?1 AND x.last_id <= ?2)
-                AND device_id = ?1
-            """, arguments: [device, cursor])
+        try db.execute(sql: deleteRunReadingsSQL, arguments: [device, cursor])
         var deleted = db.changesCount
         try db.execute(sql: "DELETE FROM readings WHERE id > ? AND device_id = ?", arguments: [cursor, device])
         deleted += db.changesCount
@@ -86,9 +95,7 @@ extension GatewayDatabase {
     /// device time at or before `maxDeviceTimeMs` (ties: the later stored): one scan of the tail.
     static func latestTailReadings(device: String?, maxDeviceTimeMs: Int64, cursor: Int64, _ db: Database) throws -> [String: Row] {
         var latest: [String: Row] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT * FROM readings WHERE id > ?1 AND device_ts <= ?2 AND (?3 IS NULL OR device_id = ?3) ORDER BY id
-            """, arguments: [cursor, maxDeviceTimeMs, device])
+        let rows = try Row.fetchCursor(db, sql: latestTailSQL, arguments: [cursor, maxDeviceTimeMs, device])
         while let row = try rows.next() {
             let id: String = row["device_id"]
             if let kept = latest[id], (kept["device_ts"] as Int64) > (row["device_ts"] as Int64) { continue }

@@ -17,6 +17,8 @@ public struct ReadingRunStep: Sendable, Equatable {
 extension GatewayDatabase {
     /// The retention cursor up to which every reading's id is in a run of its device.
     static let readingRunsCursor = "reading_runs"
+    /// The token of the fold step writing now (`foldReadingRuns`).
+    static let readingRunsStep = "reading_runs:step"
 
     /// v17: the readings' unique index keyed by the device's time first, and the per-device
     /// order kept apart as runs of reading ids, one row per device per step.
@@ -51,18 +53,26 @@ extension GatewayDatabase {
     /// than `minRows` wait. The readings are read and grouped in a read transaction, so the
     /// writer is held only to insert the runs (in transactions of at most `runsPerWrite`) and to
     /// move the cursor with the last of them. Readers ignore runs above the cursor, so a step cut
-    /// short leaves nothing visible; the next step removes what it left. A reading deleted
-    /// between the read and the write leaves a stale id, which readers skip.
+    /// short leaves nothing visible; the next step removes what it left. The first write marks
+    /// the step as this one's (a token beside the cursor) and every later one checks the mark, so
+    /// a second process folding the same file makes one of the two give up, never mixes their
+    /// runs. A reading deleted between the read and the write leaves a stale id, which readers skip.
     public func foldReadingRuns(minRows: Int = 1, maxRows: Int, runsPerWrite: Int = 2_000) throws -> ReadingRunStep {
         try runFolding.withLock { _ in
             let (cursor, newest, upTo, runs) = try pool.read { db in try Self.groupReadingRuns(minRows: minRows, maxRows: maxRows, db) }
             guard upTo > cursor else { return ReadingRunStep(behind: max(0, newest - cursor)) }
             let chunks = stride(from: 0, to: max(runs.count, 1), by: max(1, runsPerWrite)).map { runs[$0..<min($0 + max(1, runsPerWrite), runs.count)] }
             var behind: Int64 = 0
+            let token = Int64.random(in: 1...Int64.max)
             for (index, chunk) in chunks.enumerated() {
                 behind = try pool.write { db in
                     guard try Self.cursor(Self.readingRunsCursor, db) == cursor else { throw ReadingRunsMoved() }
-                    if index == 0 { try db.execute(sql: "DELETE FROM reading_runs WHERE last_id > ?", arguments: [cursor]) }
+                    if index == 0 {
+                        try db.execute(sql: "DELETE FROM reading_runs WHERE last_id > ?", arguments: [cursor])
+                        try Self.setCursor(Self.readingRunsStep, to: token, db)
+                    } else if try Self.cursor(Self.readingRunsStep, db) != token {
+                        throw ReadingRunsMoved()
+                    }
                     let insert = try db.cachedStatement(sql: """
                         INSERT INTO reading_runs (device_id, last_id, min_device_ts, max_device_ts, max_ts_id, max_received_at, ids) VALUES (?, ?, ?, ?, ?, ?, ?)
                         """)
@@ -78,7 +88,8 @@ extension GatewayDatabase {
         }
     }
 
-    /// Folds every reading not yet in a run (tests, and commands that store without a gateway).
+    /// Folds every reading not yet in a run (tests and the retention bench, which store
+    /// without a gateway).
     @discardableResult
     public func foldAllReadingRuns(stepRows: Int = 16_000) throws -> Int {
         var folded = 0
@@ -104,8 +115,13 @@ extension GatewayDatabase {
     static func groupReadingRuns(minRows: Int, maxRows: Int, _ db: Database) throws -> (Int64, Int64, Int64, [ReadingRun]) {
         let cursor = try cursor(readingRunsCursor, db)
         let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0
-        guard newest - cursor >= Int64(max(minRows, 1)) else { return (cursor, newest, cursor, []) }
-        let upTo = min(newest, cursor + Int64(max(maxRows, 1)))
+        guard newest - cursor >= Int64(max(minRows, 1)),
+              let next = try Int64.fetchOne(db, sql: "SELECT min(id) FROM readings WHERE id > ?", arguments: [cursor]) else {
+            return (cursor, newest, cursor, [])
+        }
+        // A gap of ids (pruned before v17, or forgotten) is skipped at once: a step takes
+        // `maxRows` ids from the first reading after the cursor, so it always folds some.
+        let upTo = min(newest, max(cursor, next - 1) + Int64(max(maxRows, 1)))
         var runs: [String: ReadingRun] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT id, device_id, device_ts, received_at FROM readings WHERE id > ? AND id <= ? ORDER BY id",
                                        arguments: [cursor, upTo])
@@ -128,8 +144,9 @@ extension GatewayDatabase {
     }
 }
 
-/// Another fold moved the cursor while this one was writing (one process folds at a time; this
-/// is a second process on the same file): this step's runs are discarded by the next.
+/// Another fold moved the cursor or took over the step while this one was writing (a second
+/// process folding the same file): this step gives up; its runs above the cursor are removed by
+/// the next step's first write.
 struct ReadingRunsMoved: Error {}
 
 /// One device's readings among the ids of a step: their ids ascending, the range of their

@@ -88,6 +88,8 @@ extension RetentionCommand {
             func flush() throws {
                 guard batch.messageCount > 0 else { return }
                 _ = try database.store(batch)
+                // Whole steps into per-device runs, as the gateway's ReadingRunService takes them.
+                while try database.foldReadingRuns(minRows: 16_000, maxRows: 16_000).folded > 0 {}
                 batch = IngestBatch(journalPosition: UInt64(tally.messages))
             }
             while let message = simulator.next() {
