@@ -25,11 +25,10 @@ extension GatewayDatabase {
     static let latestTailSQL = "SELECT * FROM readings WHERE id > ?1 AND +device_ts <= ?2 AND (?3 IS NULL OR device_id = ?3) ORDER BY id"
     /// A device's runs up to the cursor that hold a receipt at or after `since`, newest first.
     static let newestRunsSQL = "SELECT ids FROM reading_runs WHERE device_id = ? AND last_id <= ? AND max_received_at >= ? ORDER BY last_id DESC"
-    /// A device's runs up to the cursor by their newest device time, newest first (the unary +
-    /// keeps SQLite from searching the primary key for the cursor's range and then sorting).
+    /// A device's runs up to the cursor, newest first, with the bounds on their device times.
     static let latestRunsSQL = """
-        SELECT min_device_ts, max_device_ts, max_ts_id, ids FROM reading_runs WHERE device_id = ? AND +last_id <= ?
-        ORDER BY max_device_ts DESC, last_id DESC
+        SELECT min_device_ts, max_device_ts, max_ts_id, history_max_device_ts, ids FROM reading_runs
+        WHERE device_id = ? AND last_id <= ? ORDER BY last_id DESC
         """
 
     /// A device's newest `limit` readings received at or after `sinceMs`, newest first: the
@@ -67,15 +66,18 @@ extension GatewayDatabase {
     }
 
     /// The newest reading of `device` in its runs by device time at or before `maxDeviceTimeMs`
-    /// (ties: the later stored). Runs go newest device time first; a run's newest reading is
-    /// read directly unless it is gone or past the bound, then its readings are searched. It
-    /// stops at the first run whose newest time is below the best found.
+    /// (ties: the later stored). Runs go newest first; a run's newest reading is read directly
+    /// unless it is gone or past the bound, then its readings are searched. It stops at the
+    /// first run whose history (its and every earlier run's newest time) is not above the best
+    /// found: nothing there is later, and on a tie the best was stored later. A device whose
+    /// time only rises stops at the second run.
     static func latestRunReading(device: String, maxDeviceTimeMs: Int64, cursor: Int64, _ db: Database) throws -> Row? {
         var best: Row?
         let runs = try Row.fetchCursor(db, sql: latestRunsSQL, arguments: [device, cursor])
         while let run = try runs.next() {
             let maxTs: Int64 = run["max_device_ts"]
-            if let best, maxTs < best["device_ts"] as Int64 { break }
+            if let best, (run["history_max_device_ts"] as Int64) <= best["device_ts"] as Int64 { break }
+            if let best, maxTs <= best["device_ts"] as Int64 { continue }
             if (run["min_device_ts"] as Int64) > maxDeviceTimeMs { continue }
             var candidate: Row?
             if maxTs <= maxDeviceTimeMs,

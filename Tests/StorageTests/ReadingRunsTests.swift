@@ -73,6 +73,8 @@ import Testing
             #expect(run["max_device_ts"] as Int64 == mine.map { $0["device_ts"] as Int64 }.max())
             #expect(run["max_ts_id"] as Int64 == mine.filter { ($0["device_ts"] as Int64) == run["max_device_ts"] as Int64 }.map { $0["id"] as Int64 }.max())
             #expect(run["max_received_at"] as Int64 == mine.map { $0["received_at"] as Int64 }.max())
+            let history = runs.filter { ($0["device_id"] as String) == run["device_id"] as String && ($0["last_id"] as Int64) <= run["last_id"] as Int64 }
+            #expect(run["history_max_device_ts"] as Int64 == history.map { $0["max_device_ts"] as Int64 }.max())
             seen += ids
         }
         #expect(seen.sorted() == readings.map { $0["id"] as Int64 }.filter { $0 <= cursor })
@@ -173,8 +175,8 @@ import Testing
         // A step cut short (runs written, cursor not moved) is invisible, and the next removes it.
         try database.pool.write { db in
             try db.execute(sql: """
-                INSERT INTO reading_runs (device_id, last_id, min_device_ts, max_device_ts, max_ts_id, max_received_at, ids)
-                VALUES ('door-2', 125, 0, 999999, 125, 0, '[125]'), ('door-1', 400, 0, 0, 400, 0, '[400]')
+                INSERT INTO reading_runs (device_id, last_id, min_device_ts, max_device_ts, max_ts_id, history_max_device_ts, max_received_at, ids)
+                VALUES ('door-2', 125, 0, 999999, 125, 999999, 0, '[125]'), ('door-1', 400, 0, 0, 400, 0, 0, '[400]')
                 """)
         }
         let withIDs = stored.enumerated().map { (id: Int64($0.offset + 1), reading: $0.element) }
