@@ -20,6 +20,13 @@ extension GatewayDatabase {
         DELETE FROM readings WHERE id IN (SELECT j.value FROM reading_runs x, json_each(x.ids) j WHERE x.device_id = ?1 AND x.last_id <= ?2)
             AND device_id = ?1
         """
+    /// A device's newest reading (device, bound, cursor) among those whose clock was not
+    /// trusted, by device time; an entry whose reading is gone is passed over.
+    static let latestOffClockSQL = """
+        SELECT r.* FROM readings_off_clock x JOIN readings r ON r.id = x.reading_id
+        WHERE x.device_id = ?1 AND x.device_ts <= ?2 AND x.reading_id <= ?3 AND r.device_id = ?1
+        ORDER BY x.device_ts DESC, x.reading_id DESC LIMIT 1
+        """
     /// The tail's readings (cursor, bound, device or NULL for all) by id; the unary + keeps
     /// SQLite from searching the time-first index for the bound instead of the id range.
     static let latestTailSQL = "SELECT * FROM readings WHERE id > ?1 AND +device_ts <= ?2 AND (?3 IS NULL OR device_id = ?3) ORDER BY id"
@@ -62,6 +69,7 @@ extension GatewayDatabase {
         try db.execute(sql: "DELETE FROM readings WHERE id > ? AND device_id = ?", arguments: [cursor, device])
         deleted += db.changesCount
         try db.execute(sql: "DELETE FROM reading_runs WHERE device_id = ?", arguments: [device])
+        try db.execute(sql: "DELETE FROM readings_off_clock WHERE device_id = ?", arguments: [device])
         return deleted
     }
 
@@ -70,11 +78,14 @@ extension GatewayDatabase {
     /// unless it is gone or past the bound, then its readings are searched. It stops at the
     /// first run whose history (its and every earlier run's newest time) is not above the best
     /// found: nothing there is later, and on a tie the best was stored later. A device whose
-    /// time only rises stops at the second run.
-    static func latestRunReading(device: String, maxDeviceTimeMs: Int64, cursor: Int64, _ db: Database) throws -> Row? {
-        var best: Row?
+    /// time only rises stops at the second run. Runs count only readings whose clock was
+    /// trusted; the others are searched by time in `readings_off_clock`. Returns the runs read.
+    static func latestRunReading(device: String, maxDeviceTimeMs: Int64, cursor: Int64, _ db: Database) throws -> (Row?, runsRead: Int) {
+        var best = try Row.fetchOne(db, sql: latestOffClockSQL, arguments: [device, maxDeviceTimeMs, cursor])
+        var runsRead = 0
         let runs = try Row.fetchCursor(db, sql: latestRunsSQL, arguments: [device, cursor])
         while let run = try runs.next() {
+            runsRead += 1
             let maxTs: Int64 = run["max_device_ts"]
             if let best, (run["history_max_device_ts"] as Int64) <= best["device_ts"] as Int64 { break }
             if let best, maxTs <= best["device_ts"] as Int64 { continue }
@@ -90,7 +101,7 @@ extension GatewayDatabase {
             }
             best = later(best, candidate)
         }
-        return best
+        return (best, runsRead)
     }
 
     /// The newest reading of each device (or of `device` only) in the tail above the cursor, by

@@ -37,11 +37,16 @@ extension GatewayDatabase {
             -- Readings above the 'reading_runs' cursor are found by scanning that short tail.
             -- An id may outlive its reading (pruned, forgotten): readers join on the readings
             -- and skip what is gone; `collectReadingRuns` drops runs with nothing left.
-            -- history_max_device_ts is the newest device time in this run and every earlier
-            -- run of the device when it was written (an upper bound once some are gone): a
-            -- device's latest reading is found walking its runs newest first and stopping
-            -- there, with no index by time, whose one random insert per run a fleet of 100,000
-            -- devices, one reading each per step, paid at every reading.
+            -- The device times (min, max, the id of the max, and history_max_device_ts, the
+            -- newest in this run and every earlier run of the device when it was written, an
+            -- upper bound once some are gone) count only readings whose clock was trusted
+            -- (within the decoder's tolerance of their receipt): a device's latest reading is
+            -- found walking its runs newest first and stopping where the history is not above
+            -- the best found. One reading stamped 2099, or a clock reset to 2000, would keep
+            -- that walk going through every run forever; those readings are kept in
+            -- readings_off_clock instead, one entry each, searched by time. No index by time
+            -- on the runs: its random insert per run a fleet of 100,000 devices, one reading
+            -- each per step, paid at every reading.
             CREATE TABLE reading_runs (
                 device_id TEXT NOT NULL, last_id INTEGER NOT NULL,
                 min_device_ts INTEGER NOT NULL, max_device_ts INTEGER NOT NULL, max_ts_id INTEGER NOT NULL,
@@ -49,6 +54,9 @@ extension GatewayDatabase {
                 PRIMARY KEY (device_id, last_id)) WITHOUT ROWID;
             -- Collecting runs below the oldest reading, and leftovers above the cursor.
             CREATE INDEX reading_runs_last ON reading_runs(last_id);
+            CREATE TABLE readings_off_clock (device_id TEXT NOT NULL, device_ts INTEGER NOT NULL, reading_id INTEGER NOT NULL,
+                PRIMARY KEY (device_id, device_ts, reading_id)) WITHOUT ROWID;
+            CREATE INDEX readings_off_clock_id ON readings_off_clock(reading_id);
             """)
     }
 
@@ -72,6 +80,7 @@ extension GatewayDatabase {
                     guard try Self.cursor(Self.readingRunsCursor, db) == cursor else { throw ReadingRunsMoved() }
                     if index == 0 {
                         try db.execute(sql: "DELETE FROM reading_runs WHERE last_id > ?", arguments: [cursor])
+                        try db.execute(sql: "DELETE FROM readings_off_clock WHERE reading_id > ?", arguments: [cursor])
                         try Self.setCursor(Self.readingRunsStep, to: token, db)
                     } else if try Self.cursor(Self.readingRunsStep, db) != token {
                         throw ReadingRunsMoved()
@@ -85,6 +94,7 @@ extension GatewayDatabase {
                                 max(?4, coalesce((SELECT history_max_device_ts FROM reading_runs WHERE device_id = ?1 ORDER BY last_id DESC LIMIT 1), ?4)),
                                 ?6, ?7)
                         """)
+                    let offClock = try db.cachedStatement(sql: "INSERT INTO readings_off_clock (device_id, device_ts, reading_id) VALUES (?, ?, ?)")
                     for run in chunk {
                         insert.bind(1, run.device)
                         insert.bind(2, run.ids.last!)
@@ -94,6 +104,9 @@ extension GatewayDatabase {
                         insert.bind(6, run.maxReceivedAt)
                         insert.bind(7, run.idsJSON)
                         try insert.step()
+                        for (deviceTimeMs, id) in run.offClock {
+                            try offClock.execute(arguments: [run.device, deviceTimeMs, id])
+                        }
                     }
                     guard index == chunks.count - 1 else { return 0 }
                     try Self.setCursor(Self.readingRunsCursor, to: upTo, db)
@@ -139,26 +152,34 @@ extension GatewayDatabase {
         // `maxRows` ids from the first reading after the cursor, so it always folds some.
         let upTo = min(newest, max(cursor, next - 1) + Int64(max(maxRows, 1)))
         var runs: [String: ReadingRun] = [:]
-        let scan = try SQLiteRowScan(db, sql: "SELECT id, device_id, device_ts, received_at FROM readings WHERE id > ? AND id <= ? ORDER BY id") {
+        let scan = try SQLiteRowScan(db, sql: """
+            SELECT id, device_id, device_ts, received_at, device_ts_trusted FROM readings WHERE id > ? AND id <= ? ORDER BY id
+            """) {
             $0.bind(1, cursor)
             $0.bind(2, upTo)
         }
         try scan.forEach { row in
             let device = row.text(1)
-            runs[device, default: ReadingRun(device: device)].add(id: row.integer(0), deviceTimeMs: row.integer(2), receivedAtMs: row.integer(3))
+            runs[device, default: ReadingRun(device: device)].add(id: row.integer(0), deviceTimeMs: row.integer(2), receivedAtMs: row.integer(3),
+                                                                  clockTrusted: row.integer(4) != 0)
         }
         return (cursor, newest, upTo, runs.keys.sorted().map { runs[$0]! })
     }
 
     /// Drops runs none of whose readings is left, among those ending in (`afterID`, `upToID`]
-    /// whose device `filter` selects, and every run ending below the oldest reading. Called
-    /// by retention as it prunes, in the same transaction.
+    /// whose device `filter` selects, and every run ending below the oldest reading; the same
+    /// for off-clock entries. Called by retention as it prunes, in the same transaction.
     static func collectReadingRuns(afterID: Int64, upToID: Int64, filter: String, _ db: Database) throws {
         try db.execute(sql: """
             DELETE FROM reading_runs WHERE last_id > ? AND last_id <= ? AND (\(filter))
                 AND NOT EXISTS (SELECT 1 FROM json_each(reading_runs.ids) j JOIN readings r ON r.id = j.value)
             """, arguments: [afterID, upToID])
         try db.execute(sql: "DELETE FROM reading_runs WHERE last_id < (SELECT coalesce(min(id), 0) FROM readings)")
+        try db.execute(sql: """
+            DELETE FROM readings_off_clock WHERE reading_id > ? AND reading_id <= ?
+                AND NOT EXISTS (SELECT 1 FROM readings r WHERE r.id = readings_off_clock.reading_id)
+            """, arguments: [afterID, upToID])
+        try db.execute(sql: "DELETE FROM readings_off_clock WHERE reading_id < (SELECT coalesce(min(id), 0) FROM readings)")
     }
 }
 
@@ -166,25 +187,3 @@ extension GatewayDatabase {
 /// process folding the same file): this step gives up; its runs above the cursor are removed by
 /// the next step's first write.
 struct ReadingRunsMoved: Error {}
-
-/// One device's readings among the ids of a step: their ids ascending, the range of their
-/// device times with the id of the newest (the later stored on a tie), and the newest receipt.
-struct ReadingRun: Sendable {
-    let device: String
-    var ids: [Int64] = []
-    var minTs = Int64.max
-    var maxTs = Int64.min
-    var maxTsID: Int64 = 0
-    var maxReceivedAt = Int64.min
-
-    init(device: String) { self.device = device }
-
-    mutating func add(id: Int64, deviceTimeMs: Int64, receivedAtMs: Int64) {
-        ids.append(id)
-        minTs = min(minTs, deviceTimeMs)
-        if deviceTimeMs >= maxTs { maxTs = deviceTimeMs; maxTsID = id }
-        maxReceivedAt = max(maxReceivedAt, receivedAtMs)
-    }
-
-    var idsJSON: String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
-}

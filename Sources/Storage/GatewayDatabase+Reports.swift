@@ -67,12 +67,13 @@ extension GatewayDatabase {
         try pool.read { db in
             var result: [String: StoredReading] = [:]
             let ids = try device.map { [$0] } ?? String.fetchAll(db, sql: "SELECT id FROM devices")
-            // One scan of the short tail not yet in runs, then each device's runs, newest device
-            // time first (usually one run, one reading): the table is far too large to group.
+            // One scan of the short tail not yet in runs, then each device's runs newest first
+            // (usually two runs, one reading) and its off-clock readings: the table is far too
+            // large to group.
             let cursor = try Self.cursor(Self.readingRunsCursor, db)
             let tail = try Self.latestTailReadings(device: device, maxDeviceTimeMs: nowMs + skewMs, cursor: cursor, db)
             for id in ids {
-                let folded = try Self.latestRunReading(device: id, maxDeviceTimeMs: nowMs + skewMs, cursor: cursor, db)
+                let (folded, _) = try Self.latestRunReading(device: id, maxDeviceTimeMs: nowMs + skewMs, cursor: cursor, db)
                 if let row = Self.later(folded, tail[id]) { result[id] = Self.storedReading(row) }
             }
             return result

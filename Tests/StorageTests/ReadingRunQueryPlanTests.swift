@@ -18,7 +18,7 @@ import Testing
             var plans: [String: [String]] = [:]
             let statements = [
                 GatewayDatabase.newestRunsSQL, GatewayDatabase.latestRunsSQL, GatewayDatabase.tailReadingsSQL, GatewayDatabase.latestTailSQL,
-                GatewayDatabase.readingCountSQL, GatewayDatabase.deleteRunReadingsSQL,
+                GatewayDatabase.readingCountSQL, GatewayDatabase.deleteRunReadingsSQL, GatewayDatabase.latestOffClockSQL,
                 GatewayDatabase.runReadingsSQL + " AND r.device_ts <= ?3 ORDER BY r.device_ts DESC, r.id DESC LIMIT 1",
                 "DELETE FROM reading_runs WHERE last_id < (SELECT coalesce(min(id), 0) FROM readings)",
             ]

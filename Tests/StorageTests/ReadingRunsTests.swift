@@ -12,12 +12,14 @@ import Testing
     static let devices = ["door-1", "door-2", "smoke-1"]
 
     /// A reading whose device time differs from its receive time (a device's clock is its own,
-    /// and a retry may carry an older time than a reading stored before it).
+    /// and a retry may carry an older time than a reading stored before it); its clock trusted
+    /// within 100 s, as the decoder judges with its own tolerance.
     static func reading(_ device: String, seq: Int64, receivedAtMs: Int64, deviceTimeMs: Int64) -> Reading {
         let text = "{\"ts\":\(deviceTimeMs),\"seq\":\(seq)}"
         let hash = Array(text.utf8).withUnsafeBufferPointer { PayloadDecoder.contentHash($0) }
         return Reading(deviceID: device, deviceType: "door", community: "demo", receivedAtMs: receivedAtMs, deviceTimeMs: deviceTimeMs,
-                       deviceTimeTrusted: true, seq: seq, values: [:], payloadText: text, flags: [], contentHash: hash)
+                       deviceTimeTrusted: abs(deviceTimeMs - receivedAtMs) <= 100_000, seq: seq, values: [:], payloadText: text, flags: [],
+                       contentHash: hash)
     }
 
     /// 301 readings over three devices in 11 batches: device times out of order, some equal,
@@ -55,24 +57,31 @@ import Testing
     }
 
     /// Every reading up to the cursor is in one run of its device, in id order, and each run's
-    /// times and receipt are those of its readings; no run lies above the cursor.
+    /// times (of the readings whose clock was trusted) and receipt are those of its readings;
+    /// the others are off-clock entries; nothing lies above the cursor.
     static func expectRunsExact(_ database: GatewayDatabase) throws {
-        let (runs, readings, cursor) = try database.pool.read { db in
+        let (runs, all, cursor, offClock) = try database.pool.read { db in
             (try Row.fetchAll(db, sql: "SELECT * FROM reading_runs ORDER BY device_id, last_id"),
-             try Row.fetchAll(db, sql: "SELECT id, device_id, device_ts, received_at FROM readings ORDER BY id"),
-             try GatewayDatabase.cursor(GatewayDatabase.readingRunsCursor, db))
+             try Row.fetchAll(db, sql: "SELECT id, device_id, device_ts, received_at, device_ts_trusted FROM readings ORDER BY id"),
+             try GatewayDatabase.cursor(GatewayDatabase.readingRunsCursor, db),
+             try Row.fetchAll(db, sql: "SELECT * FROM readings_off_clock ORDER BY reading_id").map { "\($0["reading_id"] as Int64) \($0["device_id"] as String) \($0["device_ts"] as Int64)" })
         }
+        let readings = all
+        let untrusted = all.filter { !($0["device_ts_trusted"] as Bool) && ($0["id"] as Int64) <= cursor }
+            .map { "\($0["id"] as Int64) \($0["device_id"] as String) \($0["device_ts"] as Int64)" }
+        #expect(offClock == untrusted)
         let byID = Dictionary(uniqueKeysWithValues: readings.map { ($0["id"] as Int64, $0) })
         var seen: [Int64] = []
         for run in runs {
             let ids = try JSONDecoder().decode([Int64].self, from: Data((run["ids"] as String).utf8))
-            let mine = ids.map { byID[$0]! }
+            let mine = ids.map { byID[$0]! }.filter { $0["device_ts_trusted"] as Bool }
             #expect(ids == ids.sorted() && ids.last == run["last_id"] as Int64 && (run["last_id"] as Int64) <= cursor)
             #expect(mine.allSatisfy { ($0["device_id"] as String) == run["device_id"] as String })
-            #expect(run["min_device_ts"] as Int64 == mine.map { $0["device_ts"] as Int64 }.min())
-            #expect(run["max_device_ts"] as Int64 == mine.map { $0["device_ts"] as Int64 }.max())
-            #expect(run["max_ts_id"] as Int64 == mine.filter { ($0["device_ts"] as Int64) == run["max_device_ts"] as Int64 }.map { $0["id"] as Int64 }.max())
-            #expect(run["max_received_at"] as Int64 == mine.map { $0["received_at"] as Int64 }.max())
+            #expect(ids.allSatisfy { (byID[$0]!["device_id"] as String) == run["device_id"] as String })
+            #expect(run["min_device_ts"] as Int64 == mine.map { $0["device_ts"] as Int64 }.min() ?? Int64.max)
+            #expect(run["max_device_ts"] as Int64 == mine.map { $0["device_ts"] as Int64 }.max() ?? Int64.min)
+            #expect(run["max_ts_id"] as Int64 == mine.filter { ($0["device_ts"] as Int64) == run["max_device_ts"] as Int64 }.map { $0["id"] as Int64 }.max() ?? 0)
+            #expect(run["max_received_at"] as Int64 == ids.map { byID[$0]!["received_at"] as Int64 }.max())
             let history = runs.filter { ($0["device_id"] as String) == run["device_id"] as String && ($0["last_id"] as Int64) <= run["last_id"] as Int64 }
             #expect(run["history_max_device_ts"] as Int64 == history.map { $0["max_device_ts"] as Int64 }.max())
             seen += ids
@@ -129,6 +138,35 @@ import Testing
             #expect(try database.latestReadings(device: "clock-1", nowMs: 600_000, skewMs: 0)["clock-1"]?.id == 2, "folded: \(folded)")
             #expect(try database.latestReadings(device: "clock-1", nowMs: 299_999, skewMs: 0)["clock-1"] == nil, "folded: \(folded)")
         }
+    }
+
+    /// A reading stamped 2099 and a clock reset to 2000 are found by time among the off-clock
+    /// entries; the runs' walk still stops at its second run.
+    @Test func aClockFarOffNeitherHidesNorSlowsTheLatest() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        let t0: Int64 = 1_800_000_000_000
+        let stamped2099: Int64 = 4_070_908_800_000
+        let stamped2000: Int64 = 946_684_800_000
+        for step in 0..<20 {
+            var readings = (0..<3).map { i in
+                Self.reading("clock-2", seq: Int64(step * 3 + i), receivedAtMs: t0 + Int64(step * 3 + i) * 1_000, deviceTimeMs: t0 + Int64(step * 3 + i) * 1_000)
+            }
+            if step == 2 { readings.append(Self.reading("clock-2", seq: 900, receivedAtMs: t0 + 7_500, deviceTimeMs: stamped2099)) }
+            if step == 15 { readings.append(Self.reading("clock-2", seq: 901, receivedAtMs: t0 + 46_500, deviceTimeMs: stamped2000)) }
+            _ = try database.store(ReplayOnceTests.batch(position: UInt64(step + 1), readings))
+            try database.foldAllReadingRuns()
+        }
+        try Self.expectRunsExact(database)
+        let newest = t0 + 59_000
+        for (nowMs, expectedTs) in [(newest, newest), (t0 + 30_500, t0 + 30_000), (stamped2099, stamped2099), (stamped2000, stamped2000), (stamped2000 - 1, nil)] {
+            #expect(try database.latestReadings(device: "clock-2", nowMs: nowMs, skewMs: 0)["clock-2"]?.deviceTimeMs == expectedTs, "at \(nowMs)")
+        }
+        let runsRead = try database.pool.read { db in
+            try GatewayDatabase.latestRunReading(device: "clock-2", maxDeviceTimeMs: newest, cursor: GatewayDatabase.cursor(GatewayDatabase.readingRunsCursor, db), db).runsRead
+        }
+        #expect(runsRead == 2, "the walk stops at the second run of 20")
     }
 
     @Test func staleIdsAreSkippedAndEmptyRunsCollected() throws {
