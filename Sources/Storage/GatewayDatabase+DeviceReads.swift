@@ -81,7 +81,7 @@ extension GatewayDatabase {
     /// time only rises stops at the second run. Runs count only readings whose clock was
     /// trusted; the others are searched by time in `readings_off_clock`. Returns the runs read.
     static func latestRunReading(device: String, maxDeviceTimeMs: Int64, cursor: Int64, _ db: Database) throws -> (Row?, runsRead: Int) {
-        var best = try Row.fetchOne(db, sql: latestOffClockSQL, arguments: [device, maxDeviceTimeMs, cursor])
+        var best: Row?
         var runsRead = 0
         let runs = try Row.fetchCursor(db, sql: latestRunsSQL, arguments: [device, cursor])
         while let run = try runs.next() {
@@ -101,7 +101,10 @@ extension GatewayDatabase {
             }
             best = later(best, candidate)
         }
-        return (best, runsRead)
+        // Merged last: the walk's stop rule bounds only readings in runs, and an off-clock
+        // reading of the same time stored earlier must not stop it before a later one.
+        let offClock = try Row.fetchOne(db, sql: latestOffClockSQL, arguments: [device, maxDeviceTimeMs, cursor])
+        return (later(best, offClock), runsRead)
     }
 
     /// The newest reading of each device (or of `device` only) in the tail above the cursor, by

@@ -167,6 +167,11 @@ import Testing
             try GatewayDatabase.latestRunReading(device: "clock-2", maxDeviceTimeMs: newest, cursor: GatewayDatabase.cursor(GatewayDatabase.readingRunsCursor, db), db).runsRead
         }
         #expect(runsRead == 2, "the walk stops at the second run of 20")
+        // Of an off-clock reading and a trusted one with the same device time, the later stored.
+        let tie = Self.reading("clock-2", seq: 902, receivedAtMs: stamped2000 + 50_000, deviceTimeMs: stamped2000)
+        _ = try database.store(ReplayOnceTests.batch(position: 30, [tie]))
+        try database.foldAllReadingRuns()
+        #expect(try database.latestReadings(device: "clock-2", nowMs: stamped2000, skewMs: 0)["clock-2"]?.seq == 902)
     }
 
     @Test func staleIdsAreSkippedAndEmptyRunsCollected() throws {
