@@ -110,7 +110,7 @@ extension GatewayDatabase {
                     }
                     guard index == chunks.count - 1 else { return 0 }
                     try Self.setCursor(Self.readingRunsCursor, to: upTo, db)
-                    return (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0) - upTo
+                    return try Self.readingsBehindRuns(db)
                 }
             }
             return ReadingRunStep(folded: runs.reduce(0) { $0 + $1.ids.count }, behind: max(0, behind))
@@ -135,15 +135,19 @@ extension GatewayDatabase {
     }
 
     static func readingsBehindRuns(_ db: Database) throws -> Int64 {
-        let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0
-        return max(0, newest - (try cursor(readingRunsCursor, db)))
+        max(0, try newestReadingID(db) - (try cursor(readingRunsCursor, db)))
+    }
+
+    /// The largest reading id stored (0 with none).
+    static func newestReadingID(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0
     }
 
     /// The cursor, the newest id, the id the step goes up to (the cursor: no step), and the
     /// step's runs in device order (the runs table's order, so its pages fill one after another).
     static func groupReadingRuns(minRows: Int, maxRows: Int, _ db: Database) throws -> (Int64, Int64, Int64, [ReadingRun]) {
         let cursor = try cursor(readingRunsCursor, db)
-        let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0
+        let newest = try newestReadingID(db)
         guard newest - cursor >= Int64(max(minRows, 1)),
               let next = try Int64.fetchOne(db, sql: "SELECT min(id) FROM readings WHERE id > ?", arguments: [cursor]) else {
             return (cursor, newest, cursor, [])
