@@ -76,14 +76,18 @@ import Testing
             (try? FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("mosquitto-") }
                 .map { (try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8)) ?? "" }.joined()) ?? ""
         }
-        // Retried with backoff, not once and given up, and not in a tight loop.
+        func refusals() -> Int { brokerLog().components(separatedBy: "not authorised").count - 1 }
+        // Retried with backoff, not once and given up, and not in a tight loop. The count is taken
+        // from here on: on a loaded machine several refusals may already be in the log by the time
+        // readiness shows the first, so time measured against the log's total says nothing.
+        let before = refusals()
         let started = Date()
-        _ = eventually(timeout: 20) { brokerLog().components(separatedBy: "not authorised").count - 1 >= 3 }
+        _ = eventually(timeout: 20) { refusals() >= before + 2 }
         let seconds = Date().timeIntervalSince(started)
-        let attempts = brokerLog().components(separatedBy: "not authorised").count - 1
-        #expect(attempts >= 3, "\(attempts) attempts: \(brokerLog().suffix(1500))")
-        // Three refusals took at least the first two backoff delays (0.2 s min in this config),
-        // not a tight loop.
-        #expect(seconds >= 0.2, "three attempts in \(seconds) s")
+        let attempts = refusals()
+        #expect(attempts >= max(3, before + 2), "\(attempts) attempts (\(before) before): \(brokerLog().suffix(1500))")
+        // Two more refusals take at least one whole backoff delay (0.2 s min in this config; the
+        // first may already have been under way), not a tight loop.
+        #expect(seconds >= 0.2, "two more attempts in \(seconds) s")
     }
 }
