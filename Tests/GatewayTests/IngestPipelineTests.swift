@@ -205,9 +205,12 @@ import TestServers
         let checkpointer = try #require(database.checkpointer)
         checkpointer.round.withLock { $0.holding = true }
         try pipeline.start()
+        let appended = Date()
         Self.append(journal, device: "door-1", type: "door", seq: 1)
         Thread.sleep(forTimeInterval: 0.2)
-        #expect(try database.readingCount() == 0, "held within the bound")
+        // Stored already only if this thread woke past the bound (a loaded machine).
+        let heldCount = try database.readingCount()
+        #expect(heldCount == 0 || Date().timeIntervalSince(appended) >= 0.5, "held within the bound")
         #expect(try eventually(timeout: 10) { try database.readingCount() == 1 }, "stored past the bound, the hold still on")
         #expect(checkpointer.holdingCommits)
         checkpointer.round.withLock { $0.holding = false }

@@ -67,8 +67,10 @@ import Testing
         #expect(eventually(timeout: 15) { !gateway.readiness().contains("rules_reload") })
         #expect(gateway.metrics().contains("gridwatch_rules_reload_failed 0"))
         #expect(gateway.metrics().contains("gridwatch_alert_events_total{event=\"alert_firing\"}"))
-        let resolved = ((try? gateway.database().alertEvents(rule: "rules_reload_failed")) ?? []).filter { $0.kind == .resolved }
-        #expect(resolved.count == 1)
+        // Readiness clears before the resolved event is written: wait for the write.
+        func resolved() -> Int { ((try? gateway.database().alertEvents(rule: "rules_reload_failed")) ?? []).filter { $0.kind == .resolved }.count }
+        #expect(eventually(timeout: 15) { resolved() >= 1 })
+        #expect(resolved() == 1)
     }
 
     /// A counter's value in a Prometheus exposition (0 when absent).

@@ -80,8 +80,8 @@ import Testing
         // Retried with backoff, not once and given up, and not in a tight loop. The count is taken
         // from here on: on a loaded machine several refusals may already be in the log by the time
         // readiness shows the first, so time measured against the log's total says nothing.
-        let before = refusals()
         let started = Date()
+        let before = refusals()
         _ = eventually(timeout: 20) { refusals() >= before + 2 }
         let seconds = Date().timeIntervalSince(started)
         let attempts = refusals()

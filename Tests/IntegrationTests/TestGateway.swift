@@ -44,10 +44,16 @@ final class TestGateway {
     /// The body of `/metrics`.
     func metrics() -> String { body("/metrics") }
 
-    func body(_ path: String) -> String { APIClient(port: httpPort).call("GET", path, token: nil, maxTimeSeconds: 2).body }
+    /// `maxTimeSeconds`: a single look under the parallel suites' load needs room; a caller
+    /// polling a gateway still starting passes less.
+    func body(_ path: String, maxTimeSeconds: Double = 10) -> String {
+        APIClient(port: httpPort).call("GET", path, token: nil, maxTimeSeconds: maxTimeSeconds).body
+    }
 
     /// The status of `GET path`; 0 when nothing answered.
-    func httpStatus(_ path: String) -> Int? { APIClient(port: httpPort).call("GET", path, token: nil, maxTimeSeconds: 2).status }
+    func httpStatus(_ path: String, maxTimeSeconds: Double = 10) -> Int? {
+        APIClient(port: httpPort).call("GET", path, token: nil, maxTimeSeconds: maxTimeSeconds).status
+    }
 
     func kill9() { process?.stop(SIGKILL) }
 
