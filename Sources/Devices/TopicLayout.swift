@@ -90,6 +90,10 @@ public struct TopicLayout: Sendable, Hashable {
         var matched = true
         let count = segments.count
         topic.utf8.withContiguousStorageIfAvailable { bytes in
+            // Where each capture lies; its text is made only once the whole topic matched:
+            // every message is tried against the staff and request layouts first, and most
+            // fail there after capturing the community.
+            var device = 0..<0, community: Range<Int>?, type: Range<Int>?, building: Range<Int>?
             var start = 0
             var position = 0
             while position <= bytes.count {
@@ -102,19 +106,24 @@ public struct TopicLayout: Sendable, Hashable {
                     if !same { matched = false; return }
                 case .capture:
                     if part.isEmpty { matched = false; return }
-                    let value = String(decoding: part, as: UTF8.self)
                     // By the name's kind, worked out once: comparing names cost ~2 % of decoding.
                     switch captureKinds[index] {
-                    case .device: result.device = value
-                    case .community: result.community = value
-                    case .type: result.type = value
-                    case .building: result.building = value
+                    case .device: device = start..<position
+                    case .community: community = start..<position
+                    case .type: type = start..<position
+                    case .building: building = start..<position
                     }
                 }
                 index += 1
                 position += 1
                 start = position
             }
+            guard index == count else { return }
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+            result.device = text(device)
+            result.community = community.map(text)
+            result.type = type.map(text)
+            result.building = building.map(text)
         } ?? {
             // A bridged, non-contiguous string: make it contiguous and match that.
             var copy = topic

@@ -47,11 +47,13 @@ extension IngestPipeline {
     }
 
     func decode(_ entry: JournalEntry, into batch: inout IngestBatch, registry: inout DeviceRegistry) {
-        if let staff, staff.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, to: &batch, statistics: statistics) {
+        // Called through the optionals in place: `if let` copied each intake (its layout's
+        // arrays, retained and released) for every message.
+        if staff?.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, to: &batch, statistics: statistics) == true {
             return
         }
-        if let requests, requests.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, registry: registry,
-                                         to: &batch, statistics: statistics) {
+        if requests?.append(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, registry: registry,
+                            to: &batch, statistics: statistics) == true {
             return
         }
         let outcome = entry.payload.withUnsafeBufferPointer {

@@ -75,10 +75,13 @@ extension GatewayDatabase {
             // of where the alarm's entries reach: dying again just after such a commit, the
             // alarm's later readings are warmed and replayed both. Keeping the bound instead
             // would leave that commit's readings, which are not replayed, out of the warm-up.
-            try db.execute(sql: """
+            // Cached: `execute(sql:)` prepared and authorized it at every batch (~1.4 % of the
+            // ingest's samples, perf).
+            try db.cachedStatement(sql: """
                 UPDATE ingest_cursor SET journal_position = ?, stored = stored + ?, duplicates = duplicates + ?, rejected = rejected + ?,
                     ahead_after_id = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(ahead_after_id, ?) END WHERE id = 1
-                """, arguments: [Int64(bitPattern: batch.journalPosition), result.stored, result.duplicates, result.rejected, aheadAfterID, aheadAfterID])
+                """).execute(arguments: [Int64(bitPattern: batch.journalPosition), result.stored, result.duplicates, result.rejected,
+                                         aheadAfterID, aheadAfterID])
             return result
         }
     }
