@@ -123,8 +123,9 @@ final class DeviceProfile: Sendable {
     let deltaFields: [String]
     /// Fields some rule reads: only these are kept of the latest reading.
     let readFields: [String]
-    /// The rules for this device's type, as indices into the rule set (the engine's
-    /// `rulesByType` entry, kept here so a reading needs no lookup by type name).
+    /// The rules that apply to this device, as indices into the rule set: its type's
+    /// (`rulesByType`), less those whose match leaves it out. Kept here so a reading needs
+    /// no lookup by type name and no match of each rule.
     let ruleIndices: [Int]
 
     init(device: Device, reportingInterval: Double, attributes: [String: RuleSet.AttributeValue], windowSeconds: [String: Double],

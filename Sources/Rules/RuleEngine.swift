@@ -84,9 +84,12 @@ public struct RuleEngine: Sendable {
             windowsByType[device.type] = windows
         }
         let fields = fields(of: device.type)
+        // A rule's match reads only the device and its resolved attributes, both fixed in the
+        // profile (a change registers the device again), so it is judged here, not per reading.
+        let matching = (rulesByType[device.type] ?? []).filter { ruleSet.rules[$0].match.matches(device, attributes: attributes) }
         let profile = DeviceProfile(device: device, reportingInterval: interval, attributes: attributes,
                                     windowSeconds: windows, deltaFields: fields.delta, readFields: fields.read,
-                                    ruleIndices: rulesByType[device.type] ?? [])
+                                    ruleIndices: matching)
         if let slot = tracks.index(forKey: device.id) {
             let moved = !inhibitionsBySource.isEmpty && Self.labelsDiffer(tracks.values[slot].device, device)
             tracks.values[slot].replaceProfile(profile)
@@ -94,7 +97,7 @@ public struct RuleEngine: Sendable {
         } else {
             tracks[device.id] = DeviceTrack(profile: profile)
         }
-        for index in rulesByType[device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(device, attributes: attributes) {
+        for index in matching where ruleSet.rules[index].absent != nil {
             scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: device.id))
         }
     }
@@ -142,7 +145,6 @@ public struct RuleEngine: Sendable {
         let track = context.track
         for index in track.profile.ruleIndices {
             let rule = ruleSet.rules[index]
-            guard rule.match.matches(track.device, attributes: track.attributes) else { continue }
             // Only this rule's own writes below change its bit, so the copy's bit holds.
             let mayExist = track.mayHoldInstance(ofRule: index)
             if rule.absent != nil {
@@ -158,8 +160,12 @@ public struct RuleEngine: Sendable {
             }
             var truth = evaluate(rule.when, context)
             if let require = rule.require, evaluate(require, context) != .true { truth = .unknown }
-            let existing = mayExist ? instances[InstanceKey(rule: rule.id, device: track.device.id)] : nil
-            var instance = existing ?? AlertInstance()
+            // Not `existing ?? AlertInstance()`: the generic operator copied the optional
+            // instance through its value witness at every rule of every reading (perf).
+            var existing: AlertInstance?
+            if mayExist { existing = instances[InstanceKey(rule: rule.id, device: track.device.id)] }
+            var instance: AlertInstance
+            if let existing { instance = existing } else { instance = AlertInstance() }
             if let active = rule.active, instance.phase != .firing, !active.contains(milliseconds: reading.atMs), truth != .unknown {
                 truth = .false
             }
