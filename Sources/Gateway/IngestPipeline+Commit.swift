@@ -39,7 +39,9 @@ extension IngestPipeline {
         open.entryCount += entries.count
         if let last = entries.last { open.batch.journalPosition = last.endPosition }
         if open.batch.readings.count > readingsBefore {
-            let events = onDecoded(Array(open.batch.readings[readingsBefore...]), Array(open.batch.newDevices[devicesBefore...]))
+            // The slice shares the batch's storage: an `Array` of it copied every reading (a
+            // retain of each of its fields) only to be read once.
+            let events = onDecoded(open.batch.readings[readingsBefore...], Array(open.batch.newDevices[devicesBefore...]))
             if events.contains(where: { $0.kind != .pending }) { open.urgent = true }
             open.events += events
         }

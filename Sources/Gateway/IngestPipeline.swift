@@ -30,7 +30,7 @@ public final class IngestPipeline: Sendable {
     let onBackpressure: @Sendable (Bool) -> Void
     /// Called on the ingest thread with each decoded slice of readings, in receive order, before
     /// its commit: the rules' verdict decides whether the batch may wait for company.
-    let onDecoded: @Sendable ([Reading], [Device]) -> [AlertEvent]
+    let onDecoded: @Sendable (ArraySlice<Reading>, [Device]) -> [AlertEvent]
     /// Called on the ingest thread with a batch's alert events once the batch is committed (its
     /// firings and resolutions stored with it): no alert goes out about a reading the database
     /// does not have.
@@ -47,7 +47,7 @@ public final class IngestPipeline: Sendable {
                 statistics: IngestStatistics, logger: Logger, batchSize: Int, batchLinger: Double = 0, maxHold: Double = 0.05,
                 maxBacklogBytes: Int,
                 onBackpressure: @escaping @Sendable (Bool) -> Void,
-                onDecoded: @escaping @Sendable ([Reading], [Device]) -> [AlertEvent] = { _, _ in [] },
+                onDecoded: @escaping @Sendable (ArraySlice<Reading>, [Device]) -> [AlertEvent] = { _, _ in [] },
                 onStored: @escaping @Sendable ([AlertEvent]) -> Void = { _ in },
                 staff: StaffIntake? = nil, requests: RequestIntake? = nil) {
         self.journal = journal

@@ -72,19 +72,23 @@ public final class RuleEvaluation: Sendable {
 
     /// Evaluates freshly stored readings (called on the ingest thread).
     public func readingsStored(_ readings: [Reading], newDevices: [Device] = []) {
-        publish(evaluate(readings, newDevices: newDevices))
+        publish(evaluate(readings[...], newDevices: newDevices))
     }
 
     /// Runs readings through the rules and returns what they said, for the caller to `publish`
     /// once the readings are stored (the ingest pipeline evaluates a batch before its commit, so
     /// a batch that fires is committed without waiting for others to share it).
-    public func evaluate(_ readings: [Reading], newDevices: [Device] = []) -> [AlertEvent] {
+    public func evaluate(_ readings: ArraySlice<Reading>, newDevices: [Device] = []) -> [AlertEvent] {
         metrics?.ruleEvaluations.increment(by: Int64(readings.count))
         return engine.withLock { engine in
             for device in newDevices { engine.register(device) }
             var events: [AlertEvent] = []
-            for reading in readings {
-                events += engine.readingArrived(RuleReading(deviceID: reading.deviceID, atMs: reading.receivedAtMs, values: reading.values))
+            // By index, taking the three fields the rules read: `for reading in` copied each
+            // whole reading out (a retain of each of its fields).
+            for index in readings.indices {
+                let fired = engine.readingArrived(RuleReading(deviceID: readings[index].deviceID, atMs: readings[index].receivedAtMs,
+                                                              values: readings[index].values))
+                if !fired.isEmpty { events += fired }
             }
             return events
         }

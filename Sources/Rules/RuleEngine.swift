@@ -139,20 +139,20 @@ public struct RuleEngine: Sendable {
         // lookup by index instead of three by id (hashing the id each time).
         guard let slot = tracks.index(forKey: reading.deviceID) else { return events }
         tracks.values[slot].record(reading)
-        // One copy of the track, into the context all the device's rules share: each copy
-        // retains its five tables, and copying it twice was ~9 % of the rules' time (perf).
+        // One copy of the track, into the context all the device's rules share, and read
+        // through it below: each copy retains its five tables, and copying it twice was ~9 %
+        // of the rules' time (perf).
         let context = TrackContext(track: tracks.values[slot], nowMs: reading.atMs)
-        let track = context.track
-        for index in track.profile.ruleIndices {
+        for index in context.track.profile.ruleIndices {
             let rule = ruleSet.rules[index]
             // Only this rule's own writes below change its bit, so the copy's bit holds.
-            let mayExist = track.mayHoldInstance(ofRule: index)
+            let mayExist = context.track.mayHoldInstance(ofRule: index)
             if rule.absent != nil {
                 guard mayExist else { continue }
-                let key = InstanceKey(rule: rule.id, device: track.device.id)
+                let key = InstanceKey(rule: rule.id, device: reading.deviceID)
                 if let instance = instances[key], instance.phase == .firing {
                     setInstance(nil, for: key)
-                    events.append(event(.resolved, rule: rule, track: track, at: reading.atMs, evidence: reading.values.table))
+                    events.append(event(.resolved, rule: rule, track: context.track, at: reading.atMs, evidence: reading.values.table))
                     // Back again: watch for the next silence.
                     scheduleAbsence(key)
                 }
@@ -163,7 +163,7 @@ public struct RuleEngine: Sendable {
             // Not `existing ?? AlertInstance()`: the generic operator copied the optional
             // instance through its value witness at every rule of every reading (perf).
             var existing: AlertInstance?
-            if mayExist { existing = instances[InstanceKey(rule: rule.id, device: track.device.id)] }
+            if mayExist { existing = instances[InstanceKey(rule: rule.id, device: reading.deviceID)] }
             var instance: AlertInstance
             if let existing { instance = existing } else { instance = AlertInstance() }
             if let active = rule.active, instance.phase != .firing, !active.contains(milliseconds: reading.atMs), truth != .unknown {
@@ -173,16 +173,16 @@ public struct RuleEngine: Sendable {
             if instance.phase == .firing, let clearWhen = rule.clearWhen {
                 clearTruth = rule.require.map { evaluate($0, context) == .true } == false ? .unknown : evaluate(clearWhen, context)
             }
-            let action = instance.conditionEvaluated(truth, clear: clearTruth, at: reading.atMs, rule: timing(rule, track: track))
+            let action = instance.conditionEvaluated(truth, clear: clearTruth, at: reading.atMs, rule: timing(rule, track: context.track))
             // Most readings leave most alerts untouched and inactive: skip the write then.
             if existing != nil || instance.phase != .inactive || !instance.occurrencesMs.isEmpty {
-                store(instance, key: InstanceKey(rule: rule.id, device: track.device.id), rule: rule, track: track)
+                store(instance, key: InstanceKey(rule: rule.id, device: reading.deviceID), rule: rule, track: context.track)
             }
-            if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: track, at: reading.atMs, evidence: reading.values.table)) }
+            if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: context.track, at: reading.atMs, evidence: reading.values.table)) }
         }
         // A source rule may fire on the same reading after its target was evaluated.
         for index in events.indices where events[index].kind == .firing && events[index].inhibitedBy == nil && events[index].deviceID == reading.deviceID {
-            events[index].inhibitedBy = inhibitor(of: events[index].ruleID, device: track.device)
+            events[index].inhibitedBy = inhibitor(of: events[index].ruleID, device: context.track.device)
         }
         return events
     }
