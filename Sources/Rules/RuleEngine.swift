@@ -154,13 +154,15 @@ public struct RuleEngine: Sendable {
         // through it below: each copy retains its five tables, and copying it twice was ~9 %
         // of the rules' time (perf).
         let context = TrackContext(track: tracks.values[slot], nowMs: reading.atMs)
+        // The registered id, not the reading's: equal as strings, but the keys keep its form.
+        let deviceID = context.track.profile.device.id
         for index in context.track.profile.ruleIndices {
             let rule = ruleSet.rules[index]
             // Only this rule's own writes below change its bit, so the copy's bit holds.
             let mayExist = context.track.mayHoldInstance(ofRule: index)
             if rule.absent != nil {
                 guard mayExist else { continue }
-                let key = InstanceKey(rule: rule.id, device: reading.deviceID)
+                let key = InstanceKey(rule: rule.id, device: deviceID)
                 if let instance = instances[key], instance.phase == .firing {
                     setInstance(nil, for: key)
                     events.append(event(.resolved, rule: rule, track: context.track, at: reading.atMs, evidence: reading.values.table))
@@ -174,7 +176,7 @@ public struct RuleEngine: Sendable {
             // Not `existing ?? AlertInstance()`: the generic operator copied the optional
             // instance through its value witness at every rule of every reading (perf).
             var existing: AlertInstance?
-            if mayExist { existing = instances[InstanceKey(rule: rule.id, device: reading.deviceID)] }
+            if mayExist { existing = instances[InstanceKey(rule: rule.id, device: deviceID)] }
             var instance: AlertInstance
             if let existing { instance = existing } else { instance = AlertInstance() }
             if let active = rule.active, instance.phase != .firing, !active.contains(milliseconds: reading.atMs), truth != .unknown {
@@ -187,7 +189,7 @@ public struct RuleEngine: Sendable {
             let action = instance.conditionEvaluated(truth, clear: clearTruth, at: reading.atMs, rule: timing(rule, track: context.track))
             // Most readings leave most alerts untouched and inactive: skip the write then.
             if existing != nil || instance.phase != .inactive || !instance.occurrencesMs.isEmpty {
-                store(instance, key: InstanceKey(rule: rule.id, device: reading.deviceID), rule: rule, track: context.track)
+                store(instance, key: InstanceKey(rule: rule.id, device: deviceID), rule: rule, track: context.track)
             }
             if let kind = Self.kind(of: action) { events.append(event(kind, rule: rule, track: context.track, at: reading.atMs, evidence: reading.values.table)) }
         }

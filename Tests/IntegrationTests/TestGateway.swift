@@ -30,7 +30,7 @@ final class TestGateway {
         ], logDirectory: directory, environment: environment)
         process = gateway
         guard waitForReady else { return }
-        guard eventually(timeout: 30, { isReady() || !gateway.isRunning }), gateway.isRunning else {
+        guard eventually(timeout: 30, { httpStatus("/readyz", maxTimeSeconds: 2) == 200 || !gateway.isRunning }), gateway.isRunning else {
             throw TestFailure("gateway did not become ready: \(gateway.log)")
         }
     }
