@@ -46,11 +46,7 @@ extension RuleEngine {
             setInstance(instance, for: key)
             if let deadline = instance.nextDeadline(rule: timing(rule, track: tracks.values[slot])) { timers.schedule(key, at: deadline) }
         }
-        for (id, track) in tracks {
-            for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device, attributes: track.attributes) {
-                scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: id))
-            }
-        }
+        for (id, track) in tracks { scheduleAbsences(device: id, ruleIndices: track.profile.ruleIndices) }
     }
 
     /// Feeds history (recent stored readings) into the device tracks without evaluating

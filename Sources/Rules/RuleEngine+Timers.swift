@@ -53,6 +53,14 @@ extension RuleEngine {
         return heardOrWatched + silence.milliseconds(interval: reportingInterval)
     }
 
+    /// Watches for the silence of each `absent` rule among a device's profile rules (those
+    /// that apply to it, its match judged at registration).
+    mutating func scheduleAbsences(device id: String, ruleIndices: [Int]) {
+        for index in ruleIndices where ruleSet.rules[index].absent != nil {
+            scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: id))
+        }
+    }
+
     mutating func scheduleAbsence(_ key: InstanceKey) {
         guard let rule = ruleByID[key.rule], let slot = tracks.index(forKey: key.device),
               let deadline = absenceDeadline(key, rule: rule, slot: slot) else { return }
@@ -83,11 +91,7 @@ extension RuleEngine {
         linkUp = up
         if up {
             linkUpSinceMs = atMs
-            for (id, track) in tracks {
-                for index in rulesByType[track.device.type] ?? [] where ruleSet.rules[index].absent != nil && ruleSet.rules[index].match.matches(track.device, attributes: track.attributes) {
-                    scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: id))
-                }
-            }
+            for (id, track) in tracks { scheduleAbsences(device: id, ruleIndices: track.profile.ruleIndices) }
         }
         return events
     }

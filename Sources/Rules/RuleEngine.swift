@@ -101,9 +101,7 @@ public struct RuleEngine: Sendable {
         } else {
             tracks[device.id] = DeviceTrack(profile: profile)
         }
-        for index in matching where ruleSet.rules[index].absent != nil {
-            scheduleAbsence(InstanceKey(rule: ruleSet.rules[index].id, device: device.id))
-        }
+        scheduleAbsences(device: device.id, ruleIndices: matching)
     }
 
     /// The stored list equal to `list` (sharing its storage), or `list` stored as new.
