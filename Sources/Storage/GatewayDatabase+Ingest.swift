@@ -52,11 +52,10 @@ extension GatewayDatabase {
             let aheadAfterID: Int64? = batch.storedAheadOfPosition ? try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") : nil
             for device in batch.newDevices { try Self.insertDevice(device, source: "auto", nowMs: batch.readings.first?.receivedAtMs ?? 0, db: db) }
             let insert = try ReadingInsertStatement(db)
+            result.stored = try insert.insert(batch.readings)
+            result.duplicates = batch.readings.count - result.stored
             var lastSeen: [String: Int64] = [:]
-            for reading in batch.readings {
-                if try insert.insert(reading) { result.stored += 1 } else { result.duplicates += 1 }
-                lastSeen[reading.deviceID] = max(lastSeen[reading.deviceID] ?? 0, reading.receivedAtMs)
-            }
+            for reading in batch.readings { lastSeen[reading.deviceID] = max(lastSeen[reading.deviceID] ?? 0, reading.receivedAtMs) }
             let seen = try LastSeenUpdateStatement(db)
             for (device, atMs) in lastSeen { try seen.update(device: device, atMs: atMs) }
             for rejection in batch.rejections {

@@ -1,0 +1,49 @@
+import Devices
+import Foundation
+import GRDB
+@testable import Storage
+import Testing
+
+/// A stored batch large enough for the many-row insert and its remainder: readings kept in
+/// their order, repeats left out wherever they fall, and each device's last-seen time moved
+/// whether or not it had a row.
+@Suite struct ReadingInsertStatementTests {
+    static func reading(_ number: Int) -> Reading {
+        GatewayDatabaseTests.reading(String(format: "door-%02d", number % 50), seq: Int64(number), at: 10_000 + Int64(number))
+    }
+
+    @Test func aLargeBatchStoresInOrderLeavesRepeatsOutAndMovesEveryLastSeen() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        // 40 devices in the inventory; door-40 … door-49 are not, and get no last-seen row.
+        let inventory = (0..<40).map { Device(id: String(format: "door-%02d", $0), type: "door", community: "demo") }
+        try database.upsertDevices(inventory, source: "inventory", nowMs: 1)
+        // Half the inventory heard from before (fewer devices than a chunk: one by one).
+        _ = try database.store(LastSeenApartTests.batch(position: 10, (0..<20).map { Self.reading(1_000 + $0) }))
+
+        var readings = (0..<100).map(Self.reading)
+        readings.insert(Self.reading(5), at: 40) // a repeat in the next chunk
+        readings.insert(Self.reading(70), at: 72) // a repeat within the same chunk
+        readings.append(Self.reading(99)) // a repeat among the remainder
+        let result = try database.store(LastSeenApartTests.batch(position: 20, readings))
+        #expect(result.stored == 100 && result.duplicates == 3)
+
+        let seqs = try database.pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT seq FROM readings WHERE seq < 1000 ORDER BY id")
+        }
+        #expect(seqs == (0..<100).map(Int64.init), "stored once each, ids rising in the batch's order")
+        let lastSeen = try database.pool.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT device_id, last_seen_at FROM device_last_seen").map {
+                (($0["device_id"] as String), ($0["last_seen_at"] as Int64))
+            })
+        }
+        // Device k sent readings k and k + 50 (and 1,000 + k before, which is later).
+        var expected: [String: Int64] = [:]
+        for number in 0..<40 {
+            let newest = number < 20 ? 1_000 + number : number + 50
+            expected[String(format: "door-%02d", number)] = 10_000 + Int64(newest)
+        }
+        #expect(lastSeen == expected)
+    }
+}
