@@ -4,7 +4,7 @@ import Foundation
 extension PayloadDecoder {
     /// Checks each declared field's type (a wrong type rejects the message) and plausible
     /// range (out of range is stored, flagged); undeclared fields are kept as they are.
-    func validate(_ values: JSONFields, payload: UnsafeBufferPointer<UInt8>, device: Device, type: DeviceType,
+    func validate(_ values: JSONFields, payload: [UInt8], device: Device, type: DeviceType,
                   receivedAtMs: Int64, newDevice: Device?,
                   reject: (RejectionReason, String, String?) -> Outcome) -> Outcome {
         guard let tsValue = values["ts"], tsValue != .null else {
@@ -45,8 +45,8 @@ extension PayloadDecoder {
         if !trusted { flags.append("clock_skew") }
         let reading = Reading(deviceID: device.id, deviceType: type.name, community: device.community,
                               receivedAtMs: receivedAtMs, deviceTimeMs: deviceTimeMs, deviceTimeTrusted: trusted, seq: seq,
-                              values: values, payloadText: String(decoding: payload, as: UTF8.self), flags: flags.sorted(),
-                              contentHash: Self.contentHash(payload))
+                              values: values, payload: payload, flags: flags.sorted(),
+                              contentHash: payload.withUnsafeBufferPointer(Self.contentHash))
         return .reading(reading, newDevice: newDevice)
     }
 

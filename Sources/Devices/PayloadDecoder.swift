@@ -27,8 +27,7 @@ public struct PayloadDecoder: Sendable {
         self.clockSkewToleranceMs = clockSkewToleranceMs
     }
 
-    public func decode(topic: String, payload: UnsafeBufferPointer<UInt8>, receivedAtMs: Int64,
-                       registry: DeviceRegistry) -> Outcome {
+    public func decode(topic: String, payload: [UInt8], receivedAtMs: Int64, registry: DeviceRegistry) -> Outcome {
         func reject(_ reason: RejectionReason, _ detail: String, device: String? = nil) -> Outcome {
             .rejected(Rejection(topic: topic, reason: reason, detail: detail, receivedAtMs: receivedAtMs, deviceID: device,
                                 payloadPrefix: Array(payload.prefix(Rejection.keptBytes)), payloadSize: payload.count))
@@ -66,7 +65,7 @@ public struct PayloadDecoder: Sendable {
         }
         let root: JSONParser.TopLevel
         do {
-            root = try JSONParser.parseTopLevel(payload)
+            root = try payload.withUnsafeBufferPointer { bytes throws(JSONParser.Failure) in try JSONParser.parseTopLevel(bytes) }
         } catch {
             switch error {
             case let .invalidUTF8(offset): return reject(.invalidUTF8, "invalid UTF-8 in the string starting at byte \(offset)", device: deviceID)
@@ -82,7 +81,7 @@ public struct PayloadDecoder: Sendable {
         return validate(values, payload: payload, device: device, type: type, receivedAtMs: receivedAtMs, newDevice: newDevice, reject: reject)
     }
 
-    private func decodeAvailability(_ payload: UnsafeBufferPointer<UInt8>, device: String, receivedAtMs: Int64,
+    private func decodeAvailability(_ payload: [UInt8], device: String, receivedAtMs: Int64,
                                     reject: (RejectionReason, String, String?) -> Outcome) -> Outcome {
         var text = String(decoding: payload, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         if text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2 { text = String(text.dropFirst().dropLast()) }

@@ -113,7 +113,7 @@ public struct CaptureReplay: Sendable {
             case .rejected: return .rejected(atMs)
             }
         }
-        let outcome = message.payload.withUnsafeBufferPointer { decoder.decode(topic: message.topic, payload: $0, receivedAtMs: atMs, registry: registry) }
+        let outcome = decoder.decode(topic: message.topic, payload: message.payload, receivedAtMs: atMs, registry: registry)
         switch outcome {
         case let .reading(reading, newDevice):
             if let newDevice { registry.upsert(newDevice) }

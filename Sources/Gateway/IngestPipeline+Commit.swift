@@ -58,9 +58,7 @@ extension IngestPipeline {
                             to: &batch, statistics: statistics) == true {
             return
         }
-        let outcome = entry.payload.withUnsafeBufferPointer {
-            decoder.decode(topic: entry.topic, payload: $0, receivedAtMs: entry.receivedAtMs, registry: registry)
-        }
+        let outcome = decoder.decode(topic: entry.topic, payload: entry.payload, receivedAtMs: entry.receivedAtMs, registry: registry)
         if let newDevice = batch.append(outcome, registry: &registry, statistics: statistics) {
             logger.info("auto-registered device", metadata: ["device": "\(newDevice.id)", "type": "\(newDevice.type)"])
         }

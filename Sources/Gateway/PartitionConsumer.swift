@@ -128,9 +128,7 @@ final class PartitionConsumer: Sendable {
         if staff.append(topic: message.topic, payload: message.payload, receivedAtMs: message.receivedAtMs, to: &batch, statistics: statistics) { return }
         if requests.append(topic: message.topic, payload: message.payload, receivedAtMs: message.receivedAtMs, registry: registry, to: &batch,
                            statistics: statistics) { return }
-        let outcome = message.payload.withUnsafeBufferPointer {
-            decoder.decode(topic: message.topic, payload: $0, receivedAtMs: message.receivedAtMs, registry: registry)
-        }
+        let outcome = decoder.decode(topic: message.topic, payload: message.payload, receivedAtMs: message.receivedAtMs, registry: registry)
         batch.append(outcome, registry: &registry, statistics: statistics)
     }
 

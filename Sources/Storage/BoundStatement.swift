@@ -37,15 +37,22 @@ struct BoundStatement {
 
     func bind(_ index: Int32, _ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            // An empty buffer may have no address; SQLite wants a pointer for an empty text.
-            guard let base = bytes.baseAddress else {
-                _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
-                return
-            }
-            _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                sqlite3_bind_text(statement, index, $0, Int32(bytes.count), Self.transient)
-            }
+        text.withUTF8 { bind(index, utf8: $0) }
+    }
+
+    /// Binds `bytes`, valid UTF-8, as text.
+    func bind(_ index: Int32, utf8Text bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { bind(index, utf8: $0) }
+    }
+
+    private func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        // An empty buffer may have no address; SQLite wants a pointer for an empty text.
+        guard let base = bytes.baseAddress else {
+            _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
+            return
+        }
+        _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            sqlite3_bind_text(statement, index, $0, Int32(bytes.count), Self.transient)
         }
     }
 

@@ -54,7 +54,7 @@ struct ReadingInsertStatement {
         statement.bind(first + 2, reading.deviceTimeMs)
         statement.bind(first + 3, reading.deviceTimeTrusted ? 1 : 0)
         if let seq = reading.seq { statement.bind(first + 4, seq) } else { statement.bindNull(first + 4) }
-        statement.bind(first + 5, reading.payloadText)
+        statement.bind(first + 5, utf8Text: reading.payload)
         if reading.flags.isEmpty { statement.bindNull(first + 6) } else { statement.bind(first + 6, reading.flags.joined(separator: ",")) }
         statement.bind(first + 7, reading.contentHash)
     }

@@ -106,7 +106,7 @@ extension RetentionCommand {
                 }
                 if atMs >= endMs { break }
                 tally.messages += 1
-                let outcome = message.payload.withUnsafeBufferPointer { decoder.decode(topic: message.topic, payload: $0, receivedAtMs: atMs, registry: registry) }
+                let outcome = decoder.decode(topic: message.topic, payload: message.payload, receivedAtMs: atMs, registry: registry)
                 switch outcome {
                 case let .reading(reading, _): batch.readings.append(reading)
                 case let .availability(change): batch.availability.append(change)

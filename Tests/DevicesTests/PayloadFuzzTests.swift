@@ -62,7 +62,7 @@ import Testing
             let payload = Self.mutate(seed.payload, other: other, random: &random)
             var topic = seed.topic
             if random.below(20) == 0 { topic = String(decoding: Self.mutate(Array(topic.utf8), other: [], random: &random), as: UTF8.self) }
-            let outcome = payload.withUnsafeBufferPointer { decoder.decode(topic: topic, payload: $0, receivedAtMs: PayloadGoldenTests.receivedAtMs, registry: registry) }
+            let outcome = decoder.decode(topic: topic, payload: payload, receivedAtMs: PayloadGoldenTests.receivedAtMs, registry: registry)
             switch outcome {
             case .reading: outcomes["reading", default: 0] += 1
             case .availability: outcomes["availability", default: 0] += 1

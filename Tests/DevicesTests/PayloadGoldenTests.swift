@@ -39,7 +39,7 @@ import Testing
             } else if let object = item["payload"] {
                 payload = Array(object.jsonText.utf8)
             }
-            let outcome = payload.withUnsafeBufferPointer { decoder.decode(topic: topic, payload: $0, receivedAtMs: Self.receivedAtMs, registry: registry) }
+            let outcome = decoder.decode(topic: topic, payload: payload, receivedAtMs: Self.receivedAtMs, registry: registry)
             actual.append(Self.describe(name: name, outcome).jsonText)
         }
         let expectedURL = directory.appendingPathComponent("expected.jsonl")
