@@ -51,8 +51,10 @@ public struct GatewayConfig: Sendable {
     public var clockSkewToleranceSeconds = 300.0
     public var batchSize = 2000
     /// How long a batch of ordinary readings may wait for more to share its commit; a batch
-    /// with something that fires is committed at once (see `IngestPipeline`).
-    public var batchLingerSeconds = 0.002
+    /// with something that fires is committed at once (see `IngestPipeline`). 5 ms, not 2:
+    /// at half the ingest rate it halves the commits and their per-device last-seen writes
+    /// (~5 % of gridwatch's CPU there) for +0.2 ms at the alarm's median (session 32).
+    public var batchLingerSeconds = 0.005
     public var httpListen = "127.0.0.1:8080"
     /// The dashboard's files, served at `/`; nil serves none.
     public var dashboardPath: String? = "dashboard"
