@@ -31,7 +31,7 @@ public struct JSONFields: Sendable {
     /// The table's members, by name in ascending order (a table has no order of its own).
     public init(_ table: [String: JSONValue]) {
         members.reserveCapacity(table.count)
-        for name in table.keys.sorted() { append(name, table[name]!) }
+        for name in table.keys.sorted() { append(name, table[name]!, isASCII: Self.isASCII(name)) }
     }
 
     public var count: Int { members.count }
@@ -47,10 +47,12 @@ public struct JSONFields: Sendable {
 
     /// Sets the member called `name`: replaced where it is, or added at the end.
     public mutating func set(_ name: String, _ value: JSONValue) {
-        if let position = position(of: name) {
+        // Whether the name is ASCII is worked out once, for the search and the new member.
+        let isASCII = Self.isASCII(name)
+        if let position = position(of: name, isASCII: isASCII) {
             members[position].value = value
         } else {
-            append(name, value)
+            append(name, value, isASCII: isASCII)
         }
     }
 
@@ -61,11 +63,12 @@ public struct JSONFields: Sendable {
         return table
     }
 
-    private func position(of name: String) -> Int? {
+    private func position(of name: String) -> Int? { position(of: name, isASCII: Self.isASCII(name)) }
+
+    private func position(of name: String, isASCII: Bool) -> Int? {
         if let positions { return positions[name] }
         // Lengths first: most names differ in length, and telling two unequal strings apart
         // otherwise goes through the standard library's general comparison.
-        let isASCII = Self.isASCII(name)
         return members.firstIndex { Self.sameName($0.name, $0.nameIsASCII, name, isASCII) }
     }
 
@@ -95,8 +98,8 @@ public struct JSONFields: Sendable {
         } ?? name.utf8.allSatisfy { $0 < 0x80 }
     }
 
-    private mutating func append(_ name: String, _ value: JSONValue) {
-        members.append(Member(name: name, value: value, nameIsASCII: Self.isASCII(name)))
+    private mutating func append(_ name: String, _ value: JSONValue, isASCII: Bool) {
+        members.append(Member(name: name, value: value, nameIsASCII: isASCII))
         if positions != nil {
             positions?[name] = members.count - 1
         } else if members.count > Self.scanLimit {

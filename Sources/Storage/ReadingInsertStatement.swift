@@ -6,7 +6,7 @@ import GRDB
 /// statement as on the row (perf: SQLite's per-statement work ~5 % of the ingest's samples).
 struct ReadingInsertStatement {
     /// Rows bound to one run of the long statement (8 values each, far below SQLite's 32,766).
-    static let rowsPerChunk = 32
+    static let rowsPerChunk = 64
     static let columns: Int32 = 8
     static let singleSQL = sql(rows: 1)
     static let chunkSQL = sql(rows: rowsPerChunk)

@@ -22,27 +22,29 @@ import Testing
         // Half the inventory heard from before (fewer devices than a chunk: one by one).
         _ = try database.store(LastSeenApartTests.batch(position: 10, (0..<20).map { Self.reading(1_000 + $0) }))
 
-        var readings = (0..<100).map(Self.reading)
-        readings.insert(Self.reading(5), at: 40) // a repeat in the next chunk
-        readings.insert(Self.reading(70), at: 72) // a repeat within the same chunk
-        readings.append(Self.reading(99)) // a repeat among the remainder
+        // Two whole chunks and half of one left over, whatever the chunk's size.
+        let chunk = ReadingInsertStatement.rowsPerChunk
+        let count = 2 * chunk + chunk / 2
+        var readings = (0..<count).map(Self.reading)
+        readings.insert(Self.reading(5), at: chunk + 3) // a repeat in the next chunk
+        readings.insert(Self.reading(chunk + 10), at: chunk + 12) // a repeat within the same chunk
+        readings.append(Self.reading(count - 1)) // a repeat among the remainder
         let result = try database.store(LastSeenApartTests.batch(position: 20, readings))
-        #expect(result.stored == 100 && result.duplicates == 3)
+        #expect(result.stored == count && result.duplicates == 3)
 
         let seqs = try database.pool.read { db in
             try Int64.fetchAll(db, sql: "SELECT seq FROM readings WHERE seq < 1000 ORDER BY id")
         }
-        #expect(seqs == (0..<100).map(Int64.init), "stored once each, ids rising in the batch's order")
+        #expect(seqs == (0..<count).map(Int64.init), "stored once each, ids rising in the batch's order")
         let lastSeen = try database.pool.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT device_id, last_seen_at FROM device_last_seen").map {
                 (($0["device_id"] as String), ($0["last_seen_at"] as Int64))
             })
         }
-        // Device k sent readings k and k + 50 (and 1,000 + k before, which is later).
+        // The newest of each inventory device's readings: 1,000 + k before, for the first 20.
         var expected: [String: Int64] = [:]
-        for number in 0..<40 {
-            let newest = number < 20 ? 1_000 + number : number + 50
-            expected[String(format: "door-%02d", number)] = 10_000 + Int64(newest)
+        for number in (0..<count).filter({ $0 % 50 < 40 }) + (1_000..<1_020) {
+            expected[String(format: "door-%02d", number % 50)] = 10_000 + Int64(number)
         }
         #expect(lastSeen == expected)
     }
