@@ -26,6 +26,7 @@ public struct Reading: Sendable {
     /// Hash of the raw payload: the duplicate key with the device id (QoS 1 redelivery).
     public var contentHash: Int64
 
+    /// A reading whose payload is given as text (tests and tools; the decoder keeps the bytes).
     public init(deviceID: String, deviceType: String, community: String, receivedAtMs: Int64, deviceTimeMs: Int64,
                 deviceTimeTrusted: Bool, seq: Int64?, values: JSONFields, payloadText: String, flags: [String], contentHash: Int64) {
         self.init(deviceID: deviceID, deviceType: deviceType, community: community, receivedAtMs: receivedAtMs, deviceTimeMs: deviceTimeMs,
@@ -33,6 +34,7 @@ public struct Reading: Sendable {
                   contentHash: contentHash)
     }
 
+    /// A reading over its received bytes, which must be valid UTF-8 (the store binds them as text).
     public init(deviceID: String, deviceType: String, community: String, receivedAtMs: Int64, deviceTimeMs: Int64,
                 deviceTimeTrusted: Bool, seq: Int64?, values: JSONFields, payload: [UInt8], flags: [String], contentHash: Int64) {
         self.deviceID = deviceID
