@@ -23,8 +23,7 @@ public struct StoredDevice: Sendable, Codable {
 
 extension GatewayDatabase {
     /// v16: a device's last-seen time in a narrow table of its own, a row once it is first
-    /// heard from. Every stored batch moved it for each of its devices (now the fold of
-    /// readings into runs moves it, see `deviceSource`), and an update of the
+    /// heard from. Every stored batch moves it for each of its devices, and an update of the
     /// wide `devices` row (SQLite reads and writes every column) was ~20 % of the ingest thread
     /// at 100,000 devices (perf). A trigger takes the row away with the device. No trigger
     /// makes it with the device: at a first start that cost ~1 s per 100,000 devices.
@@ -38,20 +37,8 @@ extension GatewayDatabase {
             """)
     }
 
-    /// Where device rows are read from (as `devices`, its rowid kept for `db copy`), each with its
-    /// last-seen time: the newer of the time kept in `device_last_seen` and the newest receipt
-    /// among its readings not yet folded into runs. The fold moves the kept time once a step
-    /// (`foldReadingRuns`); a commit moving it for each of its devices was ~5 % of the ingest's
-    /// CPU (perf). The tail above the fold's cursor is about a step long (`ReadingRunService`)
-    /// and is grouped once per read, then looked up through an automatic index.
-    static let deviceSource = """
-        (SELECT devices.rowid AS rowid, devices.*,
-                max(coalesce(device_last_seen.last_seen_at, tail.seen), coalesce(tail.seen, device_last_seen.last_seen_at)) AS last_seen_at
-         FROM devices LEFT JOIN device_last_seen ON device_last_seen.device_id = devices.id
-         LEFT JOIN (SELECT device_id, max(received_at) AS seen FROM readings
-                    WHERE id > (SELECT coalesce(max(position), 0) FROM retention_cursors WHERE name = '\(readingRunsCursor)')
-                    GROUP BY device_id) AS tail ON tail.device_id = devices.id) AS devices
-        """
+    /// Where device rows are read from: each with its last-seen time (v16 keeps it apart).
+    static let deviceSource = "devices LEFT JOIN device_last_seen ON device_last_seen.device_id = devices.id"
 
     /// A unit's grid and position (issue 12): every device row gets an empty grid and no
     /// position until its inventory names them.

@@ -54,8 +54,16 @@ extension GatewayDatabase {
             let insert = try ReadingInsertStatement(db)
             result.stored = try insert.insert(batch.readings)
             result.duplicates = batch.readings.count - result.stored
-            // Devices' last-seen times move with the fold of readings into runs, not here (see
-            // `deviceSource`).
+            // By index, one hash a reading: `for reading in` copied each reading (a retain of
+            // every field), and a read then a write of the table hashed its id twice (perf:
+            // the two and the copies ~3 % of the ingest's samples).
+            var lastSeen: [String: Int64] = [:]
+            for index in batch.readings.indices {
+                let atMs = batch.readings[index].receivedAtMs
+                Self.moveForward(&lastSeen[batch.readings[index].deviceID, default: atMs], to: atMs)
+            }
+            let seen = try LastSeenUpdateStatement(db)
+            for (device, atMs) in lastSeen { try seen.update(device: device, atMs: atMs) }
             for rejection in batch.rejections {
                 try Self.insertRejection(rejection, db: db)
                 result.rejected += 1
@@ -82,6 +90,8 @@ extension GatewayDatabase {
             return result
         }
     }
+
+    private static func moveForward(_ time: inout Int64, to atMs: Int64) { time = max(time, atMs) }
 
     static func insertRejection(_ rejection: Rejection, db: Database) throws {
         try db.cachedStatement(sql: """

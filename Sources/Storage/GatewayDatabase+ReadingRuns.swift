@@ -95,12 +95,7 @@ extension GatewayDatabase {
                                 ?6, ?7)
                         """)
                     let offClock = try db.cachedStatement(sql: "INSERT INTO readings_off_clock (device_id, device_ts, reading_id) VALUES (?, ?, ?)")
-                    // The devices' kept last-seen times move here, once a device a step; readers
-                    // add the tail above the cursor (`deviceSource`), so a step cut short leaves
-                    // them right.
-                    let seen = try LastSeenUpdateStatement(db)
                     for run in chunk {
-                        try seen.update(device: run.device, atMs: run.maxReceivedAt)
                         insert.bind(1, run.device)
                         insert.bind(2, run.ids.last!)
                         insert.bind(3, run.minTs)

@@ -1,8 +1,8 @@
 import GRDB
 
-/// The last-seen write (`device_last_seen`, v16) of each run a fold step writes, bound through
-/// SQLite (see `BoundStatement`): at 100,000 devices a step runs it about once per reading, and
-/// GRDB's boxed argument arrays cost more than the write itself. An update of the
+/// The per-batch last-seen write (`device_last_seen`, v16), bound through SQLite (see
+/// `BoundStatement`): a batch of readings over a few hundred devices runs it about once per
+/// reading, and GRDB's boxed argument arrays cost more than the write itself. An update of the
 /// device's row, and only for a device not heard from before an insert; one statement doing
 /// both (`ON CONFLICT DO UPDATE`) opened a statement journal each time and probed `devices`
 /// first (perf). A device not in `devices` gets no row, as the update of `devices` it replaces
