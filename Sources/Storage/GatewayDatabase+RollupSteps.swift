@@ -92,8 +92,10 @@ extension GatewayDatabase {
     /// it with the last. Each transaction first checks that the cursor is still where the fold
     /// began and that no other step is pending; if not (`gridwatch retention run-once` beside a
     /// running gateway took the readings first), it writes nothing and the step ends there: the
-    /// next step reads again from where the cursor is.
-    func writeRollupStep(_ fold: RollupFold, writeRows: Int, stopAfterTransactions: Int = .max) throws -> RollupStepResult {
+    /// next step reads again from where the cursor is. While an emergency's commits are under way
+    /// a transaction ends after the bucket it is writing and the next waits for them (at most
+    /// `maxHoldNs`), as a fold of reading runs does (`foldReadingRuns`).
+    func writeRollupStep(_ fold: RollupFold, writeRows: Int, stopAfterTransactions: Int = .max, maxHoldNs: UInt64 = 50_000_000) throws -> RollupStepResult {
         // In key order (width, then time, as the table is): each transaction then dirties its own run
         // of pages, where a dictionary's order would have every one rewrite most of them.
         let buckets = fold.buckets.values.sorted { ($0.widthSeconds, $0.bucketStartMs, $0.deviceID, $0.field) < ($1.widthSeconds, $1.bucketStartMs, $1.deviceID, $1.field) }
@@ -103,23 +105,29 @@ extension GatewayDatabase {
         var transactions = 0
         repeat {
             guard transactions < stopAfterTransactions else { return RollupStepResult() }
+            if transactions > 0 { waitForOrdinaryCommits(maxHoldNs: maxHoldNs) }
             let end = min(start + chunkSize, buckets.count)
-            let wrote = try pool.write { db -> Bool in
-                guard try Self.cursor("rollup", db) == fold.fromID else { return false }
+            let reached = try pool.write { db -> Int? in
+                guard try Self.cursor("rollup", db) == fold.fromID else { return nil }
                 let recorded = try Self.pendingRollupStep(db, cursor: fold.fromID)
-                guard recorded == nil || recorded == pending else { return false }
+                guard recorded == nil || recorded == pending else { return nil }
                 let upsert = try RollupUpsertStatement(db)
-                for bucket in buckets[start..<end] { try upsert.upsert(bucket, stepLastID: fold.lastID) }
-                if end == buckets.count {
+                var next = start
+                while next < end {
+                    try upsert.upsert(buckets[next], stepLastID: fold.lastID)
+                    next += 1
+                    if emergencyUnderWay { break }
+                }
+                if next == buckets.count {
                     try Self.setCursor("rollup", to: fold.lastID, db)
                     try Self.setPendingRollupStep(nil, db)
                 } else if recorded == nil {
                     try Self.setPendingRollupStep(pending, db)
                 }
-                return true
+                return next
             }
-            guard wrote else { return RollupStepResult() }
-            start = end
+            guard let reached else { return RollupStepResult() }
+            start = reached
             transactions += 1
         } while start < buckets.count
         return RollupStepResult(readings: fold.readings, buckets: buckets.count, caughtUp: fold.caughtUp)

@@ -14,6 +14,9 @@ public final class GatewayDatabase: GatewayStore {
     public var location: String { path }
     /// One fold of reading runs at a time in this process (`foldReadingRuns`).
     let runFolding = Mutex<Void>(())
+    /// Callers inside `urgently`: the store's upkeep (a fold of reading runs, a roll-up step)
+    /// cuts its write short and waits.
+    let urgentCallers = Atomic<Int>(0)
 
     /// Opens (creating when missing) and migrates the database at `path`; with `checkpoints`,
     /// the log is copied back by a `WALCheckpointer` with those settings.
@@ -47,14 +50,32 @@ public final class GatewayDatabase: GatewayStore {
         }
     }
 
-    /// An emergency's commits do not start the log over (`WALCheckpointer.urgently`).
+    /// An emergency's commits do not start the log over (`WALCheckpointer.urgently`), and the
+    /// store's upkeep stands aside for them (`foldReadingRuns`, `writeRollupStep`).
     public func urgently<T>(_ body: () throws -> T) rethrows -> T {
+        urgentCallers.add(1, ordering: .relaxed)
+        defer { urgentCallers.subtract(1, ordering: .relaxed) }
         guard let checkpointer else { return try body() }
         return try checkpointer.urgently(body)
     }
 
     /// While the checkpointer's thread finishes a round (`WALCheckpointer.holdingCommits`).
     public var commitsOnHold: Bool { checkpointer?.holdingCommits ?? false }
+
+    /// An emergency's commits are under way (`urgently`).
+    var emergencyUnderWay: Bool { urgentCallers.load(ordering: .relaxed) > 0 }
+
+    /// Waits, 1 ms at a time and at most `maxHoldNs`, while an emergency's commits are under
+    /// way (they would queue behind the next write), or while the checkpointer finishes copying
+    /// the log (a write landing during that copy leaves it unfinished, and the next ordinary
+    /// commit then finishes it with its syncs). Between the writes of the store's own upkeep
+    /// (folds of reading runs, roll-up steps), on threads for blocking work.
+    func waitForOrdinaryCommits(maxHoldNs: UInt64) {
+        let startedNs = DispatchTime.now().uptimeNanoseconds
+        while emergencyUnderWay || commitsOnHold, DispatchTime.now().uptimeNanoseconds - startedNs < maxHoldNs {
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+    }
 
     /// A transaction that fails leaves nothing behind, so an alarm's readings may go first.
     public var storesAheadOfPosition: Bool { true }

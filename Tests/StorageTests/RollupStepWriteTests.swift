@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 /// A roll-up step's buckets are written in transactions of at most `writeRows`, the cursor
-/// moving with the last. A step the process left part-written is finished by the next step over
-/// the same readings at the same time, and each bucket takes each reading once.
+/// moving with the last, and one bucket a transaction while an emergency's commits are under way.
+/// A step the process left part-written is finished by the next step over the same readings at
+/// the same time, and each bucket takes each reading once.
 @Suite struct RollupStepWriteTests {
     static let devices = ["band-1", "door-1", "water-1"]
     static let later = RetentionFixture.t0 + 10 * RetentionFixture.day
@@ -173,5 +174,24 @@ import Testing
         #expect(step.readings == 0 && step.caughtUp)
         #expect(try database.rolledUpReadingID() == cursor)
         #expect(try Self.buckets(database) == buckets)
+    }
+
+    @Test func anEmergencyUnderWayCutsEachTransactionToOneBucket() throws {
+        let (cut, cutDatabase) = try Self.twoHoursStored()
+        let (whole, wholeDatabase) = try Self.twoHoursStored()
+        defer { cut.remove(); whole.remove() }
+        let plan = RetentionFixture.plan(stepRows: 500, writeRows: 100_000)
+        let counter = ReadingRunStepWriteTests.CommitCounter()
+        cutDatabase.pool.add(transactionObserver: counter, extent: .databaseLifetime)
+        let expected = try wholeDatabase.rollUpStep(plan, nowMs: RetentionFixture.t0)
+        // Inside the emergency's own section, so the wait between transactions ends at once (0 ns).
+        let step = try cutDatabase.urgently {
+            try cutDatabase.writeRollupStep(cutDatabase.foldRollupStep(plan, nowMs: RetentionFixture.t0), writeRows: plan.writeRows, maxHoldNs: 0)
+        }
+        #expect(step.readings == expected.readings && step.buckets == expected.buckets && expected.buckets > 10)
+        #expect(counter.count == expected.buckets)
+        #expect(try cutDatabase.rolledUpReadingID() == wholeDatabase.rolledUpReadingID())
+        #expect(try !cutDatabase.hasPendingRollupStep())
+        #expect(try Self.buckets(cutDatabase) == Self.buckets(wholeDatabase))
     }
 }
