@@ -74,9 +74,11 @@ extension GatewayDatabase {
     /// `bench/alert-latency`'s load, and an alarm's commit, or the ordinary commit before it,
     /// waited that long. GRDB's writer queue is first come, first served, so a commit waiting
     /// meanwhile goes before the next write of the step. While an emergency's commits are
-    /// under way (`urgently`) a write ends after the run it is inserting, and the next one waits
-    /// until they are done; it also waits while the log's copy is being finished
+    /// under way (`urgently`) a write ends after the run it is inserting, and every write first
+    /// waits until they are done; it also waits while the log's copy is being finished
     /// (`commitsOnHold`), as the ingest pipeline's ordinary commits do; up to `maxHoldNs` each time.
+    /// Called inside `urgently` itself (tests only), a step writes one run a transaction and
+    /// waits the whole `maxHoldNs` before each.
     public func foldReadingRuns(minRows: Int = 1, maxRows: Int, runsPerWrite: Int = 2_000, writeHoldNs: UInt64 = 1_000_000,
                                 maxHoldNs: UInt64 = 50_000_000) throws -> ReadingRunStep {
         try runFolding.withLock { _ in
@@ -86,7 +88,7 @@ extension GatewayDatabase {
             var written = 0
             var behind: Int64 = 0
             repeat {
-                if written > 0 { waitForOrdinaryCommits(maxHoldNs: maxHoldNs) }
+                waitForOrdinaryCommits(maxHoldNs: maxHoldNs)
                 let first = written == 0
                 behind = try pool.write { db in
                     try Self.startFoldWrite(first: first, cursor: cursor, token: token, db)
@@ -128,7 +130,7 @@ extension GatewayDatabase {
             """)
         let offClock = try db.cachedStatement(sql: "INSERT INTO readings_off_clock (device_id, device_ts, reading_id) VALUES (?, ?, ?)")
         var next = start
-        let end = min(runs.count, start + max(1, maxRuns))
+        let end = start + min(runs.count - start, max(1, maxRuns))
         while next < end {
             let run = runs[next]
             insert.bind(1, run.device)

@@ -93,8 +93,8 @@ extension GatewayDatabase {
     /// began and that no other step is pending; if not (`gridwatch retention run-once` beside a
     /// running gateway took the readings first), it writes nothing and the step ends there: the
     /// next step reads again from where the cursor is. While an emergency's commits are under way
-    /// a transaction ends after the bucket it is writing and the next waits for them (at most
-    /// `maxHoldNs`), as a fold of reading runs does (`foldReadingRuns`).
+    /// a transaction ends after the bucket it is writing, and each transaction first waits for
+    /// them (at most `maxHoldNs`), as a fold of reading runs does (`foldReadingRuns`).
     func writeRollupStep(_ fold: RollupFold, writeRows: Int, stopAfterTransactions: Int = .max, maxHoldNs: UInt64 = 50_000_000) throws -> RollupStepResult {
         // In key order (width, then time, as the table is): each transaction then dirties its own run
         // of pages, where a dictionary's order would have every one rewrite most of them.
@@ -105,7 +105,7 @@ extension GatewayDatabase {
         var transactions = 0
         repeat {
             guard transactions < stopAfterTransactions else { return RollupStepResult() }
-            if transactions > 0 { waitForOrdinaryCommits(maxHoldNs: maxHoldNs) }
+            waitForOrdinaryCommits(maxHoldNs: maxHoldNs)
             let end = min(start + chunkSize, buckets.count)
             let reached = try pool.write { db -> Int? in
                 guard try Self.cursor("rollup", db) == fold.fromID else { return nil }

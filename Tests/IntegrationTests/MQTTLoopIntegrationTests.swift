@@ -11,14 +11,6 @@ import Testing
 /// The network loop's round against a real mosquitto: what another thread queued before a
 /// round (an alert) leaves before the round's burst of incoming messages is read and journaled.
 @Suite struct MQTTLoopIntegrationTests {
-    /// Runs `body` on a thread of its own: the loop's round blocks in the message handler, and
-    /// the cooperative pool (two threads here) must not be held that long.
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: body()) }.start()
-        }
-    }
-
     /// Pumps `client`'s rounds on this thread until `condition` holds or `timeout` passes.
     static func pump(_ client: MQTTClient, timeout: Double, until condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
@@ -39,7 +31,10 @@ import Testing
         func contains(_ topic: String) -> Bool { topics.withLock { $0.contains(topic) } }
     }
 
-    @Test func anAlertQueuedBeforeARoundLeavesBeforeItsBurstIsRead() async throws {
+    /// Synchronous from start to end: a suspension between the rounds once waited ~100 s for a
+    /// thread of the cooperative pool while other tests held them (CI), and the broker dropped
+    /// the gateway's connection, not pumped meanwhile.
+    @Test func anAlertQueuedBeforeARoundLeavesBeforeItsBurstIsRead() throws {
         let directory = try TestPaths.temporaryDirectory("mqtt-loop")
         let broker = try TestBroker(directory: directory)
         defer { broker.stop(); TestPaths.removeScratch(directory) }
@@ -55,7 +50,8 @@ import Testing
         sensor.start()
         defer { probe.stop(); sensor.stop() }
         // The gateway's client, its rounds driven from the test instead of its loop thread.
-        let gateway = try MQTTClient(options: MQTTOptions(port: broker.port, clientID: "gateway", cleanSession: true, subscriptions: ["in/#"]),
+        let gateway = try MQTTClient(options: MQTTOptions(port: broker.port, clientID: "gateway", cleanSession: true, keepAliveSeconds: 300,
+                                                                 subscriptions: ["in/#"]),
                                      logger: logger) { message in
             seen.topics.withLock { $0.append(message.topic) }
             guard message.topic == "in/burst" else { return }
@@ -66,24 +62,24 @@ import Testing
         #expect(mosquitto_connect(raw, "127.0.0.1", Int32(broker.port), 30) == MOSQ_ERR_SUCCESS.rawValue)
         gateway.events.socketOpen = true
         gateway.burst?.reset(socket: mosquitto_socket(raw))
-        let ready = await Self.onThread {
-            // Both subscribed once a message from the sensor has come through to each.
-            Self.pump(gateway, timeout: 10) { gateway.isConnected }
-                && Self.pump(gateway, timeout: 10) {
-                    _ = sensor.publish(topic: "in/warm", payload: [1], qos: 0)
-                    _ = sensor.publish(topic: "out/ready", payload: [1], qos: 0)
-                    return seen.contains("in/warm") && seen.probeReady.load(ordering: .relaxed)
-                }
-        }
+        // Both subscribed once a message from the sensor has come through to each.
+        let ready = Self.pump(gateway, timeout: 10) { gateway.isConnected }
+            && Self.pump(gateway, timeout: 10) {
+                _ = sensor.publish(topic: "in/warm", payload: [1], qos: 0)
+                _ = sensor.publish(topic: "out/ready", payload: [1], qos: 0)
+                return seen.contains("in/warm") && seen.probeReady.load(ordering: .relaxed)
+            }
         try #require(ready)
-        // The broker forwards to the gateway before it acknowledges to the sensor, so once the
-        // sensor holds its PUBACK the burst is in the gateway's socket, unread.
+        // What the warm-up left in flight is read first: a fence after it, in the broker's order.
+        _ = sensor.publish(topic: "in/fence", payload: [3], qos: 1)
+        try #require(Self.pump(gateway, timeout: 10) { seen.contains("in/fence") })
+        // Then the burst, alone in the gateway's socket and unread when the alert is queued.
         _ = sensor.publish(topic: "in/burst", payload: [2], qos: 1)
         #expect(sensor.waitForAcknowledgements(timeout: 5))
         var waiting = pollfd(fd: mosquitto_socket(raw), events: Int16(POLLIN), revents: 0)
         #expect(poll(&waiting, 1, 5_000) == 1)
         #expect(gateway.publish(topic: "out/alert", payload: Array("smoke".utf8), qos: 1))
-        let read = await Self.onThread { Self.pump(gateway, timeout: 10) { seen.contains("in/burst") } }
+        let read = Self.pump(gateway, timeout: 10) { seen.contains("in/burst") }
         #expect(read)
         #expect(seen.alertBeforeRead.withLock { $0 } == true)
         mosquitto_disconnect(raw)

@@ -7,8 +7,8 @@ import Testing
 
 /// A fold step holds the writer only briefly: its runs go in transactions of at most
 /// `runsPerWrite` runs and about `writeHoldNs`, one run a transaction while an emergency's
-/// commits are under way, and between transactions the step waits for those to end. However a
-/// step is cut, it folds exactly what one written whole does.
+/// commits are under way, and each transaction first waits for those to end. However a step is
+/// cut, it folds exactly what one written whole does.
 @Suite struct ReadingRunStepWriteTests {
     /// Counts the writer's commits that changed something.
     final class CommitCounter: TransactionObserver, Sendable {
@@ -19,6 +19,11 @@ import Testing
         func databaseDidCommit(_ db: Database) { commits.withLock { $0 += 1 } }
         func databaseDidRollback(_ db: Database) {}
         var count: Int { commits.withLock { $0 } }
+    }
+
+    /// What a step on another thread returned.
+    final class Outcome: Sendable {
+        let step = Mutex<Result<ReadingRunStep, any Error>?>(nil)
     }
 
     /// Everything a step leaves behind, for comparing two databases.
@@ -68,29 +73,35 @@ import Testing
         #expect(try Self.folded(cutDatabase) == Self.folded(wholeDatabase))
     }
 
-    @Test func theNextWriteWaitsUntilTheEmergencyIsOver() async throws {
+    @Test func aStepWaitsUntilTheEmergencyIsOver() throws {
         let (whole, wholeDatabase, cut, cutDatabase, counter) = try Self.twoStores()
         defer { whole.remove(); cut.remove() }
         let expected = try wholeDatabase.foldReadingRuns(maxRows: 4_000)
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let emergency = Thread {
+        Thread {
             cutDatabase.urgently {
                 entered.signal()
                 release.wait()
             }
-        }
-        emergency.start()
+        }.start()
         entered.wait()
-        let folding = Task.detached { try cutDatabase.foldReadingRuns(maxRows: 4_000, writeHoldNs: .max, maxHoldNs: 60_000_000_000) }
-        // The first write goes in with one run; the step then waits however long this test does.
-        while counter.count == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(counter.count == 1)
+        // On a thread of its own: the step sleeps while it waits, and the pool has two threads.
+        let folded = DispatchSemaphore(value: 0)
+        let outcome = Outcome()
+        Thread {
+            let result = Result { try cutDatabase.foldReadingRuns(maxRows: 4_000, writeHoldNs: .max, maxHoldNs: 60_000_000_000) }
+            outcome.step.withLock { $0 = result }
+            folded.signal()
+        }.start()
+        // Nothing is written however long the emergency lasts (a step takes a few ms otherwise).
+        #expect(folded.wait(timeout: .now() + 0.3) == .timedOut)
+        #expect(counter.count == 0)
         release.signal()
-        #expect(try await folding.value == expected)
-        // The other two runs in one write: nothing cut it short any more.
-        #expect(counter.count == 2)
+        #expect(folded.wait(timeout: .now() + 30) == .success)
+        #expect(try outcome.step.withLock { try $0?.get() } == expected)
+        // All three runs in one write: nothing cut it short once the emergency was over.
+        #expect(counter.count == 1)
         #expect(try Self.folded(cutDatabase) == Self.folded(wholeDatabase))
     }
 }
