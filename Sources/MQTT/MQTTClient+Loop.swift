@@ -62,10 +62,10 @@ extension MQTTClient {
     /// One round of the loop, in place of `mosquitto_loop`: wait for the socket, write what
     /// other threads queued meanwhile, read while each read delivers a message (a burst, at
     /// most 256), let `beforeAcknowledging` make the burst durable, and only then write the
-    /// queued PUBACKs. Compared with one
-    /// `mosquitto_loop` per message this saves a `select`, a wake-up read and a journal
-    /// `write` per message; `burst` then serves the burst's reads from one `recv` and sends
-    /// its PUBACKs with one `send`. A publish from another thread wakes the poll through `wakeup`.
+    /// queued PUBACKs. Compared with one `mosquitto_loop` per message this saves a `select`,
+    /// a wake-up read and a journal `write` per message; `burst` then serves the burst's reads
+    /// from one `recv` and sends its PUBACKs with one `send`. A publish from another thread
+    /// wakes the poll through `wakeup`.
     func pump(_ raw: OpaquePointer, timeoutMs: Int32) -> Int32 {
         let success = MOSQ_ERR_SUCCESS.rawValue
         let socket = mosquitto_socket(raw)
