@@ -57,14 +57,16 @@ extension GatewayDatabase {
         guard !events.isEmpty else { return [] }
         // The next seq is known inside the write lock, so the body sent to every consumer can
         // carry its own id without a second write.
-        var seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'ticket_events'") ?? 0
+        // Cached: every ticket change on an alarm's path comes here, and preparing these two
+        // each time was ~0.1 ms of its ~0.6 ms transaction (perf over bench/alert-latency).
+        var seq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'ticket_events'")) ?? 0
+        let insert = try db.cachedStatement(sql: "INSERT INTO ticket_events (seq, at, event, ticket_id, community, severity, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
         var stored: [StoredTicketEvent] = []
         for var event in events {
             seq += 1
             event.seq = seq
             event.body = DatabaseTicketLedger.numberedBody(event.body, seq: seq)
-            try db.execute(sql: "INSERT INTO ticket_events (seq, at, event, ticket_id, community, severity, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [seq, event.atMs, event.event, event.ticketID, event.community, event.severity, event.body])
+            try insert.execute(arguments: [seq, event.atMs, event.event, event.ticketID, event.community, event.severity, event.body])
             stored.append(event)
         }
         return stored

@@ -49,7 +49,7 @@ extension GatewayDatabase {
         try pool.write { db in
             var result = IngestBatchResult()
             // Ids rise with each insert, so what this batch stores lies above the highest now.
-            let aheadAfterID: Int64? = batch.storedAheadOfPosition ? try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") : nil
+            let aheadAfterID: Int64? = batch.storedAheadOfPosition ? try Self.newestReadingID(db) : nil
             for device in batch.newDevices { try Self.insertDevice(device, source: "auto", nowMs: batch.readings.first?.receivedAtMs ?? 0, db: db) }
             let insert = try ReadingInsertStatement(db)
             result.stored = try insert.insert(batch.readings)

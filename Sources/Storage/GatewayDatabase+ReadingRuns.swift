@@ -171,9 +171,9 @@ extension GatewayDatabase {
         max(0, try newestReadingID(db) - (try cursor(readingRunsCursor, db)))
     }
 
-    /// The largest reading id stored (0 with none).
+    /// The largest reading id stored (0 with none). Cached: an alarm's batch reads it too.
     static func newestReadingID(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM readings") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM readings")) ?? 0
     }
 
     /// The cursor, the newest id, the id the step goes up to (the cursor: no step), and the
