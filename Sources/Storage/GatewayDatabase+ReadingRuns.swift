@@ -61,8 +61,9 @@ extension GatewayDatabase {
     }
 
     /// Folds the readings after the cursor into runs, at most `maxRows` ids, nothing when fewer
-    /// than `minRows` wait. The readings are read and grouped in a read transaction, so the
-    /// writer is held only to insert the runs and to move the cursor with the last of them.
+    /// than `minRows` wait. The readings are read and grouped in read transactions of
+    /// `rowsPerRead` ids (`readReadingRuns`), so the writer is held only to insert the runs and
+    /// to move the cursor with the last of them.
     /// Readers ignore runs above the cursor, so a step cut short leaves nothing visible; the next
     /// step removes what it left. The first write marks the step as this one's (a token beside
     /// the cursor) and every later one checks the mark, so a second process folding the same
@@ -72,17 +73,18 @@ extension GatewayDatabase {
     /// Each write holds the writer for at most `runsPerWrite` runs and about `writeHoldNs`
     /// (monotonic): 318 runs in one transaction held it 11 ms (median, 21 ms at most) under
     /// `bench/alert-latency`'s load, and an alarm's commit, or the ordinary commit before it,
-    /// waited that long. GRDB's writer queue is first come, first served, so a commit waiting
-    /// meanwhile goes before the next write of the step. While an emergency's commits are
+    /// waited that long; cut at 1 ms, the writes still held it 2.4 ms at the median with their
+    /// commits, hence 0.25 ms. GRDB's writer queue is first come, first served, so a commit
+    /// waiting meanwhile goes before the next write of the step. While an emergency's commits are
     /// under way (`urgently`) a write ends after the run it is inserting, and every write first
     /// waits until they are done; it also waits while the log's copy is being finished
     /// (`commitsOnHold`), as the ingest pipeline's ordinary commits do; up to `maxHoldNs` each time.
     /// Called inside `urgently` itself (tests only), a step writes one run a transaction and
     /// waits the whole `maxHoldNs` before each.
-    public func foldReadingRuns(minRows: Int = 1, maxRows: Int, runsPerWrite: Int = 2_000, writeHoldNs: UInt64 = 1_000_000,
-                                maxHoldNs: UInt64 = 50_000_000) throws -> ReadingRunStep {
+    public func foldReadingRuns(minRows: Int = 1, maxRows: Int, rowsPerRead: Int = 2_000, runsPerWrite: Int = 2_000,
+                                writeHoldNs: UInt64 = 250_000, maxHoldNs: UInt64 = 50_000_000) throws -> ReadingRunStep {
         try runFolding.withLock { _ in
-            let (cursor, newest, upTo, runs) = try pool.read { db in try Self.groupReadingRuns(minRows: minRows, maxRows: maxRows, db) }
+            let (cursor, newest, upTo, runs) = try readReadingRuns(minRows: minRows, maxRows: maxRows, rowsPerRead: rowsPerRead, maxHoldNs: maxHoldNs)
             guard upTo > cursor else { return ReadingRunStep(behind: max(0, newest - cursor)) }
             let token = Int64.random(in: 1...Int64.max)
             var written = 0
@@ -174,33 +176,6 @@ extension GatewayDatabase {
     /// The largest reading id stored (0 with none). Cached: an alarm's batch reads it too.
     static func newestReadingID(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM readings")) ?? 0
-    }
-
-    /// The cursor, the newest id, the id the step goes up to (the cursor: no step), and the
-    /// step's runs in device order (the runs table's order, so its pages fill one after another).
-    static func groupReadingRuns(minRows: Int, maxRows: Int, _ db: Database) throws -> (Int64, Int64, Int64, [ReadingRun]) {
-        let cursor = try cursor(readingRunsCursor, db)
-        let newest = try newestReadingID(db)
-        guard newest - cursor >= Int64(max(minRows, 1)),
-              let next = try Int64.fetchOne(db, sql: "SELECT min(id) FROM readings WHERE id > ?", arguments: [cursor]) else {
-            return (cursor, newest, cursor, [])
-        }
-        // A gap of ids (pruned before v17, or forgotten) is skipped at once: a step takes
-        // `maxRows` ids from the first reading after the cursor, so it always folds some.
-        let upTo = min(newest, max(cursor, next - 1) + Int64(max(maxRows, 1)))
-        var runs: [String: ReadingRun] = [:]
-        let scan = try SQLiteRowScan(db, sql: """
-            SELECT id, device_id, device_ts, received_at, device_ts_trusted FROM readings WHERE id > ? AND id <= ? ORDER BY id
-            """) {
-            $0.bind(1, cursor)
-            $0.bind(2, upTo)
-        }
-        try scan.forEach { row in
-            let device = row.text(1)
-            runs[device, default: ReadingRun(device: device)].add(id: row.integer(0), deviceTimeMs: row.integer(2), receivedAtMs: row.integer(3),
-                                                                  clockTrusted: row.integer(4) != 0)
-        }
-        return (cursor, newest, upTo, runs.keys.sorted().map { runs[$0]! })
     }
 
     /// Drops runs none of whose readings is left, among those ending in (`afterID`, `upToID`]

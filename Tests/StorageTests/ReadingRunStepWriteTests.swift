@@ -26,6 +26,20 @@ import Testing
         let step = Mutex<Result<ReadingRunStep, any Error>?>(nil)
     }
 
+    /// Holds an emergency's section open on a thread of its own until the semaphore returned is signalled.
+    static func holdEmergency(_ database: GatewayDatabase) -> DispatchSemaphore {
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        Thread {
+            database.urgently {
+                entered.signal()
+                release.wait()
+            }
+        }.start()
+        entered.wait()
+        return release
+    }
+
     /// Everything a step leaves behind, for comparing two databases.
     static func folded(_ database: GatewayDatabase) throws -> [String] {
         try database.pool.read { db in
@@ -77,15 +91,7 @@ import Testing
         let (whole, wholeDatabase, cut, cutDatabase, counter) = try Self.twoStores()
         defer { whole.remove(); cut.remove() }
         let expected = try wholeDatabase.foldReadingRuns(maxRows: 4_000)
-        let entered = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        Thread {
-            cutDatabase.urgently {
-                entered.signal()
-                release.wait()
-            }
-        }.start()
-        entered.wait()
+        let release = Self.holdEmergency(cutDatabase)
         // On a thread of its own: the step sleeps while it waits, and the pool has two threads.
         let folded = DispatchSemaphore(value: 0)
         let outcome = Outcome()
