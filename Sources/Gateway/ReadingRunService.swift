@@ -49,8 +49,9 @@ public final class ReadingRunService: Service, Sendable {
     }
 
     /// Steps while at least `minRows` wait, then while a whole step waits; returns the readings
-    /// folded. The grouping runs in a read transaction on the thread pool; the writer is held
-    /// only to insert the runs, with a pause between steps so ingest's commits go first.
+    /// folded. The grouping runs in read transactions of a slice of the step each, on the thread
+    /// pool; the writer is held only to insert the runs, with a pause between steps so ingest's
+    /// commits go first.
     func catchUp(minRows: Int) async throws -> Int {
         var folded = 0
         var least = minRows

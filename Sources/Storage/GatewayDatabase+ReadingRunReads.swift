@@ -5,37 +5,43 @@ extension GatewayDatabase {
     /// The cursor, the newest id, the id the step goes up to (the cursor: no step), and the
     /// step's runs in device order (the runs table's order, so its pages fill one after another).
     /// The readings are read `rowsPerRead` ids at a time, each slice in a read transaction of
-    /// its own, and before each slice after the first the step stands aside for an emergency
-    /// as its writes do (`waitForOrdinaryCommits`). Read whole, a step of 16,000 readings read
-    /// for 10 ms at the median (28 ms at most) once a second under `bench/alert-latency`'s
-    /// load, busy on a core of two; in session 34's traced runs the MQTT loop's slow rounds
-    /// (over 3 ms) came during those reads 2–6 times in 15, though they took ~1 % of the time. A reading deleted or forgotten between two slices is as if it had gone between
-    /// a whole read and the write: a stale id, which readers skip.
+    /// its own; before each slice after the first the step waits, as its writes do
+    /// (`waitForOrdinaryCommits`), while an emergency's commits are under way or the log's copy
+    /// is being finished. Read whole, a step of 16,000 readings read for 10 ms at the median
+    /// (28 ms at most) once a second under `bench/alert-latency`'s load, busy on a core of two;
+    /// in session 34's traced runs the MQTT loop's slow rounds (over 3 ms) came during those
+    /// reads 2–6 times in 15, though they took ~1 % of the time. A reading deleted or forgotten
+    /// after its slice was read leaves a stale id, as one gone between a whole read and the
+    /// write always did (readers skip it); one gone before its slice is read is simply absent.
     func readReadingRuns(minRows: Int, maxRows: Int, rowsPerRead: Int, maxHoldNs: UInt64) throws -> (Int64, Int64, Int64, [ReadingRun]) {
-        let (cursor, newest, upTo) = try pool.read { db in try Self.readingRunsStepRange(minRows: minRows, maxRows: maxRows, db) }
+        let (cursor, newest, first, upTo) = try pool.read { db in try Self.readingRunsStepRange(minRows: minRows, maxRows: maxRows, db) }
         var runs: [String: ReadingRun] = [:]
-        var sliceStart = cursor
+        let rows = Int64(max(rowsPerRead, 1))
+        var sliceStart = first
         while sliceStart < upTo {
-            if sliceStart > cursor { waitForOrdinaryCommits(maxHoldNs: maxHoldNs) }
+            if sliceStart > first { waitForOrdinaryCommits(maxHoldNs: maxHoldNs) }
             // Computed so that `rowsPerRead: .max` cannot overflow.
-            let sliceEnd = upTo - sliceStart > Int64(max(rowsPerRead, 1)) ? sliceStart + Int64(max(rowsPerRead, 1)) : upTo
+            let sliceEnd = upTo - sliceStart > rows ? sliceStart + rows : upTo
             try pool.read { db in try Self.addReadings(after: sliceStart, upTo: sliceEnd, to: &runs, db) }
             sliceStart = sliceEnd
         }
         return (cursor, newest, upTo, runs.keys.sorted().map { runs[$0]! })
     }
 
-    /// The cursor, the newest id and the id the next step goes up to (the cursor: no step).
-    static func readingRunsStepRange(minRows: Int, maxRows: Int, _ db: Database) throws -> (Int64, Int64, Int64) {
+    /// The cursor, the newest id, the id the step reads after (below the first reading past the
+    /// cursor), and the id it goes up to (the cursor: no step).
+    static func readingRunsStepRange(minRows: Int, maxRows: Int, _ db: Database) throws -> (Int64, Int64, Int64, Int64) {
         let cursor = try cursor(readingRunsCursor, db)
         let newest = try newestReadingID(db)
         guard newest - cursor >= Int64(max(minRows, 1)),
               let next = try Int64.fetchOne(db, sql: "SELECT min(id) FROM readings WHERE id > ?", arguments: [cursor]) else {
-            return (cursor, newest, cursor)
+            return (cursor, newest, cursor, cursor)
         }
-        // A gap of ids (pruned before v17, or forgotten) is skipped at once: a step takes
-        // `maxRows` ids from the first reading after the cursor, so it always folds some.
-        return (cursor, newest, min(newest, max(cursor, next - 1) + Int64(max(maxRows, 1))))
+        // A gap of ids (pruned before v17, or forgotten) is skipped at once, by the read as by
+        // the step: a step takes `maxRows` ids from the first reading after the cursor, so it
+        // always folds some.
+        let first = max(cursor, next - 1)
+        return (cursor, newest, first, first + min(Int64(max(maxRows, 1)), newest - first))
     }
 
     /// Adds the readings with ids in (`afterID`, `upToID`] to their devices' runs, in id order.

@@ -30,6 +30,22 @@ import Testing
         #expect(try slicedDatabase.foldReadingRuns(maxRows: 4_000, rowsPerRead: 1) == ReadingRunStep(folded: 0, behind: 0))
     }
 
+    /// Ids missing after the cursor (pruned before v17, or forgotten) are skipped at once: the
+    /// slices start at the first reading, and fold what one read does.
+    @Test func aGapAfterTheCursorFoldsWhatOneReadDoes() throws {
+        let (whole, wholeDatabase, sliced, slicedDatabase, _) = try ReadingRunStepWriteTests.twoStores()
+        defer { whole.remove(); sliced.remove() }
+        for database in [wholeDatabase, slicedDatabase] {
+            try database.pool.write { db in try db.execute(sql: "DELETE FROM readings WHERE id <= 120") }
+        }
+        let expected = try wholeDatabase.foldReadingRuns(maxRows: 100)
+        #expect(expected.folded == 100)
+        #expect(try slicedDatabase.foldReadingRuns(maxRows: 100, rowsPerRead: 7) == expected)
+        #expect(try wholeDatabase.foldReadingRuns(maxRows: 4_000) == slicedDatabase.foldReadingRuns(maxRows: 4_000, rowsPerRead: 7))
+        #expect(try ReadingRunStepWriteTests.folded(slicedDatabase) == ReadingRunStepWriteTests.folded(wholeDatabase))
+        try ReadingRunsTests.expectRunsExact(slicedDatabase)
+    }
+
     /// The second slice is read only once the emergency is over: a reading deleted while the
     /// step waits is not in its runs, as if deleted before the step. Read whole before waiting,
     /// the step would have kept its id (a stale one, which readers skip).
