@@ -17,10 +17,6 @@ struct LogCopyCounters: Sendable {
             registry.makeCounter(name: "gridwatch_sqlite_log_finish_attempts_total",
                                  help: "The thread's copies of what was committed during its round, whether or not they took all of it"),
             registry.makeCounter(name: "gridwatch_sqlite_urgent_sections_total", help: "Emergencies' commits run with the log's upkeep held back"),
-            registry.makeCounter(name: "gridwatch_sqlite_log_copy_stand_asides_total",
-                                 help: "Times the thread waited to copy while an emergency's commits were under way"),
-            registry.makeCounter(name: "gridwatch_sqlite_log_copies_interrupted_total",
-                                 help: "The thread's copies of the log cut short by an emergency's commits, to be made again"),
         ])
         logBytes = registry.makeGauge(name: "gridwatch_sqlite_log_bytes", help: "Size of SQLite's -wal file")
     }
@@ -28,7 +24,7 @@ struct LogCopyCounters: Sendable {
     /// Counts up to `tally`; the log file is `fileBytes` long now.
     mutating func advance(to tally: WALCheckpointer.Tally, fileBytes: Int64) {
         tallied.advance(to: [tally.threadRounds, tally.threadFinishes, tally.writerFinishes, tally.writerFallbacks,
-                             tally.threadFinishAttempts, tally.urgentSections, tally.threadStandAsides, tally.threadCopiesInterrupted])
+                             tally.threadFinishAttempts, tally.urgentSections])
         logBytes.set(fileBytes)
     }
 }

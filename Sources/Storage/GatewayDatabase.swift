@@ -50,9 +50,8 @@ public final class GatewayDatabase: GatewayStore {
         }
     }
 
-    /// An emergency's commits do not start the log over, the log's copying thread stands aside
-    /// for them (`WALCheckpointer.urgently`), and so does the store's upkeep (`foldReadingRuns`,
-    /// `writeRollupStep`).
+    /// An emergency's commits do not start the log over (`WALCheckpointer.urgently`), and the
+    /// store's upkeep stands aside for them (`foldReadingRuns`, `writeRollupStep`).
     public func urgently<T>(_ body: () throws -> T) rethrows -> T {
         urgentCallers.add(1, ordering: .relaxed)
         defer { urgentCallers.subtract(1, ordering: .relaxed) }

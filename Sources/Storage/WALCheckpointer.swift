@@ -18,6 +18,40 @@ import Synchronization
 /// ahead), and should commits still land meanwhile, the writer's next ordinary commit copies
 /// the rest in its commit hook, where SQLite's own checkpoint runs (`CheckpointRound`).
 public final class WALCheckpointer: Sendable {
+    /// When each side copies, in log pages (SQLite's default page is 4 KiB).
+    public struct Settings: Sendable, Equatable {
+        /// The log's length at which the thread copies it. Longer than SQLite's 1,000: a hot
+        /// page (the reading index's end for a device) is logged by commit after commit but
+        /// copied once per round.
+        public var threadPages: Int32
+        /// The length at which the writer copies the log itself at every commit, as SQLite's
+        /// own checkpoint does: the thread has fallen behind, or a long read holds the log.
+        public var writerPages: Int32
+        /// How many times the thread copies what was committed during its round before the
+        /// writer does it (0: the writer always finishes the round).
+        public var finishAttempts: Int
+
+        public init(threadPages: Int32 = 4096, writerPages: Int32 = 16384, finishAttempts: Int = 3) {
+            self.threadPages = threadPages
+            self.writerPages = writerPages
+            self.finishAttempts = finishAttempts
+        }
+    }
+
+    /// Copies so far, by who made them: the thread's rounds, its finishing copies (and those
+    /// that took everything), the writer finishing a round, the writer past `writerPages`;
+    /// and the emergencies' sections (`urgently`).
+    public struct Tally: Sendable, Equatable {
+        public var threadRounds = 0
+        public var threadFinishAttempts = 0
+        public var threadFinishes = 0
+        public var writerFinishes = 0
+        public var writerFallbacks = 0
+        public var urgentSections = 0
+
+        public init() {}
+    }
+
     let settings: Settings
     private let path: String
     private let connection: DatabaseQueue
@@ -26,24 +60,11 @@ public final class WALCheckpointer: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
-    /// Callers inside `urgently`: while there are any, the writer does not finish a round and
-    /// the thread starts no copy (until `maxStandAsideMs` into its round).
+    /// Callers inside `urgently`: while there are any, the writer does not finish a round.
     private let urgentCallers = Atomic<Int>(0)
-    /// Whether the copy under way may be cut short, and whether it was: one lock for both, so
-    /// an interrupt that came too late is known and cleared before the next copy.
-    private let interruption = Mutex(CopyInterruption())
-    /// Set while the thread waits for an emergency to end, so that only then does the last
-    /// urgent caller to leave signal `emergencyOver`.
-    private let threadStandingAside = Atomic<Bool>(false)
-    private let emergencyOver = DispatchSemaphore(value: 0)
     /// Signalled at the end of each round once a test has set it: waits on the thread without
     /// polling.
     let roundEnded = Mutex<DispatchSemaphore?>(nil)
-    /// Signalled just before each copy an emergency may cut short, once a test has set it.
-    let copyStarting = Mutex<DispatchSemaphore?>(nil)
-    /// Waited on (once, then dropped) just after `copyStarting` is signalled: a test begins
-    /// its emergency while the copy is certainly under way.
-    let copyMayStart = Mutex<DispatchSemaphore?>(nil)
 
     /// Opens the thread's connection to the database at `path` (already in WAL mode) and
     /// starts the thread; `install(on:)` then hands the writer's commits to it.
@@ -97,33 +118,18 @@ public final class WALCheckpointer: Sendable {
 
     /// Runs `body` (an emergency's batch, its alert events and its ticket) without the writer
     /// finishing a round inside it: a finish syncs the log and the file, 6–12 ms here, and the
-    /// first ordinary commit after it does that instead. Nor does the thread start a copy
-    /// meanwhile, and one under way is cut short and made again afterwards: a round copies
-    /// ~4,000 pages (16 MB read and written, 10–30 ms with its syncs), and on two cores the
-    /// alarm's own threads need the CPU it takes.
+    /// first ordinary commit after it does that instead.
     public func urgently<T>(_ body: () throws -> T) rethrows -> T {
         tallied.withLock { $0.urgentSections += 1 }
-        // The thread marks its copy interruptible under the lock and then loads the callers:
-        // either it sees this one and does not start, or this one sees its copy and cuts it.
-        urgentCallers.add(1, ordering: .sequentiallyConsistent)
-        interruption.withLock { state in
-            guard state.interruptible else { return }
-            connection.interrupt()
-            state.sent = true
-        }
-        defer {
-            let left = urgentCallers.subtract(1, ordering: .sequentiallyConsistent).newValue
-            if left == 0 && threadStandingAside.load(ordering: .sequentiallyConsistent) { emergencyOver.signal() }
-        }
+        urgentCallers.add(1, ordering: .relaxed)
+        defer { urgentCallers.subtract(1, ordering: .relaxed) }
         return try body()
     }
 
-    /// Ends the thread (after the round in progress, if any, without waiting out an
-    /// emergency); once.
+    /// Ends the thread (after the round in progress, if any); once.
     func stop() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         wake.signal()
-        emergencyOver.signal()
         finished.wait()
     }
 
@@ -153,21 +159,16 @@ public final class WALCheckpointer: Sendable {
         }
     }
 
-    /// One round: the log copied, then (ordinary commits held) what came in meanwhile. Until
-    /// `maxStandAsideMs` after the round began, each copy waits while an emergency's commits
-    /// are under way, and one they cut short is made again; after that the copies go ahead.
+    /// One round: the log copied, then (ordinary commits held) what came in meanwhile.
     private func copyRound() {
-        let standAsideMs = UInt64(min(max(settings.maxStandAsideMs, 0), 86_400_000))
-        let standAsideEndsNs = DispatchTime.now().uptimeNanoseconds + standAsideMs * 1_000_000
-        var attempt = 0
-        while true {
-            let interruptible = waitForEmergencies(untilNs: standAsideEndsNs)
-            let backfilledPages = copy(interruptible: interruptible)
-            if stopping.load(ordering: .acquiring) && backfilledPages == nil {
-                round.withLock { $0.threadStopped() }
-                return
+        for attempt in 0... {
+            var backfilledPages = 0
+            do {
+                backfilledPages = try connection.inDatabase { db in try db.checkpoint(.passive).checkpointedFrameCount }
+            } catch {
+                // Busy: the writer is copying (past `writerPages`). The round ends; the next
+                // commit past `wakeAtPages` starts another.
             }
-            guard let backfilledPages else { continue }
             let copied = round.withLock { $0.threadCopied(backfilledPages: backfilledPages, attempt: attempt) }
             tallied.withLock { tally in
                 if attempt == 0 && backfilledPages > 0 { tally.threadRounds += 1 }
@@ -179,70 +180,8 @@ public final class WALCheckpointer: Sendable {
                 round.withLock { $0.threadStopped() }
                 return
             }
-            attempt += 1
         }
     }
-
-    /// Waits while an emergency's commits are under way, until `untilNs` at most (or the
-    /// thread stops). Returns whether the next copy may still be cut short: false once
-    /// `untilNs` has passed, when it goes ahead whatever comes.
-    private func waitForEmergencies(untilNs: UInt64) -> Bool {
-        threadStandingAside.store(true, ordering: .sequentiallyConsistent)
-        defer { threadStandingAside.store(false, ordering: .sequentiallyConsistent) }
-        var counted = false
-        while urgentCallers.load(ordering: .sequentiallyConsistent) > 0, !stopping.load(ordering: .acquiring) {
-            let nowNs = DispatchTime.now().uptimeNanoseconds
-            guard nowNs < untilNs else { return false }
-            if !counted {
-                tallied.withLock { $0.threadStandAsides += 1 }
-                counted = true
-            }
-            // A signal left over from an earlier wait only makes the loop look again.
-            _ = emergencyOver.wait(timeout: .now() + .nanoseconds(Int(untilNs - nowNs)))
-        }
-        return DispatchTime.now().uptimeNanoseconds < untilNs
-    }
-
-    /// One copy of the log: the pages it holds in the file afterwards (0: busy, the writer
-    /// copying past `writerPages`, or another error), or nil when it was not made whole: an
-    /// emergency began before it started or cut it short (SQLite then leaves its count of
-    /// copied pages as it was, so the next copy does those pages again).
-    private func copy(interruptible: Bool) -> Int? {
-        if interruptible {
-            interruption.withLock { $0 = CopyInterruption(interruptible: true, sent: false) }
-            if urgentCallers.load(ordering: .sequentiallyConsistent) > 0 {
-                endInterruptible()
-                return nil
-            }
-            copyStarting.withLock { $0 }?.signal()
-            copyMayStart.withLock { gate in defer { gate = nil }; return gate }?.wait()
-        }
-        defer { if interruptible { endInterruptible() } }
-        do {
-            return try connection.inDatabase { db in try db.checkpoint(.passive).checkpointedFrameCount }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-            tallied.withLock { $0.threadCopiesInterrupted += 1 }
-            return nil
-        } catch {
-            return 0
-        }
-    }
-
-    /// No more interrupts from now on; one sent too late for the copy (it had ended) is still
-    /// set on the connection and would cut the next copy short: a statement clears it.
-    private func endInterruptible() {
-        let sent = interruption.withLock { state in
-            defer { state = CopyInterruption() }
-            return state.sent
-        }
-        if sent { _ = try? connection.inDatabase { db in try Int.fetchOne(db, sql: "SELECT 1") } }
-    }
-}
-
-/// Whether the thread's copy under way may be cut short, and whether an emergency did so.
-struct CopyInterruption {
-    var interruptible = false
-    var sent = false
 }
 
 /// SQLite's WAL hook: runs on the writer inside each commit. Returns OK whatever the

@@ -22,8 +22,6 @@ import Testing
         tally.threadFinishAttempts = 4
         tally.threadFinishes = 2
         tally.urgentSections = 7
-        tally.threadStandAsides = 6
-        tally.threadCopiesInterrupted = 2
         metrics.setLogCopies({ tally }, fileBytes: 16_384)
         metrics.setLogCopies({ tally }, fileBytes: 16_384)
         // A tally read before the last one (two scrapes at once) counts nothing twice or down.
@@ -35,8 +33,6 @@ import Testing
         #expect(Self.value(#"gridwatch_sqlite_log_copies_total{by="writer_fallback"}"#, in: text) == 0)
         #expect(Self.value("gridwatch_sqlite_log_finish_attempts_total", in: text) == 4)
         #expect(Self.value("gridwatch_sqlite_urgent_sections_total", in: text) == 7)
-        #expect(Self.value("gridwatch_sqlite_log_copy_stand_asides_total", in: text) == 6)
-        #expect(Self.value("gridwatch_sqlite_log_copies_interrupted_total", in: text) == 2)
         #expect(Self.value("gridwatch_sqlite_log_bytes", in: text) == 16_384)
     }
 }
