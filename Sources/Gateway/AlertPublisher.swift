@@ -31,6 +31,9 @@ public final class AlertPublisher: Service, Sendable {
     let cursor = Mutex<OutboxCursor?>(nil)
     /// Events published as handed over by the bell, and as read back from the store.
     let handedOver = Atomic<Int>(0), readBack = Atomic<Int>(0)
+    /// How long the task waits for a ring before it looks in the store anyway: events committed
+    /// by another process (the command line) ring no bell here.
+    let lookInterval: Duration
 
     /// `sent` runs ahead of `saved`: the cursor is saved only once the broker has acknowledged
     /// everything in flight, so a crash re-sends (QoS 1 allows a duplicate) rather than loses.
@@ -42,7 +45,9 @@ public final class AlertPublisher: Service, Sendable {
     }
 
     public init(database: any GatewayStore, client: MQTTClient, bell: EventBell, topicPattern: String, requestStatusPattern: String? = nil,
-                logger: Logger, metrics: GatewayMetrics? = nil, isActive: @escaping @Sendable () -> Bool = { true }) {
+                logger: Logger, metrics: GatewayMetrics? = nil, isActive: @escaping @Sendable () -> Bool = { true },
+                lookInterval: Duration = .seconds(1)) {
+        self.lookInterval = lookInterval
         self.requestStatusPattern = requestStatusPattern
         self.metrics = metrics
         self.database = database
@@ -93,13 +98,13 @@ public final class AlertPublisher: Service, Sendable {
             let generation = bell.generation
             if !isActive() {
                 cursor.withLock { $0?.active = false }
-                await bell.wait(after: generation, timeout: .seconds(1))
+                await bell.wait(after: generation, timeout: lookInterval)
                 continue
             }
             saveCursorIfAcknowledged()
             if publishWaitingEvents() { continue }
             let unsaved = cursor.withLock { $0.map { $0.sent > $0.saved } ?? false }
-            await bell.wait(after: generation, timeout: unsaved ? .milliseconds(100) : .seconds(1))
+            await bell.wait(after: generation, timeout: unsaved ? min(.milliseconds(100), lookInterval) : lookInterval)
         }
         saveCursorIfAcknowledged()
     }
