@@ -13,7 +13,8 @@ extension GatewayDatabase {
     /// reads 2–6 times in 15, though they took ~1 % of the time. A reading deleted or forgotten
     /// after its slice was read leaves a stale id, as one gone between a whole read and the
     /// write always did (readers skip it); one gone before its slice is read is simply absent.
-    func readReadingRuns(minRows: Int, maxRows: Int, rowsPerRead: Int, maxHoldNs: UInt64) throws -> (Int64, Int64, Int64, [ReadingRun]) {
+    func readReadingRuns(minRows: Int, maxRows: Int, rowsPerRead: Int, maxHoldNs: UInt64) throws
+    -> (cursor: Int64, newest: Int64, upTo: Int64, runs: [ReadingRun]) {
         let (cursor, newest, first, upTo) = try pool.read { db in try Self.readingRunsStepRange(minRows: minRows, maxRows: maxRows, db) }
         var runs: [String: ReadingRun] = [:]
         let rows = Int64(max(rowsPerRead, 1))
@@ -30,7 +31,8 @@ extension GatewayDatabase {
 
     /// The cursor, the newest id, the id the step reads after (below the first reading past the
     /// cursor), and the id it goes up to (the cursor: no step).
-    static func readingRunsStepRange(minRows: Int, maxRows: Int, _ db: Database) throws -> (Int64, Int64, Int64, Int64) {
+    static func readingRunsStepRange(minRows: Int, maxRows: Int, _ db: Database) throws
+    -> (cursor: Int64, newest: Int64, first: Int64, upTo: Int64) {
         let cursor = try cursor(readingRunsCursor, db)
         let newest = try newestReadingID(db)
         guard newest - cursor >= Int64(max(minRows, 1)),
