@@ -62,6 +62,8 @@ public final class ClusterService: Service, Sendable {
         var options = try config.mqttOptions(subscriptions: [])
         options.clientID = "\(config.clientID)-\(instance)"
         options.availability = MQTTOptions.Availability(topic: config.availabilityTopic.replacingOccurrences(of: "{client_id}", with: options.clientID))
+        // It only publishes (alerts, request statuses): each leaves on the committing thread.
+        options.writesOnPublishingThread = true
         publisher = try MQTTClient(options: options, logger: logger)
     }
 

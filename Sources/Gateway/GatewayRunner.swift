@@ -35,7 +35,7 @@ public enum GatewayRunner {
         }
         let http = GatewayHTTPServer.make(host: host, port: port, logger: logger, readiness: { ingest.readiness() },
                                           metrics: { ingest.metricsText() }, api: api)
-        let alerts = AlertPublisher(database: ingest.database, client: ingest.client, bell: bell, topicPattern: setup.config.alertTopicPattern,
+        let alerts = AlertPublisher(database: ingest.database, client: ingest.alertClient, bell: bell, topicPattern: setup.config.alertTopicPattern,
                                     requestStatusPattern: setup.config.requestStatusTopicPattern, logger: logger,
                                     metrics: ingest.statistics.metrics)
         // Runs even with no webhook configured: it keeps its cursor current, so a webhook added

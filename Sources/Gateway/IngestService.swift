@@ -18,6 +18,11 @@ import Storage
 /// disconnects, drains the journal into the database and returns.
 public final class IngestService: Service, Sendable {
     public let client: MQTTClient
+    /// The alerts' own broker connection (`{client_id}-alerts`): it only publishes, and writes
+    /// each alert on the thread that committed its ticket (`MQTTOptions.writesOnPublishingThread`).
+    /// On `client` an alert waited for the loop to wake, or to finish journaling the burst it
+    /// was reading, and that loop's queue may hold PUBACKs no other thread may write.
+    public let alertClient: MQTTClient
     public let pipeline: IngestPipeline
     public let database: any GatewayStore
     public let journal: Journal
@@ -62,6 +67,7 @@ public final class IngestService: Service, Sendable {
         subscriptions.append(Self.droppedTopic)
         client = try Self.makeClient(config: config, subscriptions: subscriptions, journal: journal, statistics: statistics, logger: logger)
         let client = client
+        alertClient = try MQTTClient(options: try Self.alertOptions(config: config), logger: logger)
         pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: registry, statistics: statistics,
                                   logger: logger, batchSize: config.batchSize, batchLinger: config.batchLingerSeconds,
                                   maxBacklogBytes: config.journalMaxBacklogBytes,
@@ -102,6 +108,19 @@ public final class IngestService: Service, Sendable {
         }
     }
 
+    /// The alerts' connection: the gateway's broker and credentials, no subscriptions, no last
+    /// will (the ingest session's availability speaks for the gateway), and a clean session,
+    /// since the broker keeps nothing for a client that only publishes: what was in flight at a
+    /// disconnect libmosquitto sends again, and what was never handed over the store still has.
+    static func alertOptions(config: GatewayConfig) throws -> MQTTOptions {
+        var options = try config.mqttOptions(subscriptions: [])
+        options.clientID = "\(config.clientID)-alerts"
+        options.cleanSession = true
+        options.availability = nil
+        options.writesOnPublishingThread = true
+        return options
+    }
+
     public func run() async throws {
         #if canImport(CMalloc)
         // The start (inventory parsed and upserted, rule state loaded and warmed) leaves freed
@@ -110,12 +129,14 @@ public final class IngestService: Service, Sendable {
         #endif
         try pipeline.start()
         client.start { SystemThreadName.set("mqtt-loop") }
+        alertClient.start { SystemThreadName.set("mqtt-alerts") }
         logger.info("gridwatch ingest running", metadata: ["journal": "\(journal.directory)", "store": "\(database.location)"])
         notifier.notify("READY=1\nSTATUS=ingesting")
         try? await gracefulShutdown()
         notifier.notify("STOPPING=1\nSTATUS=draining the journal")
         logger.info("shutting down: disconnecting from the broker and draining the journal")
         client.stop()
+        alertClient.stop()
         let drained = pipeline.drainAndStop(timeout: 120)
         // The drained readings went through the rules too: save their state last. Not when a
         // batch the rules saw could not be stored: the journal gives it to them again at the
@@ -151,10 +172,12 @@ public final class IngestService: Service, Sendable {
     /// What `/readyz` reports: broker connected, database writable, pipeline healthy.
     public func readiness() -> ReadinessReport {
         var checks: [String: String] = [:]
-        switch client.state {
-        case .connected: checks["broker"] = "ok"
-        case .connecting: checks["broker"] = "connecting"
-        case let .disconnected(reason): checks["broker"] = reason
+        switch (client.state, alertClient.state) {
+        case (.connected, .connected): checks["broker"] = "ok"
+        case (.connected, .connecting): checks["broker"] = "alerts connection connecting"
+        case let (.connected, .disconnected(reason)): checks["broker"] = "alerts connection: \(reason)"
+        case (.connecting, _): checks["broker"] = "connecting"
+        case let (.disconnected(reason), _): checks["broker"] = reason
         }
         checks["database"] = database.checkWritable() ?? "ok"
         checks["pipeline"] = statistics.pipelineFailure ?? "ok"

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Feeds systemd's watchdog only while the gateway is really working: the ingest pipeline
-/// and the MQTT loop both stamp a heartbeat every round (at least every 100 ms when idle).
+/// and the MQTT loops (ingest and alerts) stamp a heartbeat every round (at least every 100 ms
+/// when idle).
 /// If either stops, `WATCHDOG=1` stops too and systemd kills and restarts the service; the
 /// journal and the broker's persistent session mean nothing acknowledged is lost by that.
 public struct WatchdogService: Service {
@@ -12,10 +13,12 @@ public struct WatchdogService: Service {
     let notifier: SystemdNotifier
     let logger: Logger
 
-    /// The single node: the ingest pipeline and the MQTT loop.
+    /// The single node: the ingest pipeline and both MQTT loops (a wedged alerts loop would stop
+    /// reading acknowledgements, and past the in-flight limit alerts would only queue).
     public init(ingest: IngestService, notifier: SystemdNotifier, logger: Logger) {
         self.init(notifier: notifier, logger: logger) {
-            ["pipeline_idle_ms": ingest.statistics.pipelineHeartbeatMs.load(ordering: .relaxed), "mqtt_loop_idle_ms": ingest.client.loopHeartbeatMs]
+            ["pipeline_idle_ms": ingest.statistics.pipelineHeartbeatMs.load(ordering: .relaxed), "mqtt_loop_idle_ms": ingest.client.loopHeartbeatMs,
+             "alerts_loop_idle_ms": ingest.alertClient.loopHeartbeatMs]
         }
     }
 

@@ -32,7 +32,7 @@ extension MQTTClient {
                 burst?.reset(socket: mosquitto_socket(raw))
             }
             if events.paused.load(ordering: .relaxed) {
-                mosquitto_loop_misc(raw)
+                _ = exclusive { mosquitto_loop_misc(raw) }
                 usleep(20_000)
                 continue
             }
@@ -43,11 +43,15 @@ extension MQTTClient {
                 mosquitto_disconnect(raw)
             }
             if rc != MOSQ_ERR_SUCCESS.rawValue {
-                events.socketOpen = false
-                if events.stopping.load(ordering: .acquiring) { break }
-                if events.isConnected || events.state == .connecting {
-                    events.setState(.disconnected(reason: "connection lost: \(String(cString: mosquitto_strerror(rc)))"))
+                // Marked down under the socket lock: a publishing thread that writes for itself
+                // sees the link down before the reconnect below replaces the socket.
+                exclusive {
+                    events.socketOpen = false
+                    if !events.stopping.load(ordering: .acquiring), events.isConnected || events.state == .connecting {
+                        events.setState(.disconnected(reason: "connection lost: \(String(cString: mosquitto_strerror(rc)))"))
+                    }
                 }
+                if events.stopping.load(ordering: .acquiring) { break }
                 sleepInterruptibly(backoff.nextDelay(jitter: Double.random(in: 0...1)))
             }
         }
@@ -67,7 +71,6 @@ extension MQTTClient {
     /// from one `recv` and sends its PUBACKs with one `send`. A publish from another thread
     /// wakes the poll through `wakeup`.
     func pump(_ raw: OpaquePointer, timeoutMs: Int32) -> Int32 {
-        let success = MOSQ_ERR_SUCCESS.rawValue
         let socket = mosquitto_socket(raw)
         guard socket >= 0 else { return MOSQ_ERR_NO_CONN.rawValue }
         if let burst, burst.socket != socket { burst.reset(socket: socket) }
@@ -76,11 +79,20 @@ extension MQTTClient {
         let unsent = burst?.unsentBytes ?? 0
         let wantsOut = mosquitto_want_write(raw) || unsent > 0
         let (ready, socketEvents) = waitForSocket(socket, wantsOut: wantsOut, timeoutMs: unread > 0 ? 0 : timeoutMs)
+        return exclusive { serve(raw, socket: socket, ready: ready, socketEvents: socketEvents, unread: unread, unsent: unsent) }
+    }
+
+    /// The rest of a round once the poll has answered: reads, durability, writes, keep-alive.
+    private func serve(_ raw: OpaquePointer, socket: Int32, ready: Int32, socketEvents: Int16, unread: Int, unsent: Int) -> Int32 {
+        let success = MOSQ_ERR_SUCCESS.rawValue
+        // A publishing thread's failed write may have closed the socket while this one polled.
+        guard mosquitto_socket(raw) == socket else { return MOSQ_ERR_NO_CONN.rawValue }
         var rc = success
-        // What other threads queued since the last round (an alert) leaves before this round's
+        // What other threads queued since the last round (a publish) leaves before this round's
         // burst is read and journaled: at 16,500 messages a second that burst held an alert back
-        // by up to 4 ms (bench/alert-latency). Every PUBACK queued so far belongs to a burst
-        // already made durable; this round's are queued only by the reads below.
+        // by up to 4 ms (bench/alert-latency), when alerts still went out on the ingest session.
+        // Every PUBACK queued so far belongs to a burst already made durable; this round's are
+        // queued only by the reads below.
         if unsent == 0, mosquitto_want_write(raw) {
             rc = writeBurst(raw, socket: socket)
             if rc != success { return rc }
@@ -144,9 +156,9 @@ extension MQTTClient {
             let (rc, sent) = burst.writing { mosquitto_loop_write(raw, 1) }
             return sent ? rc : MOSQ_ERR_CONN_LOST.rawValue
         }
-        // Without the buffer (TLS): libmosquitto writes each queued packet with a send of its
-        // own, and with TCP_NODELAY each send leaves as a segment. Corked, they leave together
-        // when the cork comes off.
+        // Without the buffer (TLS, or publishes written on their own threads): libmosquitto
+        // writes each queued packet with a send of its own, and with TCP_NODELAY each send
+        // leaves as a segment. Corked, they leave together when the cork comes off.
         cork(socket, true)
         let rc = mosquitto_loop_write(raw, 1)
         cork(socket, false)

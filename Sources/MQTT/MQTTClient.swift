@@ -34,8 +34,23 @@ public final class MQTTClient: Sendable {
     /// timeout (alerts must leave within milliseconds).
     let wakeup: (read: Int32, write: Int32)
     /// The loop's burst buffers for the broker socket; nil over TLS, where OpenSSL reads and
-    /// writes the socket by records of its own and libmosquitto's calls never reach it.
+    /// writes the socket by records of its own and libmosquitto's calls never reach it, and
+    /// when publishes write on their own threads (their bytes would overtake those gathered).
     let burst: SocketBurst?
+    /// Whether `publish` writes on the publishing thread (`MQTTOptions.writesOnPublishingThread`).
+    /// Never for a client with `beforeAcknowledging`: its queue holds PUBACKs that must wait for
+    /// their burst to be durable, and a write from another thread would send them. Never for
+    /// one that receives (a handler that published would wait for the lock its round holds),
+    /// nor over TLS, where the loop's reads and such a write would share one OpenSSL session.
+    let writesOnPublishingThread: Bool
+    /// When publishes write on their own threads: held by the loop around everything it asks of
+    /// libmosquitto between polls (reads, writes, keep-alive, marking the link down), and by a
+    /// publishing thread around its write. libmosquitto closes its socket inside those calls
+    /// (a failed read, a keep-alive timeout) without a lock of its own, so without this a
+    /// publish could write to a closed descriptor, or to whatever file reused its number. A new
+    /// socket is never written to early for another reason: the link is marked down (under this
+    /// lock) before the loop reconnects, and a publishing thread writes only while it is up.
+    let socketLock = Mutex<Void>(())
     private let loopDone = DispatchSemaphore(value: 0)
 
     public init(options: MQTTOptions, logger: Logger, onMessage: MessageHandler? = nil,
@@ -44,7 +59,13 @@ public final class MQTTClient: Sendable {
         self.options = options
         self.beforeAcknowledging = beforeAcknowledging
         wakeup = Self.makeWakeupPipe()
-        burst = options.tls == nil ? SocketBurst() : nil
+        writesOnPublishingThread = options.writesOnPublishingThread && options.tls == nil && beforeAcknowledging == nil && onMessage == nil
+        if options.writesOnPublishingThread && !writesOnPublishingThread {
+            logger.info("MQTT publishes go through the network loop on this connection (TLS, or it receives)",
+                        metadata: ["client_id": "\(options.clientID)"])
+        }
+        // A publishing thread's write would slip past bytes the loop had gathered: no buffer then.
+        burst = options.tls == nil && !writesOnPublishingThread ? SocketBurst() : nil
         self.logger = logger
         self.events = MQTTClientEvents(options: options, logger: logger, onMessage: onMessage)
         let context = Unmanaged.passUnretained(events).toOpaque()
@@ -144,12 +165,33 @@ public final class MQTTClient: Sendable {
             mosquitto_publish(handle.raw, nil, topic, Int32(bytes.count), bytes.baseAddress, qos, retain)
         }
         if rc == MOSQ_ERR_SUCCESS.rawValue || (qos > 0 && rc == MOSQ_ERR_NO_CONN.rawValue) {
-            wakeLoop()
+            if !writesOnPublishingThread || !writeQueued() { wakeLoop() }
             return true
         }
         if qos > 0 { events.outstanding.subtract(1, ordering: .relaxed) }
         logger.error("publish refused", metadata: ["topic": "\(topic)", "error": "\(String(cString: mosquitto_strerror(rc)))"])
         return false
+    }
+
+    /// Writes what libmosquitto has queued, here and now, while the link is up (CONNACK
+    /// received): true when nothing is left for the loop. libmosquitto stays in threaded mode,
+    /// so `mosquitto_publish` only queued the message; this is the loop's own write
+    /// (`mosquitto_loop_write`, under libmosquitto's packet mutexes) made on this thread, and
+    /// the socket lock keeps the loop from closing the socket meanwhile (see `socketLock`).
+    private func writeQueued() -> Bool {
+        socketLock.withLock { _ in
+            let raw = handle.raw
+            guard events.isConnected, mosquitto_socket(raw) >= 0 else { return false }
+            // A failed write closes the socket and says so (`disconnected`); the loop reconnects.
+            let rc = mosquitto_loop_write(raw, 1)
+            return rc == MOSQ_ERR_SUCCESS.rawValue && !mosquitto_want_write(raw)
+        }
+    }
+
+    /// Runs `body` holding the socket lock when publishes write on their own threads.
+    func exclusive<T: Sendable>(_ body: () -> T) -> T {
+        guard writesOnPublishingThread else { return body() }
+        return socketLock.withLock { _ in body() }
     }
 
     /// Makes the network loop look at its queue now instead of at its next poll timeout.

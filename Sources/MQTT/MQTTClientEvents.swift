@@ -57,8 +57,8 @@ final class MQTTClientEvents: Sendable {
         switch new {
         case .connected: logger.info("MQTT connected", metadata: ["broker": "\(options.host):\(options.port)", "client_id": "\(options.clientID)"])
         case let .disconnected(reason) where reason == "stopped" || reason == Self.requestedDisconnect:
-            logger.info("MQTT disconnected", metadata: ["reason": "\(reason)"])
-        case let .disconnected(reason): logger.warning("MQTT disconnected", metadata: ["reason": "\(reason)"])
+            logger.info("MQTT disconnected", metadata: ["reason": "\(reason)", "client_id": "\(options.clientID)"])
+        case let .disconnected(reason): logger.warning("MQTT disconnected", metadata: ["reason": "\(reason)", "client_id": "\(options.clientID)"])
         case .connecting: break
         }
     }

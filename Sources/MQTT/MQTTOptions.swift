@@ -47,6 +47,12 @@ public struct MQTTOptions: Sendable {
     public var maxInflight: Int
     public var reconnectMinSeconds: Double
     public var reconnectMaxSeconds: Double
+    /// A publish is written to the socket on the publishing thread, not left to the network
+    /// loop (which still writes what the socket could not take at once, what it sends again
+    /// after a reconnect, pings): an alert leaves as soon as its ticket is committed instead of
+    /// waiting for the loop to wake, or to finish the burst it is reading. Ignored for a client
+    /// that receives or has TLS (`MQTTClient.writesOnPublishingThread`).
+    public var writesOnPublishingThread = false
 
     public init(host: String = "127.0.0.1", port: Int = 1883, clientID: String, cleanSession: Bool = false,
                 keepAliveSeconds: Int = 30, username: String? = nil, password: String? = nil, tls: TLS? = nil,

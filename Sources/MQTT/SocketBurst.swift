@@ -70,7 +70,7 @@ public struct MQTTSocketCounts: Sendable, Equatable {
 }
 
 extension MQTTClient {
-    /// The burst buffers' counts; nil over TLS, which has none.
+    /// The burst buffers' counts; nil without them (TLS, or publishes written on their own threads).
     public var socketCounts: MQTTSocketCounts? {
         burst.map { burst in
             let counts = burst.counts

@@ -33,7 +33,10 @@ import Testing
                                           logDirectory: directory)
             store = try GatewayDatabase(path: directory + "/gridwatch.db")
             let logger = Logger(label: "alert-publisher-test")
-            client = try MQTTClient(options: MQTTOptions(port: broker.port, clientID: "gw-alerts-test", cleanSession: true), logger: logger)
+            // Configured as the gateway's alerts connection is: the hand-over writes on the committing thread.
+            var options = MQTTOptions(port: broker.port, clientID: "gw-alerts-test", cleanSession: true)
+            options.writesOnPublishingThread = true
+            client = try MQTTClient(options: options, logger: logger)
             client.start()
             publisher = AlertPublisher(database: store, client: client, bell: bell, topicPattern: "gridwatch/{community}/alerts/{ticket_id}", logger: logger,
                                        lookInterval: lookInterval)
