@@ -140,9 +140,11 @@ import Testing
                 finished.signal()
             }.start()
         }
-        usleep(200_000)
+        // Stopped mid-stream (some have arrived), and started again once the publisher has seen
+        // the link go down: the threads go on publishing through both changes.
+        try #require(eventually(timeout: 10) { arrived.withLock { $0.count } > 50 })
         broker.stop()
-        usleep(200_000)
+        try #require(eventually(timeout: 10) { !publisher.isConnected })
         try broker.start()
         for _ in 0..<threads { #expect(finished.wait(timeout: .now() + 30) == .success) }
         #expect(refused.load(ordering: .relaxed) == 0)
