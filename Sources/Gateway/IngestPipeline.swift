@@ -77,7 +77,9 @@ public final class IngestPipeline: Sendable {
         }
         let thread = Thread { [self] in
             SystemThreadName.set("ingest")
-            consume(from: position)
+            let sweeper = JournalSweeper(journal: journal) { SystemThreadName.set("journal-sweep") }
+            consume(from: position, sweeper: sweeper)
+            sweeper.stop()
             finished.signal()
         }
         thread.start()
@@ -127,7 +129,7 @@ public final class IngestPipeline: Sendable {
         }
     }
 
-    private func consume(from start: UInt64) {
+    private func consume(from start: UInt64, sweeper: JournalSweeper) {
         var reader = JournalReader(journal: journal, from: start)
         var progress = Progress(storedPosition: start, lastDiscard: start)
         var open: OpenBatch?
@@ -152,7 +154,7 @@ public final class IngestPipeline: Sendable {
                     continue
                 }
                 open = nil
-                if !store(waiting, progress: &progress) { return }
+                if !store(waiting, progress: &progress, sweeper: sweeper) { return }
                 continue
             }
             if entries.isEmpty {
@@ -177,7 +179,7 @@ public final class IngestPipeline: Sendable {
             let due = filling.entryCount >= batchSize
                 || (waitedNs >= batchLingerNs && !(waitedNs < batchLingerNs + maxHoldNs && database.commitsOnHold))
             if filling.urgent || due || stopping {
-                if !store(filling, progress: &progress) { return }
+                if !store(filling, progress: &progress, sweeper: sweeper) { return }
             } else {
                 open = filling
             }
@@ -199,7 +201,7 @@ public final class IngestPipeline: Sendable {
 
     /// Commits a batch, then lets its alerts, staff positions and requests go on, and does the
     /// bookkeeping that follows every commit. False when the pipeline has to stop.
-    private func store(_ open: OpenBatch, progress: inout Progress) -> Bool {
+    private func store(_ open: OpenBatch, progress: inout Progress, sweeper: JournalSweeper) -> Bool {
         let batch = open.batch
         // Everything before it is stored; what was read after it may not be yet.
         let newPosition = batch.journalPosition
@@ -220,7 +222,8 @@ public final class IngestPipeline: Sendable {
             onBackpressure(false)
         }
         if newPosition - progress.lastDiscard > 16 << 20 {
-            journal.discard(before: newPosition)
+            // Not here: deleting a spent segment held this thread up to 29 ms (`JournalSweeper`).
+            sweeper.discard(before: newPosition)
             progress.lastDiscard = newPosition
         }
         return true

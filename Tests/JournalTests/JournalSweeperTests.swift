@@ -1,0 +1,69 @@
+import Dispatch
+import Foundation
+@testable import Journal
+import Testing
+
+/// The sweeper deletes spent segments on its own thread: the caller only asks, and what was
+/// asked for is done by the time `stop` returns.
+@Suite struct JournalSweeperTests {
+    /// A journal of more than five 4 KiB segments, and their first positions.
+    private static func segmentedJournal(_ directory: String) throws -> (Journal, [UInt64]) {
+        let journal = try Journal(directory: directory, options: Journal.Options(segmentBytes: 4096))
+        let payload = String(repeating: "x", count: 200)
+        for _ in 0..<200 { _ = JournalTests.append(journal, "topic", payload, at: 1) }
+        let segments = try JournalSegments.list(directory)
+        #expect(segments.count > 5)
+        return (journal, segments)
+    }
+
+    @Test func theCallerDoesNotDeleteAndStopFinishesWhatWasAsked() throws {
+        let directory = JournalTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (journal, segments) = try Self.segmentedJournal(directory)
+        // The sweeping thread is held before its loop, so whatever is deleted before the release
+        // was deleted by the caller.
+        let release = DispatchSemaphore(value: 0)
+        let sweeper = JournalSweeper(journal: journal) { release.wait() }
+        sweeper.discard(before: segments[3])
+        #expect(try JournalSegments.list(directory) == segments)
+        release.signal()
+        sweeper.stop()
+        #expect(try JournalSegments.list(directory) == Array(segments[3...]))
+    }
+
+    @Test func aLaterRequestForLessDeletesNothingBack() throws {
+        let directory = JournalTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (journal, segments) = try Self.segmentedJournal(directory)
+        let release = DispatchSemaphore(value: 0)
+        let sweeper = JournalSweeper(journal: journal) { release.wait() }
+        sweeper.discard(before: segments[4])
+        sweeper.discard(before: segments[2])
+        release.signal()
+        sweeper.stop()
+        #expect(try JournalSegments.list(directory) == Array(segments[4...]))
+    }
+
+    @Test func requestsAreSweptWhileTheThreadRuns() throws {
+        let directory = JournalTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (journal, segments) = try Self.segmentedJournal(directory)
+        let sweeper = JournalSweeper(journal: journal)
+        defer { sweeper.stop() }
+        sweeper.discard(before: segments[2])
+        #expect(try Self.eventually { try JournalSegments.list(directory).first == segments[2] })
+        // The active segment is never deleted, however far the request goes.
+        sweeper.discard(before: journal.endPosition)
+        #expect(try Self.eventually { try JournalSegments.list(directory) == [segments.last!] })
+    }
+
+    /// Polls `condition` for up to 10 s: the sweeping thread gives no other signal.
+    private static func eventually(_ condition: () throws -> Bool) throws -> Bool {
+        let deadline = DispatchTime.now() + 10
+        while DispatchTime.now() < deadline {
+            if try condition() { return true }
+            usleep(1_000)
+        }
+        return try condition()
+    }
+}
