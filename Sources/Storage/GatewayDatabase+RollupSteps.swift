@@ -42,8 +42,8 @@ extension GatewayDatabase {
     /// cursor in the transaction that writes the last of their buckets: a crash repeats nothing
     /// and skips nothing. The readings are read and folded first, outside any write transaction
     /// (their payloads' parsing took 20–40 ms a step here), and the buckets are written in
-    /// transactions of at most `plan.writeRows` (a step's thousands of upserts held the writer
-    /// 11–21 ms, and ingest's commits, an alarm's among them, waited for it).
+    /// transactions of at most `plan.writeRows` and about 0.25 ms (a step's thousands of upserts
+    /// held the writer 11–21 ms, and ingest's commits, an alarm's among them, waited for it).
     /// Personal fields get no bucket that ended before `nowMs - personal period` (a late
     /// reading's): it would only be pruned again.
     public func rollUpStep(_ plan: RetentionPlan, nowMs: Int64) throws -> RollupStepResult {
@@ -88,14 +88,21 @@ extension GatewayDatabase {
         return fold
     }
 
-    /// Writes a folded step, at most `writeRows` buckets a transaction, and moves the cursor past
+    /// Writes a folded step, at most `writeRows` buckets and about `writeHoldNs` (monotonic, checked
+    /// after each bucket) a transaction, and moves the cursor past
     /// it with the last. Each transaction first checks that the cursor is still where the fold
     /// began and that no other step is pending; if not (`gridwatch retention run-once` beside a
     /// running gateway took the readings first), it writes nothing and the step ends there: the
     /// next step reads again from where the cursor is. While an emergency's commits are under way
     /// a transaction ends after the bucket it is writing, and each transaction first waits for
     /// them (at most `maxHoldNs`), as a fold of reading runs does (`foldReadingRuns`).
-    func writeRollupStep(_ fold: RollupFold, writeRows: Int, stopAfterTransactions: Int = .max, maxHoldNs: UInt64 = 50_000_000) throws -> RollupStepResult {
+    ///
+    /// The time bound is the fold's, for the same reason: 1,000 buckets a transaction still held
+    /// the writer 10–50 ms under `bench/alert-latency`'s load (a traced run, session 38), and the
+    /// ordinary commits queued behind it held up the alarms that came meanwhile. GRDB's writer
+    /// queue is first come, first served, so a commit waiting goes before the step's next write.
+    func writeRollupStep(_ fold: RollupFold, writeRows: Int, writeHoldNs: UInt64 = 250_000, stopAfterTransactions: Int = .max,
+                         maxHoldNs: UInt64 = 50_000_000) throws -> RollupStepResult {
         // In key order (width, then time, as the table is): each transaction then dirties its own run
         // of pages, where a dictionary's order would have every one rewrite most of them.
         let buckets = fold.buckets.values.sorted { ($0.widthSeconds, $0.bucketStartMs, $0.deviceID, $0.field) < ($1.widthSeconds, $1.bucketStartMs, $1.deviceID, $1.field) }
@@ -112,11 +119,12 @@ extension GatewayDatabase {
                 let recorded = try Self.pendingRollupStep(db, cursor: fold.fromID)
                 guard recorded == nil || recorded == pending else { return nil }
                 let upsert = try RollupUpsertStatement(db)
+                let startedNs = DispatchTime.now().uptimeNanoseconds
                 var next = start
                 while next < end {
                     try upsert.upsert(buckets[next], stepLastID: fold.lastID)
                     next += 1
-                    if emergencyUnderWay { break }
+                    if emergencyUnderWay || DispatchTime.now().uptimeNanoseconds - startedNs >= writeHoldNs { break }
                 }
                 if next == buckets.count {
                     try Self.setCursor("rollup", to: fold.lastID, db)

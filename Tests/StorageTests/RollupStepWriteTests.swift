@@ -2,8 +2,9 @@ import Foundation
 @testable import Storage
 import Testing
 
-/// A roll-up step's buckets are written in transactions of at most `writeRows`, the cursor
-/// moving with the last, and one bucket a transaction while an emergency's commits are under way.
+/// A roll-up step's buckets are written in transactions of at most `writeRows` and about
+/// `writeHoldNs`, the cursor moving with the last, and one bucket a transaction while an
+/// emergency's commits are under way.
 /// A step the process left part-written is finished by the next step over the same readings at
 /// the same time, and each bucket takes each reading once.
 @Suite struct RollupStepWriteTests {
@@ -186,10 +187,34 @@ import Testing
         let expected = try wholeDatabase.rollUpStep(plan, nowMs: RetentionFixture.t0)
         // Inside the emergency's own section, so the wait between transactions ends at once (0 ns).
         let step = try cutDatabase.urgently {
-            try cutDatabase.writeRollupStep(cutDatabase.foldRollupStep(plan, nowMs: RetentionFixture.t0), writeRows: plan.writeRows, maxHoldNs: 0)
+            try cutDatabase.writeRollupStep(cutDatabase.foldRollupStep(plan, nowMs: RetentionFixture.t0), writeRows: plan.writeRows,
+                                            writeHoldNs: .max, maxHoldNs: 0)
         }
         #expect(step.readings == expected.readings && step.buckets == expected.buckets && expected.buckets > 10)
         #expect(counter.count == expected.buckets)
+        #expect(try cutDatabase.rolledUpReadingID() == wholeDatabase.rolledUpReadingID())
+        #expect(try !cutDatabase.hasPendingRollupStep())
+        #expect(try Self.buckets(cutDatabase) == Self.buckets(wholeDatabase))
+    }
+
+    /// With no time to spare (`writeHoldNs: 0`) each transaction takes one bucket, and the step
+    /// still adds up to the same buckets as one written in a single transaction.
+    @Test func theWriteHoldCutsEachTransactionAfterItsTime() throws {
+        let (cut, cutDatabase) = try Self.twoHoursStored()
+        let (whole, wholeDatabase) = try Self.twoHoursStored()
+        defer { cut.remove(); whole.remove() }
+        let plan = RetentionFixture.plan(stepRows: 500, writeRows: 100_000)
+        let cutCommits = ReadingRunStepWriteTests.CommitCounter()
+        let wholeCommits = ReadingRunStepWriteTests.CommitCounter()
+        cutDatabase.pool.add(transactionObserver: cutCommits, extent: .databaseLifetime)
+        wholeDatabase.pool.add(transactionObserver: wholeCommits, extent: .databaseLifetime)
+        let expected = try wholeDatabase.writeRollupStep(wholeDatabase.foldRollupStep(plan, nowMs: RetentionFixture.t0),
+                                                         writeRows: plan.writeRows, writeHoldNs: .max)
+        let step = try cutDatabase.writeRollupStep(cutDatabase.foldRollupStep(plan, nowMs: RetentionFixture.t0),
+                                                   writeRows: plan.writeRows, writeHoldNs: 0)
+        #expect(wholeCommits.count == 1)
+        #expect(step.readings == expected.readings && step.buckets == expected.buckets && expected.buckets > 10)
+        #expect(cutCommits.count == expected.buckets)
         #expect(try cutDatabase.rolledUpReadingID() == wholeDatabase.rolledUpReadingID())
         #expect(try !cutDatabase.hasPendingRollupStep())
         #expect(try Self.buckets(cutDatabase) == Self.buckets(wholeDatabase))
