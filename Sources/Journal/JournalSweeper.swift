@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// Deletes the journal's spent segments on a thread of its own, so the thread that committed
-/// them never waits for it. Unlinking a 64 MB segment whose pages are still cached made the
+/// them waits for a deletion only at `stop()`. Unlinking a 64 MB segment whose pages are still cached made the
 /// kernel free them all inside `unlink`: 12–29 ms (9–13 ms of CPU) on the ingest thread in a
 /// traced `bench/alert-latency` run, about every 30 s at 17,500 msg/s, and an alarm that came
 /// meanwhile waited that long before its reading was even decoded.

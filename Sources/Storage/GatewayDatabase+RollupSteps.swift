@@ -98,7 +98,8 @@ extension GatewayDatabase {
     /// them (at most `maxHoldNs`), as a fold of reading runs does (`foldReadingRuns`).
     ///
     /// The time bound is the fold's, for the same reason: 1,000 buckets a transaction still held
-    /// the writer 10–50 ms under `bench/alert-latency`'s load (a traced run, session 38), and the
+    /// the writer tens of ms under `bench/alert-latency`'s load (27–32 ms at the median in a
+    /// traced run, session 38, whose statement profiling slowed every statement), and the
     /// ordinary commits queued behind it held up the alarms that came meanwhile. GRDB's writer
     /// queue is first come, first served, so a commit waiting goes before the step's next write.
     func writeRollupStep(_ fold: RollupFold, writeRows: Int, writeHoldNs: UInt64 = 250_000, stopAfterTransactions: Int = .max,

@@ -17,8 +17,8 @@ public struct RetentionPlan: Sendable {
     public var rollupRetentionMsByWidth: [Int64: Int64]
     /// Most rows one transaction reads, rewrites or deletes: bounds how long ingest waits.
     public var stepRows: Int
-    /// Readings one roll-up step reads and folds; their buckets are written `writeRows` at a
-    /// time. A step upserts each bucket its readings feed once, so the fewer the steps the
+    /// Readings one roll-up step reads and folds; their buckets are written at most `writeRows`
+    /// (and about 0.25 ms) a transaction. A step upserts each bucket its readings feed once, so the fewer the steps the
     /// fewer the upserts: at 16,800 msg/s a round of 5,000-reading steps upserted about
     /// 120,000 buckets, most of them the same 5-minute and hourly buckets again.
     public var foldRows: Int
