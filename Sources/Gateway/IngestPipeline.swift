@@ -40,6 +40,8 @@ public final class IngestPipeline: Sendable {
     /// Residents' requests: checked here, stored with the batch, then given their tickets.
     let requests: RequestIntake?
     let registry: Mutex<DeviceRegistry>
+    /// Journal progress between requests to delete spent segments (`JournalSweeper`).
+    let discardStepBytes: UInt64
     let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -49,7 +51,7 @@ public final class IngestPipeline: Sendable {
                 onBackpressure: @escaping @Sendable (Bool) -> Void,
                 onDecoded: @escaping @Sendable (ArraySlice<Reading>, [Device]) -> [AlertEvent] = { _, _ in [] },
                 onStored: @escaping @Sendable ([AlertEvent]) -> Void = { _ in },
-                staff: StaffIntake? = nil, requests: RequestIntake? = nil) {
+                staff: StaffIntake? = nil, requests: RequestIntake? = nil, discardStepBytes: UInt64 = 16 << 20) {
         self.journal = journal
         self.database = database
         self.decoder = decoder
@@ -65,6 +67,7 @@ public final class IngestPipeline: Sendable {
         self.onStored = onStored
         self.staff = staff
         self.requests = requests
+        self.discardStepBytes = discardStepBytes
     }
 
     /// Starts consuming from the position the database last committed.
@@ -221,7 +224,7 @@ public final class IngestPipeline: Sendable {
             logger.info("ingest backlog drained: resuming MQTT reads")
             onBackpressure(false)
         }
-        if newPosition - progress.lastDiscard > 16 << 20 {
+        if newPosition - progress.lastDiscard > discardStepBytes {
             // Not here: deleting a spent segment held this thread up to 29 ms (`JournalSweeper`).
             sweeper.discard(before: newPosition)
             progress.lastDiscard = newPosition

@@ -44,11 +44,13 @@ public final class JournalSweeper: Sendable {
     }
 
     /// Deletes what was asked for so far, then ends the thread; returns once it has ended.
-    /// Call it once.
+    /// A later call returns at once.
     public func stop() {
         stopping.store(true, ordering: .releasing)
         wake.signal()
         finished.wait()
+        // Left signalled for any later caller: the thread has ended.
+        finished.signal()
     }
 
     private func sweep() {

@@ -2,7 +2,7 @@ import Devices
 import Formats
 import Foundation
 @testable import Gateway
-import Journal
+@testable import Journal
 import Logging
 import Rules
 @testable import Storage
@@ -24,14 +24,15 @@ import TestServers
     }
 
     static func pipeline(in directory: String, linger: Double, published: Published, checkpoints: WALCheckpointer.Settings? = nil,
-                         maxHold: Double = 60, databaseFile: String = "gw.db") throws -> (IngestPipeline, Journal, GatewayDatabase) {
+                         maxHold: Double = 60, databaseFile: String = "gw.db", journalOptions: Journal.Options = Journal.Options(),
+                         discardStepBytes: UInt64 = 16 << 20) throws -> (IngestPipeline, Journal, GatewayDatabase) {
         var diagnostics = DiagnosticList()
         let catalog = DeviceTypeCatalog.load(directory: repositoryRoot.appendingPathComponent("devices").path, diagnostics: &diagnostics)
         #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
         let devices = [Device(id: "door-1", type: "door", community: "demo"), Device(id: "smoke-1", type: "smoke", community: "demo")]
         let database = try GatewayDatabase(path: directory + "/" + databaseFile, checkpoints: checkpoints)
         _ = try database.upsertDevices(devices, source: "inventory", nowMs: 0)
-        let journal = try Journal(directory: directory + "/journal")
+        let journal = try Journal(directory: directory + "/journal", options: journalOptions)
         let decoder = PayloadDecoder(telemetry: try TopicLayout("gridwatch/{community}/{type}/{device}/telemetry"), status: nil, catalog: catalog)
         let pipeline = IngestPipeline(journal: journal, database: database, decoder: decoder, registry: DeviceRegistry(devices),
                                       statistics: IngestStatistics(), logger: Logger(label: "test"), batchSize: 100, batchLinger: linger, maxHold: maxHold,
@@ -46,7 +47,8 @@ import TestServers
                                       onStored: { events in
                                           published.batches.withLock { $0.append(events) }
                                           published.whenStored.withLock { $0 }?(events)
-                                      })
+                                      },
+                                      discardStepBytes: discardStepBytes)
         return (pipeline, journal, database)
     }
 
@@ -162,6 +164,22 @@ import TestServers
         #expect(try eventually(timeout: 10) { try database.readingCount() == 2 })
         #expect(eventually(timeout: 10) { pipeline.statistics.batches.load(ordering: .relaxed) == 2 })
         #expect(pipeline.drainAndStop(timeout: 10))
+    }
+
+    /// Segments wholly before the stored position are deleted (by the sweeping thread): a
+    /// journal of small segments, asked after every commit, keeps only its active segment.
+    @Test func spentSegmentsAreDeletedOnceStored() throws {
+        let directory = try TestPaths.temporaryDirectory("ingest-discard")
+        defer { TestPaths.removeScratch(directory) }
+        let (pipeline, journal, database) = try Self.pipeline(in: directory, linger: 0, published: Published(),
+                                                              journalOptions: Journal.Options(segmentBytes: 2048), discardStepBytes: 0)
+        for seq in 0..<100 { Self.append(journal, device: "door-1", type: "door", seq: seq) }
+        let segments = try JournalSegments.list(directory + "/journal")
+        try #require(segments.count > 3)
+        try pipeline.start()
+        #expect(try eventually(timeout: 10) { try database.readingCount() == 100 })
+        #expect(pipeline.drainAndStop(timeout: 10))
+        #expect(try JournalSegments.list(directory + "/journal") == [segments.last!])
     }
 
     /// An alarm's batch runs `urgently` (the writer leaves the log's upkeep to the next

@@ -12,7 +12,7 @@ import Testing
         let payload = String(repeating: "x", count: 200)
         for _ in 0..<200 { _ = JournalTests.append(journal, "topic", payload, at: 1) }
         let segments = try JournalSegments.list(directory)
-        #expect(segments.count > 5)
+        try #require(segments.count > 5)
         return (journal, segments)
     }
 
@@ -24,6 +24,8 @@ import Testing
         // was deleted by the caller.
         let release = DispatchSemaphore(value: 0)
         let sweeper = JournalSweeper(journal: journal) { release.wait() }
+        // Should an expectation throw, the held thread is still let go and ended.
+        defer { release.signal(); sweeper.stop() }
         sweeper.discard(before: segments[3])
         #expect(try JournalSegments.list(directory) == segments)
         release.signal()
@@ -37,6 +39,7 @@ import Testing
         let (journal, segments) = try Self.segmentedJournal(directory)
         let release = DispatchSemaphore(value: 0)
         let sweeper = JournalSweeper(journal: journal) { release.wait() }
+        defer { release.signal(); sweeper.stop() }
         sweeper.discard(before: segments[4])
         sweeper.discard(before: segments[2])
         release.signal()
@@ -55,6 +58,19 @@ import Testing
         // The active segment is never deleted, however far the request goes.
         sweeper.discard(before: journal.endPosition)
         #expect(try Self.eventually { try JournalSegments.list(directory) == [segments.last!] })
+    }
+
+    @Test func aSecondStopReturnsAtOnce() throws {
+        let directory = JournalTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (journal, segments) = try Self.segmentedJournal(directory)
+        let sweeper = JournalSweeper(journal: journal)
+        sweeper.discard(before: segments[1])
+        sweeper.stop()
+        let returned = DispatchSemaphore(value: 0)
+        Thread { sweeper.stop(); returned.signal() }.start()
+        #expect(returned.wait(timeout: .now() + 10) == .success, "a second stop waits for nothing")
+        #expect(try JournalSegments.list(directory) == Array(segments[1...]))
     }
 
     /// Polls `condition` for up to 10 s: the sweeping thread gives no other signal.
