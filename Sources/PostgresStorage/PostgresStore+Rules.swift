@@ -40,13 +40,13 @@ extension PostgresStore {
     }
 
     /// A single gateway's checkpoint (partition `*`); cluster owners save theirs fenced, per partition.
-    public func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws {
-        let data = try snapshot.jsonData()
+    public func saveRuleState(_ encoded: RuleEngine.EncodedSnapshot) throws {
+        let bytes = encoded.bytes
         try write { session in
             try session.execute("""
                 INSERT INTO rule_state (partition, saved_at, snapshot) VALUES ($1, $2, $3)
                 ON CONFLICT (partition) DO UPDATE SET saved_at = excluded.saved_at, snapshot = excluded.snapshot
-                """, [.text(Self.wholeStatePartition), .int(snapshot.savedAtMs), .bytes(Array(data))])
+                """, [.text(Self.wholeStatePartition), .int(encoded.savedAtMs), .bytes(bytes)])
         }
     }
 

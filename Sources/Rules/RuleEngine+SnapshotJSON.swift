@@ -7,31 +7,17 @@ extension RuleEngine.Snapshot {
     /// gridwatch's ingest CPU on the last-seen map, and its intermediate tree for the alert
     /// instances (one per device when a rule holds for every device) was ~50 MB of the peak
     /// heap, once every save (perf and heaptrack, `bench/ingest-profile --devices 100000`).
-    public func jsonData() throws -> Data {
-        var text = "{\"savedAtMs\":\(savedAtMs),\"instances\":"
-        text.reserveCapacity(64 + instances.count * 96 + lastSeenMs.count * 32 + fingerprints.count * 48)
-        Self.writeObject(instances, to: &text) { instance, text in instance.writeJSON(to: &text) }
-        text += ",\"fingerprints\":"
-        Self.writeObject(fingerprints, to: &text) { fingerprint, text in JSONValue.writeString(fingerprint, to: &text) }
-        text += ",\"lastSeenMs\":"
-        Self.writeObject(lastSeenMs, to: &text) { seenMs, text in text += String(seenMs) }
-        text += "}"
-        return Data(text.utf8)
-    }
+    public func jsonData() throws -> Data { encoded().data }
 
-    /// `members` as a JSON object, each value written by `writeValue`.
-    private static func writeObject<Value>(_ members: [String: Value], to text: inout String,
-                                           writeValue: (Value, inout String) -> Void) {
-        text += "{"
-        var first = true
-        for (key, value) in members {
-            if !first { text += "," }
-            first = false
-            JSONValue.writeString(key, to: &text)
-            text += ":"
-            writeValue(value, &text)
-        }
-        text += "}"
+    /// The snapshot as `jsonData()` writes it, in chunks of about `chunkBytes`.
+    public func encoded(chunkBytes: Int = RuleEngine.EncodedSnapshot.defaultChunkBytes) -> RuleEngine.EncodedSnapshot {
+        var writer = SnapshotJSONWriter(savedAtMs: savedAtMs, chunkBytes: chunkBytes)
+        for (key, instance) in instances { writer.member(key) { instance.writeJSON(to: &$0) } }
+        writer.nextObject("fingerprints")
+        for (rule, fingerprint) in fingerprints { writer.member(rule) { JSONValue.writeString(fingerprint, to: &$0) } }
+        writer.nextObject("lastSeenMs")
+        for (device, seenMs) in lastSeenMs { writer.member(device) { $0 += String(seenMs) } }
+        return writer.finish()
     }
 }
 

@@ -2,6 +2,7 @@ import Devices
 import Formats
 import Foundation
 import GRDB
+import GRDBSQLite
 import Rules
 
 extension GatewayDatabase {
@@ -35,10 +36,31 @@ extension GatewayDatabase {
         }
     }
 
-    public func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws {
-        let data = try snapshot.jsonData()
+    /// Inserts a zero blob of the snapshot's size and writes its chunks into it in place
+    /// (incremental blob I/O): a bound blob was copied by SQLite at the bind and again into
+    /// the row's record, 10.7 MB each at 100,000 devices, on top of the caller's own copy.
+    public func saveRuleState(_ encoded: RuleEngine.EncodedSnapshot) throws {
         try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO rule_state (id, saved_at, snapshot) VALUES (1, ?, ?)", arguments: [snapshot.savedAtMs, data])
+            try db.execute(sql: "INSERT OR REPLACE INTO rule_state (id, saved_at, snapshot) VALUES (1, ?, zeroblob(?))",
+                           arguments: [encoded.savedAtMs, encoded.byteCount])
+            var handle: OpaquePointer?
+            let opened = sqlite3_blob_open(db.sqliteConnection, "main", "rule_state", "snapshot", 1, 1, &handle)
+            guard opened == SQLITE_OK, let blob = handle else {
+                sqlite3_blob_close(handle)
+                throw DatabaseError(resultCode: ResultCode(rawValue: opened), message: "opening the rule state's blob failed")
+            }
+            var offset: Int32 = 0
+            for chunk in encoded.chunks {
+                var piece = chunk
+                let written = piece.withUTF8 { bytes in sqlite3_blob_write(blob, bytes.baseAddress, Int32(bytes.count), offset) }
+                guard written == SQLITE_OK else {
+                    sqlite3_blob_close(blob)
+                    throw DatabaseError(resultCode: ResultCode(rawValue: written), message: "writing the rule state's blob failed")
+                }
+                offset += Int32(piece.utf8.count)
+            }
+            let closed = sqlite3_blob_close(blob)
+            guard closed == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: closed), message: "closing the rule state's blob failed") }
         }
     }
 

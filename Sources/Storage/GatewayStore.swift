@@ -68,7 +68,8 @@ public protocol GatewayStore: AnyObject, Sendable {
     // Rules
     func storeAlertEvents(_ events: [AlertEvent]) throws
     func alertEvents(rule: String?, device: String?, limit: Int) throws -> [AlertEvent]
-    func saveRuleState(_ snapshot: RuleEngine.Snapshot) throws
+    /// Replaces the saved rule state (`RuleEngine.encodedSnapshot()`, or a snapshot's `encoded()`).
+    func saveRuleState(_ encoded: RuleEngine.EncodedSnapshot) throws
     func loadRuleState() throws -> RuleEngine.Snapshot?
     /// Readings received since `sinceMs` that `selection` wants, offered to it newest first
     /// (only those are parsed); returned oldest first.

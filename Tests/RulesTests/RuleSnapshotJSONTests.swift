@@ -35,6 +35,28 @@ import Testing
         #expect(byHand.savedAtMs == snapshot.savedAtMs)
     }
 
+    /// What the stores save (`encodedSnapshot()`, straight from the engine's maps, in chunks
+    /// of any size) reads back as the engine's `snapshot()`.
+    @Test(arguments: [1, 64, RuleEngine.EncodedSnapshot.defaultChunkBytes])
+    func theEngineWritesWhatItsSnapshotHoldsInChunksOfAnySize(chunkBytes: Int) throws {
+        let set = try EngineFixture.rules(Self.doorRule)
+        let ids = ["door-1", "door \"quoted\"", "门-二", "ctl\u{1}x"] + (0..<40).map { "door-\($0)" }
+        var engine = EngineFixture.engine(set, ids.map { Device(id: $0, type: "door", community: "c") })
+        for (offset, id) in ids.enumerated() {
+            _ = engine.readingArrived(RuleReading(deviceID: id, atMs: EngineFixture.t0 + Int64(offset) * 1000, values: ["open": .bool(offset % 3 > 0)]))
+        }
+        let snapshot = engine.snapshot()
+        let encoded = engine.encodedSnapshot(chunkBytes: chunkBytes)
+        #expect(encoded.chunks.count > (chunkBytes == 64 ? 10 : 0))
+        #expect(encoded.byteCount == encoded.bytes.count)
+        for data in [encoded.data, snapshot.encoded(chunkBytes: chunkBytes).data] {
+            let read = try RuleEngine.Snapshot(jsonData: data)
+            #expect(read.instances == snapshot.instances && read.instances.count > 10)
+            #expect(read.lastSeenMs == snapshot.lastSeenMs && read.lastSeenMs.count > 10)
+            #expect(read.fingerprints == snapshot.fingerprints && read.savedAtMs == snapshot.savedAtMs)
+        }
+    }
+
     /// Every time set, one set of occurrences, and none: each shape an instance is saved in.
     static let everyShape: [String: AlertInstance] = {
         var firing = AlertInstance()

@@ -52,7 +52,7 @@ import Tickets
         try database.advanceOutboxCursor("mqtt_alerts", to: 2)
         while try !database.rollUpStep(F.plan(stepRows: 10), nowMs: F.t0 + 41 * F.day).caughtUp {}
         let engine = RuleEngine(ruleSet: RuleSet(), catalog: F.catalog, devices: [], startMs: F.t0 + 41 * F.day)
-        try database.saveRuleState(engine.snapshot())
+        try database.saveRuleState(engine.encodedSnapshot())
         return fixture
     }
 
