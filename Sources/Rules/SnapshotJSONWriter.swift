@@ -3,15 +3,17 @@ import Foundation
 
 extension RuleEngine {
     /// A rule-state snapshot already written as the JSON the stores keep, in pieces of about
-    /// `defaultChunkBytes`: a store writes them one after another, so no single
-    /// buffer of the whole (10.7 MB at 100,000 devices) is grown, copied or bound.
+    /// `defaultChunkBytes`: SQLite writes them into the row one after another, so no buffer of
+    /// the whole (10.7 MB at 100,000 devices) is grown, copied or bound there (PostgreSQL and
+    /// the cluster's checkpoints still join them into one).
     public struct EncodedSnapshot: Sendable {
-        /// About a megabyte: the most a piece grows past what it was given.
+        /// About a megabyte: a piece is cut after the member that takes it to this size.
         public static let defaultChunkBytes = 1 << 20
         public let savedAtMs: Int64
         /// The JSON, in order; each piece ends between two complete members.
         public let chunks: [String]
 
+        /// The JSON's length in UTF-8 bytes (what a store writes).
         public var byteCount: Int { chunks.reduce(0) { $0 + $1.utf8.count } }
 
         /// The whole JSON in one buffer (for a store that binds it as one value).
@@ -22,6 +24,7 @@ extension RuleEngine {
             return bytes
         }
 
+        /// The whole JSON as `Data` (the cluster's checkpoints, `Snapshot.jsonData()`).
         public var data: Data {
             var data = Data(capacity: byteCount)
             for chunk in chunks { data.append(contentsOf: chunk.utf8) }
@@ -34,7 +37,7 @@ extension RuleEngine {
 /// and `lastSeenMs`, as `Snapshot(jsonData:)` and `JSONDecoder` read it) into chunks. One
 /// String for the whole grew by doubling past its estimate, and was then copied into `Data`
 /// and again by SQLite's bind: with the snapshot's own maps that was a passing ~51 MB on a
-/// peak of 328 MB at 100,000 devices (`bench/ingest --devices 100000 --phase g`).
+/// peak of 328 MB at 100,000 devices (`bench/ingest --devices 100000 --phase bg`).
 struct SnapshotJSONWriter {
     private let chunkBytes: Int
     private let savedAtMs: Int64
@@ -45,7 +48,7 @@ struct SnapshotJSONWriter {
     init(savedAtMs: Int64, chunkBytes: Int) {
         self.chunkBytes = max(chunkBytes, 1)
         self.savedAtMs = savedAtMs
-        text = Self.freshChunk(chunkBytes)
+        text = Self.freshChunk(self.chunkBytes)
         text += "{\"savedAtMs\":\(savedAtMs),\"instances\":{"
     }
 
@@ -70,13 +73,16 @@ struct SnapshotJSONWriter {
         firstMember = true
     }
 
+    /// Ends the last object and the root, and hands over the pieces.
     consuming func finish() -> RuleEngine.EncodedSnapshot {
         text += "}}"
         chunks.append(text)
         return RuleEngine.EncodedSnapshot(savedAtMs: savedAtMs, chunks: chunks)
     }
 
-    /// Room for a chunk and the member that takes it past its size (most are under 200 bytes).
+    /// Room for a chunk and the member that takes it past its size (most are under 200 bytes;
+    /// a longer one, many `occurrencesMs`, makes this piece's buffer grow once). Capped at the
+    /// default size so a test's huge `chunkBytes` does not reserve it.
     private static func freshChunk(_ chunkBytes: Int) -> String {
         var text = ""
         text.reserveCapacity(min(chunkBytes, 1 << 20) + 4096)

@@ -47,21 +47,29 @@ extension GatewayDatabase {
             let opened = sqlite3_blob_open(db.sqliteConnection, "main", "rule_state", "snapshot", 1, 1, &handle)
             guard opened == SQLITE_OK, let blob = handle else {
                 sqlite3_blob_close(handle)
-                throw DatabaseError(resultCode: ResultCode(rawValue: opened), message: "opening the rule state's blob failed")
+                throw DatabaseError(resultCode: ResultCode(rawValue: opened), message: "opening the rule state's blob: \(Self.lastError(db))")
             }
             var offset: Int32 = 0
             for chunk in encoded.chunks {
                 var piece = chunk
                 let written = piece.withUTF8 { bytes in sqlite3_blob_write(blob, bytes.baseAddress, Int32(bytes.count), offset) }
                 guard written == SQLITE_OK else {
+                    let reason = Self.lastError(db)
                     sqlite3_blob_close(blob)
-                    throw DatabaseError(resultCode: ResultCode(rawValue: written), message: "writing the rule state's blob failed")
+                    throw DatabaseError(resultCode: ResultCode(rawValue: written), message: "writing the rule state's blob: \(reason)")
                 }
                 offset += Int32(piece.utf8.count)
             }
             let closed = sqlite3_blob_close(blob)
-            guard closed == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: closed), message: "closing the rule state's blob failed") }
+            guard closed == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: closed), message: "closing the rule state's blob: \(Self.lastError(db))")
+            }
         }
+    }
+
+    /// SQLite's message for the connection's last error.
+    private static func lastError(_ db: Database) -> String {
+        sqlite3_errmsg(db.sqliteConnection).map { String(cString: $0) } ?? "unknown error"
     }
 
     public func loadRuleState() throws -> RuleEngine.Snapshot? {

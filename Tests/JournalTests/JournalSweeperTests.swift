@@ -24,7 +24,7 @@ import Testing
         // was deleted by the caller.
         let release = DispatchSemaphore(value: 0)
         let sweeper = JournalSweeper(journal: journal) { release.wait() }
-        // Should an expectation throw, the held thread is still let go and ended.
+        // Should a `try` below throw, the held thread is still let go and ended.
         defer { release.signal(); sweeper.stop() }
         sweeper.discard(before: segments[3])
         #expect(try JournalSegments.list(directory) == segments)

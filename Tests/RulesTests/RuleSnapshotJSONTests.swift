@@ -41,11 +41,13 @@ import Testing
     func theEngineWritesWhatItsSnapshotHoldsInChunksOfAnySize(chunkBytes: Int) throws {
         let set = try EngineFixture.rules(Self.doorRule)
         let ids = ["door-1", "door \"quoted\"", "门-二", "ctl\u{1}x"] + (0..<40).map { "door-\($0)" }
-        var engine = EngineFixture.engine(set, ids.map { Device(id: $0, type: "door", community: "c") })
+        // One more device that is never heard: it has no last-seen time to save.
+        var engine = EngineFixture.engine(set, (ids + ["door-silent"]).map { Device(id: $0, type: "door", community: "c") })
         for (offset, id) in ids.enumerated() {
             _ = engine.readingArrived(RuleReading(deviceID: id, atMs: EngineFixture.t0 + Int64(offset) * 1000, values: ["open": .bool(offset % 3 > 0)]))
         }
         let snapshot = engine.snapshot()
+        #expect(snapshot.lastSeenMs["door-silent"] == nil)
         let encoded = engine.encodedSnapshot(chunkBytes: chunkBytes)
         #expect(encoded.chunks.count > (chunkBytes == 64 ? 10 : 0))
         #expect(encoded.byteCount == encoded.bytes.count)

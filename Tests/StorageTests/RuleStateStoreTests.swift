@@ -14,8 +14,10 @@ import Testing
             instance.phase = index % 2 == 0 ? .pending : .firing
             instance.pendingSinceMs = savedAtMs - Int64(index)
             instance.occurrencesMs = Array(repeating: Int64(index), count: index % 3)
-            instances["door_open|door-\(index)"] = instance
-            lastSeenMs["door-\(index)"] = savedAtMs - Int64(index) * 7
+            // Ids of several UTF-8 bytes a character: the blob's offsets count bytes.
+            let device = index % 4 == 0 ? "门-\(index)" : "door-\(index)"
+            instances["door_open|\(device)"] = instance
+            lastSeenMs[device] = savedAtMs - Int64(index) * 7
         }
         return RuleEngine.Snapshot(savedAtMs: savedAtMs, instances: instances, lastSeenMs: lastSeenMs, fingerprints: ["door_open": "f1"])
     }
