@@ -131,7 +131,7 @@ let package = Package(
         ]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Simulation"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Formats", "Simulation"], exclude: ["Fixtures"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "TestServers"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT"]),
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Devices", "Formats"]),
         // Real servers for the tests (mosquitto's and PostgreSQL's processes, free ports).

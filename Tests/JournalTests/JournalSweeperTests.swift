@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 @testable import Journal
 import Testing
+import TestServers
 
 /// The sweeper deletes spent segments on its own thread: the caller only asks, and what was
 /// asked for is done by the time `stop` returns.
@@ -54,10 +55,10 @@ import Testing
         let sweeper = JournalSweeper(journal: journal)
         defer { sweeper.stop() }
         sweeper.discard(before: segments[2])
-        #expect(try Self.eventually { try JournalSegments.list(directory).first == segments[2] })
+        #expect(try eventually(timeout: 10) { try JournalSegments.list(directory).first == segments[2] })
         // The active segment is never deleted, however far the request goes.
         sweeper.discard(before: journal.endPosition)
-        #expect(try Self.eventually { try JournalSegments.list(directory) == [segments.last!] })
+        #expect(try eventually(timeout: 10) { try JournalSegments.list(directory) == [segments.last!] })
     }
 
     @Test func aSecondStopReturnsAtOnce() throws {
@@ -71,15 +72,5 @@ import Testing
         Thread { sweeper.stop(); returned.signal() }.start()
         #expect(returned.wait(timeout: .now() + 10) == .success, "a second stop waits for nothing")
         #expect(try JournalSegments.list(directory) == Array(segments[1...]))
-    }
-
-    /// Polls `condition` for up to 10 s: the sweeping thread gives no other signal.
-    private static func eventually(_ condition: () throws -> Bool) throws -> Bool {
-        let deadline = DispatchTime.now() + 10
-        while DispatchTime.now() < deadline {
-            if try condition() { return true }
-            usleep(1_000)
-        }
-        return try condition()
     }
 }
