@@ -14,9 +14,9 @@ extension RuleEngine.Snapshot {
         var writer = SnapshotJSONWriter(savedAtMs: savedAtMs, chunkBytes: chunkBytes)
         for (key, instance) in instances { writer.member(key) { instance.writeJSON(to: &$0) } }
         writer.nextObject("fingerprints")
-        for (rule, fingerprint) in fingerprints { writer.member(rule) { JSONValue.writeString(fingerprint, to: &$0) } }
+        for (rule, fingerprint) in fingerprints { writer.member(rule) { JSONValue.appendString(fingerprint, to: &$0) } }
         writer.nextObject("lastSeenMs")
-        for (device, seenMs) in lastSeenMs { writer.member(device) { $0 += String(seenMs) } }
+        for (device, seenMs) in lastSeenMs { writer.member(device) { JSONValue.appendInteger(seenMs, to: &$0) } }
         return writer.finish()
     }
 }
@@ -25,29 +25,29 @@ extension AlertInstance {
     /// Appends the instance as its synthesised `Codable` conformance reads it: absent times
     /// are left out (`decodeIfPresent`), `occurrencesMs` is always written (it has no
     /// `decodeIfPresent` of its own).
-    func writeJSON(to text: inout String) {
-        text += "{\"phase\":\""
-        text += phase.rawValue
-        text += "\""
-        Self.write("pendingSinceMs", pendingSinceMs, to: &text)
-        Self.write("firingSinceMs", firingSinceMs, to: &text)
-        Self.write("lastTrueMs", lastTrueMs, to: &text)
-        Self.write("clearingSinceMs", clearingSinceMs, to: &text)
-        Self.write("lastClearTrueMs", lastClearTrueMs, to: &text)
-        text += ",\"occurrencesMs\":["
+    func writeJSON(to bytes: inout [UInt8]) {
+        bytes += #"{"phase":""#.utf8
+        bytes += phase.rawValue.utf8
+        bytes.append(UInt8(ascii: "\""))
+        Self.write("pendingSinceMs", pendingSinceMs, to: &bytes)
+        Self.write("firingSinceMs", firingSinceMs, to: &bytes)
+        Self.write("lastTrueMs", lastTrueMs, to: &bytes)
+        Self.write("clearingSinceMs", clearingSinceMs, to: &bytes)
+        Self.write("lastClearTrueMs", lastClearTrueMs, to: &bytes)
+        bytes += #","occurrencesMs":["#.utf8
         for (index, occurrence) in occurrencesMs.enumerated() {
-            if index > 0 { text += "," }
-            text += String(occurrence)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONValue.appendInteger(occurrence, to: &bytes)
         }
-        text += "]}"
+        bytes += "]}".utf8
     }
 
-    private static func write(_ name: String, _ value: Int64?, to text: inout String) {
+    private static func write(_ name: StaticString, _ value: Int64?, to bytes: inout [UInt8]) {
         guard let value else { return }
-        text += ",\""
-        text += name
-        text += "\":"
-        text += String(value)
+        bytes += #",""#.utf8
+        name.withUTF8Buffer { bytes += $0 }
+        bytes += #"":"#.utf8
+        JSONValue.appendInteger(value, to: &bytes)
     }
 }
 

@@ -38,7 +38,7 @@ public enum CaptureLine {
             ms: message.atMilliseconds, offsetSeconds: message.utcOffsetSeconds,
             milliseconds: true, to: &out)
         out.append(contentsOf: #"","topic":"#.utf8)
-        appendJSONString(message.topic, to: &out)
+        JSONValue.appendString(message.topic, to: &out)
         if message.isJSONObject {
             out.append(contentsOf: #","payload":"#.utf8)
             // JSON whitespace may include line breaks, which would split the line; inside
@@ -132,25 +132,5 @@ public enum CaptureLine {
             throw JSONParser.Failure.syntax(offset: parser.index, "expected '\"'")
         }
         return try parser.string()
-    }
-
-    /// Appends a JSON string literal, escaping quotes, backslashes and control characters.
-    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                out.append(UInt8(ascii: "\\"))
-                out.append(byte)
-            case 0x00..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array(#"\u00"#.utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            default:
-                out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -51,14 +51,13 @@ extension GatewayDatabase {
             }
             var offset: Int32 = 0
             for chunk in encoded.chunks {
-                var piece = chunk
-                let written = piece.withUTF8 { bytes in sqlite3_blob_write(blob, bytes.baseAddress, Int32(bytes.count), offset) }
+                let written = chunk.withUnsafeBytes { bytes in sqlite3_blob_write(blob, bytes.baseAddress, Int32(bytes.count), offset) }
                 guard written == SQLITE_OK else {
                     let reason = Self.lastError(db)
                     sqlite3_blob_close(blob)
                     throw DatabaseError(resultCode: ResultCode(rawValue: written), message: "writing the rule state's blob: \(reason)")
                 }
-                offset += Int32(piece.utf8.count)
+                offset += Int32(chunk.count)
             }
             let closed = sqlite3_blob_close(blob)
             guard closed == SQLITE_OK else {
