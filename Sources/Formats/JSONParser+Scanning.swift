@@ -19,11 +19,18 @@ extension JSONParser {
     /// Runs `body` with a parser at the first byte of `bytes`.
     public static func scan<T>(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
                                _ body: (inout JSONParser) throws -> T) rethrows -> T {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer, maxDepth: maxDepth)
-            return try body(&parser)
-        }
+        try bytes.withUnsafeBufferPointer { buffer in try scan(buffer, maxDepth: maxDepth, body) }
     }
+
+    /// The same over bytes held elsewhere (a row's `Data`).
+    public static func scan<T>(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth,
+                               _ body: (inout JSONParser) throws -> T) rethrows -> T {
+        var parser = JSONParser(bytes, maxDepth: maxDepth)
+        return try body(&parser)
+    }
+
+    /// The value at `index`, consumed and built (for a walk that builds only some values).
+    public mutating func parseValue() throws(Failure) -> JSONValue { try value() }
 
     /// The byte at `index`, nil at the end.
     public var peek: UInt8? { index < bytes.count ? bytes[index] : nil }

@@ -53,26 +53,50 @@ extension AlertInstance {
 
 extension RuleEngine.Snapshot {
     /// Reads what `jsonData()` writes (and `JSONEncoder` wrote before it) through the ingest's
-    /// own JSON parser. `JSONDecoder` took ~1.2 s of a restart at 100,000 devices with 58,664
-    /// alerts saved (perf, `bench/ingest --devices 100000`'s restart).
+    /// own JSON parser, member by member. `JSONDecoder` took ~1.2 s of a restart at 100,000
+    /// devices with 58,664 alerts saved (perf); the parser's whole tree, a table for each alert,
+    /// was ~45 MB more of the restart's peak than the snapshot it became.
     public init(jsonData data: Data) throws {
-        let value = try data.withUnsafeBytes { raw throws(JSONParser.Failure) in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
-        guard case let .object(root) = value else { throw SnapshotReadError("a rule-state snapshot is a JSON object") }
-        savedAtMs = try Self.integer(root["savedAtMs"], "savedAtMs")
-        instances = try Self.members(root["instances"], "instances") { value, key in try AlertInstance(json: value, key: key) }
-        lastSeenMs = try Self.members(root["lastSeenMs"], "lastSeenMs") { value, key in try Self.integer(value, key) }
-        fingerprints = try Self.members(root["fingerprints"], "fingerprints") { value, key in
-            guard case let .string(text) = value else { throw SnapshotReadError("fingerprint '\(key)' is not a string") }
-            return text
+        var savedAtMs: Int64?
+        var instances: [String: AlertInstance]?
+        var lastSeenMs: [String: Int64]?
+        var fingerprints: [String: String]?
+        try data.withUnsafeBytes { raw in
+            try JSONParser.scan(raw.bindMemory(to: UInt8.self)) { parser in
+                parser.skipSpace()
+                guard parser.peek == UInt8(ascii: "{") else { throw SnapshotReadError("a rule-state snapshot is a JSON object") }
+                try parser.forEachMember { parser, name in
+                    switch name {
+                    case "savedAtMs": savedAtMs = try Self.integer(parser.parseValue(), name)
+                    case "instances": instances = try Self.members(&parser, name) { parser, key in try AlertInstance(parsing: &parser, key: key) }
+                    case "lastSeenMs": lastSeenMs = try Self.members(&parser, name) { parser, key in try Self.integer(parser.parseValue(), key) }
+                    case "fingerprints":
+                        fingerprints = try Self.members(&parser, name) { parser, key in
+                            guard case let .string(text) = try parser.parseValue() else { throw SnapshotReadError("fingerprint '\(key)' is not a string") }
+                            return text
+                        }
+                    default: try parser.skipValue()
+                    }
+                }
+                parser.skipSpace()
+                guard parser.isAtEnd else { throw JSONParser.Failure.syntax(offset: parser.index, "unexpected data after the value") }
+            }
         }
+        self.savedAtMs = try Self.integer(savedAtMs.map(JSONValue.int), "savedAtMs")
+        guard let instances else { throw SnapshotReadError("'instances' is missing or not an object") }
+        guard let lastSeenMs else { throw SnapshotReadError("'lastSeenMs' is missing or not an object") }
+        guard let fingerprints else { throw SnapshotReadError("'fingerprints' is missing or not an object") }
+        self.instances = instances
+        self.lastSeenMs = lastSeenMs
+        self.fingerprints = fingerprints
     }
 
-    /// The object `value` (named `name`) with each member read by `read`.
-    private static func members<Member>(_ value: JSONValue?, _ name: String,
-                                        read: (JSONValue, String) throws -> Member) throws -> [String: Member] {
-        guard case let .object(members)? = value else { throw SnapshotReadError("'\(name)' is missing or not an object") }
-        var result: [String: Member] = Dictionary(minimumCapacity: members.count)
-        for (key, member) in members { result[key] = try read(member, key) }
+    /// The object at the parser (named `name`), each member read by `read` as it is met.
+    private static func members<Member>(_ parser: inout JSONParser, _ name: String,
+                                        read: (inout JSONParser, String) throws -> Member) throws -> [String: Member] {
+        guard parser.peek == UInt8(ascii: "{") else { throw SnapshotReadError("'\(name)' is missing or not an object") }
+        var result: [String: Member] = [:]
+        try parser.forEachMember { parser, key in result[key] = try read(&parser, key) }
         return result
     }
 
@@ -87,24 +111,38 @@ extension RuleEngine.Snapshot {
 }
 
 extension AlertInstance {
-    /// An instance as `writeJSON` writes it and the synthesised `Codable` conformance reads it.
-    init(json: JSONValue, key: String) throws {
-        guard case let .object(fields) = json, case let .string(phaseName)? = fields["phase"], let phase = Phase(rawValue: phaseName) else {
-            throw SnapshotReadError("alert '\(key)' has no known phase")
-        }
+    /// The instance at the parser, as `writeJSON` writes it and the synthesised `Codable`
+    /// conformance reads it; its members are read as they are met, never built as a table.
+    init(parsing parser: inout JSONParser, key: String) throws {
+        guard parser.peek == UInt8(ascii: "{") else { throw SnapshotReadError("alert '\(key)' has no known phase") }
         self.init()
-        self.phase = phase
-        func time(_ name: String) throws -> Int64? {
-            guard let value = fields[name], value != .null else { return nil }
-            return try RuleEngine.Snapshot.integer(value, "\(key).\(name)")
+        var phase: Phase?
+        var occurrences: [Int64]?
+        try parser.forEachMember { parser, name in
+            switch name {
+            case "phase":
+                guard case let .string(phaseName) = try parser.parseValue() else { phase = nil; return }
+                phase = Phase(rawValue: phaseName)
+            case "pendingSinceMs": pendingSinceMs = try Self.time(parser.parseValue(), key, name)
+            case "firingSinceMs": firingSinceMs = try Self.time(parser.parseValue(), key, name)
+            case "lastTrueMs": lastTrueMs = try Self.time(parser.parseValue(), key, name)
+            case "clearingSinceMs": clearingSinceMs = try Self.time(parser.parseValue(), key, name)
+            case "lastClearTrueMs": lastClearTrueMs = try Self.time(parser.parseValue(), key, name)
+            case "occurrencesMs":
+                guard case let .array(items) = try parser.parseValue() else { occurrences = nil; return }
+                occurrences = try items.map { try RuleEngine.Snapshot.integer($0, "\(key).occurrencesMs") }
+            default: try parser.skipValue()
+            }
         }
-        pendingSinceMs = try time("pendingSinceMs")
-        firingSinceMs = try time("firingSinceMs")
-        lastTrueMs = try time("lastTrueMs")
-        clearingSinceMs = try time("clearingSinceMs")
-        lastClearTrueMs = try time("lastClearTrueMs")
-        guard case let .array(occurrences)? = fields["occurrencesMs"] else { throw SnapshotReadError("alert '\(key)' has no occurrencesMs") }
-        occurrencesMs = try occurrences.map { try RuleEngine.Snapshot.integer($0, "\(key).occurrencesMs") }
+        guard let phase else { throw SnapshotReadError("alert '\(key)' has no known phase") }
+        guard let occurrences else { throw SnapshotReadError("alert '\(key)' has no occurrencesMs") }
+        self.phase = phase
+        occurrencesMs = occurrences
+    }
+
+    /// A time member: absent or null is nil (`decodeIfPresent`), otherwise an integer.
+    private static func time(_ value: JSONValue, _ key: String, _ name: String) throws -> Int64? {
+        value == .null ? nil : try RuleEngine.Snapshot.integer(value, "\(key).\(name)")
     }
 }
 

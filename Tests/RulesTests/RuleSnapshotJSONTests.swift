@@ -1,4 +1,5 @@
 import Devices
+import Formats
 import Foundation
 @testable import Rules
 import Testing
@@ -105,6 +106,35 @@ import Testing
         for (text, reason) in bad {
             let error = #expect(throws: SnapshotReadError.self) { try RuleEngine.Snapshot(jsonData: Data(text.utf8)) }
             #expect(error?.description == reason)
+        }
+    }
+
+    /// The reader walks members as it meets them: any order, unknown ones skipped, `null`
+    /// times absent, as `JSONDecoder` reads them; a missing part or trailing bytes refused.
+    @Test func membersAreReadInAnyOrderAndUnknownOnesSkipped() throws {
+        let text = #"""
+        {"fingerprints":{"r":"f"},"extra":{"nested":[1,{"a":null}]},
+         "instances":{"r|d":{"occurrencesMs":[3,4],"lastTrueMs":null,"note":"x","firingSinceMs":2,"phase":"firing"}},
+         "lastSeenMs":{"d":5},"savedAtMs":9}
+        """#
+        let byHand = try RuleEngine.Snapshot(jsonData: Data(text.utf8))
+        let byDecoder = try JSONDecoder().decode(RuleEngine.Snapshot.self, from: Data(text.utf8))
+        #expect(byHand.instances == byDecoder.instances)
+        #expect(byHand.instances["r|d"]?.phase == .firing && byHand.instances["r|d"]?.firingSinceMs == 2)
+        #expect(byHand.instances["r|d"]?.lastTrueMs == nil && byHand.instances["r|d"]?.occurrencesMs == [3, 4])
+        #expect(byHand.lastSeenMs == ["d": 5] && byHand.fingerprints == ["r": "f"] && byHand.savedAtMs == 9)
+        let bad: [(String, String)] = [
+            (#"{"savedAtMs":1,"instances":{},"lastSeenMs":{}}"#, "'fingerprints' is missing or not an object"),
+            (#"{"savedAtMs":1,"instances":{},"fingerprints":{},"lastSeenMs":[]}"#, "'lastSeenMs' is missing or not an object"),
+            (#"{"instances":{},"lastSeenMs":{},"fingerprints":{}}"#, "'savedAtMs' is missing or not an integer"),
+            (#"{"savedAtMs":1,"instances":{"r|d":{"phase":"pending"}},"lastSeenMs":{},"fingerprints":{}}"#, "alert 'r|d' has no occurrencesMs"),
+        ]
+        for (text, reason) in bad {
+            let error = #expect(throws: SnapshotReadError.self) { try RuleEngine.Snapshot(jsonData: Data(text.utf8)) }
+            #expect(error?.description == reason)
+        }
+        #expect(throws: JSONParser.Failure.self) {
+            try RuleEngine.Snapshot(jsonData: Data(#"{"savedAtMs":1,"instances":{},"lastSeenMs":{},"fingerprints":{}} x"#.utf8))
         }
     }
 
