@@ -67,6 +67,14 @@ extension PostgresStore {
         }
     }
 
+    public func forEachDeviceLastSeen(_ visit: (_ community: String, _ type: String, _ lastSeenMs: Int64?) throws -> Void) throws {
+        try read { session in
+            for row in try session.query("SELECT community, type, last_seen_at FROM devices") {
+                try visit(try row.required("community"), try row.required("type"), try row.value("last_seen_at"))
+            }
+        }
+    }
+
     public func device(id: String) throws -> StoredDevice? {
         try read { session in try session.query("SELECT * FROM devices WHERE id = $1", [.text(id)]).first.map(Self.storedDevice) }
     }

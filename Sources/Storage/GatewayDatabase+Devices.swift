@@ -91,6 +91,14 @@ extension GatewayDatabase {
         }
     }
 
+    public func forEachDeviceLastSeen(_ visit: (_ community: String, _ type: String, _ lastSeenMs: Int64?) throws -> Void) throws {
+        try pool.read { db in
+            try SQLiteRowScan(db, sql: "SELECT community, type, last_seen_at FROM \(Self.deviceSource)").forEach { row in
+                try visit(row.text(0), row.text(1), row.optionalInteger(2))
+            }
+        }
+    }
+
     public func deviceCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM devices") ?? 0 }
     }

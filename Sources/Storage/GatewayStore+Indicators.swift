@@ -75,10 +75,18 @@ extension GatewayStore {
     /// past periods keep their health after the devices' state has moved on.
     @discardableResult
     public func sampleDeviceHealth(catalog: DeviceTypeCatalog, zone: TimeZone, nowMs: Int64) throws -> [DeviceHealthSample] {
-        let byCommunity = Dictionary(grouping: try devices(), by: \.device.community)
-        let samples = byCommunity.keys.sorted().map { community in
-            DeviceHealthSample.live(devices: (byCommunity[community] ?? []).map { Self.reportingStatus($0, catalog: catalog) },
-                                    community: community, nowMs: nowMs, zone: zone)
+        var counts: [String: (healthy: Int, total: Int)] = [:]
+        var intervalsMs: [String: Int64] = [:]
+        try forEachDeviceLastSeen { community, type, lastSeenMs in
+            let intervalMs = intervalsMs[type] ?? GatewayDatabase.expectedIntervalMs(type, catalog: catalog)
+            intervalsMs[type] = intervalMs
+            let status = DeviceReportingStatus(id: "", type: type, lastSeenMs: lastSeenMs, expectedIntervalMs: intervalMs)
+            counts[community, default: (0, 0)].total += 1
+            if status.isHealthy(at: nowMs) { counts[community, default: (0, 0)].healthy += 1 }
+        }
+        let dayMs = DeviceHealthSample.dayMs(holding: nowMs, zone: zone)
+        let samples = counts.keys.sorted().map { community in
+            DeviceHealthSample(dayMs: dayMs, community: community, healthy: counts[community]?.healthy ?? 0, total: counts[community]?.total ?? 0)
         }
         try recordDeviceHealthSamples(samples)
         return samples
@@ -106,10 +114,15 @@ extension DeviceHealthSample {
 
     /// The health of `devices` at `nowMs`, as the sample of the day that holds it.
     public static func live(devices: [DeviceReportingStatus], community: String, nowMs: Int64, zone: TimeZone) -> DeviceHealthSample {
+        DeviceHealthSample(dayMs: dayMs(holding: nowMs, zone: zone), community: community,
+                           healthy: devices.count { $0.isHealthy(at: nowMs) }, total: devices.count)
+    }
+
+    /// The start of the day in `zone` that holds `nowMs` (a sample's day).
+    static func dayMs(holding nowMs: Int64, zone: TimeZone) -> Int64 {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let day = calendar.startOfDay(for: Date(timeIntervalSince1970: Double(nowMs) / 1000))
-        return DeviceHealthSample(dayMs: Int64((day.timeIntervalSince1970 * 1000).rounded()), community: community,
-                                  healthy: devices.count { $0.isHealthy(at: nowMs) }, total: devices.count)
+        return Int64((day.timeIntervalSince1970 * 1000).rounded())
     }
 }

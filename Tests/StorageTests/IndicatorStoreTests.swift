@@ -30,6 +30,34 @@ import Tickets
         #expect(try database.deviceHealthSamples(fromMs: first + 2 * Self.day, toMs: first + 3 * Self.day, community: nil).isEmpty)
     }
 
+    /// The hourly sample counts, per community, the devices heard from within their expected
+    /// interval (a boundary report counts, one never heard from does not), one device at a
+    /// time: the same figures as `live` over every device's status.
+    @Test(arguments: StoreKind.allCases) func theHealthSampleCountsEachCommunitysDevicesOnTime(kind: StoreKind) throws {
+        let test = try TestStore(kind, name: "health-sample")
+        let database = test.store
+        defer { test.remove() }
+        let catalog = DeviceTypeCatalog([])
+        let intervalMs = GatewayDatabase.expectedIntervalMs("door", catalog: catalog)
+        let now: Int64 = 1_800_000_000_000
+        try database.upsertDevices([Device(id: "door-1", type: "door", community: "maple"), Device(id: "door-2", type: "door", community: "maple"),
+                                    Device(id: "smoke-3", type: "smoke", community: "maple"), Device(id: "door-4", type: "door", community: "birch")],
+                                   source: "inventory", nowMs: 1)
+        _ = try database.store(ReplayOnceTests.batch(position: 10, [GatewayDatabaseTests.reading("door-1", seq: 1, at: now - 3_600_000),
+                                                                    GatewayDatabaseTests.reading("door-2", seq: 1, at: now - intervalMs - 1),
+                                                                    GatewayDatabaseTests.reading("door-4", seq: 1, at: now - intervalMs)]))
+        let samples = try database.sampleDeviceHealth(catalog: catalog, zone: Self.zone, nowMs: now)
+        #expect(samples.map(\.community) == ["birch", "maple"])
+        #expect(samples.map(\.healthy) == [1, 1])
+        #expect(samples.map(\.total) == [1, 3])
+        for sample in samples {
+            let live = DeviceHealthSample.live(devices: try database.deviceReportingStatuses(catalog: catalog, community: sample.community),
+                                               community: sample.community, nowMs: now, zone: Self.zone)
+            #expect(sample == live)
+        }
+        #expect(try database.deviceHealthSamples(fromMs: samples[0].dayMs, toMs: samples[0].dayMs + Self.day, community: nil) == samples)
+    }
+
     @Test(arguments: StoreKind.allCases) func aCommunitysReportReadsOnlyItsTicketsAndDevices(kind: StoreKind) throws {
         let test = try TestStore(kind, name: "indicator-report")
         let database = test.store
