@@ -98,6 +98,15 @@ public struct JSONFields: Sendable {
         } ?? name.utf8.allSatisfy { $0 < 0x80 }
     }
 
+    /// Only the members whose names `isKept` accepts, in order, in storage just big enough:
+    /// a parsed payload has room for a dozen (~0.5 KB), and a restart's warm-up at 100,000
+    /// devices held 173,517 of them (89 MB, heaptrack) for the one or two fields rules read.
+    public func keeping(_ isKept: (String) -> Bool) -> JSONFields {
+        var kept = JSONFields(capacity: members.count { isKept($0.name) })
+        for member in members where isKept(member.name) { kept.append(member.name, member.value, isASCII: member.nameIsASCII) }
+        return kept
+    }
+
     private mutating func append(_ name: String, _ value: JSONValue, isASCII: Bool) {
         members.append(Member(name: name, value: value, nameIsASCII: isASCII))
         if positions != nil {

@@ -86,8 +86,7 @@ extension PostgresStore {
             let atMs: Int64 = try row.required("received_at")
             guard selection.wants(deviceID: deviceID, atMs: atMs) else { continue }
             guard let values = JSONParser.objectFields(Array((try row.required("payload", as: String.self)).utf8)) else { continue }
-            selection.took(deviceID: deviceID, values: values)
-            readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: values))
+            readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: selection.took(deviceID: deviceID, values: values)))
         }
         readings.reverse()
         return readings

@@ -16,6 +16,18 @@ public struct WarmSelection: Sendable {
         var newestTaken = false
         /// `delta` fields still to be seen in a taken reading, each listed as often as it is.
         var pendingDeltaFields: [String]
+        /// The fields the device's rules read (nil: keep every field).
+        var keptFields: KeptFields?
+    }
+
+    /// The fields `DeviceTrack.record` reads of a device's readings: those its rules read, take
+    /// `delta` of, or window over. The device's own lists, shared with its track (no copy).
+    struct KeptFields: Sendable {
+        let read: [String]
+        let delta: [String]
+        let windowSeconds: [String: Double]
+
+        func contains(_ field: String) -> Bool { read.contains(field) || delta.contains(field) || windowSeconds[field] != nil }
     }
 
     /// What a device needs, worked out when the scan first meets it (nil: not tracked). Lazily:
@@ -31,11 +43,12 @@ public struct WarmSelection: Sendable {
     /// Wants, of each device in `horizonsMs`, its readings received at or after its horizon
     /// (`Int64.max`: none), its newest reading, and readings back to the second carrying each
     /// of its `deltaFields`; nothing of other devices.
-    public init(horizonsMs: [String: Int64], deltaFields: [String: [String]] = [:]) {
+    public init(horizonsMs: [String: Int64], deltaFields: [String: [String]] = [:], keptFields: [String: [String]] = [:]) {
         self.init { id in
             horizonsMs[id].map { horizonMs in
                 let fields = deltaFields[id] ?? []
-                return Need(horizonMs: horizonMs, pendingDeltaFields: fields + fields)
+                return Need(horizonMs: horizonMs, pendingDeltaFields: fields + fields,
+                            keptFields: keptFields[id].map { KeptFields(read: $0, delta: [], windowSeconds: [:]) })
             }
         }
     }
@@ -76,17 +89,21 @@ public struct WarmSelection: Sendable {
         return false
     }
 
-    /// Records that a wanted reading was taken with `values`.
-    public mutating func took(deviceID: String, values: JSONFields) {
-        guard !takesEverything, let slot = needs.index(forKey: deviceID) else { return }
+    /// Records that a wanted reading was taken with `values`, and returns what of them to keep:
+    /// the fields the device's rules read (a warm-up records no other).
+    public mutating func took(deviceID: String, values: JSONFields) -> JSONFields {
+        guard !takesEverything, let slot = needs.index(forKey: deviceID) else { return values }
         needs.values[slot].newestTaken = true
         var pending = needs.values[slot].pendingDeltaFields
-        guard !pending.isEmpty else { return }
-        // One sighting per reading: one listing of each field the reading carries goes.
-        for field in Set(pending) where values[field] != nil {
-            if let index = pending.firstIndex(of: field) { pending.remove(at: index) }
+        if !pending.isEmpty {
+            // One sighting per reading: one listing of each field the reading carries goes.
+            for field in Set(pending) where values[field] != nil {
+                if let index = pending.firstIndex(of: field) { pending.remove(at: index) }
+            }
+            needs.values[slot].pendingDeltaFields = pending
         }
-        needs.values[slot].pendingDeltaFields = pending
+        guard let kept = needs.values[slot].keptFields else { return values }
+        return values.keeping(kept.contains)
     }
 }
 
@@ -100,7 +117,8 @@ extension RuleEngine {
         return WarmSelection(expectedDevices: tracks.count) { id in
             guard let track = tracks[id] else { return nil }
             return WarmSelection.Need(horizonMs: track.windowSeconds.isEmpty ? Int64.max : sinceMs,
-                                      pendingDeltaFields: track.deltaFields + track.deltaFields)
+                                      pendingDeltaFields: track.deltaFields + track.deltaFields,
+                                      keptFields: .init(read: track.profile.readFields, delta: track.deltaFields, windowSeconds: track.windowSeconds))
         }
     }
 }

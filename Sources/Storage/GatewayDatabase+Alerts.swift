@@ -102,8 +102,7 @@ extension GatewayDatabase {
                 guard selection.wants(deviceID: deviceID, atMs: atMs) else { return }
                 // Parsed where SQLite holds it: no String, no array copy.
                 guard let values = JSONParser.objectFields(row.utf8(2)) else { return }
-                selection.took(deviceID: deviceID, values: values)
-                readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: values))
+                readings.append(RuleReading(deviceID: deviceID, atMs: atMs, values: selection.took(deviceID: deviceID, values: values)))
             }
             readings.reverse()
             return readings

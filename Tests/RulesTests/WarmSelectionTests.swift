@@ -51,8 +51,7 @@ import Testing
     static func select(_ history: [RuleReading], _ selection: inout WarmSelection) -> [RuleReading] {
         var kept: [RuleReading] = []
         for reading in history.reversed() where selection.wants(deviceID: reading.deviceID, atMs: reading.atMs) {
-            selection.took(deviceID: reading.deviceID, values: reading.values)
-            kept.append(reading)
+            kept.append(RuleReading(deviceID: reading.deviceID, atMs: reading.atMs, values: selection.took(deviceID: reading.deviceID, values: reading.values)))
         }
         return kept.reversed()
     }
@@ -67,7 +66,9 @@ import Testing
         let meter = kept.filter { $0.deviceID == "m1" }
         #expect(meter.count == history.filter { $0.deviceID == "m1" && $0.atMs >= horizonMs }.count && meter.count == 7)
         // The newest band reading is a heartbeat: the two before it carry `steps` (latest and previous).
-        #expect(kept.filter { $0.deviceID == "b1" }.map(\.values.count) == [2, 2, 1])
+        // Only the fields the device's rules read are kept: `worn` is dropped, and the heartbeat kept empty.
+        #expect(kept.filter { $0.deviceID == "b1" }.map(\.values.keys) == [["steps"], ["steps"], []])
+        #expect(kept.filter { $0.deviceID == "m1" }.allSatisfy { $0.values.keys == ["total_m3"] })
         #expect(kept.filter { $0.deviceID == "d1" }.count == 1)
         #expect(!kept.contains { $0.deviceID == "stranger" })
         #expect(selection.skippedCount == history.count + 1 - kept.count)

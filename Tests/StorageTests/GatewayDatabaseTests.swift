@@ -51,13 +51,16 @@ import Testing
         }
         _ = try database.store(batch)
         // door-1 keeps a window back to 150 s, door-2 needs its newest, door-3 the two newest carrying `seq`,
-        // door-4 nothing; from 100 s on.
-        var selection = WarmSelection(horizonsMs: ["door-1": 150_000, "door-2": .max, "door-3": .max], deltaFields: ["door-3": ["seq"]])
+        // door-4 nothing; from 100 s on. Of door-3's readings only `seq` is kept.
+        var selection = WarmSelection(horizonsMs: ["door-1": 150_000, "door-2": .max, "door-3": .max], deltaFields: ["door-3": ["seq"]],
+                                      keptFields: ["door-3": ["seq"]])
         let readings = try database.ruleReadings(sinceMs: 100_000, selecting: &selection)
         #expect(readings.filter { $0.deviceID == "door-1" }.map(\.atMs) == Array(stride(from: Int64(150_000), through: 199_000, by: 1000)))
         #expect(readings.filter { $0.deviceID == "door-2" }.map(\.atMs) == [199_000])
         #expect(readings.filter { $0.deviceID == "door-3" }.map(\.atMs) == [198_000, 199_000])
         #expect(!readings.contains { $0.deviceID == "door-4" })
+        #expect(readings.filter { $0.deviceID == "door-3" }.map(\.values) == [["seq": .int(1982)], ["seq": .int(1992)]])
+        #expect(readings.filter { $0.deviceID == "door-2" }.map(\.values.keys) == [["ts", "seq"]], "no list: every field kept")
         #expect(readings.map(\.atMs) == readings.map(\.atMs).sorted(), "oldest first")
         #expect(selection.skippedCount == 400 - readings.count)
     }
