@@ -1,8 +1,9 @@
 import Devices
 import Foundation
+import GRDB
 import PostgresStorage
 import Rules
-import Storage
+@testable import Storage
 import Testing
 
 /// The store seam on both engines (a real SQLite file, a real PostgreSQL server): batches
@@ -226,5 +227,15 @@ import Testing
         _ = try database.store(batch)
         try database.backup(to: copy)
         #expect(try GatewayDatabase(path: copy).readingCount() == 1)
+    }
+
+    /// The writer keeps a 64 MB page cache, each reader 16 MB: a reader holds what its scans
+    /// paged in for as long as the pool keeps it open.
+    @Test func readersKeepASmallerPageCacheThanTheWriter() throws {
+        let test = try TestStore(.sqlite)
+        defer { test.remove() }
+        let database = try #require(test.store as? GatewayDatabase)
+        #expect(try database.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -65536)
+        #expect(try database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -16384)
     }
 }
