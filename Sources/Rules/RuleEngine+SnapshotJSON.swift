@@ -64,7 +64,12 @@ extension RuleEngine.Snapshot {
         try data.withUnsafeBytes { raw in
             try JSONParser.scan(raw.bindMemory(to: UInt8.self)) { parser in
                 parser.skipSpace()
-                guard parser.peek == UInt8(ascii: "{") else { throw SnapshotReadError("a rule-state snapshot is a JSON object") }
+                guard parser.peek == UInt8(ascii: "{") else {
+                    // Not JSON at all fails as the parser says; other JSON is not a snapshot.
+                    _ = try parser.parseValue()
+                    try Self.expectEnd(&parser)
+                    throw SnapshotReadError("a rule-state snapshot is a JSON object")
+                }
                 try parser.forEachMember { parser, name in
                     switch name {
                     case "savedAtMs": savedAtMs = try Self.integer(parser.parseValue(), name)
@@ -78,8 +83,7 @@ extension RuleEngine.Snapshot {
                     default: try parser.skipValue()
                     }
                 }
-                parser.skipSpace()
-                guard parser.isAtEnd else { throw JSONParser.Failure.syntax(offset: parser.index, "unexpected data after the value") }
+                try Self.expectEnd(&parser)
             }
         }
         self.savedAtMs = try Self.integer(savedAtMs.map(JSONValue.int), "savedAtMs")
@@ -89,6 +93,12 @@ extension RuleEngine.Snapshot {
         self.instances = instances
         self.lastSeenMs = lastSeenMs
         self.fingerprints = fingerprints
+    }
+
+    /// Nothing but whitespace after the document, as `JSONParser.parse` requires.
+    private static func expectEnd(_ parser: inout JSONParser) throws {
+        parser.skipSpace()
+        guard parser.isAtEnd else { throw JSONParser.Failure.syntax(offset: parser.index, "trailing characters") }
     }
 
     /// The object at the parser (named `name`), each member read by `read` as it is met.

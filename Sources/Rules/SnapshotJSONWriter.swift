@@ -116,8 +116,8 @@ extension RuleEngine {
     /// one of 100,000 last-seen times) were about 20 MB more of the passing peak.
     public func encodedSnapshot(chunkBytes: Int = EncodedSnapshot.defaultChunkBytes) -> EncodedSnapshot {
         var writer = SnapshotJSONWriter(savedAtMs: nowMs, chunkBytes: chunkBytes)
-        // By index, reading fields in place: `for (id, track) in tracks` copied each track, and
-        // retaining its fields (a cache miss each, spread over the heap) was most of the save.
+        // Both maps by index, their values read in place: copying each entry out retains its
+        // fields (a cache miss each, spread over the heap), most of the save for the tracks.
         for slot in instances.indices {
             let key = instances.keys[slot]
             // "rule|device", as `snapshot()` joins them and `restore` splits them.

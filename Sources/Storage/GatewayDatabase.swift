@@ -33,7 +33,8 @@ public final class GatewayDatabase: GatewayStore {
             // front of the database holds anything newer, so nothing acknowledged depends on a
             // disk flush per batch.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // 64 MB for the writer; 16 MB for each reader (the pool opens up to five, read-only):
+            // 64 MB for the writer (16 in a read-only store); 16 MB for each reader (the pool
+            // opens up to five, read-only):
             // a reader keeps what a scan paged in, and a restart's warm-up scan alone left 55 MB
             // in one after the 100,000-device burst (heaptrack). The OS caches the file anyway.
             try db.execute(sql: "PRAGMA cache_size = \(db.configuration.readonly ? -16384 : -65536)")

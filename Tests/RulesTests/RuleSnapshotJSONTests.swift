@@ -133,8 +133,11 @@ import Testing
             let error = #expect(throws: SnapshotReadError.self) { try RuleEngine.Snapshot(jsonData: Data(text.utf8)) }
             #expect(error?.description == reason)
         }
-        #expect(throws: JSONParser.Failure.self) {
-            try RuleEngine.Snapshot(jsonData: Data(#"{"savedAtMs":1,"instances":{},"lastSeenMs":{},"fingerprints":{}} x"#.utf8))
+        // What is not JSON fails as `JSONParser.parse` fails on it, at the same place.
+        for text in [#"{"savedAtMs":1,"instances":{},"lastSeenMs":{},"fingerprints":{}} x"#, "", "  ", "nul", "[1] x"] {
+            let parsed = #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
+            let read = #expect(throws: JSONParser.Failure.self) { try RuleEngine.Snapshot(jsonData: Data(text.utf8)) }
+            #expect(read == parsed, "\(text)")
         }
     }
 
