@@ -54,7 +54,8 @@ extension JSONValue {
         }
     }
 
-    private static func needsEscape(_ byte: UInt8) -> Bool {
+    /// A quote, a backslash or a control character: escaped by both writers, bytes and `String`.
+    static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 

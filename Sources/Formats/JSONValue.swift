@@ -69,7 +69,7 @@ extension JSONValue {
     public static func writeString(_ value: String, to out: inout String) {
         out += "\""
         // Most strings (ids, names, times) need no escape: appended whole, not scalar by scalar.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !value.utf8.contains(where: needsEscape) {
             out += value
             out += "\""
             return
