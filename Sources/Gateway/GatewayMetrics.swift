@@ -33,6 +33,10 @@ public final class GatewayMetrics: Sendable {
     /// machine with it (`bench/alert-latency` splits its alarms by it).
     let retentionRoundStartTime: Gauge
     let retentionLongestStepSeconds: Gauge
+    /// When the report clock last looked (Unix seconds; 0 before its first look, and on a
+    /// cluster instance that does not own the cluster's services): a value falling behind
+    /// `reports.check_interval` says the clock stalled.
+    let reportsLastLookTime: Gauge
     /// Live events the MQTT alert publisher took in order (those of a ticket published) as
     /// handed over at their commit, and as read back from the store (events from elsewhere, or a
     /// hand-over that was not next in line).
@@ -78,6 +82,8 @@ public final class GatewayMetrics: Sendable {
         retentionRoundStartTime = registry.makeGauge(name: "gridwatch_retention_last_round_start_time_seconds",
                                                      help: "When the last retention round began, in seconds since the Unix epoch")
         retentionLongestStepSeconds = registry.makeGauge(name: "gridwatch_retention_longest_step_seconds", help: "Longest step of the last retention round (a roll-up step's read and fold, which hold no write lock, included)")
+        reportsLastLookTime = registry.makeGauge(name: "gridwatch_reports_last_look_time_seconds",
+                                                 help: "When the report clock last sampled device health and looked for finished periods to publish, in seconds since the Unix epoch")
         let alertsHelp = "Live events the MQTT alert publisher took in order (those of a ticket published), by how they reached it: handed over at their commit, or read back from the store"
         alertsHandedOver = registry.makeCounter(name: "gridwatch_mqtt_alerts_total", labels: [("by", "hand_over")], help: alertsHelp)
         alertsReadBack = registry.makeCounter(name: "gridwatch_mqtt_alerts_total", labels: [("by", "read_back")], help: alertsHelp)

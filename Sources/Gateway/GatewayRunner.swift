@@ -53,7 +53,8 @@ public enum GatewayRunner {
         // Maintenance tickets need the ticket desk (no desk: no tickets of any kind).
         if let office = ingest.rules.tickets {
             services.append(.init(service: MaintenanceService(database: ingest.database, setup: setup, office: office, logger: logger)))
-            services.append(.init(service: ReportService(publisher: ReportPublisher(office: office, setup: setup, logger: logger), settings: setup.config.reports)))
+            services.append(.init(service: ReportService(publisher: ReportPublisher(office: office, setup: setup, logger: logger), settings: setup.config.reports,
+                                                         metrics: ingest.statistics.metrics)))
         }
         let group = ServiceGroup(configuration: .init(
             services: services,
@@ -93,7 +94,7 @@ extension GatewayRunner {
         let retention = RetentionService(database: cluster.store, setup: setup, metrics: cluster.statistics.metrics, logger: logger, isActive: active)
         let maintenance = MaintenanceService(database: cluster.store, setup: setup, office: cluster.tickets, logger: logger, isActive: active)
         let reports = ReportService(publisher: ReportPublisher(office: cluster.tickets, setup: setup, logger: logger), settings: setup.config.reports,
-                                    isActive: active)
+                                    isActive: active, metrics: cluster.statistics.metrics)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: cluster), .init(service: http), .init(service: alerts), .init(service: webhooks), .init(service: retention),
                        .init(service: maintenance), .init(service: reports),

@@ -21,13 +21,15 @@ public final class ReportService: Service, Sendable {
     /// When health was last sampled, and the periods found published (or too old) already:
     /// most ticks then cost no query.
     let state = Mutex<(lastSampleMs: Int64?, settled: Set<ReportPeriod>)>((nil, []))
+    let metrics: GatewayMetrics?
 
     public init(publisher: ReportPublisher, settings: ReportsConfig, nowMs: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
-                isActive: @escaping @Sendable () -> Bool = { true }) {
+                isActive: @escaping @Sendable () -> Bool = { true }, metrics: GatewayMetrics? = nil) {
         self.publisher = publisher
         self.settings = settings
         self.nowMs = nowMs
         self.isActive = isActive
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -41,8 +43,11 @@ public final class ReportService: Service, Sendable {
 
     /// One look at `nowMs`: samples health when due, then publishes every finished period not
     /// yet published. Returns what was published. Failures are logged and retried next tick.
+    /// The look's time goes to `gridwatch_reports_last_look_time_seconds` once it is over, so
+    /// whoever reads it knows every publication of this look is committed.
     @discardableResult
     public func tick(nowMs: Int64) -> [ReportPeriod] {
+        defer { metrics?.reportsLastLookTime.set(Double(nowMs) / 1000) }
         sampleIfDue(nowMs: nowMs)
         guard settings.enabled else { return [] }
         var published: [ReportPeriod] = []

@@ -49,9 +49,16 @@ import Testing
 
         #expect(gateway.terminate() == 0)
         try gateway.start()
-        // The service looks at once on start; give it a few looks' worth.
-        Thread.sleep(forTimeInterval: 3)
-        #expect(announcements().count == 3, "a restart announces nothing again: \(announcements())")
+        // The service looks at once on start and shows the look's time once it is over: an
+        // announcement made again would be committed by then.
+        func lastLookSeconds() -> Double {
+            gateway.metrics().split(separator: "\n").first { $0.hasPrefix("gridwatch_reports_last_look_time_seconds ") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        #expect(eventually(timeout: 20) { lastLookSeconds() > 0 }, "\(gateway.metrics())")
+        let events = try GatewayDatabase(path: directory + "/gridwatch.db").ticketEvents(after: 0).filter { $0.event == "report_published" }
+        #expect(events.count == 3, "a restart announces nothing again: \(events.map(\.body))")
+        #expect(announcements().count == 3, "\(announcements())")
         #expect(try GatewayDatabase(path: directory + "/gridwatch.db").reportPublications(period: month.description).count == 2)
         _ = gateway.terminate()
     }

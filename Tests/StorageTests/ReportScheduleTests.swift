@@ -31,7 +31,7 @@ import Tickets
         let office: TicketOffice
         let service: ReportService
 
-        init(_ store: any GatewayStore, folder: String, now: @escaping @Sendable () -> Int64) {
+        init(_ store: any GatewayStore, folder: String, metrics: GatewayMetrics? = nil, now: @escaping @Sendable () -> Int64) {
             var diagnostics = DiagnosticList()
             let catalog = DeviceTypeCatalog.load(directory: ReportScheduleTests.root.appendingPathComponent("devices").path, diagnostics: &diagnostics)
             let desk = TicketDesk(settings: TicketSettings(calendar: .standard(timeZone: ReportScheduleTests.zone), warnings: .standard,
@@ -42,7 +42,7 @@ import Tickets
             office = TicketOffice(desk: desk, database: store, logger: logger, nowMs: now)
             let publisher = ReportPublisher(office: office, catalog: catalog, indicators: .standard, folder: folder,
                                             formats: [.json, .csv, .text, .xlsx], context: .init(zone: ReportScheduleTests.zone, language: "zh"), logger: logger)
-            service = ReportService(publisher: publisher, settings: ReportsConfig(), nowMs: now)
+            service = ReportService(publisher: publisher, settings: ReportsConfig(), nowMs: now, metrics: metrics)
         }
     }
 
@@ -162,5 +162,33 @@ import Tickets
         let stored = try test.reopen().reportPublications(period: nil)
         #expect(stored == records(1), "the first claim's rows, index and files as written")
         #expect(try test.store.reportPublications(period: "2026-12").isEmpty)
+    }
+
+    /// The value `/metrics` shows for `gridwatch_reports_last_look_time_seconds`.
+    static func lastLookSeconds(_ metrics: GatewayMetrics) -> Double? {
+        metrics.render().split(separator: "\n").first { $0.hasPrefix("gridwatch_reports_last_look_time_seconds ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
+    /// Each look, publishing or not, leaves its time in the gauge operators watch for a stalled
+    /// report clock (and tests wait on for a look to be over).
+    @Test func eachLookLeavesItsTimeInTheMetrics() throws {
+        let test = try TestStore(.sqlite, name: "report-look")
+        defer { test.remove() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try test.store.upsertDevices([Device(id: "smoke-1", type: "smoke", community: "maple", building: "b01", unit: "0101")],
+                                     source: "inventory", nowMs: Self.noon(2026, 8, 1))
+        let metrics = GatewayMetrics()
+        let clock = TestClock()
+        let side = ReportSide(test.store, folder: folder, metrics: metrics) { clock.nowMs }
+        #expect(Self.lastLookSeconds(metrics) == 0, "no look yet")
+        clock.set(Self.noon(2026, 9, 30))
+        #expect(side.service.tick(nowMs: clock.nowMs).isEmpty, "August predates sampling")
+        #expect(Self.lastLookSeconds(metrics) == Double(Self.noon(2026, 9, 30)) / 1000)
+        clock.set(Self.noon(2026, 10, 1))
+        #expect(side.service.tick(nowMs: clock.nowMs).map(\.description) == ["2026-09", "2026-Q3"])
+        #expect(Self.lastLookSeconds(metrics) == Double(Self.noon(2026, 10, 1)) / 1000)
+        #expect(try Self.announcements(test.store).count == 2)
     }
 }
