@@ -33,9 +33,9 @@ public final class GatewayMetrics: Sendable {
     /// machine with it (`bench/alert-latency` splits its alarms by it).
     let retentionRoundStartTime: Gauge
     let retentionLongestStepSeconds: Gauge
-    /// When the report clock last looked (Unix seconds; 0 before its first look, and on a
-    /// cluster instance that does not own the cluster's services): a value falling behind
-    /// `reports.check_interval` says the clock stalled.
+    /// When the report clock last looked (Unix seconds; 0 before its first look). A cluster
+    /// instance looks only while it owns the cluster's services, so there the owner's value is
+    /// the one to watch: falling behind `reports.check_interval` says the clock stalled.
     let reportsLastLookTime: Gauge
     /// Live events the MQTT alert publisher took in order (those of a ticket published) as
     /// handed over at their commit, and as read back from the store (events from elsewhere, or a
