@@ -86,10 +86,11 @@ extension RuleEngine.Snapshot {
                 try Self.expectEnd(&parser)
             }
         }
-        self.savedAtMs = try Self.integer(savedAtMs.map(JSONValue.int), "savedAtMs")
+        guard let savedAtMs else { throw SnapshotReadError("'savedAtMs' is missing or not an integer") }
         guard let instances else { throw SnapshotReadError("'instances' is missing or not an object") }
         guard let lastSeenMs else { throw SnapshotReadError("'lastSeenMs' is missing or not an object") }
         guard let fingerprints else { throw SnapshotReadError("'fingerprints' is missing or not an object") }
+        self.savedAtMs = savedAtMs
         self.instances = instances
         self.lastSeenMs = lastSeenMs
         self.fingerprints = fingerprints
